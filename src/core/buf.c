@@ -1,0 +1,145 @@
+/*
+ * buf.c - growable NUL-terminated byte buffers with a size limit.
+ *
+ * Invariant: ptr[len] == '\0' and len <= max. On overflow the append is
+ * dropped whole and err is set to ERR_TOO_BIG; later appends are ignored.
+ */
+#include "core/buf.h"
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char empty[1];
+
+void buf_init(struct buf *b, size_t max)
+{
+    *b = (struct buf){.ptr = empty, .max = max};
+}
+
+void buf_init_arena(struct buf *b, struct arena *a, size_t max)
+{
+    *b = (struct buf){.ptr = empty, .max = max, .arena = a};
+}
+
+void buf_release(struct buf *b)
+{
+    if (!b->arena && b->ptr != empty)
+        free(b->ptr);
+    b->ptr = empty;
+    b->len = b->cap = 0;
+    b->err = 0;
+}
+
+void buf_reset(struct buf *b)
+{
+    b->len = 0;
+    b->err = 0;
+    if (b->ptr != empty)
+        b->ptr[0] = '\0';
+}
+
+char *buf_take(struct buf *b, size_t *len)
+{
+    char *p = b->ptr == empty ? xstrdup("") : b->ptr;
+    if (len)
+        *len = b->len;
+    *b = (struct buf){.ptr = empty, .max = b->max};
+    return p;
+}
+
+/* grow makes room for n more bytes plus the NUL; false when over max. */
+static bool grow(struct buf *b, size_t n)
+{
+    if (b->err)
+        return false;
+    if (n > b->max - b->len) {
+        b->err = ERR_TOO_BIG;
+        return false;
+    }
+    size_t need = b->len + n + 1;
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *p;
+    if (b->arena) {
+        p = arena_alloc(b->arena, cap);
+        if (b->len)
+            memcpy(p, b->ptr, b->len);
+    } else {
+        p = xrealloc(b->ptr == empty ? NULL : b->ptr, cap);
+    }
+    b->ptr = p;
+    b->cap = cap;
+    return true;
+}
+
+void buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (n == 0 || !grow(b, n))
+        return;
+    memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
+
+void buf_append_str(struct buf *b, struct str s)
+{
+    buf_append(b, s.ptr, s.len);
+}
+
+void buf_append_cstr(struct buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+void buf_append_char(struct buf *b, char c)
+{
+    buf_append(b, &c, 1);
+}
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n <= 0 || !grow(b, (size_t)n))
+        return;
+    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void buf_append_html(struct buf *b, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_append(b, s + run, i - run);
+        buf_append_cstr(b, rep);
+        run = i + 1;
+    }
+    buf_append(b, s + run, n - run);
+}

@@ -1,0 +1,130 @@
+/*
+ * http.h - the HTTP server as the rest of Quire sees it.
+ *
+ * http/ wraps libmicrohttpd (the only module that includes microhttpd.h):
+ * an epoll listener with an internal thread pool, hard limits, keep-alive,
+ * HEAD, Date, Content-Length, ETag/If-None-Match, and an access log. For
+ * each request it builds a struct request whose memory comes from a
+ * per-request arena, calls the application callback once the whole request
+ * (and any body) has arrived, and sends the struct response it filled in.
+ * The arena is released when libmicrohttpd reports the request completed,
+ * so anything in the response may point into it.
+ */
+#ifndef QUIRE_HTTP_H
+#define QUIRE_HTTP_H
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/str.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct page;
+
+enum http_method {
+    HTTP_GET = 1,
+    HTTP_HEAD = 2,
+    HTTP_POST = 4,
+    HTTP_PUT = 8,
+    HTTP_DELETE = 16,
+    HTTP_OTHER = 32,
+};
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 8
+
+struct request {
+    struct arena *arena;      /* freed after the response is sent */
+    enum http_method method;
+    const char *method_name;  /* as sent */
+    struct str path;          /* percent-decoded, starts with '/', no NUL */
+    struct str query;         /* raw query string after '?', may be empty */
+    struct str body;          /* request body (bounded by body_max) */
+    const char *remote_addr;  /* textual peer address */
+    struct str params[HTTP_MAX_PARAMS]; /* captures of the matched route */
+    size_t n_params;
+    void *conn;               /* private to http/ */
+};
+
+struct http_header {
+    const char *name;
+    const char *value;
+};
+
+struct response {
+    int status;                 /* 200 unless set */
+    const char *content_type;   /* default "text/html; charset=utf-8" */
+    struct buf body;            /* arena-backed; sent unless page or fd */
+    struct page *page;          /* a cached page; one reference is dropped
+                                   after sending (see render/page.h) */
+    struct str splice;          /* inserted at page->splice_at, if any */
+    int fd;                     /* -1, or a file to send (closed by http/) */
+    uint64_t fd_size;
+    const char *etag;           /* quoted strong validator, or NULL */
+    const char *cache_control;  /* or NULL */
+    const char *allow;          /* for 405: "GET, HEAD" */
+    struct http_header headers[HTTP_MAX_HEADERS];
+    size_t n_headers;
+};
+
+/* request_header returns a header's value (case-insensitive name) or NULL. */
+const char *request_header(const struct request *req, const char *name);
+/* request_query_arg returns a decoded query argument or NULL. */
+const char *request_query_arg(const struct request *req, const char *name);
+/*
+ * request_form_field returns a decoded field of an
+ * application/x-www-form-urlencoded body, or NULL.
+ */
+const char *request_form_field(const struct request *req, const char *name);
+/* request_is_fresh: does If-None-Match match etag (so 304 is due)? */
+bool request_is_fresh(const struct request *req, const char *etag);
+/* request_is_bot: User-Agent absent or naming a bot, crawler or spider. */
+bool request_is_bot(const struct request *req);
+
+/* response_header adds a header (strings must outlive the request). */
+void response_header(struct response *res, const char *name,
+                     const char *value);
+
+/*
+ * The application callback: fill res and return the HTTP status. A status
+ * >= 400 with an empty body gets a short plain page from http/.
+ */
+typedef int (*http_app_fn)(struct request *req, struct response *res,
+                           void *ctx);
+
+enum log_format { ACCESS_LOG_OFF, ACCESS_LOG_COMMON, ACCESS_LOG_JSON };
+
+struct http_limits {
+    size_t header_max;        /* request line + headers, bytes (431 above) */
+    size_t body_max;          /* request body, bytes (413 above) */
+    unsigned connections_max; /* open connections in total */
+    unsigned connections_per_ip;
+    unsigned timeout_s;       /* idle connection timeout */
+    unsigned threads;         /* worker pool size; 0: number of cores */
+};
+
+struct http_server_opts {
+    const char *listen;       /* "ADDR:PORT"; port 0 picks a free port */
+    struct http_limits limits;
+    enum log_format access_log;
+    http_app_fn app;
+    void *app_ctx;
+};
+
+struct http_server;
+
+/* http_server_start binds and starts serving; ERR_IO if the bind fails. */
+int http_server_start(const struct http_server_opts *opts,
+                      struct http_server **out) WUR;
+/* http_server_port is the bound port (useful with port 0). */
+uint16_t http_server_port(const struct http_server *srv);
+/* http_server_stop stops accepting, lets in-flight requests finish, frees. */
+void http_server_stop(struct http_server *srv);
+
+/* http_status_text: "Not Found" for 404 and so on. */
+const char *http_status_text(int status);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * store.h - the journal's database: the only module that speaks SQL.
+ *
+ * One SQLite file in WAL mode with foreign keys and a busy timeout. Reads go
+ * through a connection private to the calling thread (opened on first use,
+ * closed by store_close); writes go through one writer connection guarded by
+ * a mutex. Prepared statements are kept per connection and reused.
+ *
+ * Everything a read returns is allocated from the caller's arena and stays
+ * valid until that arena is released. Strings are NUL-terminated UTF-8;
+ * optional text that is absent is NULL. Every fallible call returns 0 or a
+ * negative enum quire_err (ERR_NOT_FOUND, ERR_DB, ERR_EXISTS, ERR_INVALID).
+ */
+#ifndef QUIRE_STORE_H
+#define QUIRE_STORE_H
+
+#include "core/err.h"
+#include "core/str.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct store;
+
+enum article_status { ARTICLE_DRAFT = 0, ARTICLE_PUBLISHED = 1 };
+
+struct section {
+    int64_t id; /* 0: none */
+    const char *slug;
+    const char *name;
+    int position; /* the journal's order of sections */
+};
+
+struct issue {
+    int64_t id;       /* 0: none */
+    const char *date; /* YYYY-MM-DD, the issue's publication date */
+    const char *title;
+};
+
+struct author {
+    int64_t id;
+    const char *slug;
+    const char *name;
+    const char *bio; /* Markdown; may be NULL */
+};
+
+struct tag {
+    int64_t id;
+    const char *slug;
+    const char *name;
+};
+
+struct article {
+    int64_t id;
+    const char *slug;
+    const char *title;
+    const char *summary;   /* the intro; may be NULL */
+    const char *body_md;   /* NULL in list queries */
+    const char *body_html; /* rendered once on save; NULL in list queries */
+    enum article_status status;
+    int64_t published_at; /* Unix seconds, UTC */
+    int64_t updated_at;
+    int64_t hits;
+    struct section section; /* section.id == 0 when none */
+    struct issue issue;     /* issue.id == 0 when none */
+    struct author *authors; /* in byline order */
+    size_t n_authors;
+    struct tag *tags;
+    size_t n_tags;
+};
+
+/* What an importer or editor hands to store_article_save. */
+struct article_input {
+    const char *slug;        /* NULL: derive from title (see slug_base) */
+    const char *slug_base;   /* the slug derived from the title */
+    const char *source;      /* the file it came from, or NULL */
+    const char *title;
+    const char *summary;
+    const char *body_md;
+    const char *body_html;
+    enum article_status status;
+    int64_t published_at;
+    int64_t hits;            /* starting count; -1: keep the stored one */
+    const char *section;     /* section name, created if new; NULL: none */
+    const char *issue_date;  /* YYYY-MM-DD, created if new; NULL: none */
+    const char *const *authors; /* names in byline order */
+    size_t n_authors;
+    const char *const *tags;
+    size_t n_tags;
+};
+
+struct link {
+    int64_t id;
+    const char *title;
+    const char *url;
+    int position;
+};
+
+struct publication {
+    int64_t id;
+    const char *kind;  /* "Silk Road Paper", "Op-ed", ... */
+    const char *date;  /* YYYY-MM-DD */
+    const char *title;
+    const char *url;   /* may be NULL */
+};
+
+struct setting {
+    const char *key;
+    const char *value;
+};
+
+struct hit_delta {
+    int64_t article_id;
+    int64_t count;
+};
+
+enum { STORE_CREATE = 1 }; /* store_open flag: create the file if missing */
+
+/*
+ * store_open opens (and with STORE_CREATE creates) the database at path,
+ * applying any pending migrations. ERR_NOT_FOUND if the file is missing and
+ * STORE_CREATE is not given; ERR_DB if it is not a Quire database.
+ */
+int store_open(const char *path, int flags, struct store **out) WUR;
+/* store_close closes every connection; no thread may still use the store. */
+void store_close(struct store *s);
+/* store_last_error is the last SQLite message on this thread (static). */
+const char *store_last_error(struct store *s);
+/* store_schema_version is the PRAGMA user_version the store migrated to. */
+int store_schema_version(void);
+
+/* Transactions on the writer, for batching many saves (import). Nestable. */
+int store_begin(struct store *s) WUR;
+int store_commit(struct store *s) WUR;
+void store_rollback(struct store *s);
+
+/*
+ * store_data_version changes whenever another connection or process
+ * committed to the database since the last call (PRAGMA data_version on the
+ * writer). The server polls it to drop cached pages after CLI edits.
+ */
+int64_t store_data_version(struct store *s);
+
+/* Journal settings (name, tagline, about, base_url, ...). */
+int store_setting_get(struct store *s, struct arena *a, const char *key,
+                      const char **value) WUR; /* ERR_NOT_FOUND if unset */
+int store_setting_set(struct store *s, const char *key, const char *value) WUR;
+int store_settings_list(struct store *s, struct arena *a,
+                        struct setting **out, size_t *n) WUR;
+
+/*
+ * store_article_save inserts or updates one article with its section,
+ * issue, authors and tags (created as needed) atomically. The article is
+ * matched by in->slug when given, else by in->source; a new article without
+ * a slug gets in->slug_base, or slug_base-2, -3... if taken. *id and
+ * *created report what happened (either may be NULL).
+ */
+int store_article_save(struct store *s, const struct article_input *in,
+                       int64_t *id, bool *created) WUR;
+
+/* store_article_by_slug loads a published article (or any, if drafts). */
+int store_article_by_slug(struct store *s, struct arena *a, struct str slug,
+                          bool drafts, struct article *out) WUR;
+/*
+ * store_articles_recent lists published articles newest first, without
+ * bodies but with section, issue and authors; section_id 0 means all.
+ * *total (may be NULL) receives the count of all matching articles.
+ */
+int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
+                          int limit, int offset, struct article **out,
+                          size_t *n, int64_t *total) WUR;
+/* store_article_count counts articles (published and drafts). */
+int store_article_count(struct store *s, int64_t *n) WUR;
+
+int store_section_by_slug(struct store *s, struct arena *a, struct str slug,
+                          struct section *out) WUR;
+int store_sections_list(struct store *s, struct arena *a,
+                        struct section **out, size_t *n) WUR;
+
+/* "Visit also" links, in position order. */
+int store_link_add(struct store *s, const char *title, const char *url,
+                   int64_t *id) WUR;
+int store_link_remove(struct store *s, int64_t id) WUR; /* ERR_NOT_FOUND */
+int store_links_list(struct store *s, struct arena *a, struct link **out,
+                     size_t *n) WUR;
+
+/* Staff publications, newest date first. */
+int store_publication_add(struct store *s, const struct publication *p,
+                          int64_t *id) WUR;
+int store_publication_remove(struct store *s, int64_t id) WUR;
+int store_publications_list(struct store *s, struct arena *a,
+                            struct publication **out, size_t *n) WUR;
+
+/* store_hits_add adds every delta in one transaction. */
+int store_hits_add(struct store *s, const struct hit_delta *d, size_t n) WUR;
+/* store_article_hits reads the stored count of one article. */
+int store_article_hits(struct store *s, int64_t article_id, int64_t *hits) WUR;
+
+#endif
