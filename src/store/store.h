@@ -193,6 +193,12 @@ int store_publication_remove(struct store *s, int64_t id) WUR;
 int store_publications_list(struct store *s, struct arena *a,
                             struct publication **out, size_t *n) WUR;
 
+/*
+ * store_subscriber_add records a newsletter sign-up (address as given,
+ * matched case-insensitively); ERR_EXISTS if already subscribed.
+ */
+int store_subscriber_add(struct store *s, const char *email, int64_t *id) WUR;
+
 /* store_hits_add adds every delta in one transaction. */
 int store_hits_add(struct store *s, const struct hit_delta *d, size_t n) WUR;
 /* store_article_hits reads the stored count of one article. */

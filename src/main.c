@@ -1,0 +1,577 @@
+/*
+ * main.c - the command line: quire [--db PATH] [--config FILE] COMMAND.
+ *
+ * Each command is one function taking its own arguments after the command
+ * name; a table maps names to functions and help. Errors print one line
+ * "quire: ..." to stderr and exit non-zero.
+ */
+#define LOG_MODULE "main"
+#include "content/date.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/http.h"
+#include "io/import_markdown.h"
+#include "site/site.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_DB "data/quire.db"
+#define DEFAULT_CONFIG "quire.ini"
+
+struct cli {
+    const char *db;
+    const char *config_path;
+    bool config_explicit;
+    struct config cfg;
+};
+
+struct command {
+    const char *name;
+    int (*run)(struct cli *cli, int argc, char **argv);
+    const char *usage;
+    const char *help;
+};
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("quire: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return false;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* open_store opens the journal's database, which must exist. */
+static int open_store(struct cli *cli, struct store **s)
+{
+    int rc = store_open(cli->db, 0, s);
+    if (rc == ERR_NOT_FOUND)
+        return fail("%s: no journal here; create one with 'quire init'",
+                    cli->db);
+    if (rc != 0)
+        return fail("%s: cannot open the database: %s", cli->db,
+                    err_str(rc));
+    return 0;
+}
+
+/* --- init ---------------------------------------------------------- */
+
+static int mkdir_parents(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof(dir))
+        return -1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static int cmd_init(struct cli *cli, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return fail("init takes no arguments (see quire init --help)");
+    if (access(cli->db, F_OK) == 0)
+        return fail("%s: a journal already exists here", cli->db);
+    if (mkdir_parents(cli->db) != 0)
+        return fail("%s: cannot create its folder: %s", cli->db,
+                    strerror(errno));
+    struct store *s;
+    int rc = store_open(cli->db, STORE_CREATE, &s);
+    if (rc != 0)
+        return fail("%s: cannot create the database: %s", cli->db,
+                    err_str(rc));
+    for (size_t i = 0; i < journal_keys_len && rc == 0; i++)
+        if (journal_keys[i].def)
+            rc = store_setting_set(s, journal_keys[i].name,
+                                   journal_keys[i].def);
+    store_close(s);
+    if (rc != 0)
+        return fail("%s: cannot write the default settings", cli->db);
+    printf("created a new journal in %s (schema version %d)\n", cli->db,
+           store_schema_version());
+    return 0;
+}
+
+/* --- config -------------------------------------------------------- */
+
+static int cmd_config(struct cli *cli, int argc, char **argv)
+{
+    char err[512];
+    struct store *s = NULL;
+    struct arena a;
+    int status = 0;
+    arena_init(&a, 4096);
+
+    if (argc < 2)
+        return fail("config needs get, set or list (see quire config --help)");
+    const char *verb = argv[1];
+    if (strcmp(verb, "list") == 0 && argc == 2) {
+        if (open_store(cli, &s) != 0)
+            return 1;
+        struct setting *set;
+        size_t n;
+        if (store_settings_list(s, &a, &set, &n) != 0) {
+            status = fail("cannot read settings");
+            goto out;
+        }
+        printf("# journal settings (database %s)\n", cli->db);
+        for (size_t i = 0; i < journal_keys_len; i++) {
+            const char *v = NULL;
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(set[j].key, journal_keys[i].name) == 0)
+                    v = set[j].value;
+            printf("%s = %s\t# %s\n", journal_keys[i].name, v ? v : "",
+                   journal_keys[i].help);
+        }
+        printf("# server settings (%s%s)\n", cli->config_path,
+               access(cli->config_path, R_OK) == 0 ? "" : ", not present");
+        config_print(&cli->cfg, stdout);
+    } else if (strcmp(verb, "get") == 0 && argc == 3) {
+        if (!journal_key_find(argv[2])) {
+            if (config_get(&cli->cfg, argv[2], err, sizeof(err)) != 0)
+                return fail("unknown setting '%s'", argv[2]);
+            printf("%s\n", err);
+            return 0;
+        }
+        if (open_store(cli, &s) != 0)
+            return 1;
+        const char *v;
+        int rc = store_setting_get(s, &a, argv[2], &v);
+        if (rc == ERR_NOT_FOUND)
+            v = "";
+        else if (rc != 0) {
+            status = fail("cannot read setting '%s'", argv[2]);
+            goto out;
+        }
+        printf("%s\n", v);
+    } else if (strcmp(verb, "set") == 0 && argc == 4) {
+        int rc = journal_key_check(argv[2], argv[3], err, sizeof(err));
+        char v[512];
+        if (rc == ERR_NOT_FOUND &&
+            config_get(&cli->cfg, argv[2], v, sizeof(v)) == 0)
+            return fail("%s is a server setting: put it in %s", argv[2],
+                        cli->config_path);
+        if (rc != 0)
+            return fail("%s", err);
+        if (open_store(cli, &s) != 0)
+            return 1;
+        if (store_setting_set(s, argv[2], argv[3]) != 0)
+            status = fail("cannot write setting '%s'", argv[2]);
+    } else {
+        return fail("usage: quire config get KEY | set KEY VALUE | list");
+    }
+out:
+    if (s)
+        store_close(s);
+    arena_release(&a);
+    return status;
+}
+
+/* --- link ---------------------------------------------------------- */
+
+static bool http_url(const char *u)
+{
+    return (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0) &&
+           strlen(u) > 8 && strlen(u) <= 2048 && !strpbrk(u, " \t\r\n\"<>");
+}
+
+static int parse_id(const char *text, int64_t *id)
+{
+    long long v;
+    if (str_to_i64(str_from(text), 1, INT64_MAX, &v) != 0)
+        return fail("'%s' is not an id (see the list command)", text);
+    *id = v;
+    return 0;
+}
+
+static int cmd_link(struct cli *cli, int argc, char **argv)
+{
+    struct store *s;
+    struct arena a;
+    int status = 0;
+    int64_t id;
+
+    if (argc < 2)
+        return fail("link needs add, list or remove (see quire link --help)");
+    const char *verb = argv[1];
+    bool add = strcmp(verb, "add") == 0 && argc == 4;
+    bool list = strcmp(verb, "list") == 0 && argc == 2;
+    bool rm = strcmp(verb, "remove") == 0 && argc == 3;
+    if (!add && !list && !rm)
+        return fail("usage: quire link add TITLE URL | list | remove ID");
+    if (add && (!*argv[2] || strlen(argv[2]) > 200))
+        return fail("a link title must have 1 to 200 characters");
+    if (add && !http_url(argv[3]))
+        return fail("'%s' is not an http(s) URL", argv[3]);
+    if (rm && parse_id(argv[2], &id) != 0)
+        return 1;
+    if (open_store(cli, &s) != 0)
+        return 1;
+    arena_init(&a, 4096);
+    if (add) {
+        if (store_link_add(s, argv[2], argv[3], &id) != 0)
+            status = fail("cannot add the link");
+        else
+            printf("%" PRId64 "\n", id);
+    } else if (rm) {
+        int rc = store_link_remove(s, id);
+        if (rc == ERR_NOT_FOUND)
+            status = fail("no link with id %" PRId64, id);
+        else if (rc != 0)
+            status = fail("cannot remove the link");
+    } else {
+        struct link *l;
+        size_t n;
+        if (store_links_list(s, &a, &l, &n) != 0)
+            status = fail("cannot list links");
+        else
+            for (size_t i = 0; i < n; i++)
+                printf("%" PRId64 "\t%s\t%s\n", l[i].id, l[i].title, l[i].url);
+    }
+    arena_release(&a);
+    store_close(s);
+    return status;
+}
+
+/* --- publication ---------------------------------------------------- */
+
+static int cmd_publication(struct cli *cli, int argc, char **argv)
+{
+    struct store *s;
+    struct arena a;
+    int status = 0;
+    int64_t id;
+
+    if (argc < 2)
+        return fail("publication needs add, list or remove "
+                    "(see quire publication --help)");
+    const char *verb = argv[1];
+    if (strcmp(verb, "add") == 0) {
+        struct publication p = {0};
+        static const struct option opts[] = {
+            {"kind", required_argument, NULL, 'k'},
+            {"date", required_argument, NULL, 'd'},
+            {NULL, 0, NULL, 0},
+        };
+        int c;
+        optind = 1;
+        while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
+            if (c == 'k')
+                p.kind = optarg;
+            else if (c == 'd')
+                p.date = optarg;
+            else
+                return fail("usage: quire publication add --kind KIND "
+                            "--date YYYY-MM-DD TITLE [URL]");
+        }
+        int rest = argc - 1 - optind;
+        char **args = argv + 1 + optind;
+        if (!p.kind || !p.date || rest < 1 || rest > 2)
+            return fail("usage: quire publication add --kind KIND "
+                        "--date YYYY-MM-DD TITLE [URL]");
+        if (!*p.kind || strlen(p.kind) > 100)
+            return fail("a kind must have 1 to 100 characters");
+        if (!date_valid_ymd(p.date))
+            return fail("'%s' is not a date (YYYY-MM-DD)", p.date);
+        p.title = args[0];
+        if (!*p.title || strlen(p.title) > 1000)
+            return fail("a title must have 1 to 1000 characters");
+        p.url = rest == 2 ? args[1] : NULL;
+        if (p.url && !http_url(p.url))
+            return fail("'%s' is not an http(s) URL", p.url);
+        if (open_store(cli, &s) != 0)
+            return 1;
+        if (store_publication_add(s, &p, &id) != 0)
+            status = fail("cannot add the publication");
+        else
+            printf("%" PRId64 "\n", id);
+        store_close(s);
+        return status;
+    }
+    bool list = strcmp(verb, "list") == 0 && argc == 2;
+    bool rm = strcmp(verb, "remove") == 0 && argc == 3;
+    if (!list && !rm)
+        return fail("usage: quire publication add ... | list | remove ID");
+    if (rm && parse_id(argv[2], &id) != 0)
+        return 1;
+    if (open_store(cli, &s) != 0)
+        return 1;
+    arena_init(&a, 4096);
+    if (rm) {
+        int rc = store_publication_remove(s, id);
+        if (rc == ERR_NOT_FOUND)
+            status = fail("no publication with id %" PRId64, id);
+        else if (rc != 0)
+            status = fail("cannot remove the publication");
+    } else {
+        struct publication *p;
+        size_t n;
+        if (store_publications_list(s, &a, &p, &n) != 0)
+            status = fail("cannot list publications");
+        else
+            for (size_t i = 0; i < n; i++)
+                printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", p[i].id, p[i].date,
+                       p[i].kind, p[i].title, p[i].url ? p[i].url : "");
+    }
+    arena_release(&a);
+    store_close(s);
+    return status;
+}
+
+/* --- import -------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    if (argc < 3 || strcmp(argv[1], "markdown") != 0)
+        return fail("usage: quire import markdown PATH...");
+    struct store *s;
+    if (open_store(cli, &s) != 0)
+        return 1;
+    struct import_report rep = {0};
+    double t0 = now_s();
+    int rc = import_markdown_paths(s, (const char *const *)argv + 2,
+                                   (size_t)argc - 2, &rep);
+    store_close(s);
+    fprintf(stderr, "imported %zu new, updated %zu, failed %zu in %.2f s\n",
+            rep.imported, rep.updated, rep.failed, now_s() - t0);
+    return rc == 0 ? 0 : 1;
+}
+
+/* --- serve --------------------------------------------------------- */
+
+static enum log_format access_log_format(const char *s)
+{
+    if (strcmp(s, "json") == 0)
+        return ACCESS_LOG_JSON;
+    if (strcmp(s, "off") == 0)
+        return ACCESS_LOG_OFF;
+    return ACCESS_LOG_COMMON;
+}
+
+static int cmd_serve(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"theme", required_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0},
+    };
+    char err[512];
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        const char *key = c == 'l' ? "server.listen"
+                          : c == 't' ? "server.threads"
+                          : c == 'T' ? "server.theme" : NULL;
+        if (!key)
+            return fail("usage: quire serve [--listen ADDR:PORT] "
+                        "[--threads N] [--theme DIR]");
+        if (config_set(&cli->cfg, key, optarg, err, sizeof(err)) != 0)
+            return fail("%s", err);
+    }
+    if (optind != argc)
+        return fail("serve takes no arguments besides its options");
+
+    /* Block the stop signals in every thread; the main thread waits. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct store *s;
+    if (open_store(cli, &s) != 0)
+        return 1;
+    struct site *site;
+    struct site_opts so = {
+        .store = s,
+        .theme_dir = cli->cfg.theme,
+        .cache_max = cli->cfg.cache_max,
+        .hits_flush = cli->cfg.hits_flush,
+    };
+    if (site_open(&so, &site, err, sizeof(err)) != 0) {
+        store_close(s);
+        return fail("theme: %s", err);
+    }
+    struct http_server_opts ho = {
+        .listen = cli->cfg.listen,
+        .limits = {
+            .header_max = cli->cfg.header_max,
+            .body_max = cli->cfg.body_max,
+            .connections_max = cli->cfg.connections,
+            .connections_per_ip = cli->cfg.connections_per_ip,
+            .timeout_s = cli->cfg.timeout,
+            .threads = cli->cfg.threads,
+        },
+        .access_log = access_log_format(cli->cfg.access_log),
+        .app = site_app,
+        .app_ctx = site,
+    };
+    struct http_server *srv;
+    if (http_server_start(&ho, &srv) != 0) {
+        site_close(site);
+        store_close(s);
+        return fail("cannot listen on %s", cli->cfg.listen);
+    }
+    log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
+             (unsigned)http_server_port(srv));
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("signal %d: finishing in-flight requests", sig);
+    http_server_stop(srv);
+    site_close(site);
+    store_close(s);
+    log_info("stopped");
+    return 0;
+}
+
+/* --- dispatch ------------------------------------------------------ */
+
+static const struct command commands[] = {
+    {"init", cmd_init, "quire init",
+     "Create a new, empty journal database (see --db)."},
+    {"config", cmd_config, "quire config get KEY | set KEY VALUE | list",
+     "Read or change the journal's settings: name, tagline, about, base_url,\n"
+     "newsletter. 'list' also shows the server settings from the INI file."},
+    {"link", cmd_link, "quire link add TITLE URL | list | remove ID",
+     "Edit the \"Visit also\" links shown beside every article."},
+    {"publication", cmd_publication,
+     "quire publication add --kind KIND --date YYYY-MM-DD TITLE [URL]\n"
+     "       quire publication list | remove ID",
+     "Edit the \"Staff Publications\" list (kinds such as Silk Road Paper,\n"
+     "Analysis, Op-ed, Book)."},
+    {"import", cmd_import, "quire import markdown PATH...",
+     "Import Markdown files with YAML front matter, or folders of them\n"
+     "(recursively). Bad files are reported as FILE:LINE: reason and\n"
+     "skipped; the exit status is 1 if any failed."},
+    {"serve", cmd_serve,
+     "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
+     "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"
+     "requests, write the read counts and close the database."},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: quire [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
+               "Quire publishes a journal of analysis from one SQLite file.\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-12s %.*s\n", commands[i].name,
+                (int)strcspn(commands[i].help, ".\n"), commands[i].help);
+    fprintf(f, "\nOptions:\n"
+               "  --db PATH      journal database (default $QUIRE_DB or "
+               DEFAULT_DB ")\n"
+               "  --config FILE  server settings (default $QUIRE_CONFIG or "
+               DEFAULT_CONFIG " if present)\n"
+               "  --help         this text; 'quire COMMAND --help' for one "
+               "command\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {0};
+    char err[512];
+    int status;
+
+    cli.db = getenv("QUIRE_DB");
+    cli.config_path = getenv("QUIRE_CONFIG");
+    cli.config_explicit = cli.config_path != NULL;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            cli.db = argv[++i];
+        } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            cli.config_path = argv[++i];
+            cli.config_explicit = true;
+        } else {
+            usage(stderr);
+            return fail("unknown option '%s'", argv[i]);
+        }
+    }
+    if (!cli.db || !*cli.db)
+        cli.db = DEFAULT_DB;
+    if (!cli.config_path)
+        cli.config_path = DEFAULT_CONFIG;
+    if (i == argc) {
+        usage(stderr);
+        return 2;
+    }
+
+    const struct command *cmd = NULL;
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        if (strcmp(argv[i], commands[k].name) == 0)
+            cmd = &commands[k];
+    if (!cmd)
+        return fail("unknown command '%s' (see quire --help)", argv[i]);
+    if (wants_help(argc - i, argv + i)) {
+        printf("usage: %s\n\n%s\n", cmd->usage, cmd->help);
+        return 0;
+    }
+
+    config_init(&cli.cfg);
+    int rc = config_load(&cli.cfg, cli.config_path, err, sizeof(err));
+    if (rc != 0 && !(rc == ERR_NOT_FOUND && !cli.config_explicit)) {
+        config_release(&cli.cfg);
+        return fail("%s", err);
+    }
+    int level = log_parse_level(cli.cfg.log_level);
+    if (level >= 0)
+        log_level = (enum log_level)level;
+    status = cmd->run(&cli, argc - i, argv + i);
+    config_release(&cli.cfg);
+    return status;
+}

@@ -1,0 +1,36 @@
+/*
+ * cache.h - rendered public pages kept in memory, keyed by path.
+ *
+ * A hit returns a referenced struct page without touching SQLite or the
+ * templates. Any content change clears the cache (cache_clear); a render
+ * that started before the clear is not stored (the generation guard), so
+ * a stale page cannot slip back in. Thread-safe; lookups take a read lock.
+ * Above max_bytes the oldest pages are dropped first.
+ */
+#ifndef QUIRE_CACHE_H
+#define QUIRE_CACHE_H
+
+#include "core/str.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct page;
+struct page_cache;
+
+struct page_cache *cache_new(size_t max_bytes);
+void cache_free(struct page_cache *c);
+
+/* cache_get returns a new reference to the page at key, or NULL. */
+struct page *cache_get(struct page_cache *c, struct str key);
+/* cache_generation is read before rendering and handed to cache_put. */
+uint64_t cache_generation(struct page_cache *c);
+/* cache_put stores p under key (taking a reference) unless cleared since gen. */
+void cache_put(struct page_cache *c, struct str key, struct page *p,
+               uint64_t gen);
+/* cache_clear drops every page (in-flight sends keep their references). */
+void cache_clear(struct page_cache *c);
+/* cache_stats reports the number of pages and their bytes. */
+void cache_stats(struct page_cache *c, size_t *pages, size_t *bytes);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * view.c - build template contexts from store structs.
+ *
+ * URLs are built here and only here, so the URL scheme (/articles/<slug>,
+ * /sections/<slug>, /issues/<date>, /authors/<slug>, /tags/<slug>) has one
+ * home. Slugs are [a-z0-9-] by construction and need no escaping in paths.
+ */
+#include "render/view.h"
+
+#include "content/date.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "render/value.h"
+
+#include <string.h>
+
+struct tval *view_journal(struct arena *a, const struct setting *s, size_t n)
+{
+    struct tval *m = tv_map(a);
+    for (size_t i = 0; i < n; i++)
+        if (s[i].value && s[i].value[0])
+            tv_set_str(a, m, s[i].key, s[i].value);
+    return m;
+}
+
+struct tval *view_sections(struct arena *a, const struct section *s, size_t n)
+{
+    struct tval *l = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        struct tval *m = tv_map(a);
+        tv_set_str(a, m, "name", s[i].name);
+        tv_set_str(a, m, "slug", s[i].slug);
+        tv_set_str(a, m, "url", arena_printf(a, "/sections/%s", s[i].slug));
+        tv_push(a, l, m);
+    }
+    return l;
+}
+
+struct tval *view_links(struct arena *a, const struct link *l, size_t n)
+{
+    struct tval *list = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        struct tval *m = tv_map(a);
+        tv_set_str(a, m, "title", l[i].title);
+        tv_set_str(a, m, "url", l[i].url);
+        tv_push(a, list, m);
+    }
+    return list;
+}
+
+struct tval *view_publications(struct arena *a, const struct publication *p,
+                               size_t n)
+{
+    struct tval *list = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        struct tval *m = tv_map(a);
+        tv_set_str(a, m, "kind", p[i].kind);
+        tv_set_str(a, m, "title", p[i].title);
+        tv_set_str(a, m, "url", p[i].url);
+        tv_set_str(a, m, "date", p[i].date);
+        int64_t t;
+        if (p[i].date &&
+            date_parse_ymd(p[i].date, strlen(p[i].date), &t) == 0)
+            tv_set_str(a, m, "date_text", date_month_year(a, t));
+        tv_push(a, list, m);
+    }
+    return list;
+}
+
+/* authors joins names naturally: "A", "A and B", "A, B and C". */
+static struct tval *authors(struct arena *a, const struct author *au,
+                            size_t n)
+{
+    struct tval *l = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        struct tval *m = tv_map(a);
+        tv_set_str(a, m, "name", au[i].name);
+        tv_set_str(a, m, "url", arena_printf(a, "/authors/%s", au[i].slug));
+        tv_set_str(a, m, "sep", i + 2 == n ? " and " : i + 1 < n ? ", " : "");
+        tv_push(a, l, m);
+    }
+    return l;
+}
+
+static struct tval *article(struct arena *a, const struct article *art,
+                            bool full)
+{
+    struct tval *m = tv_map(a);
+    tv_set_str(a, m, "title", art->title);
+    tv_set_str(a, m, "slug", art->slug);
+    tv_set_str(a, m, "url", arena_printf(a, "/articles/%s", art->slug));
+    tv_set_str(a, m, "date_long", date_long(a, art->published_at));
+    tv_set_str(a, m, "date_iso", date_rfc3339(a, art->published_at));
+    tv_set_str(a, m, "summary", art->summary);
+    if (full)
+        tv_set_str(a, m, "body_html", art->body_html);
+    if (art->section.id) {
+        struct tval *s = tv_map(a);
+        tv_set_str(a, s, "name", art->section.name);
+        tv_set_str(a, s, "url",
+                   arena_printf(a, "/sections/%s", art->section.slug));
+        tv_set(a, m, "section", s);
+    }
+    if (art->issue.id) {
+        struct tval *is = tv_map(a);
+        tv_set_str(a, is, "date", art->issue.date);
+        int64_t t;
+        if (date_parse_ymd(art->issue.date, strlen(art->issue.date), &t) == 0)
+            tv_set_str(a, is, "date_us", date_us(a, t));
+        tv_set_str(a, is, "url", arena_printf(a, "/issues/%s", art->issue.date));
+        tv_set(a, m, "issue", is);
+    }
+    tv_set(a, m, "authors", authors(a, art->authors, art->n_authors));
+    tv_set_bool(a, m, "has_authors", art->n_authors > 0);
+    struct tval *tags = tv_list(a);
+    for (size_t i = 0; i < art->n_tags; i++) {
+        struct tval *t = tv_map(a);
+        tv_set_str(a, t, "name", art->tags[i].name);
+        tv_set_str(a, t, "url", arena_printf(a, "/tags/%s", art->tags[i].slug));
+        tv_push(a, tags, t);
+    }
+    tv_set(a, m, "tags", tags);
+    tv_set_str(a, m, "hits", VIEW_HITS_MARK);
+    return m;
+}
+
+struct tval *view_article(struct arena *a, const struct article *art)
+{
+    return article(a, art, true);
+}
+
+struct tval *view_article_list(struct arena *a, const struct article *arts,
+                               size_t n)
+{
+    struct tval *l = tv_list(a);
+    for (size_t i = 0; i < n; i++)
+        tv_push(a, l, article(a, &arts[i], false));
+    return l;
+}
+
+static const char *page_url(struct arena *a, const char *base, int page)
+{
+    return page == 1 ? base : arena_printf(a, "%s?page=%d", base, page);
+}
+
+struct tval *view_pager(struct arena *a, const char *base_path, int page,
+                        int64_t total, int per_page)
+{
+    int pages = (int)((total + per_page - 1) / per_page);
+    if (pages <= 1)
+        return NULL;
+    struct tval *m = tv_map(a);
+    tv_set_int(a, m, "page", page);
+    tv_set_int(a, m, "pages", pages);
+    if (page > 1)
+        tv_set_str(a, m, "prev_url", page_url(a, base_path, page - 1));
+    if (page < pages)
+        tv_set_str(a, m, "next_url", page_url(a, base_path, page + 1));
+    /* Numbers around the current page, plus first and last. */
+    struct tval *nums = tv_list(a);
+    for (int i = 1; i <= pages; i++) {
+        if (i != 1 && i != pages && (i < page - 3 || i > page + 3))
+            continue;
+        struct tval *n = tv_map(a);
+        tv_set_int(a, n, "n", i);
+        tv_set_str(a, n, "url", page_url(a, base_path, i));
+        tv_set_bool(a, n, "current", i == page);
+        tv_push(a, nums, n);
+    }
+    tv_set(a, m, "numbers", nums);
+    return m;
+}

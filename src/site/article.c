@@ -1,0 +1,29 @@
+/*
+ * article.c - the article page: /articles/<slug>.
+ */
+#include "core/arena.h"
+#include "render/value.h"
+#include "render/view.h"
+#include "site/hits.h"
+#include "site/site_int.h"
+#include "store/store.h"
+
+int site_article(struct request *req, struct response *res, void *ctx)
+{
+    struct site *s = ctx;
+    struct arena *a = req->arena;
+    struct article art;
+
+    int rc = store_article_by_slug(s->store, a, req->params[0], false, &art);
+    if (rc == ERR_NOT_FOUND)
+        return 404;
+    if (rc != 0)
+        return 500;
+    struct tval *c = site_context(s, a);
+    if (!c)
+        return 500;
+    tv_set(a, c, "article", view_article(a, &art));
+    tv_set_str(a, c, "page_title", art.title);
+    struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
+    return site_render(s, res, "article", c, counter);
+}

@@ -1,0 +1,119 @@
+/*
+ * hits.c - read counters: a hash map of article id -> counter.
+ *
+ * Counters are created under a mutex (once per article, at render time)
+ * and never removed, so the pointer a cached page keeps stays valid. The
+ * request path only does atomic adds. A flush swaps each pending count to
+ * zero, writes the batch, and adds it back if the write failed, so no
+ * read is lost or counted twice.
+ */
+#define LOG_MODULE "hits"
+#include "site/hits.h"
+
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+struct hit_counter {
+    int64_t article_id;
+    atomic_llong total;
+    atomic_llong pending;
+    struct hit_counter *next; /* bucket chain */
+    struct hit_counter *all;  /* list of every counter, for flushing */
+};
+
+#define NBUCKETS 4096
+
+struct hits {
+    struct store *store;
+    pthread_mutex_t lock;
+    struct hit_counter *buckets[NBUCKETS];
+    struct hit_counter *all;
+    size_t n;
+};
+
+struct hits *hits_new(struct store *s)
+{
+    struct hits *h = xcalloc(1, sizeof(*h));
+    h->store = s;
+    pthread_mutex_init(&h->lock, NULL);
+    return h;
+}
+
+void hits_free(struct hits *h)
+{
+    if (!h)
+        return;
+    struct hit_counter *c = h->all;
+    while (c) {
+        struct hit_counter *next = c->all;
+        free(c);
+        c = next;
+    }
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
+
+struct hit_counter *hits_counter(struct hits *h, int64_t article_id,
+                                 int64_t stored)
+{
+    size_t b = (uint64_t)article_id % NBUCKETS;
+    pthread_mutex_lock(&h->lock);
+    struct hit_counter *c = h->buckets[b];
+    while (c && c->article_id != article_id)
+        c = c->next;
+    if (!c) {
+        c = xcalloc(1, sizeof(*c));
+        c->article_id = article_id;
+        atomic_init(&c->total, stored);
+        atomic_init(&c->pending, 0);
+        c->next = h->buckets[b];
+        h->buckets[b] = c;
+        c->all = h->all;
+        h->all = c;
+        h->n++;
+    }
+    pthread_mutex_unlock(&h->lock);
+    return c;
+}
+
+int64_t hits_count(struct hit_counter *c)
+{
+    atomic_fetch_add(&c->pending, 1);
+    return atomic_fetch_add(&c->total, 1) + 1;
+}
+
+int64_t hits_total(const struct hit_counter *c)
+{
+    return atomic_load(&c->total);
+}
+
+int hits_flush(struct hits *h)
+{
+    pthread_mutex_lock(&h->lock);
+    size_t cap = h->n, n = 0;
+    struct hit_delta *d = xmalloc(sizeof(*d) * (cap ? cap : 1));
+    struct hit_counter **src = xmalloc(sizeof(*src) * (cap ? cap : 1));
+    for (struct hit_counter *c = h->all; c && n < cap; c = c->all) {
+        long long p = atomic_exchange(&c->pending, 0);
+        if (p == 0)
+            continue;
+        d[n] = (struct hit_delta){c->article_id, p};
+        src[n++] = c;
+    }
+    pthread_mutex_unlock(&h->lock);
+
+    int rc = n ? store_hits_add(h->store, d, n) : 0;
+    if (rc != 0) {
+        log_error("writing %zu read counts failed; keeping them pending", n);
+        for (size_t i = 0; i < n; i++)
+            atomic_fetch_add(&src[i]->pending, d[i].count);
+    }
+    free(d);
+    free(src);
+    return rc;
+}

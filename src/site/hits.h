@@ -1,0 +1,38 @@
+/*
+ * hits.h - the public read counter, kept in memory and flushed in batches.
+ *
+ * Each article that has been shown gets one counter: its total (the stored
+ * count when first seen, plus every read since) and the reads not yet
+ * written. hits_flush writes all pending reads in one transaction; the
+ * site calls it every few seconds and at shutdown. Counting is two atomic
+ * adds, so it never blocks a request.
+ */
+#ifndef QUIRE_HITS_H
+#define QUIRE_HITS_H
+
+#include "core/err.h"
+
+#include <stdint.h>
+
+struct store;
+struct hits;
+struct hit_counter;
+
+struct hits *hits_new(struct store *s);
+/* hits_free flushes nothing: call hits_flush first. */
+void hits_free(struct hits *h);
+
+/*
+ * hits_counter returns the counter of an article, creating it with the
+ * stored count the first time. The counter lives as long as h.
+ */
+struct hit_counter *hits_counter(struct hits *h, int64_t article_id,
+                                 int64_t stored);
+/* hits_count records one read and returns the new total. */
+int64_t hits_count(struct hit_counter *c);
+/* hits_total is the count to show. */
+int64_t hits_total(const struct hit_counter *c);
+/* hits_flush writes pending reads; on failure they stay pending. */
+int hits_flush(struct hits *h) WUR;
+
+#endif

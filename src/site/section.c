@@ -1,0 +1,47 @@
+/*
+ * section.c - a section's page: /sections/<slug>, its articles newest first.
+ */
+#include "core/arena.h"
+#include "render/value.h"
+#include "render/view.h"
+#include "site/site_int.h"
+#include "store/store.h"
+
+int site_section(struct request *req, struct response *res, void *ctx)
+{
+    struct site *s = ctx;
+    struct arena *a = req->arena;
+    int page = site_page_arg(req);
+    struct section sec;
+    struct article *arts;
+    size_t n;
+    int64_t total;
+
+    int rc = store_section_by_slug(s->store, a, req->params[0], &sec);
+    if (rc == ERR_NOT_FOUND)
+        return 404;
+    if (rc != 0)
+        return 500;
+    if (store_articles_recent(s->store, a, sec.id, SITE_PER_PAGE,
+                              (page - 1) * SITE_PER_PAGE, &arts, &n,
+                              &total) != 0)
+        return 500;
+    if (n == 0 && page > 1)
+        return 404;
+    struct tval *c = site_context(s, a);
+    if (!c)
+        return 500;
+    struct tval *sm = tv_map(a);
+    tv_set_str(a, sm, "name", sec.name);
+    tv_set_str(a, sm, "url", arena_printf(a, "/sections/%s", sec.slug));
+    tv_set(a, c, "section", sm);
+    tv_set_str(a, c, "page_title", sec.name);
+    tv_set(a, c, "articles", view_article_list(a, arts, n));
+    tv_set_bool(a, c, "has_articles", n > 0);
+    struct tval *pager = view_pager(
+        a, arena_printf(a, "/sections/%s", sec.slug), page, total,
+        SITE_PER_PAGE);
+    if (pager)
+        tv_set(a, c, "pager", pager);
+    return site_render(s, res, "section", c, NULL);
+}

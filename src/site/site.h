@@ -1,0 +1,42 @@
+/*
+ * site.h - the public site: routes, handlers and their shared state.
+ *
+ * site_app is the http/ application callback. A site owns the compiled
+ * theme, the page cache and the read counters, and a small background
+ * thread that flushes counters and drops cached pages when another
+ * process (the CLI) changed the database.
+ */
+#ifndef QUIRE_SITE_H
+#define QUIRE_SITE_H
+
+#include "core/err.h"
+
+#include <stddef.h>
+
+struct request;
+struct response;
+struct store;
+struct site;
+
+struct site_opts {
+    struct store *store;
+    const char *theme_dir;   /* holds templates/ and assets/ */
+    size_t cache_max;        /* bytes of cached pages */
+    unsigned hits_flush;     /* seconds between counter flushes */
+};
+
+/*
+ * site_open compiles the theme's templates and starts the background
+ * thread. On a template error returns ERR_PARSE with "FILE:LINE: reason"
+ * in err; ERR_IO if the theme folder cannot be read.
+ */
+int site_open(const struct site_opts *o, struct site **out, char *err,
+              size_t errlen) WUR;
+/* site_close stops the thread, flushes the read counters and frees all. */
+void site_close(struct site *s);
+/* site_app answers one request (the http_app_fn). */
+int site_app(struct request *req, struct response *res, void *ctx);
+/* site_invalidate drops every cached page (after a content change). */
+void site_invalidate(struct site *s);
+
+#endif
