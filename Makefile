@@ -55,6 +55,7 @@ run: deps
 	$(QUIRE) --db $(DB) serve --listen 127.0.0.1:8080
 
 check: deps
+	@scripts/checksrc
 	$(MAKE) check-unit check-e2e
 
 check-unit: $(TBINS)

@@ -181,7 +181,14 @@ void date_format_ymd(struct buf *b, int64_t t)
                tm.tm_mday);
 }
 
-/* Each result is at most ~40 bytes, so a fixed arena buffer suffices. */
+void date_format_month_year(struct buf *b, int64_t t)
+{
+    struct tm tm;
+    utc(t, &tm);
+    buf_printf(b, "%s %d", months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+/* Every result is under 40 bytes, far below the 64-byte cap. */
 #define DATE_TO_ARENA(name, fmt)                                             \
     char *name(struct arena *a, int64_t t)                                   \
     {                                                                        \
@@ -196,3 +203,4 @@ DATE_TO_ARENA(date_us, date_format_us)
 DATE_TO_ARENA(date_rfc3339, date_format_rfc3339)
 DATE_TO_ARENA(date_rfc822, date_format_rfc822)
 DATE_TO_ARENA(date_ymd, date_format_ymd)
+DATE_TO_ARENA(date_month_year, date_format_month_year)

@@ -43,6 +43,8 @@ void date_format_rfc3339(struct buf *b, int64_t t);
 void date_format_rfc822(struct buf *b, int64_t t);
 /* "2004-06-30" */
 void date_format_ymd(struct buf *b, int64_t t);
+/* "June 2004" */
+void date_format_month_year(struct buf *b, int64_t t);
 
 /* The same, as a NUL-terminated string allocated from a. */
 char *date_long(struct arena *a, int64_t t);
@@ -50,5 +52,6 @@ char *date_us(struct arena *a, int64_t t);
 char *date_rfc3339(struct arena *a, int64_t t);
 char *date_rfc822(struct arena *a, int64_t t);
 char *date_ymd(struct arena *a, int64_t t);
+char *date_month_year(struct arena *a, int64_t t);
 
 #endif

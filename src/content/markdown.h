@@ -6,7 +6,8 @@
  * passed through (it becomes "<!-- raw HTML omitted -->") and links or
  * images with dangerous schemes (javascript:, vbscript:, file:, data:
  * other than images) get an empty URL, so the output is safe to insert
- * into a page unescaped. Thread-safe.
+ * into a page unescaped. Thread-safe (parsing is serialised internally: see
+ * markdown.c).
  */
 #ifndef QUIRE_MARKDOWN_H
 #define QUIRE_MARKDOWN_H

@@ -1,0 +1,113 @@
+/*
+ * cache_test.c - the page cache: hits, replacement, clearing, eviction,
+ * the generation guard, and references outliving a clear.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "core/xalloc.h"
+#include "render/cache.h"
+#include "render/page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct page *mk(const char *text)
+{
+    return page_new(xstrdup(text), strlen(text), "text/html", PAGE_NO_SPLICE);
+}
+
+static void get_put_replace(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(1 << 20);
+    assert_null(cache_get(c, STR("/")));
+    struct page *p = mk("home");
+    cache_put(c, STR("/"), p, cache_generation(c));
+    page_unref(p);
+    struct page *got = cache_get(c, STR("/"));
+    assert_non_null(got);
+    assert_memory_equal(got->bytes, "home", 4);
+    page_unref(got);
+
+    p = mk("home v2");
+    cache_put(c, STR("/"), p, cache_generation(c));
+    page_unref(p);
+    got = cache_get(c, STR("/"));
+    assert_int_equal(got->len, 7);
+    page_unref(got);
+    size_t n, bytes;
+    cache_stats(c, &n, &bytes);
+    assert_int_equal(n, 1);
+    cache_free(c);
+}
+
+static void clear_and_generation_guard(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(1 << 20);
+    uint64_t gen = cache_generation(c);
+    struct page *p = mk("a");
+    cache_put(c, STR("/a"), p, gen);
+    struct page *held = cache_get(c, STR("/a"));
+    cache_clear(c);
+    assert_null(cache_get(c, STR("/a")));
+    /* An in-flight reference survives the clear. */
+    assert_memory_equal(held->bytes, "a", 1);
+    page_unref(held);
+    /* A render begun before the clear is not stored. */
+    cache_put(c, STR("/b"), p, gen);
+    assert_null(cache_get(c, STR("/b")));
+    page_unref(p);
+    cache_free(c);
+}
+
+static void evicts_oldest_and_grows(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(100 * 20);
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "/p/%d", i);
+        struct page *p = mk("0123456789");
+        cache_put(c, str_from(key), p, cache_generation(c));
+        page_unref(p);
+    }
+    size_t n, bytes;
+    cache_stats(c, &n, &bytes);
+    assert_true(bytes <= 100 * 20);
+    assert_true(n > 0);
+    assert_null(cache_get(c, STR("/p/0")));
+    struct page *last = cache_get(c, STR("/p/4999"));
+    assert_non_null(last);
+    page_unref(last);
+    cache_free(c);
+
+    /* Many distinct keys with room for all: the table must grow. */
+    c = cache_new(1 << 30);
+    for (int i = 0; i < 10000; i++) {
+        snprintf(key, sizeof(key), "/q/%d", i);
+        struct page *p = mk("x");
+        cache_put(c, str_from(key), p, cache_generation(c));
+        page_unref(p);
+    }
+    for (int i = 0; i < 10000; i += 997) {
+        snprintf(key, sizeof(key), "/q/%d", i);
+        struct page *p = cache_get(c, str_from(key));
+        assert_non_null(p);
+        page_unref(p);
+    }
+    cache_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(get_put_replace),
+        cmocka_unit_test(clear_and_generation_guard),
+        cmocka_unit_test(evicts_oldest_and_grows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,150 @@
+/* date_test.c - parsing and formatting dates. */
+#include "content/date.h"
+#include "core/arena.h"
+#include "core/buf.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+static int64_t parse(const char *s)
+{
+    int64_t t = -12345;
+    assert_int_equal(date_parse(s, strlen(s), &t), 0);
+    return t;
+}
+
+static void bad(const char *s)
+{
+    int64_t t = -12345;
+    assert_int_equal(date_parse(s, strlen(s), &t), ERR_PARSE);
+    assert_int_equal(t, -12345); /* untouched on failure */
+}
+
+static void test_ymd(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("1970-01-01"), 0);
+    assert_int_equal(parse("2004-06-30"), 1088553600);
+    assert_int_equal(parse("1987-02-18"), 540604800);
+    assert_int_equal(parse("2000-02-29"), 951782400); /* leap: /400 */
+    assert_int_equal(parse("2024-02-29"), 1709164800);
+    assert_true(date_valid_ymd("2004-06-30"));
+    assert_true(date_valid_ymd("2024-12-31"));
+    assert_false(date_valid_ymd(NULL));
+    assert_false(date_valid_ymd("1900-02-29")); /* not leap: /100 */
+    assert_false(date_valid_ymd("2023-02-29"));
+    assert_false(date_valid_ymd("2004-02-30"));
+    assert_false(date_valid_ymd("2004-04-31"));
+    assert_false(date_valid_ymd("2004-13-01"));
+    assert_false(date_valid_ymd("2004-00-10"));
+    assert_false(date_valid_ymd("2004-01-00"));
+    assert_false(date_valid_ymd("2004-1-01"));
+    assert_false(date_valid_ymd("2004/01/01"));
+    assert_false(date_valid_ymd("0000-01-01"));
+    assert_false(date_valid_ymd("+004-01-01"));
+    assert_false(date_valid_ymd(" 2004-01-01"));
+    assert_false(date_valid_ymd("2004-01-01 "));
+    assert_false(date_valid_ymd("2004-06-30T00:00:00Z")); /* ymd only */
+    assert_false(date_valid_ymd(""));
+}
+
+static void test_rfc3339(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("1987-02-26T15:01:01Z"), 541350061);
+    assert_int_equal(parse("1987-02-26t15:01:01z"), 541350061);
+    assert_int_equal(parse("1987-02-26 15:01:01Z"), 541350061);
+    assert_int_equal(parse("1987-02-26T15:01:01.123456Z"), 541350061);
+    assert_int_equal(parse("1987-02-26T20:31:01+05:30"), 541350061);
+    assert_int_equal(parse("1987-02-26T10:01:01-05:00"), 541350061);
+    assert_int_equal(parse("1987-02-26T15:01:01.5+00:00"), 541350061);
+    /* An offset can move the day, and the year. */
+    assert_int_equal(parse("1970-01-01T00:00:00+01:00"), -3600);
+    assert_int_equal(parse("2004-12-31T23:30:00-01:00"), 1104539400);
+    bad("1987-02-26T15:01:01");        /* no offset */
+    bad("1987-02-26T24:00:00Z");
+    bad("1987-02-26T15:60:00Z");
+    bad("1987-02-26T15:01:60Z");       /* leap seconds refused */
+    bad("1987-02-30T15:01:01Z");
+    bad("1987-02-26T15:01:01.Z");      /* empty fraction */
+    bad("1987-02-26T15:01:01+0530");
+    bad("1987-02-26T15:01:01+24:00");
+    bad("1987-02-26T15:01:01+05:60");
+    bad("1987-02-26T15:01:01Zjunk");
+    bad("1987-02-26T5:01:01Z");
+    bad("1987-02-26X15:01:01Z");
+    bad("");
+    bad("yesterday");
+    bad("26 Feb 1987");
+}
+
+static void fmt(void (*f)(struct buf *, int64_t), int64_t t, const char *want)
+{
+    struct buf b;
+    buf_init(&b, 256);
+    f(&b, t);
+    assert_int_equal(buf_error(&b), 0);
+    assert_string_equal(b.ptr, want);
+    buf_release(&b);
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    int64_t t = parse("2004-06-30");
+    fmt(date_format_long, t, "Wednesday, 30 June 2004");
+    fmt(date_format_us, t, "6/30/2004");
+    fmt(date_format_rfc3339, t, "2004-06-30T00:00:00Z");
+    fmt(date_format_rfc822, t, "Wed, 30 Jun 2004 00:00:00 +0000");
+    fmt(date_format_ymd, t, "2004-06-30");
+    fmt(date_format_month_year, t, "June 2004");
+
+    t = parse("1987-02-26T15:01:01Z");
+    fmt(date_format_long, t, "Thursday, 26 February 1987");
+    fmt(date_format_us, t, "2/26/1987");
+    fmt(date_format_rfc3339, t, "1987-02-26T15:01:01Z");
+    fmt(date_format_rfc822, t, "Thu, 26 Feb 1987 15:01:01 +0000");
+
+    t = parse("2009-12-05T23:59:59-02:00"); /* next day in UTC */
+    fmt(date_format_long, t, "Sunday, 6 December 2009");
+    fmt(date_format_us, t, "12/6/2009");
+
+    /* Round trip through RFC 3339. */
+    struct buf b;
+    buf_init(&b, 64);
+    date_format_rfc3339(&b, 1234567890);
+    int64_t back;
+    assert_int_equal(date_parse_rfc3339(b.ptr, b.len, &back), 0);
+    assert_int_equal(back, 1234567890);
+    buf_release(&b);
+}
+
+static void test_arena(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 1024);
+    int64_t t = parse("2004-06-30");
+    assert_string_equal(date_long(&a, t), "Wednesday, 30 June 2004");
+    assert_string_equal(date_us(&a, t), "6/30/2004");
+    assert_string_equal(date_rfc3339(&a, t), "2004-06-30T00:00:00Z");
+    assert_string_equal(date_rfc822(&a, t), "Wed, 30 Jun 2004 00:00:00 +0000");
+    assert_string_equal(date_ymd(&a, t), "2004-06-30");
+    assert_string_equal(date_month_year(&a, t), "June 2004");
+    arena_release(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ymd),
+        cmocka_unit_test(test_rfc3339),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_arena),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
