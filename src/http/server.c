@@ -1,0 +1,712 @@
+/*
+ * server.c - Quire's HTTP server on libmicrohttpd 0.9.75.
+ *
+ * Design. One daemon in epoll mode with an internal thread pool (the
+ * single-thread epoll mode stalled under bursts after idle periods). Each
+ * request gets a struct http_req carved from its own arena in the URI
+ * callback, which libmicrohttpd calls once per request line and which sees
+ * the raw request target (libmicrohttpd's own unescaping is switched off;
+ * request.c decodes). The access handler then runs as libmicrohttpd
+ * intends ("the two-call idiom"):
+ *   1st call: headers are in; check limits, decode the path. Only a too
+ *             large Content-Length is answered here (413), because a
+ *             response queued on the first call turns keep-alive off and
+ *             that connection must close anyway.
+ *   upload calls: append the body to an arena buf capped at body_max.
+ *   last call: run the application and queue its response.
+ * libmicrohttpd's completion notice writes the access log line and
+ * releases the arena: everything a response points into (an arena body,
+ * header values) stays valid until then, since libmicrohttpd reads a
+ * response's data only while sending it and notifies completion after.
+ *
+ * Page bodies (render/page.h) are sent without copying: an iovec of the
+ * page's bytes, split at splice_at around the spliced text. The response's
+ * free callback owns a page reference and a copy of the splice text (a few
+ * bytes), so the bytes stay alive exactly as long as libmicrohttpd needs
+ * them, even if the request's arena is gone.
+ *
+ * Limits. Request line + headers above header_max get 431 from us; the
+ * connection memory pool is sized at 2 * header_max + 8 KB so everything
+ * up to header_max fits with room for the response headers, and anything
+ * that overflows the pool gets libmicrohttpd's own 431. Bodies: a
+ * Content-Length above body_max is refused at once, a streamed (chunked)
+ * body is refused with 413 once it passes body_max.
+ */
+#define LOG_MODULE "http"
+#include "http/http_int.h"
+
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "render/page.h"
+
+#include <microhttpd.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define REQ_ARENA_BLOCK 8192
+#define DEFAULT_HEADER_MAX 16384
+#define DEFAULT_BODY_MAX (1u << 20)
+#define DEFAULT_CONNECTIONS 1024
+#define LISTEN_BACKLOG 1024
+#define STOP_WAIT_MS 10000
+#define RESPONSE_BODY_MAX ((size_t)256 << 20)
+
+static const char *const default_type = "text/html; charset=utf-8";
+
+/* --- per-request state ------------------------------------------- */
+
+static struct http_req *req_new(struct http_server *srv,
+                                struct MHD_Connection *c, const char *target)
+{
+    struct arena a;
+    arena_init(&a, REQ_ARENA_BLOCK);
+    struct http_req *hr = ARENA_NEW(&a, struct http_req);
+    hr->arena = a; /* from here on only hr->arena is used */
+    hr->srv = srv;
+    hr->conn = c;
+    hr->target = arena_strdup(&hr->arena, target ? target : "");
+    hr->res.fd = -1;
+    clock_gettime(CLOCK_MONOTONIC, &hr->started);
+    atomic_fetch_add(&srv->in_flight, 1);
+    return hr;
+}
+
+static void req_free(struct http_req *hr)
+{
+    struct http_server *srv = hr->srv;
+    if (hr->res.page)
+        page_unref(hr->res.page);
+    if (hr->res.fd >= 0)
+        close(hr->res.fd);
+    /* hr lives inside its own arena: release through a copy. */
+    struct arena a = hr->arena;
+    arena_release(&a);
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* --- access log ---------------------------------------------------- */
+
+/* log_escape appends s so it cannot break the line or its quoting. */
+static void log_escape(struct buf *b, const char *s, bool json)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf_append_char(b, '\\');
+            buf_append_char(b, (char)*p);
+        } else if (*p < 0x20 || *p >= 0x7f) {
+            buf_printf(b, json ? "\\u%04x" : "\\x%02x", *p);
+        } else {
+            buf_append_char(b, (char)*p);
+        }
+    }
+}
+
+static void access_log(struct http_req *hr,
+                       enum MHD_RequestTerminationCode toe)
+{
+    enum log_format fmt = hr->srv->opts.access_log;
+    if (fmt == ACCESS_LOG_OFF)
+        return;
+    struct buf line;
+    buf_init_arena(&line, &hr->arena, 16384);
+    const char *remote = hr->req.remote_addr ? hr->req.remote_addr : "-";
+    const char *method = hr->req.method_name ? hr->req.method_name : "-";
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - hr->started.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - hr->started.tv_nsec) / 1e6;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char date[40];
+    bool complete = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+
+    if (fmt == ACCESS_LOG_JSON) {
+        strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        buf_printf(&line, "{\"time\":\"%s\",\"remote\":\"", date);
+        log_escape(&line, remote, true);
+        buf_append_cstr(&line, "\",\"method\":\"");
+        log_escape(&line, method, true);
+        buf_append_cstr(&line, "\",\"target\":\"");
+        log_escape(&line, hr->target, true);
+        buf_printf(&line, "\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f,"
+                          "\"complete\":%s",
+                   hr->status, (unsigned long long)hr->bytes, ms,
+                   complete ? "true" : "false");
+        if (hr->req.method_name) {
+            const char *ua = request_header(&hr->req, "User-Agent");
+            buf_append_cstr(&line, ",\"ua\":\"");
+            log_escape(&line, ua ? ua : "", true);
+            buf_append_char(&line, '"');
+        }
+        buf_append_cstr(&line, "}\n");
+    } else {
+        strftime(date, sizeof(date), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+        buf_printf(&line, "%s - - [%s] \"", remote, date);
+        log_escape(&line, method, false);
+        buf_append_char(&line, ' ');
+        log_escape(&line, hr->target, false);
+        buf_append_cstr(&line, " HTTP/1.1\" ");
+        if (hr->status)
+            buf_printf(&line, "%d ", hr->status);
+        else
+            buf_append_cstr(&line, "- ");
+        if (complete)
+            buf_printf(&line, "%llu\n", (unsigned long long)hr->bytes);
+        else
+            buf_append_cstr(&line, "-\n");
+    }
+    if (buf_error(&line) == 0)
+        fwrite(line.ptr, 1, line.len, stderr); /* one write per line */
+}
+
+/* --- responses ----------------------------------------------------- */
+
+/* A page being sent: the free callback's state (see the file comment). */
+struct page_send {
+    struct page *page;
+    char splice[]; /* copy of res->splice */
+};
+
+static void page_send_free(void *cls)
+{
+    struct page_send *ps = cls;
+    page_unref(ps->page);
+    free(ps);
+}
+
+/* page_response takes the reference in res->page; *size gets the length. */
+static struct MHD_Response *page_response(struct response *res,
+                                          uint64_t *size)
+{
+    struct page *p = res->page;
+    res->page = NULL;
+    bool splice = p->splice_at != PAGE_NO_SPLICE && p->splice_at <= p->len;
+    size_t slen = splice ? res->splice.len : 0;
+    struct page_send *ps = xmalloc(sizeof(*ps) + slen + 1);
+    ps->page = p;
+    if (slen)
+        memcpy(ps->splice, res->splice.ptr, slen);
+
+    struct MHD_IoVec iov[3];
+    unsigned n = 0;
+    struct {
+        const void *ptr;
+        size_t len;
+    } parts[3] = {{p->bytes, p->len}};
+    if (splice) {
+        parts[0].len = p->splice_at;
+        parts[1].ptr = ps->splice;
+        parts[1].len = slen;
+        parts[2].ptr = p->bytes + p->splice_at;
+        parts[2].len = p->len - p->splice_at;
+    }
+    *size = 0;
+    for (size_t i = 0; i < 3; i++) {
+        if (parts[i].len == 0)
+            continue;
+        iov[n].iov_base = parts[i].ptr;
+        iov[n].iov_len = parts[i].len;
+        *size += parts[i].len;
+        n++;
+    }
+    struct MHD_Response *r;
+    if (n == 0) {
+        page_send_free(ps);
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    } else {
+        r = MHD_create_response_from_iovec(iov, n, page_send_free, ps);
+        if (!r)
+            page_send_free(ps);
+    }
+    return r;
+}
+
+/* plain_page puts http/'s minimal error page into res->body. */
+static void plain_page(struct response *res, int status)
+{
+    const char *text = http_status_text(status);
+    buf_reset(&res->body);
+    buf_printf(&res->body,
+               "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+               "<title>%d %s</title></head>\n<body><h1>%d %s</h1></body>"
+               "</html>\n",
+               status, text, status, text);
+    res->content_type = default_type;
+}
+
+static bool header_ok(const char *name, const char *value)
+{
+    return name && value && !strpbrk(name, "\r\n:") && !strpbrk(value, "\r\n");
+}
+
+static void add_header(struct MHD_Response *r, const char *name,
+                       const char *value)
+{
+    if (!value)
+        return;
+    if (!header_ok(name, value) ||
+        MHD_add_response_header(r, name, value) != MHD_YES)
+        log_warn("response header '%s' refused", name ? name : "(null)");
+}
+
+/* drop_payload releases a page or file the response will not send. */
+static void drop_payload(struct response *res)
+{
+    if (res->page) {
+        page_unref(res->page);
+        res->page = NULL;
+    }
+    if (res->fd >= 0) {
+        close(res->fd);
+        res->fd = -1;
+    }
+}
+
+/* queue sends res with status; ownership of page/fd passes to MHD. */
+static enum MHD_Result queue(struct http_req *hr, int status)
+{
+    struct request *req = &hr->req;
+    struct response *res = &hr->res;
+    struct MHD_Response *r = NULL;
+    uint64_t size = 0;
+    bool from_app = hr->early_status == 0;
+
+    if (status < 100 || status > 599) {
+        log_error("%s %.*s: handler returned status %d", req->method_name,
+                  STR_FMT(req->path), status);
+        status = 500;
+    }
+    if (buf_error(&res->body)) {
+        log_error("%s %.*s: response body over its limit", req->method_name,
+                  STR_FMT(req->path));
+        status = 500;
+        drop_payload(res);
+        buf_reset(&res->body);
+    }
+    if (status == 200 && res->etag && (req->method & (HTTP_GET | HTTP_HEAD)) &&
+        request_is_fresh(req, res->etag))
+        status = 304;
+    bool bodyless = status < 200 || status == 204 || status == 304;
+
+    if (bodyless) {
+        drop_payload(res);
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    } else if (res->page) {
+        if (!res->content_type)
+            res->content_type = res->page->content_type;
+        r = page_response(res, &size);
+    } else if (res->fd >= 0) {
+        size = res->fd_size;
+        r = MHD_create_response_from_fd64(res->fd_size, res->fd);
+        if (!r)
+            close(res->fd);
+        res->fd = -1;
+    } else {
+        /* A raw 500 body could carry internals (an SQL error, a path):
+         * only pages rendered by the theme are sent for a 500. */
+        if (status >= 400 && (res->body.len == 0 || status == 500))
+            plain_page(res, status);
+        size = res->body.len;
+        r = MHD_create_response_from_buffer(res->body.len, res->body.ptr,
+                                            MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r) {
+        log_error("cannot create a response (out of memory?)");
+        return MHD_NO;
+    }
+    if (!bodyless)
+        add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                   res->content_type ? res->content_type : default_type);
+    add_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
+    add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control);
+    if (status == 405)
+        add_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    if (from_app)
+        for (size_t i = 0; i < res->n_headers; i++)
+            add_header(r, res->headers[i].name, res->headers[i].value);
+    else if (status == 413 || status == 431)
+        add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+
+    enum MHD_Result ret = MHD_queue_response(hr->conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    if (ret == MHD_YES) {
+        hr->queued = true;
+        hr->status = status;
+        hr->bytes = bodyless || req->method == HTTP_HEAD ? 0 : size;
+    }
+    return ret;
+}
+
+/* queue_error answers status with http/'s plain page, app not involved. */
+static enum MHD_Result queue_error(struct http_req *hr, int status)
+{
+    drop_payload(&hr->res);
+    buf_reset(&hr->res.body);
+    hr->res.etag = NULL;
+    hr->res.cache_control = NULL;
+    return queue(hr, status);
+}
+
+/* --- request setup ------------------------------------------------- */
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *value)
+{
+    size_t *n = cls;
+    (void)kind;
+    *n += strlen(key) + 2 + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
+static const char *peer_address(struct http_req *hr)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(hr->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN];
+    if (!ci || !ci->client_addr)
+        return "-";
+    const struct sockaddr *sa = ci->client_addr;
+    const void *src;
+    if (sa->sa_family == AF_INET)
+        src = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    else if (sa->sa_family == AF_INET6)
+        src = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    else
+        return "-";
+    if (!inet_ntop(sa->sa_family, src, text, sizeof(text)))
+        return "-";
+    return arena_strdup(&hr->arena, text);
+}
+
+/* split_target cuts the raw target into path and query; an absolute-form
+ * target ("http://host/p") is reduced to its path. */
+static void split_target(const char *t, struct str *path, struct str *query)
+{
+    if (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0) {
+        const char *p = strstr(t, "://") + 3;
+        const char *slash = strpbrk(p, "/?");
+        t = slash && *slash == '/' ? slash : "/";
+    }
+    const char *q = strchr(t, '?');
+    if (q) {
+        *path = (struct str){t, (size_t)(q - t)};
+        *query = str_from(q + 1);
+    } else {
+        *path = str_from(t);
+        *query = (struct str){t + path->len, 0};
+    }
+}
+
+/* setup fills the request on the first call; may set early_status. */
+static void setup(struct http_req *hr, const char *method, const char *version)
+{
+    const struct http_limits *lim = &hr->srv->opts.limits;
+    struct request *req = &hr->req;
+    struct response *res = &hr->res;
+
+    req->arena = &hr->arena;
+    req->conn = hr->conn;
+    req->method_name = arena_strdup(&hr->arena, method);
+    req->method = http_method_of(method);
+    req->remote_addr = peer_address(hr);
+    buf_init_arena(&hr->body, &hr->arena, lim->body_max);
+    req->body = (struct str){"", 0};
+    res->status = 200;
+    res->fd = -1;
+    buf_init_arena(&res->body, &hr->arena, RESPONSE_BODY_MAX);
+
+    size_t head = strlen(method) + 1 + strlen(hr->target) + 1 +
+                  strlen(version) + 2 + 2;
+    MHD_get_connection_values(hr->conn, MHD_HEADER_KIND, count_header, &head);
+    if (head > lim->header_max) {
+        hr->early_status = 431;
+        return;
+    }
+    const char *cl = MHD_lookup_connection_value(hr->conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    long long n;
+    if (cl && str_to_i64(str_trim(str_from(cl)), 0, LLONG_MAX, &n) == 0 &&
+        (unsigned long long)n > lim->body_max) {
+        hr->early_status = 413;
+        return;
+    }
+    struct str raw_path;
+    split_target(hr->target, &raw_path, &req->query);
+    if (http_decode_path(&hr->arena, raw_path, &req->path) != 0) {
+        hr->early_status = 400;
+        req->path = raw_path; /* for log lines only */
+    }
+}
+
+/* --- libmicrohttpd callbacks --------------------------------------- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    return req_new(cls, c, uri);
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct http_req *hr = *con_cls;
+
+    if (!hr) { /* the URI callback always runs first; be safe anyway */
+        hr = req_new(srv, c, url);
+        *con_cls = hr;
+    }
+    if (!hr->seen) {
+        hr->seen = true;
+        setup(hr, method, version);
+        /* The one answer given on the first call: the connection is to
+         * close anyway, and waiting would mean reading the whole body. */
+        if (hr->early_status == 413)
+            return queue_error(hr, 413);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!hr->early_status && !hr->queued) {
+            buf_append(&hr->body, upload_data, *upload_data_size);
+            if (buf_error(&hr->body))
+                hr->early_status = 413;
+        }
+        *upload_data_size = 0;
+        /* Too big: answer now if libmicrohttpd lets us, else at the end
+         * (the rest of the body is then read and dropped). */
+        if (hr->early_status == 413 && !hr->queued)
+            (void)queue_error(hr, 413);
+        return MHD_YES;
+    }
+    if (hr->queued)
+        return MHD_YES;
+    if (hr->early_status)
+        return queue_error(hr, hr->early_status);
+
+    hr->req.body = buf_str(&hr->body);
+    int status = srv->opts.app(&hr->req, &hr->res, srv->opts.app_ctx);
+    return queue(hr, status);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_req *hr = *con_cls;
+    (void)cls;
+    (void)c;
+    if (!hr)
+        return;
+    *con_cls = NULL;
+    access_log(hr, toe);
+    req_free(hr);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    (void)socket_context;
+    if (toe != MHD_CONNECTION_NOTIFY_STARTED)
+        return;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    int one = 1;
+    if (ci && setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one,
+                         sizeof(one)) != 0)
+        log_debug("TCP_NODELAY: %s", strerror(errno));
+}
+
+/* No unescaping by libmicrohttpd: request.c decodes the raw target. */
+static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_debug("libmicrohttpd: %s", msg);
+}
+
+/* --- start and stop ------------------------------------------------ */
+
+/* parse_listen resolves "ADDR:PORT" or "[V6ADDR]:PORT" ("" or "*" as
+ * ADDR: every IPv4 address). */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss)
+{
+    char host[256];
+    const char *port_text;
+    bool v6 = false;
+
+    if (!listen)
+        return ERR_PARSE;
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (!close || close[1] != ':')
+            return ERR_PARSE;
+        size_t n = (size_t)(close - listen - 1);
+        if (n == 0 || n >= sizeof(host))
+            return ERR_PARSE;
+        memcpy(host, listen + 1, n);
+        host[n] = '\0';
+        port_text = close + 2;
+        v6 = true;
+    } else {
+        const char *colon = strrchr(listen, ':');
+        if (!colon || strchr(listen, ':') != colon)
+            return ERR_PARSE;
+        size_t n = (size_t)(colon - listen);
+        if (n >= sizeof(host))
+            return ERR_PARSE;
+        memcpy(host, listen, n);
+        host[n] = '\0';
+        port_text = colon + 1;
+    }
+    long long port;
+    if (str_to_i64(str_from(port_text), 0, 65535, &port) != 0)
+        return ERR_PARSE;
+    if (!v6 && (host[0] == '\0' || strcmp(host, "*") == 0)) {
+        struct sockaddr_in *in = (struct sockaddr_in *)ss;
+        memset(ss, 0, sizeof(*ss));
+        in->sin_family = AF_INET;
+        in->sin_addr.s_addr = htonl(INADDR_ANY);
+        in->sin_port = htons((uint16_t)port);
+        return 0;
+    }
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+                             .ai_family = v6 ? AF_INET6 : AF_UNSPEC,
+                             .ai_flags = v6 ? AI_NUMERICHOST : 0};
+    struct addrinfo *ai = NULL;
+    int gai = getaddrinfo(host, NULL, &hints, &ai);
+    if (gai != 0 || !ai) {
+        log_error("listen address %s: %s", host, gai_strerror(gai));
+        return ERR_PARSE;
+    }
+    memset(ss, 0, sizeof(*ss));
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    freeaddrinfo(ai);
+    if (ss->ss_family == AF_INET)
+        ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+    else if (ss->ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+    else
+        return ERR_PARSE;
+    return 0;
+}
+
+int http_server_start(const struct http_server_opts *opts,
+                      struct http_server **out)
+{
+    struct sockaddr_storage ss;
+    int rc = parse_listen(opts->listen, &ss);
+    if (rc != 0) {
+        log_error("cannot parse listen address '%s' (ADDR:PORT or "
+                  "[ADDR]:PORT)",
+                  opts->listen ? opts->listen : "(null)");
+        return ERR_IO;
+    }
+    /* sendfile and writes on a closed socket must not kill the process. */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_server *srv = xcalloc(1, sizeof(*srv));
+    srv->opts = *opts;
+    struct http_limits *lim = &srv->opts.limits;
+    if (!lim->header_max)
+        lim->header_max = DEFAULT_HEADER_MAX;
+    if (!lim->body_max)
+        lim->body_max = DEFAULT_BODY_MAX;
+    unsigned threads = lim->threads;
+    if (!threads) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 0 ? (unsigned)cores : 2;
+    }
+    if (threads < 2)
+        threads = 2;
+    unsigned conns = lim->connections_max ? lim->connections_max
+                                          : DEFAULT_CONNECTIONS;
+    if (conns < threads)
+        conns = threads; /* libmicrohttpd splits the limit over workers */
+    size_t pool = lim->header_max * 2 + 8192;
+    if (pool < 32768)
+        pool = 32768;
+    atomic_init(&srv->in_flight, 0);
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+                     MHD_USE_ITC | MHD_USE_TURBO;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_access, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+        MHD_OPTION_CONNECTION_LIMIT, conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->connections_per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        log_error("cannot listen on %s", opts->listen);
+        free(srv);
+        return ERR_IO;
+    }
+    const union MHD_DaemonInfo *di =
+        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = di ? di->port : 0;
+    log_debug("listening on %s (port %u, %u threads, %u connections)",
+              opts->listen, (unsigned)srv->port, threads, conns);
+    *out = srv;
+    return 0;
+}
+
+uint16_t http_server_port(const struct http_server *srv)
+{
+    return srv->port;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+    if (!srv)
+        return;
+    /* Stop accepting; requests already started may finish (bounded). */
+    MHD_socket ls = MHD_quiesce_daemon(srv->daemon);
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int waited = 0;
+         atomic_load(&srv->in_flight) > 0 && waited < STOP_WAIT_MS;
+         waited += 10)
+        nanosleep(&tick, NULL);
+    if (atomic_load(&srv->in_flight) > 0)
+        log_warn("stopping with %d requests unfinished",
+                 atomic_load(&srv->in_flight));
+    MHD_stop_daemon(srv->daemon);
+    if (ls != MHD_INVALID_SOCKET)
+        close(ls);
+    free(srv);
+}

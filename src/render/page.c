@@ -1,0 +1,64 @@
+/*
+ * page.c - rendered pages shared between the page cache and senders.
+ *
+ * A page never changes after page_new, so any number of threads may read
+ * its bytes without a lock; only the reference count moves, atomically.
+ * The thread that drops the last reference frees it. The ETag is a 64-bit
+ * FNV-1a hash of the bytes in hex, quoted: equal bytes, equal tag, so a
+ * re-render of unchanged content keeps readers' caches valid.
+ */
+#include "render/page.h"
+
+#include "core/xalloc.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static uint64_t fnv1a64(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+struct page *page_new(char *bytes, size_t len, const char *content_type,
+                      size_t splice_at)
+{
+    assert(splice_at == PAGE_NO_SPLICE || splice_at <= len);
+    struct page *p = xcalloc(1, sizeof(*p));
+    atomic_init(&p->refs, 1);
+    p->status = 200;
+    p->content_type = content_type;
+    p->bytes = bytes;
+    p->len = len;
+    p->splice_at = splice_at;
+    p->counter = NULL;
+    snprintf(p->etag, sizeof(p->etag), "\"%016" PRIx64 "\"",
+             fnv1a64(bytes, len));
+    return p;
+}
+
+void page_ref(struct page *p)
+{
+    int old = atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+    assert(old > 0);
+    (void)old;
+}
+
+void page_unref(struct page *p)
+{
+    if (!p)
+        return;
+    /* acq_rel: the freeing thread must see every other holder's reads done. */
+    int old = atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel);
+    assert(old > 0);
+    if (old != 1)
+        return;
+    free(p->bytes);
+    free(p);
+}
