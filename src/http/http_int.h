@@ -24,6 +24,8 @@ struct http_server {
     struct http_server_opts opts;
     uint16_t port;
     atomic_int in_flight; /* requests between URI and completion */
+    atomic_bool started;  /* MHD_start_daemon returned */
+    atomic_bool stopping; /* http_server_stop began */
 };
 
 /*
@@ -43,6 +45,7 @@ struct http_req {
     int early_status;         /* 400/413/431 decided before the app runs */
     int status;               /* the status queued, 0 if none */
     uint64_t bytes;           /* body bytes of the queued response */
+    uint64_t discarded;       /* body bytes dropped after a refusal */
     bool seen;                /* the access handler has run once */
     bool queued;              /* a response was queued */
 };

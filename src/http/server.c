@@ -28,9 +28,12 @@
  * Limits. Request line + headers above header_max get 431 from us; the
  * connection memory pool is sized at 2 * header_max + 8 KB so everything
  * up to header_max fits with room for the response headers, and anything
- * that overflows the pool gets libmicrohttpd's own 431. Bodies: a
- * Content-Length above body_max is refused at once, a streamed (chunked)
- * body is refused with 413 once it passes body_max.
+ * that overflows the pool gets libmicrohttpd's own 431 (414 for a request
+ * line that alone is too long; we send 414 for that too). Bodies: a
+ * Content-Length above body_max is refused at once; a chunked body that
+ * grows past body_max stops being stored and gets its 413 when it ends,
+ * since libmicrohttpd 0.9.75 will not queue a response in mid-upload (more
+ * than DISCARD_MAX of it and the connection is dropped instead).
  */
 #define LOG_MODULE "http"
 #include "http/http_int.h"
@@ -42,6 +45,7 @@
 #include <microhttpd.h>
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -62,6 +66,7 @@
 #define LISTEN_BACKLOG 1024
 #define STOP_WAIT_MS 10000
 #define RESPONSE_BODY_MAX ((size_t)256 << 20)
+#define DISCARD_MAX ((uint64_t)8 << 20) /* of a refused body, then close */
 
 static const char *const default_type = "text/html; charset=utf-8";
 
@@ -284,10 +289,12 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     uint64_t size = 0;
     bool from_app = hr->early_status == 0;
 
-    if (status < 100 || status > 599) {
+    if (status < 200 || status > 599) { /* 1xx are not final answers */
         log_error("%s %.*s: handler returned status %d", req->method_name,
                   STR_FMT(req->path), status);
         status = 500;
+        drop_payload(res);
+        buf_reset(&res->body);
     }
     if (buf_error(&res->body)) {
         log_error("%s %.*s: response body over its limit", req->method_name,
@@ -299,7 +306,9 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     if (status == 200 && res->etag && (req->method & (HTTP_GET | HTTP_HEAD)) &&
         request_is_fresh(req, res->etag))
         status = 304;
-    bool bodyless = status < 200 || status == 204 || status == 304;
+    /* libmicrohttpd 0.9.75 adds "Content-Length: 0" to a 304 whatever we
+     * do (a header of our own is sent besides it, not instead). */
+    bool bodyless = status == 204 || status == 304;
 
     if (bodyless) {
         drop_payload(res);
@@ -337,7 +346,7 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     if (from_app)
         for (size_t i = 0; i < res->n_headers; i++)
             add_header(r, res->headers[i].name, res->headers[i].value);
-    else if (status == 413 || status == 431)
+    else if (status == 413 || status == 414 || status == 431)
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 
     enum MHD_Result ret = MHD_queue_response(hr->conn, (unsigned)status, r);
@@ -428,8 +437,13 @@ static void setup(struct http_req *hr, const char *method, const char *version)
     res->fd = -1;
     buf_init_arena(&res->body, &hr->arena, RESPONSE_BODY_MAX);
 
-    size_t head = strlen(method) + 1 + strlen(hr->target) + 1 +
-                  strlen(version) + 2 + 2;
+    size_t line = strlen(method) + 1 + strlen(hr->target) + 1 +
+                  strlen(version) + 2;
+    if (line > lim->header_max) {
+        hr->early_status = 414;
+        return;
+    }
+    size_t head = line + 2;
     MHD_get_connection_values(hr->conn, MHD_HEADER_KIND, count_header, &head);
     if (head > lim->header_max) {
         hr->early_status = 431;
@@ -451,10 +465,83 @@ static void setup(struct http_req *hr, const char *method, const char *version)
     }
 }
 
+/* --- connections -------------------------------------------------- */
+
+/*
+ * Per-connection state, only to answer a request line libmicrohttpd 0.9.75
+ * cannot parse at all ("GARBAGE"): it closes such a connection without a
+ * word and without calling us. If a connection closes before any request
+ * line was parsed and before its idle timeout, it most likely sent such a
+ * line, so it is told 400 on the way out (MHD_USE_TURBO leaves the socket
+ * open until after the close notification). A peer that already left just
+ * makes the send fail.
+ */
+struct http_conn {
+    time_t opened; /* CLOCK_MONOTONIC seconds */
+    int fd;
+    bool had_request;
+};
+
+static time_t mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+static void mark_request(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct http_conn *hc = ci ? ci->socket_context : NULL;
+    if (hc)
+        hc->had_request = true;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *srv = cls;
+    struct http_conn *hc = *socket_context;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!ci)
+            return;
+        int one = 1;
+        if (setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one,
+                       sizeof(one)) != 0)
+            log_debug("TCP_NODELAY: %s", strerror(errno));
+        hc = xmalloc(sizeof(*hc));
+        *hc = (struct http_conn){.opened = mono_seconds(),
+                                 .fd = ci->connect_fd};
+        *socket_context = hc;
+        return;
+    }
+    if (!hc)
+        return;
+    *socket_context = NULL;
+    time_t age = mono_seconds() - hc->opened;
+    unsigned timeout = srv->opts.limits.timeout_s;
+    bool timed_out = timeout && age + 1 >= (time_t)timeout;
+    if (!hc->had_request && !timed_out && !atomic_load(&srv->stopping)) {
+        static const char bad[] = "HTTP/1.1 400 Bad Request\r\n"
+                                  "Connection: close\r\n"
+                                  "Content-Type: text/plain\r\n"
+                                  "Content-Length: 12\r\n\r\n"
+                                  "Bad Request\n";
+        (void)send(hc->fd, bad, sizeof(bad) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    free(hc);
+}
+
 /* --- libmicrohttpd callbacks --------------------------------------- */
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+    mark_request(c);
     return req_new(cls, c, uri);
 }
 
@@ -480,16 +567,28 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!hr->early_status && !hr->queued) {
-            buf_append(&hr->body, upload_data, *upload_data_size);
-            if (buf_error(&hr->body))
-                hr->early_status = 413;
-        }
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        /* Too big: answer now if libmicrohttpd lets us, else at the end
-         * (the rest of the body is then read and dropped). */
-        if (hr->early_status == 413 && !hr->queued)
-            (void)queue_error(hr, 413);
+        if (hr->queued)
+            return MHD_YES;
+        if (!hr->early_status) {
+            buf_append(&hr->body, upload_data, n);
+            if (!buf_error(&hr->body))
+                return MHD_YES;
+            /* libmicrohttpd 0.9.75 refuses a response in mid-upload, so
+             * the 413 normally goes out once the body has been read. */
+            hr->early_status = 413;
+            if (queue_error(hr, 413) != MHD_YES)
+                log_debug("body over body_max: 413 after the rest is read");
+            return MHD_YES;
+        }
+        /* Refused already: drop the rest, up to a bound, then hang up. */
+        hr->discarded += n;
+        if (hr->discarded > DISCARD_MAX) {
+            log_info("%s: dropping a connection that keeps sending a "
+                     "refused body", hr->req.remote_addr);
+            return MHD_NO;
+        }
         return MHD_YES;
     }
     if (hr->queued)
@@ -515,22 +614,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     req_free(hr);
 }
 
-static void on_connection(void *cls, struct MHD_Connection *c,
-                          void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    (void)cls;
-    (void)socket_context;
-    if (toe != MHD_CONNECTION_NOTIFY_STARTED)
-        return;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-    int one = 1;
-    if (ci && setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one,
-                         sizeof(one)) != 0)
-        log_debug("TCP_NODELAY: %s", strerror(errno));
-}
-
 /* No unescaping by libmicrohttpd: request.c decodes the raw target. */
 static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
@@ -539,15 +622,23 @@ static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
+/*
+ * libmicrohttpd's messages: while starting they explain a failure (a port
+ * in use) and are errors; once serving they are about single clients
+ * (resets, timeouts, malformed requests) and only interest a debugger.
+ */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+    struct http_server *srv = cls;
     char msg[512];
-    (void)cls;
     vsnprintf(msg, sizeof(msg), fmt, ap);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
         msg[--n] = '\0';
-    log_debug("libmicrohttpd: %s", msg);
+    if (atomic_load(&srv->started))
+        log_debug("libmicrohttpd: %s", msg);
+    else
+        log_error("libmicrohttpd: %s", msg);
 }
 
 /* --- start and stop ------------------------------------------------ */
@@ -619,6 +710,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 int http_server_start(const struct http_server_opts *opts,
                       struct http_server **out)
 {
+    assert(opts->app);
     struct sockaddr_storage ss;
     int rc = parse_listen(opts->listen, &ss);
     if (rc != 0) {
@@ -652,6 +744,8 @@ int http_server_start(const struct http_server_opts *opts,
     if (pool < 32768)
         pool = 32768;
     atomic_init(&srv->in_flight, 0);
+    atomic_init(&srv->started, false);
+    atomic_init(&srv->stopping, false);
 
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
                      MHD_USE_ITC | MHD_USE_TURBO;
@@ -659,6 +753,7 @@ int http_server_start(const struct http_server_opts *opts,
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_access, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, /* first, or unused */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
@@ -670,7 +765,6 @@ int http_server_start(const struct http_server_opts *opts,
         MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_END);
     if (!srv->daemon) {
         log_error("cannot listen on %s", opts->listen);
@@ -680,6 +774,7 @@ int http_server_start(const struct http_server_opts *opts,
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = di ? di->port : 0;
+    atomic_store(&srv->started, true);
     log_debug("listening on %s (port %u, %u threads, %u connections)",
               opts->listen, (unsigned)srv->port, threads, conns);
     *out = srv;
@@ -696,6 +791,7 @@ void http_server_stop(struct http_server *srv)
     if (!srv)
         return;
     /* Stop accepting; requests already started may finish (bounded). */
+    atomic_store(&srv->stopping, true);
     MHD_socket ls = MHD_quiesce_daemon(srv->daemon);
     struct timespec tick = {0, 10 * 1000 * 1000};
     for (int waited = 0;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -258,11 +259,47 @@ static void test_bad_paths(void **state)
     unlink(big);
 }
 
+/*
+ * The Reuters corpus (15,055 files) into a fresh database. Slow-ish, so it
+ * runs only with QUIRE_CORPUS=1 (and QUIRE_FIXTURES pointing at the
+ * fixtures, as `make check-unit` sets it).
+ */
+static void test_corpus(void **state)
+{
+    (void)state;
+    const char *fx = getenv("QUIRE_FIXTURES");
+    if (!getenv("QUIRE_CORPUS") || !fx)
+        skip();
+    char corpus[700], db[700];
+    snprintf(corpus, sizeof(corpus), "%s/corpus-reuters21578-md", fx);
+    snprintf(db, sizeof(db), "%s/corpus.db", dir);
+    struct store *cs;
+    assert_int_equal(store_open(db, STORE_CREATE, &cs), 0);
+    struct import_report rep = {0};
+    const char *paths[] = {corpus};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = import_markdown_paths(cs, paths, 1, &rep);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("corpus: imported %zu, updated %zu, failed %zu in %.2f s\n",
+           rep.imported, rep.updated, rep.failed,
+           (double)(t1.tv_sec - t0.tv_sec) +
+               (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    assert_int_equal(rc, 0);
+    assert_int_equal(rep.failed, 0);
+    assert_int_equal(rep.imported, 15055);
+    int64_t count = 0;
+    assert_int_equal(store_article_count(cs, &count), 0);
+    assert_int_equal(count, 15055);
+    store_close(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_tree),
         cmocka_unit_test(test_bad_paths),
+        cmocka_unit_test(test_corpus),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,6 +17,7 @@
 #include "core/xalloc.h"
 #include "http/http.h"
 #include "http/router.h"
+#include "http/static.h"
 #include "render/page.h"
 
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,7 +102,16 @@ static int h_path(struct request *req, struct response *res, void *ctx)
     return 200;
 }
 
+static char assets[64]; /* a temporary assets folder */
+
+static int h_asset(struct request *req, struct response *res, void *ctx)
+{
+    (void)ctx;
+    return static_serve(req, res, assets, req->params[0]);
+}
+
 static const struct route routes[] = {
+    {HTTP_GET, "/assets/*", h_asset, 0},
     {HTTP_GET, "/", h_root, 0},
     {HTTP_GET, "/page", h_page, 0},
     {HTTP_GET, "/slow", h_slow, 0},
@@ -154,6 +165,11 @@ static void send_all(int fd, const char *p, size_t n)
         p += w;
         n -= (size_t)w;
     }
+}
+
+static void send_str(int fd, const char *s)
+{
+    send_all(fd, s, strlen(s));
 }
 
 static const char *header_of(const struct reply *r, const char *name)
@@ -306,7 +322,7 @@ static void head_and_keep_alive(void **state)
     assert_int_equal(r.status, 404);
     assert_true(strtoul(header_of(&r, "Content-Length"), NULL, 10) > 0);
     reply_free(&r);
-    send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
+    send_str(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_int_equal(read_reply(fd, &r, false), 0);
     assert_int_equal(r.status, 200);
     reply_free(&r);
@@ -332,7 +348,7 @@ static void conditional_get(void **state)
         assert_string_equal(header_of(&r, "ETag"), "\"abc\"");
         reply_free(&r);
         /* No body follows a 304: the next reply parses cleanly. */
-        send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
+        send_str(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assert_int_equal(read_reply(fd, &r, false), 0);
         assert_int_equal(r.status, 200);
         reply_free(&r);
@@ -391,12 +407,14 @@ static void bad_requests(void **state)
         {"GET /%0a HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"GET nopath HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"GARBAGE\r\n\r\n", 400},
+        {"GET /\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nBadHeader\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct reply r;
-        assert_int_equal(roundtrip(cases[i].raw, strlen(cases[i].raw), &r,
-                                   false),
-                         0);
+        if (roundtrip(cases[i].raw, strlen(cases[i].raw), &r, false) != 0)
+            fail_msg("%s: no reply", cases[i].raw);
         if (r.status != cases[i].want)
             fail_msg("%s -> %d", cases[i].raw, r.status);
         reply_free(&r);
@@ -468,6 +486,20 @@ static void post_form_and_limits(void **state)
         reply_free(&r);
         free(req);
     }
+    /* A request line over header_max is 414, ours or libmicrohttpd's. */
+    for (size_t i = 0; i < 2; i++) {
+        size_t len = sizes[i] + 64;
+        char *req = xmalloc(len);
+        memcpy(req, "GET /", 5);
+        memset(req + 5, 'u', sizes[i]);
+        int h = snprintf(req + 5 + sizes[i], 64, " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_int_equal(roundtrip(req, 5 + sizes[i] + (size_t)h, &r, false),
+                         0);
+        if (r.status != 414)
+            fail_msg("request line of %zu bytes -> %d", sizes[i], r.status);
+        reply_free(&r);
+        free(req);
+    }
     /* Just under header_max is fine. */
     size_t ok = HEADER_MAX - 200;
     char *req = xmalloc(ok + 64);
@@ -500,9 +532,16 @@ static void page_with_splice(void **state)
     assert_int_equal(atomic_load(&shared_page->refs), 1);
 }
 
-static void access_log_line(void **state)
+/* log_of starts a server with format fmt, sends one request with stderr
+ * sent to a file, and returns the first line written. */
+static void log_of(enum log_format fmt, char *line, size_t cap)
 {
-    (void)state;
+    struct http_server_opts o = {.listen = "127.0.0.1:0", .access_log = fmt,
+                                 .app = app};
+    struct http_server *s;
+    assert_int_equal(http_server_start(&o, &s), 0);
+    uint16_t main_port = port;
+    port = http_server_port(s);
     char path[] = "/tmp/quire-accesslog-XXXXXX";
     int tmp = mkstemp(path);
     assert_true(tmp >= 0);
@@ -510,26 +549,140 @@ static void access_log_line(void **state)
     int saved = dup(2);
     dup2(tmp, 2);
     struct reply r;
-    assert_int_equal(get("/p/log%22me?x=1", &r), 0);
+    const char *req = "GET /p/log%22me?x=1 HTTP/1.1\r\nHost: x\r\n"
+                      "User-Agent: t\"1\r\n\r\n";
+    assert_int_equal(roundtrip(req, strlen(req), &r, false), 0);
     reply_free(&r);
-    usleep(100000); /* the line is written after completion */
+    http_server_stop(s); /* waits for completion, so the line is out */
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
-    char line[1024] = {0};
-    ssize_t n = pread(tmp, line, sizeof(line) - 1, 0);
+    port = main_port;
+    memset(line, 0, cap);
+    ssize_t n = pread(tmp, line, cap - 1, 0);
     close(tmp);
     unlink(path);
     assert_true(n > 0);
-    assert_non_null(strstr(line, "127.0.0.1 - - ["));
-    assert_non_null(strstr(line, "] \"GET /p/log%22me?x=1 HTTP/1.1\" 200 "));
     assert_int_equal(line[n - 1], '\n');
+    assert_ptr_equal(strchr(line, '\n'), line + n - 1); /* one line */
 }
 
-struct conn_result {
-    int fds[256];
-    int ok;
-};
+static void access_log_lines(void **state)
+{
+    (void)state;
+    char line[1024];
+    log_of(ACCESS_LOG_COMMON, line, sizeof(line));
+    assert_non_null(strstr(line, "127.0.0.1 - - ["));
+    assert_non_null(strstr(line, "] \"GET /p/log%22me?x=1 HTTP/1.1\" 200 "));
+    log_of(ACCESS_LOG_JSON, line, sizeof(line));
+    assert_true(line[0] == '{');
+    assert_non_null(strstr(line, "\"remote\":\"127.0.0.1\""));
+    assert_non_null(strstr(line, "\"method\":\"GET\""));
+    assert_non_null(strstr(line, "\"target\":\"/p/log%22me?x=1\""));
+    assert_non_null(strstr(line, "\"status\":200"));
+    assert_non_null(strstr(line, "\"ua\":\"t\\\"1\""));
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void make_assets(void)
+{
+    char path[256];
+    snprintf(assets, sizeof(assets), "/tmp/quire-assets-XXXXXX");
+    assert_non_null(mkdtemp(assets));
+    write_file(assets, "style.css", "body{}");
+    write_file(assets, ".hidden", "secret");
+    snprintf(path, sizeof(path), "%s/sub", assets);
+    assert_int_equal(mkdir(path, 0755), 0);
+    write_file(path, "x.js", "1;");
+    snprintf(path, sizeof(path), "%s/d.css", assets);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/link.css", assets);
+    assert_int_equal(symlink("/etc/passwd", path), 0);
+    snprintf(path, sizeof(path), "%s/linkdir", assets);
+    assert_int_equal(symlink("/etc", path), 0);
+}
+
+static void remove_assets(void)
+{
+    static const char *const names[] = {"style.css", ".hidden", "sub/x.js",
+                                        "sub", "d.css", "link.css",
+                                        "linkdir", ""};
+    char path[256];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", assets, names[i]);
+        if (unlink(path) != 0)
+            rmdir(path);
+    }
+}
+
+static void static_files(void **state)
+{
+    (void)state;
+    struct reply r;
+    assert_int_equal(get("/assets/style.css", &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "body{}");
+    assert_string_equal(header_of(&r, "Content-Type"),
+                        "text/css; charset=utf-8");
+    assert_string_equal(header_of(&r, "Cache-Control"),
+                        "public, max-age=31536000, immutable");
+    assert_string_equal(header_of(&r, "Content-Length"), "6");
+    char etag[128];
+    snprintf(etag, sizeof(etag), "%s", header_of(&r, "ETag"));
+    assert_true(etag[0] == '"');
+    reply_free(&r);
+
+    char req[256];
+    int n = snprintf(req, sizeof(req),
+                     "GET /assets/style.css HTTP/1.1\r\nHost: x\r\n"
+                     "If-None-Match: %s\r\n\r\n", etag);
+    assert_int_equal(roundtrip(req, (size_t)n, &r, true), 0);
+    assert_int_equal(r.status, 304);
+    assert_string_equal(header_of(&r, "ETag"), etag);
+    reply_free(&r);
+
+    const char *head = "HEAD /assets/style.css HTTP/1.1\r\nHost: x\r\n\r\n";
+    int fd = connect_server();
+    send_all(fd, head, strlen(head));
+    assert_int_equal(read_reply(fd, &r, true), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(header_of(&r, "Content-Length"), "6");
+    reply_free(&r);
+    send_str(fd, "GET /assets/sub/x.js HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_int_equal(read_reply(fd, &r, false), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "1;");
+    assert_string_equal(header_of(&r, "Content-Type"),
+                        "text/javascript; charset=utf-8");
+    reply_free(&r);
+    close(fd);
+
+    static const char *const refused[] = {
+        "/assets/../../etc/passwd", "/assets/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/..%2f..%2fetc/passwd", "/assets/..\\..\\etc\\passwd",
+        "/assets//etc/passwd", "/assets/%2fetc/passwd", "/assets/nothing.css",
+        "/assets/link.css", "/assets/linkdir/passwd", "/assets/d.css",
+        "/assets/.hidden", "/assets/sub/../style.css", "/assets/./style.css",
+        "/assets/", "/assets/sub/", "/assets/style.css%00.png",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        assert_int_equal(get(refused[i], &r), 0);
+        if (r.status != 404 && r.status != 400)
+            fail_msg("%s -> %d", refused[i], r.status);
+        assert_null(strstr(r.body, "root:"));
+        assert_null(strstr(r.body, "secret"));
+        reply_free(&r);
+    }
+}
 
 static void burst(int fds[256], bool connect_first)
 {
@@ -564,12 +717,6 @@ static void burst_after_idle(void **state)
     sleep(2); /* 256 idle connections, then all speak at once */
     burst(fds, false);
 }
-
-struct stopper {
-    int fd;
-    struct reply r;
-    int rc;
-};
 
 static void stop_lets_in_flight_finish(void **state)
 {
@@ -617,11 +764,12 @@ static int setup(void **state)
     (void)state;
     const char *text = "<p>Read  times</p>";
     shared_page = page_new(xstrdup(text), strlen(text), "text/html", 8);
+    make_assets();
     struct http_server_opts o = {
         .listen = "127.0.0.1:0",
         .limits = {.header_max = HEADER_MAX, .body_max = BODY_MAX,
                    .connections_max = 1024, .timeout_s = 30},
-        .access_log = ACCESS_LOG_COMMON,
+        .access_log = ACCESS_LOG_OFF,
         .app = app,
     };
     assert_int_equal(http_server_start(&o, &srv), 0);
@@ -635,19 +783,12 @@ static int teardown(void **state)
     (void)state;
     http_server_stop(srv);
     page_unref(shared_page);
+    remove_assets();
     return 0;
 }
 
 int main(void)
 {
-    /* Access log lines for the burst are noise here; only one test reads
-     * them, via a temporary stderr. */
-    int devnull = open("/dev/null", O_WRONLY);
-    int saved = dup(2);
-    dup2(devnull, 2);
-    close(devnull);
-    setenv("QUIRE_TEST_STDERR", "1", 0);
-    (void)saved;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_get_has_date_length_etag),
         cmocka_unit_test(head_and_keep_alive),
@@ -656,7 +797,8 @@ int main(void)
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(post_form_and_limits),
         cmocka_unit_test(page_with_splice),
-        cmocka_unit_test(access_log_line),
+        cmocka_unit_test(static_files),
+        cmocka_unit_test(access_log_lines),
         cmocka_unit_test(burst_after_idle),
         cmocka_unit_test(stop_lets_in_flight_finish),
         cmocka_unit_test(listen_addresses),
