@@ -1,0 +1,563 @@
+/*
+ * articles.c - saving and reading articles.
+ *
+ * A save is one unit: the article row, its section and issue (created if
+ * new), its byline and its tags all change together or not at all. It runs
+ * as one level of store_begin, i.e. a SAVEPOINT when the caller already has
+ * a transaction open (an import batches thousands of saves in one) and a
+ * transaction of its own otherwise.
+ *
+ * Identity: an article is matched by its slug when the input names one,
+ * else (or when that slug is unknown) by the file it came from. A match by
+ * source with an explicit new slug renames the article. A new article
+ * without an explicit slug takes slug_base, then slug_base-2, -3...
+ *
+ * Reads assemble a struct article from a few queries in one snapshot: the
+ * row joined with its section and issue, then its authors (and tags). A
+ * list page costs three queries whatever its length: the count, the page,
+ * and all the page's authors at once (the page's query is repeated as a
+ * subquery, so the two agree without passing ids around).
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char SQL_ID_BY_SLUG[] = "SELECT id FROM articles WHERE slug = ?1";
+static const char SQL_ID_BY_SOURCE[] =
+    "SELECT id FROM articles WHERE source = ?1";
+static const char SQL_SLUG_TAKEN[] = "SELECT 1 FROM articles WHERE slug = ?1";
+static const char SQL_INSERT[] =
+    "INSERT INTO articles(slug, source, title, summary, body_md, body_html,"
+    " status, published_at, updated_at, section_id, issue_id, hits)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, max(?12, 0))";
+static const char SQL_UPDATE[] =
+    "UPDATE articles SET slug = coalesce(?1, slug),"
+    " source = coalesce(?2, source), title = ?3, summary = ?4, body_md = ?5,"
+    " body_html = ?6, status = ?7, published_at = ?8, updated_at = ?9,"
+    " section_id = ?10, issue_id = ?11,"
+    " hits = CASE WHEN ?12 < 0 THEN hits ELSE ?12 END"
+    " WHERE id = ?13";
+static const char SQL_AUTHORS_CLEAR[] =
+    "DELETE FROM article_authors WHERE article_id = ?1";
+static const char SQL_AUTHOR_LINK[] =
+    "INSERT OR IGNORE INTO article_authors(article_id, author_id, position)"
+    " VALUES (?1, ?2, ?3)";
+static const char SQL_TAGS_CLEAR[] =
+    "DELETE FROM article_tags WHERE article_id = ?1";
+static const char SQL_TAG_LINK[] =
+    "INSERT OR IGNORE INTO article_tags(article_id, tag_id, position)"
+    " VALUES (?1, ?2, ?3)";
+
+/* The columns read_article expects; lists select NULL for the bodies. */
+#define ARTICLE_COLS(bodies)                                                 \
+    "SELECT a.id, a.slug, a.title, a.summary, " bodies ", a.status,"         \
+    " a.published_at, a.updated_at, a.hits, s.id, s.slug, s.name,"           \
+    " s.position, i.id, i.date, i.title FROM articles a"                     \
+    " LEFT JOIN sections s ON s.id = a.section_id"                           \
+    " LEFT JOIN issues i ON i.id = a.issue_id "
+#define NEWEST " ORDER BY a.published_at DESC, a.id DESC"
+#define PAGE_ALL                                                             \
+    "SELECT id FROM articles WHERE status = 1"                               \
+    " ORDER BY published_at DESC, id DESC LIMIT ?1 OFFSET ?2"
+#define PAGE_SECTION                                                         \
+    "SELECT id FROM articles WHERE section_id = ?3 AND status = 1"           \
+    " ORDER BY published_at DESC, id DESC LIMIT ?1 OFFSET ?2"
+#define PAGE_AUTHORS                                                         \
+    "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"                  \
+    " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"       \
+    " WHERE aa.article_id IN "
+
+static const char SQL_BY_SLUG[] =
+    ARTICLE_COLS("a.body_md, a.body_html")
+    "WHERE a.slug = ?1 AND (?2 OR a.status = 1)";
+static const char SQL_AUTHORS_OF[] =
+    "SELECT au.id, au.slug, au.name, au.bio FROM article_authors aa"
+    " JOIN authors au ON au.id = aa.author_id"
+    " WHERE aa.article_id = ?1 ORDER BY aa.position";
+static const char SQL_TAGS_OF[] =
+    "SELECT t.id, t.slug, t.name FROM article_tags at"
+    " JOIN tags t ON t.id = at.tag_id"
+    " WHERE at.article_id = ?1 ORDER BY at.position";
+static const char SQL_RECENT_ALL[] =
+    ARTICLE_COLS("NULL, NULL") "WHERE a.status = 1" NEWEST
+    " LIMIT ?1 OFFSET ?2";
+static const char SQL_RECENT_SECTION[] =
+    ARTICLE_COLS("NULL, NULL") "WHERE a.section_id = ?3 AND a.status = 1"
+    NEWEST " LIMIT ?1 OFFSET ?2";
+static const char SQL_RECENT_AUTHORS_ALL[] =
+    PAGE_AUTHORS "(" PAGE_ALL ") ORDER BY aa.article_id, aa.position";
+static const char SQL_RECENT_AUTHORS_SECTION[] =
+    PAGE_AUTHORS "(" PAGE_SECTION ") ORDER BY aa.article_id, aa.position";
+static const char SQL_COUNT_ALL[] =
+    "SELECT count(*) FROM articles WHERE status = 1";
+static const char SQL_COUNT_SECTION[] =
+    "SELECT count(*) FROM articles WHERE section_id = ?1 AND status = 1";
+static const char SQL_COUNT[] = "SELECT count(*) FROM articles";
+
+/* --- saving -------------------------------------------------------- */
+
+static bool blank(const char *s)
+{
+    return !s || !*s;
+}
+
+/* find_id looks an article up by one text key; *id stays 0 if absent. */
+static int find_id(struct conn *w, const char *sql, const char *key,
+                   int64_t *id)
+{
+    sqlite3_stmt *st = sdb_stmt(w, sql);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if (sdb_bind_text(st, 1, key) != SQLITE_OK) {
+        rc = sdb_fail(w, "article_save: find");
+    } else {
+        rc = sdb_step(w, st, "article_save: find");
+        if (rc == 1)
+            *id = sqlite3_column_int64(st, 0);
+    }
+    sdb_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* new_slug picks a free slug for a new article (heap; free it). */
+static int new_slug(struct conn *w, const struct article_input *in,
+                    char **out)
+{
+    char derived[128];
+    const char *base = in->slug_base;
+    *out = NULL;
+    if (blank(base)) {
+        sdb_slugify(in->title, "article", derived, sizeof(derived));
+        base = derived;
+    }
+    size_t cap = strlen(base) + 24;
+    if (cap > SDB_NAME_MAX)
+        return sdb_invalid("article_save", "slug too long");
+    char *slug = xmalloc(cap);
+    int rc = sdb_unique_slug(w, SQL_SLUG_TAKEN, base, slug, cap);
+    if (rc != 0) {
+        free(slug);
+        return rc;
+    }
+    *out = slug;
+    return 0;
+}
+
+/* write_row inserts (id == 0) or updates the article's own row. */
+static int write_row(struct conn *w, const struct article_input *in,
+                     const char *slug, int64_t section_id, int64_t issue_id,
+                     int64_t *id)
+{
+    sqlite3_stmt *st = sdb_stmt(w, *id ? SQL_UPDATE : SQL_INSERT);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    int brc = sdb_bind_text(st, 1, slug) |
+              sdb_bind_text(st, 2, blank(in->source) ? NULL : in->source) |
+              sdb_bind_text(st, 3, in->title) |
+              sdb_bind_text(st, 4, in->summary) |
+              sdb_bind_text(st, 5, in->body_md) |
+              sdb_bind_text(st, 6, in->body_html) |
+              sqlite3_bind_int(st, 7, (int)in->status) |
+              sqlite3_bind_int64(st, 8, in->published_at) |
+              sqlite3_bind_int64(st, 9, (int64_t)time(NULL)) |
+              sdb_bind_id(st, 10, section_id) | sdb_bind_id(st, 11, issue_id) |
+              sqlite3_bind_int64(st, 12, in->hits < 0 ? -1 : in->hits);
+    if (*id)
+        brc |= sqlite3_bind_int64(st, 13, *id);
+    if (brc != SQLITE_OK) {
+        rc = sdb_fail(w, "article_save: bind");
+        goto out;
+    }
+    rc = sdb_step(w, st, *id ? "article_save: update" : "article_save: insert");
+    if (rc == 0 && !*id)
+        *id = sqlite3_last_insert_rowid(w->db);
+out:
+    sdb_done(st);
+    return rc;
+}
+
+typedef int (*ensure_fn)(struct conn *w, const char *name, int64_t *id);
+
+/* relink replaces the article's rows in a join table, keeping order. */
+static int relink(struct conn *w, const char *clear_sql, const char *link_sql,
+                  ensure_fn ensure, int64_t article_id, bool is_new,
+                  const char *const *names, size_t n)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+    if (!is_new) {
+        st = sdb_stmt(w, clear_sql);
+        if (!st)
+            return ERR_DB;
+        rc = sqlite3_bind_int64(st, 1, article_id) == SQLITE_OK
+                 ? sdb_step(w, st, "article_save: clear")
+                 : sdb_fail(w, "article_save: clear");
+        sdb_done(st);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int64_t other = 0;
+        if (blank(names[i]))
+            continue;
+        rc = ensure(w, names[i], &other);
+        if (rc != 0)
+            break;
+        st = sdb_stmt(w, link_sql);
+        if (!st)
+            return ERR_DB;
+        /* INSERT OR IGNORE: a name listed twice keeps its first place. */
+        if ((sqlite3_bind_int64(st, 1, article_id) |
+             sqlite3_bind_int64(st, 2, other) |
+             sqlite3_bind_int64(st, 3, (int64_t)i)) != SQLITE_OK)
+            rc = sdb_fail(w, "article_save: link");
+        else
+            rc = sdb_step(w, st, "article_save: link");
+        sdb_done(st);
+    }
+    return rc;
+}
+
+int store_article_save(struct store *s, const struct article_input *in,
+                       int64_t *id, bool *created)
+{
+    int64_t aid = 0, section_id = 0, issue_id = 0;
+    char *slug = NULL;
+    bool is_new = false;
+
+    if (!in || blank(in->title))
+        return sdb_invalid("article_save", "an article needs a title");
+    if (in->status != ARTICLE_DRAFT && in->status != ARTICLE_PUBLISHED)
+        return sdb_invalid("article_save", "unknown status");
+    if ((in->n_authors && !in->authors) || (in->n_tags && !in->tags))
+        return sdb_invalid("article_save", "author or tag list missing");
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+
+    if (!blank(in->slug))
+        rc = find_id(w, SQL_ID_BY_SLUG, in->slug, &aid);
+    if (rc == 0 && aid == 0 && !blank(in->source))
+        rc = find_id(w, SQL_ID_BY_SOURCE, in->source, &aid);
+    if (rc == 0 && !blank(in->section))
+        rc = sdb_section_ensure(w, in->section, &section_id);
+    if (rc == 0 && !blank(in->issue_date))
+        rc = sdb_issue_ensure(w, in->issue_date, &issue_id);
+    if (rc != 0)
+        goto out;
+
+    if (aid == 0) {
+        is_new = true;
+        if (!blank(in->slug))
+            slug = xstrdup(in->slug); /* free: find_id said so */
+        else
+            rc = new_slug(w, in, &slug);
+    } else if (!blank(in->slug)) {
+        slug = xstrdup(in->slug); /* same, or a rename when matched by source */
+    }
+    if (rc == 0)
+        rc = write_row(w, in, slug, section_id, issue_id, &aid);
+    if (rc == 0)
+        rc = relink(w, SQL_AUTHORS_CLEAR, SQL_AUTHOR_LINK, sdb_author_ensure,
+                    aid, is_new, in->authors, in->n_authors);
+    if (rc == 0)
+        rc = relink(w, SQL_TAGS_CLEAR, SQL_TAG_LINK, sdb_tag_ensure, aid,
+                    is_new, in->tags, in->n_tags);
+out:
+    free(slug);
+    rc = sdb_write_end(s, rc);
+    if (rc == 0) {
+        if (id)
+            *id = aid;
+        if (created)
+            *created = is_new;
+    }
+    return rc;
+}
+
+/* --- reading ------------------------------------------------------- */
+
+static void read_article(struct arena *a, sqlite3_stmt *st,
+                         struct article *out)
+{
+    *out = (struct article){
+        .id = sqlite3_column_int64(st, 0),
+        .slug = sdb_col_text(a, st, 1),
+        .title = sdb_col_text(a, st, 2),
+        .summary = sdb_col_text(a, st, 3),
+        .body_md = sdb_col_text(a, st, 4),
+        .body_html = sdb_col_text(a, st, 5),
+        .status = sqlite3_column_int(st, 6) ? ARTICLE_PUBLISHED
+                                            : ARTICLE_DRAFT,
+        .published_at = sqlite3_column_int64(st, 7),
+        .updated_at = sqlite3_column_int64(st, 8),
+        .hits = sqlite3_column_int64(st, 9),
+    };
+    if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+        out->section.id = sqlite3_column_int64(st, 10);
+        out->section.slug = sdb_col_text(a, st, 11);
+        out->section.name = sdb_col_text(a, st, 12);
+        out->section.position = sqlite3_column_int(st, 13);
+    }
+    if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
+        out->issue.id = sqlite3_column_int64(st, 14);
+        out->issue.date = sdb_col_text(a, st, 15);
+        out->issue.title = sdb_col_text(a, st, 16);
+    }
+}
+
+/* read_author reads an author from columns col..col+3. */
+static void read_author(struct arena *a, sqlite3_stmt *st, int col,
+                        struct author *out)
+{
+    out->id = sqlite3_column_int64(st, col);
+    out->slug = sdb_col_text(a, st, col + 1);
+    out->name = sdb_col_text(a, st, col + 2);
+    out->bio = sdb_col_text(a, st, col + 3);
+}
+
+static int load_authors(struct conn *c, struct arena *a, struct article *art)
+{
+    sqlite3_stmt *st = sdb_stmt(c, SQL_AUTHORS_OF);
+    if (!st)
+        return ERR_DB;
+    size_t cap = 0;
+    int rc = SQLITE_OK;
+    if (sqlite3_bind_int64(st, 1, art->id) != SQLITE_OK) {
+        rc = sdb_fail(c, "article authors");
+        goto out;
+    }
+    for (;;) {
+        rc = sdb_step(c, st, "article authors");
+        if (rc != 1)
+            break;
+        art->authors = sdb_grow(a, art->authors, art->n_authors, &cap,
+                                sizeof(*art->authors));
+        read_author(a, st, 0, &art->authors[art->n_authors++]);
+    }
+out:
+    sdb_done(st);
+    return rc;
+}
+
+static int load_tags(struct conn *c, struct arena *a, struct article *art)
+{
+    sqlite3_stmt *st = sdb_stmt(c, SQL_TAGS_OF);
+    if (!st)
+        return ERR_DB;
+    size_t cap = 0;
+    int rc = SQLITE_OK;
+    if (sqlite3_bind_int64(st, 1, art->id) != SQLITE_OK) {
+        rc = sdb_fail(c, "article tags");
+        goto out;
+    }
+    for (;;) {
+        rc = sdb_step(c, st, "article tags");
+        if (rc != 1)
+            break;
+        art->tags = sdb_grow(a, art->tags, art->n_tags, &cap,
+                             sizeof(*art->tags));
+        struct tag *t = &art->tags[art->n_tags++];
+        t->id = sqlite3_column_int64(st, 0);
+        t->slug = sdb_col_text(a, st, 1);
+        t->name = sdb_col_text(a, st, 2);
+    }
+out:
+    sdb_done(st);
+    return rc;
+}
+
+int store_article_by_slug(struct store *s, struct arena *a, struct str slug,
+                          bool drafts, struct article *out)
+{
+    struct conn *c;
+    sqlite3_stmt *st = NULL;
+    *out = (struct article){0};
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    st = sdb_stmt(c, SQL_BY_SLUG);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if ((sdb_bind_str(st, 1, slug) | sqlite3_bind_int(st, 2, drafts)) !=
+        SQLITE_OK) {
+        rc = sdb_fail(c, "article_by_slug");
+        goto out;
+    }
+    rc = sdb_step(c, st, "article_by_slug");
+    if (rc == 0) {
+        sdb_errorf("article_by_slug: no article '%.*s'",
+                   slug.len > 200 ? 200 : (int)slug.len,
+                   slug.ptr ? slug.ptr : "");
+        rc = ERR_NOT_FOUND;
+    }
+    if (rc < 0)
+        goto out;
+    read_article(a, st, out);
+    sdb_done(st);
+    st = NULL;
+    rc = load_authors(c, a, out);
+    if (rc == 0)
+        rc = load_tags(c, a, out);
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    if (rc != 0)
+        *out = (struct article){0};
+    return rc;
+}
+
+struct id_index {
+    int64_t id;
+    size_t i;
+};
+
+static int by_id(const void *x, const void *y)
+{
+    const struct id_index *p = x, *q = y;
+    return (p->id > q->id) - (p->id < q->id);
+}
+
+/* count_rows runs a count(*) with an optional section parameter. */
+static int count_rows(struct conn *c, const char *sql, int64_t section_id,
+                      int64_t *n)
+{
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if (section_id && sqlite3_bind_int64(st, 1, section_id) != SQLITE_OK)
+        rc = sdb_fail(c, "count");
+    else
+        rc = sdb_step(c, st, "count");
+    if (rc == 1) {
+        *n = sqlite3_column_int64(st, 0);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = sdb_invalid("count", "no row"); /* cannot happen */
+    }
+    sdb_done(st);
+    return rc;
+}
+
+/* page_bind binds LIMIT ?1 OFFSET ?2 and, for a section, ?3. */
+static int page_bind(sqlite3_stmt *st, int64_t section_id, int limit,
+                     int offset)
+{
+    int brc = sqlite3_bind_int(st, 1, limit) | sqlite3_bind_int(st, 2, offset);
+    if (section_id)
+        brc |= sqlite3_bind_int64(st, 3, section_id);
+    return brc;
+}
+
+/* attach_authors gives each article of the page its byline. */
+static int attach_authors(struct conn *c, struct arena *a, int64_t section_id,
+                          int limit, int offset, struct article *v, size_t n)
+{
+    struct id_index *ix = arena_alloc(a, n * sizeof(*ix));
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (struct id_index){v[i].id, i};
+    qsort(ix, n, sizeof(*ix), by_id);
+
+    sqlite3_stmt *st = sdb_stmt(c, section_id ? SQL_RECENT_AUTHORS_SECTION
+                                              : SQL_RECENT_AUTHORS_ALL);
+    if (!st)
+        return ERR_DB;
+    int rc = 0;
+    size_t *cap = arena_zalloc(a, n * sizeof(*cap));
+    if (page_bind(st, section_id, limit, offset) != SQLITE_OK) {
+        rc = sdb_fail(c, "articles_recent: authors");
+        goto out;
+    }
+    for (;;) {
+        rc = sdb_step(c, st, "articles_recent: authors");
+        if (rc != 1)
+            break;
+        struct id_index key = {sqlite3_column_int64(st, 0), 0};
+        struct id_index *hit = bsearch(&key, ix, n, sizeof(*ix), by_id);
+        if (!hit)
+            continue; /* cannot happen: same snapshot, same subquery */
+        struct article *art = &v[hit->i];
+        art->authors = sdb_grow(a, art->authors, art->n_authors,
+                                &cap[hit->i], sizeof(*art->authors));
+        read_author(a, st, 1, &art->authors[art->n_authors++]);
+    }
+out:
+    sdb_done(st);
+    return rc;
+}
+
+int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
+                          int limit, int offset, struct article **out,
+                          size_t *n, int64_t *total)
+{
+    struct conn *c;
+    sqlite3_stmt *st = NULL;
+    struct article *v = NULL;
+    size_t len = 0, cap = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (total)
+        *total = 0;
+    if (limit < 0 || offset < 0 || section_id < 0)
+        return sdb_invalid("articles_recent", "negative limit or offset");
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    if (total)
+        rc = count_rows(c, section_id ? SQL_COUNT_SECTION : SQL_COUNT_ALL,
+                        section_id, total);
+    if (rc != 0 || limit == 0)
+        goto out;
+    st = sdb_stmt(c, section_id ? SQL_RECENT_SECTION : SQL_RECENT_ALL);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if (page_bind(st, section_id, limit, offset) != SQLITE_OK) {
+        rc = sdb_fail(c, "articles_recent");
+        goto out;
+    }
+    for (;;) {
+        rc = sdb_step(c, st, "articles_recent");
+        if (rc != 1)
+            break;
+        v = sdb_grow(a, v, len, &cap, sizeof(*v));
+        read_article(a, st, &v[len++]);
+    }
+    sdb_done(st);
+    st = NULL;
+    if (rc == 0 && len > 0)
+        rc = attach_authors(c, a, section_id, limit, offset, v, len);
+    if (rc == 0) {
+        *out = v;
+        *n = len;
+    }
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}
+
+int store_article_count(struct store *s, int64_t *n)
+{
+    struct conn *c;
+    *n = 0;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    rc = count_rows(c, SQL_COUNT, 0, n);
+    sdb_read_end(s, c);
+    return rc;
+}

@@ -1,0 +1,504 @@
+/*
+ * db.c - connections, the statement cache, transactions, errors.
+ *
+ * One writer connection, shared and guarded by a recursive mutex; one
+ * reader connection per thread, opened on the thread's first read and
+ * closed by store_close (every per-thread struct is on s->readers). WAL
+ * lets the readers run while the writer writes; each read runs in its own
+ * short read transaction so a page assembled from several queries sees one
+ * snapshot.
+ *
+ * Transactions nest: the outermost store_begin is BEGIN IMMEDIATE (the
+ * write lock is taken up front, so a transaction never fails half-way on a
+ * lock upgrade), inner ones are SAVEPOINTs, so an inner rollback undoes
+ * only its own part. The mutex is held from the outermost begin to its
+ * commit or rollback, by the thread that began.
+ *
+ * Invariants: a statement from sdb_stmt is reset before it is handed out
+ * and reset again (sdb_done) before the function using it returns, so no
+ * statement keeps a read transaction open; s->depth and s->writer are only
+ * touched with s->wlock held.
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static _Thread_local char last_error[512];
+
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT nest";
+static const char SQL_RELEASE[] = "RELEASE nest";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO nest";
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+
+/* --- errors -------------------------------------------------------- */
+
+void sdb_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    va_end(ap);
+}
+
+const char *store_last_error(struct store *s)
+{
+    (void)s; /* per thread, not per store: SQLite's own are per connection */
+    return last_error;
+}
+
+int sdb_fail(struct conn *c, const char *ctx)
+{
+    int code = c->db ? sqlite3_extended_errcode(c->db) : SQLITE_NOMEM;
+    const char *msg = c->db ? sqlite3_errmsg(c->db) : "out of memory";
+    sdb_errorf("%s: %s", ctx, msg);
+    if (code == SQLITE_CONSTRAINT_UNIQUE ||
+        code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        log_debug("%s: %s", ctx, msg);
+        return ERR_EXISTS;
+    }
+    log_error("%s: %s (sqlite code %d)", ctx, msg, code);
+    return ERR_DB;
+}
+
+int sdb_invalid(const char *ctx, const char *why)
+{
+    sdb_errorf("%s: %s", ctx, why);
+    log_debug("%s: %s", ctx, why);
+    return ERR_INVALID;
+}
+
+/* --- statements ---------------------------------------------------- */
+
+sqlite3_stmt *sdb_stmt(struct conn *c, const char *sql)
+{
+    /* Fibonacci hashing of the address; the top bits pick the slot. */
+    uint64_t h = (uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15);
+    size_t i0 = (size_t)(h >> 56) & (SDB_STMT_SLOTS - 1);
+    for (size_t k = 0; k < SDB_STMT_SLOTS; k++) {
+        struct sdb_slot *sl = &c->stmts[(i0 + k) & (SDB_STMT_SLOTS - 1)];
+        if (sl->sql == sql) {
+            sdb_done(sl->st); /* in case an earlier path forgot */
+            return sl->st;
+        }
+        if (sl->sql)
+            continue;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                               &st, NULL) != SQLITE_OK) {
+            sdb_fail(c, "prepare");
+            log_error("statement: %s", sql);
+            return NULL;
+        }
+        sl->sql = sql;
+        sl->st = st;
+        return st;
+    }
+    sdb_errorf("statement cache full");
+    log_error("statement cache full (%d slots)", SDB_STMT_SLOTS);
+    return NULL;
+}
+
+void sdb_done(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+int sdb_step(struct conn *c, sqlite3_stmt *st, const char *ctx)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return sdb_fail(c, ctx);
+}
+
+int sdb_exec(struct conn *c, const char *sql, const char *ctx)
+{
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st)
+        return ERR_DB;
+    int rc = sdb_step(c, st, ctx);
+    sdb_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int sdb_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+    if (!text)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text64(st, i, text, strlen(text), SQLITE_STATIC,
+                               SQLITE_UTF8);
+}
+
+int sdb_bind_str(sqlite3_stmt *st, int i, struct str text)
+{
+    /* A NULL pointer would bind SQL NULL; an empty slice is "". */
+    return sqlite3_bind_text64(st, i, text.ptr ? text.ptr : "", text.len,
+                               SQLITE_STATIC, SQLITE_UTF8);
+}
+
+int sdb_bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+    return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+const char *sdb_col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    return arena_strndup(a, (const char *)t, n);
+}
+
+void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap,
+               size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *p = arena_alloc(a, ncap * size);
+    if (n)
+        memcpy(p, arr, n * size);
+    *cap = ncap;
+    return p;
+}
+
+bool sdb_valid_date(const char *d)
+{
+    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+            return false;
+    int month = (d[5] - '0') * 10 + (d[6] - '0');
+    int day = (d[8] - '0') * 10 + (d[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/* --- connections --------------------------------------------------- */
+
+static void conn_close(struct conn *c)
+{
+    for (size_t i = 0; i < SDB_STMT_SLOTS; i++) {
+        if (c->stmts[i].st)
+            sqlite3_finalize(c->stmts[i].st);
+        c->stmts[i] = (struct sdb_slot){0};
+    }
+    if (c->db && sqlite3_close(c->db) != SQLITE_OK)
+        log_error("close: %s", sqlite3_errmsg(c->db));
+    c->db = NULL;
+}
+
+/* conn_exec runs one-off SQL (pragmas) without caching it. */
+static int conn_exec(struct conn *c, const char *sql, const char *ctx)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    sqlite3_free(msg); /* sqlite3_errmsg still has it */
+    return sdb_fail(c, ctx);
+}
+
+static int journal_mode_cb(void *arg, int n, char **vals, char **cols)
+{
+    (void)cols;
+    if (n > 0 && vals[0])
+        snprintf(arg, 16, "%s", vals[0]);
+    return 0;
+}
+
+static int conn_open(struct conn *c, const char *path, bool writer,
+                     bool create)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (create)
+        flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = sdb_fail(c, path);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, SDB_BUSY_MS);
+    if (writer) {
+        /* The first statement to read the file: a file that is not a
+         * database fails here with "file is not a database". */
+        char mode[16] = "";
+        char *msg = NULL;
+        if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", journal_mode_cb,
+                         mode, &msg) != SQLITE_OK) {
+            sqlite3_free(msg);
+            rc = sdb_fail(c, path);
+            goto fail;
+        }
+        if (strcmp(mode, "wal") != 0) {
+            sdb_errorf("%s: cannot use WAL mode (journal mode is '%s')",
+                       path, mode);
+            log_error("%s", last_error);
+            rc = ERR_DB;
+            goto fail;
+        }
+        rc = conn_exec(c, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+                       path);
+    } else {
+        rc = conn_exec(c, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON",
+                       path);
+    }
+    if (rc != 0)
+        goto fail;
+    return 0;
+fail:
+    conn_close(c);
+    return rc < 0 ? rc : ERR_DB;
+}
+
+/* thread_conn returns this thread's struct conn for s, creating it. */
+static struct conn *thread_conn(struct store *s)
+{
+    struct conn *c = pthread_getspecific(s->tkey);
+    if (c)
+        return c;
+    c = xcalloc(1, sizeof(*c));
+    if (pthread_setspecific(s->tkey, c) != 0) {
+        free(c);
+        sdb_errorf("cannot create per-thread state");
+        log_error("pthread_setspecific failed");
+        return NULL;
+    }
+    pthread_mutex_lock(&s->rlock);
+    c->next = s->readers;
+    s->readers = c;
+    pthread_mutex_unlock(&s->rlock);
+    return c;
+}
+
+int store_open(const char *path, int flags, struct store **out)
+{
+    struct stat st;
+    int rc;
+
+    *out = NULL;
+    if (!path || !*path)
+        return sdb_invalid("store_open", "empty path");
+    if (!(flags & STORE_CREATE) && stat(path, &st) != 0 && errno == ENOENT) {
+        sdb_errorf("%s: no such file", path);
+        return ERR_NOT_FOUND;
+    }
+    struct store *s = xcalloc(1, sizeof(*s));
+    s->path = xstrdup(path);
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&s->wlock, &attr);
+    pthread_mutexattr_destroy(&attr);
+    pthread_mutex_init(&s->rlock, NULL);
+    if (pthread_key_create(&s->tkey, NULL) != 0) {
+        sdb_errorf("cannot create a thread key");
+        rc = ERR_DB;
+        goto fail;
+    }
+    s->have_key = 1;
+
+    rc = conn_open(&s->writer, path, true, (flags & STORE_CREATE) != 0);
+    if (rc != 0)
+        goto fail;
+    rc = sdb_migrate(&s->writer);
+    if (rc != 0)
+        goto fail;
+    *out = s;
+    return 0;
+fail:
+    store_close(s);
+    return rc == ERR_NOT_FOUND ? rc : ERR_DB;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    struct conn *c = s->readers;
+    while (c) {
+        struct conn *next = c->next;
+        conn_close(c);
+        free(c);
+        c = next;
+    }
+    if (s->writer.db) {
+        assert(s->depth == 0);
+        /* Cheap; keeps the planner's statistics fresh. */
+        sqlite3_exec(s->writer.db, "PRAGMA optimize", NULL, NULL, NULL);
+    }
+    conn_close(&s->writer);
+    if (s->have_key) {
+        pthread_setspecific(s->tkey, NULL);
+        pthread_key_delete(s->tkey);
+    }
+    pthread_mutex_destroy(&s->rlock);
+    pthread_mutex_destroy(&s->wlock);
+    free(s->path);
+    free(s);
+}
+
+/* --- reads --------------------------------------------------------- */
+
+int sdb_read_begin(struct store *s, struct conn **out)
+{
+    int rc;
+    *out = NULL;
+    struct conn *c = thread_conn(s);
+    if (!c)
+        return ERR_DB;
+    if (c->txn > 0) {
+        pthread_mutex_lock(&s->wlock);
+        *out = &s->writer;
+        return 0;
+    }
+    if (!c->db) {
+        rc = conn_open(c, s->path, false, false);
+        if (rc != 0)
+            return ERR_DB;
+    }
+    if (!sqlite3_get_autocommit(c->db)) /* a read that never ended */
+        (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");
+    rc = sdb_exec(c, SQL_BEGIN, "read begin");
+    if (rc != 0)
+        return ERR_DB;
+    *out = c;
+    return 0;
+}
+
+void sdb_read_end(struct store *s, struct conn *c)
+{
+    if (!c)
+        return;
+    if (c == &s->writer) {
+        pthread_mutex_unlock(&s->wlock);
+        return;
+    }
+    if (sdb_exec(c, SQL_COMMIT, "read end") != 0)
+        (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");
+}
+
+/* --- transactions -------------------------------------------------- */
+
+int store_begin(struct store *s)
+{
+    struct conn *t = thread_conn(s);
+    if (!t)
+        return ERR_DB;
+    pthread_mutex_lock(&s->wlock);
+    if (s->depth > 0 && sqlite3_get_autocommit(s->writer.db)) {
+        /* SQLite rolled the outer transaction back after an error; a
+         * savepoint now would start a new one and commit half of it. */
+        pthread_mutex_unlock(&s->wlock);
+        sdb_errorf("begin: the enclosing transaction was rolled back");
+        log_error("%s", last_error);
+        return ERR_DB;
+    }
+    int rc = sdb_exec(&s->writer, s->depth ? SQL_SAVEPOINT
+                                           : SQL_BEGIN_IMMEDIATE, "begin");
+    if (rc != 0) {
+        pthread_mutex_unlock(&s->wlock);
+        return ERR_DB;
+    }
+    s->depth++;
+    t->txn++;
+    return 0; /* the mutex stays locked until commit or rollback */
+}
+
+/* end_level drops one level of nesting and the mutex it held. */
+static void end_level(struct store *s)
+{
+    struct conn *t = pthread_getspecific(s->tkey);
+    assert(t && t->txn > 0 && s->depth > 0);
+    t->txn--;
+    s->depth--;
+    pthread_mutex_unlock(&s->wlock);
+}
+
+/* undo rolls back the innermost level (the caller holds the mutex). */
+static void undo(struct store *s)
+{
+    struct conn *w = &s->writer;
+    if (sqlite3_get_autocommit(w->db))
+        return; /* SQLite already rolled everything back (e.g. disk full) */
+    if (s->depth > 1) {
+        if (sdb_exec(w, SQL_ROLLBACK_TO, "rollback to savepoint") == 0)
+            (void)sdb_exec(w, SQL_RELEASE, "release savepoint");
+    } else {
+        (void)sdb_exec(w, SQL_ROLLBACK, "rollback");
+    }
+}
+
+int store_commit(struct store *s)
+{
+    struct conn *t = pthread_getspecific(s->tkey);
+    if (!t || t->txn == 0) {
+        sdb_errorf("commit: no transaction on this thread");
+        log_error("%s", last_error);
+        return ERR_DB;
+    }
+    int rc = sdb_exec(&s->writer, s->depth > 1 ? SQL_RELEASE : SQL_COMMIT,
+                      "commit");
+    if (rc != 0) {
+        /* A failed COMMIT leaves the transaction open; end it here so
+         * the level is over either way and the mutex is released. */
+        undo(s);
+        rc = ERR_DB;
+    }
+    end_level(s);
+    return rc;
+}
+
+void store_rollback(struct store *s)
+{
+    struct conn *t = pthread_getspecific(s->tkey);
+    if (!t || t->txn == 0) {
+        log_warn("rollback without a transaction on this thread");
+        return;
+    }
+    undo(s);
+    end_level(s);
+}
+
+int sdb_write_end(struct store *s, int rc)
+{
+    if (rc != 0) {
+        store_rollback(s);
+        return rc;
+    }
+    return store_commit(s);
+}
+
+int64_t store_data_version(struct store *s)
+{
+    int64_t v = -1;
+    pthread_mutex_lock(&s->wlock);
+    sqlite3_stmt *st = sdb_stmt(&s->writer, SQL_DATA_VERSION);
+    if (st && sdb_step(&s->writer, st, "data_version") == 1)
+        v = sqlite3_column_int64(st, 0);
+    sdb_done(st);
+    pthread_mutex_unlock(&s->wlock);
+    return v;
+}

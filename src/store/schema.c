@@ -1,0 +1,221 @@
+/*
+ * schema.c - the database schema and its migrations.
+ *
+ * PRAGMA user_version is the number of migrations applied; migrations[i]
+ * takes the schema from version i to i+1. Pending ones run in one
+ * IMMEDIATE transaction, re-reading the version inside it so two processes
+ * opening a new file at once do not both migrate. PRAGMA application_id
+ * marks the file as Quire's, so an unrelated SQLite file is refused rather
+ * than filled with our tables. A file whose version is newer than this
+ * program knows is refused too: an old binary must not write a new schema.
+ *
+ * The join tables are rowid tables on purpose: with foreign keys on,
+ * "DELETE FROM article_tags WHERE article_id = ?" on a WITHOUT ROWID table
+ * opens an ephemeral table (a fresh page cache) per call, which made an
+ * import 2-3x slower.
+ *
+ * To change the schema, append a migration; never edit a published one.
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+#include "core/log.h"
+
+#include <stdio.h>
+
+#define QUIRE_APP_ID 0x51756972 /* "Quir" */
+
+static const char V1[] =
+    "CREATE TABLE settings("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+
+    "CREATE TABLE sections("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  position INTEGER NOT NULL DEFAULT 0"
+    ");"
+
+    "CREATE TABLE issues("
+    "  id INTEGER PRIMARY KEY,"
+    "  date TEXT NOT NULL UNIQUE CHECK (date GLOB"
+    "    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+    "  title TEXT"
+    ");"
+
+    "CREATE TABLE authors("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  bio TEXT"
+    ");"
+
+    "CREATE TABLE articles("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  source TEXT UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  summary TEXT,"
+    "  body_md TEXT,"
+    "  body_html TEXT,"
+    "  status INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),"
+    "  published_at INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL DEFAULT 0,"
+    "  section_id INTEGER REFERENCES sections(id) ON DELETE SET NULL,"
+    "  issue_id INTEGER REFERENCES issues(id) ON DELETE SET NULL,"
+    "  hits INTEGER NOT NULL DEFAULT 0"
+    ");"
+    /* Scanned backwards for "newest first": published_at DESC, id DESC. */
+    "CREATE INDEX articles_status_published"
+    "  ON articles(status, published_at);"
+    /* status in the middle: section pages filter on it and count with it. */
+    "CREATE INDEX articles_section"
+    "  ON articles(section_id, status, published_at);"
+    "CREATE INDEX articles_issue ON articles(issue_id);"
+
+    "CREATE TABLE article_authors("
+    "  article_id INTEGER NOT NULL"
+    "    REFERENCES articles(id) ON DELETE CASCADE,"
+    "  author_id INTEGER NOT NULL"
+    "    REFERENCES authors(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  PRIMARY KEY (article_id, author_id)"
+    ");"
+    "CREATE INDEX article_authors_author ON article_authors(author_id);"
+
+    "CREATE TABLE tags("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL UNIQUE"
+    ");"
+
+    "CREATE TABLE article_tags("
+    "  article_id INTEGER NOT NULL"
+    "    REFERENCES articles(id) ON DELETE CASCADE,"
+    "  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (article_id, tag_id)"
+    ");"
+    "CREATE INDEX article_tags_tag ON article_tags(tag_id);"
+
+    "CREATE TABLE links("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  position INTEGER NOT NULL DEFAULT 0"
+    ");"
+
+    "CREATE TABLE publications("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  url TEXT"
+    ");"
+    "CREATE INDEX publications_date ON publications(date);"
+
+    "CREATE TABLE subscribers("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+
+    /* Reads per article per UTC day, for "most read this week". */
+    "CREATE TABLE hits_daily("
+    "  article_id INTEGER NOT NULL"
+    "    REFERENCES articles(id) ON DELETE CASCADE,"
+    "  day TEXT NOT NULL,"
+    "  count INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (article_id, day)"
+    ") WITHOUT ROWID;";
+
+static const char *const migrations[] = {V1};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+    return N_MIGRATIONS;
+}
+
+/* pragma_int reads one integer (one-off statement, not cached). */
+static int pragma_int(struct conn *w, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(w->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rc = sdb_fail(w, sql);
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int exec(struct conn *w, const char *sql, const char *ctx)
+{
+    if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    return sdb_fail(w, ctx);
+}
+
+/* check tells whether the file is ours at version *v. */
+static int check(struct conn *w, int64_t *v)
+{
+    int64_t app = 0, tables = 0;
+    const char *file = sqlite3_db_filename(w->db, "main");
+    int rc = pragma_int(w, "PRAGMA user_version", v);
+    if (rc == 0)
+        rc = pragma_int(w, "PRAGMA application_id", &app);
+    if (rc == 0)
+        rc = pragma_int(w, "SELECT count(*) FROM sqlite_master", &tables);
+    if (rc != 0)
+        return ERR_DB;
+    if (*v > N_MIGRATIONS) {
+        sdb_errorf("%s: schema version %lld is newer than this program's "
+                   "(%d); upgrade quire", file, (long long)*v, N_MIGRATIONS);
+        log_error("%s", store_last_error(NULL));
+        return ERR_DB;
+    }
+    if ((*v == 0 && tables > 0) || (*v > 0 && app != QUIRE_APP_ID)) {
+        sdb_errorf("%s: not a Quire database", file);
+        log_error("%s", store_last_error(NULL));
+        return ERR_DB;
+    }
+    return 0;
+}
+
+int sdb_migrate(struct conn *w)
+{
+    int64_t v = 0;
+    char sql[128];
+
+    int rc = check(w, &v);
+    if (rc != 0 || v == N_MIGRATIONS)
+        return rc;
+    rc = exec(w, "BEGIN IMMEDIATE", "migrate: begin");
+    if (rc != 0)
+        return ERR_DB;
+    rc = check(w, &v); /* another process may have migrated meanwhile */
+    for (int i = (int)v; rc == 0 && i < N_MIGRATIONS; i++) {
+        log_info("migrating the database to schema version %d", i + 1);
+        rc = exec(w, migrations[i], "migrate");
+    }
+    if (rc == 0) {
+        snprintf(sql, sizeof(sql),
+                 "PRAGMA user_version = %d; PRAGMA application_id = %d",
+                 N_MIGRATIONS, QUIRE_APP_ID);
+        rc = exec(w, sql, "migrate: version");
+    }
+    if (rc == 0)
+        rc = exec(w, "COMMIT", "migrate: commit");
+    if (rc != 0) {
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        return ERR_DB;
+    }
+    return 0;
+}

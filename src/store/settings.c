@@ -1,0 +1,110 @@
+/*
+ * settings.c - the journal's key/value settings (name, tagline, about...).
+ *
+ * A setting is either set to a string or absent; setting NULL removes it,
+ * so "unset" and "empty" stay distinct.
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+#include "core/arena.h"
+
+static const char SQL_GET[] = "SELECT value FROM settings WHERE key = ?1";
+static const char SQL_SET[] =
+    "INSERT INTO settings(key, value) VALUES (?1, ?2)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char SQL_DELETE[] = "DELETE FROM settings WHERE key = ?1";
+static const char SQL_LIST[] = "SELECT key, value FROM settings ORDER BY key";
+
+int store_setting_get(struct store *s, struct arena *a, const char *key,
+                      const char **value)
+{
+    struct conn *c;
+    sqlite3_stmt *st = NULL;
+    *value = NULL;
+    if (!key)
+        return sdb_invalid("setting_get", "no key");
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    st = sdb_stmt(c, SQL_GET);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if (sdb_bind_text(st, 1, key) != SQLITE_OK) {
+        rc = sdb_fail(c, "setting_get");
+        goto out;
+    }
+    rc = sdb_step(c, st, "setting_get");
+    if (rc == 1) {
+        *value = sdb_col_text(a, st, 0);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = ERR_NOT_FOUND;
+    }
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value)
+{
+    if (!key || !*key)
+        return sdb_invalid("setting_set", "no key");
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    sqlite3_stmt *st = sdb_stmt(w, value ? SQL_SET : SQL_DELETE);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if ((sdb_bind_text(st, 1, key) |
+         (value ? sdb_bind_text(st, 2, value) : SQLITE_OK)) != SQLITE_OK) {
+        rc = sdb_fail(w, "setting_set");
+        goto out;
+    }
+    rc = sdb_step(w, st, "setting_set");
+out:
+    sdb_done(st);
+    return sdb_write_end(s, rc);
+}
+
+int store_settings_list(struct store *s, struct arena *a,
+                        struct setting **out, size_t *n)
+{
+    struct conn *c;
+    sqlite3_stmt *st = NULL;
+    struct setting *v = NULL;
+    size_t len = 0, cap = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    st = sdb_stmt(c, SQL_LIST);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    for (;;) {
+        rc = sdb_step(c, st, "settings_list");
+        if (rc != 1)
+            break;
+        v = sdb_grow(a, v, len, &cap, sizeof(*v));
+        v[len].key = sdb_col_text(a, st, 0);
+        v[len].value = sdb_col_text(a, st, 1);
+        len++;
+    }
+    if (rc == 0) {
+        *out = v;
+        *n = len;
+    }
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}
