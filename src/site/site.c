@@ -61,6 +61,7 @@ struct tval *site_context(struct site *s, struct arena *a)
     struct tval *ctx = tv_map(a);
     tv_set(a, ctx, "journal", view_journal(a, set, nset));
     tv_set(a, ctx, "sections", view_sections(a, sec, nsec));
+    tv_set_bool(a, ctx, "has_sections", nsec > 0);
     /* An empty module is not shown: the has_ flags let templates skip it. */
     tv_set(a, ctx, "links", view_links(a, links, nlinks));
     tv_set_bool(a, ctx, "has_links", nlinks > 0);
