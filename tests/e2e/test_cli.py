@@ -11,9 +11,9 @@ def test_help_on_every_command():
     assert r.returncode == 0
     for c in COMMANDS:
         assert c in r.stdout
-        r = subprocess.run([QUIRE, c, "--help"], capture_output=True,
-                           text=True)
-        assert r.returncode == 0 and "usage: quire " + c in r.stdout
+        one = subprocess.run([QUIRE, c, "--help"], capture_output=True,
+                             text=True)
+        assert one.returncode == 0 and "usage: quire " + c in one.stdout
 
 
 def test_errors_are_one_line_and_non_zero(tmp_path):
