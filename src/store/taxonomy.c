@@ -13,6 +13,8 @@
 #define LOG_MODULE "store"
 #include "store/store_int.h"
 
+#include "content/slug.h"
+
 #include "core/arena.h"
 #include "core/log.h"
 
@@ -59,32 +61,19 @@ static const struct named AUTHORS = {"author", SQL_AUTHOR_FIND,
 static const struct named TAGS = {"tag", SQL_TAG_FIND, SQL_TAG_TAKEN,
                                   SQL_TAG_INSERT};
 
+/* One slug rule for the whole program: content/slug.c's. */
 void sdb_slugify(const char *name, const char *fallback, char *out,
                  size_t cap)
 {
-    size_t n = 0;
-    bool dash = false;
-    /* Room for fallback, and for the longest slug we make. */
-    size_t max = cap - 1 < 100 ? cap - 1 : 100;
-    for (const char *p = name ? name : ""; *p && n < max; p++) {
-        char c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            bool sep = dash && n > 0;
-            if (n + sep + 1 > max)
-                break;
-            if (sep)
-                out[n++] = '-';
-            dash = false;
-            out[n++] = c;
-        } else {
-            dash = true;
-        }
-    }
-    if (n == 0)
-        n = (size_t)snprintf(out, cap, "%s", fallback);
-    out[n < cap ? n : cap - 1] = '\0';
+    struct arena a;
+    const char *text = name ? name : "";
+    arena_init(&a, 1024);
+    const char *slug = slug_from_title(&a, text);
+    /* slug_from_title says "article" for a name without Latin letters. */
+    bool none = strcmp(slug, "article") == 0 &&
+                !str_casestr(str_from(text), "article");
+    snprintf(out, cap, "%s", none ? fallback : slug);
+    arena_release(&a);
 }
 
 int sdb_unique_slug(struct conn *w, const char *taken_sql, const char *base,
