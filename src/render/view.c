@@ -23,16 +23,20 @@ struct tval *view_journal(struct arena *a, const struct setting *s, size_t n)
     return m;
 }
 
+struct tval *view_section(struct arena *a, const struct section *s)
+{
+    struct tval *m = tv_map(a);
+    tv_set_str(a, m, "name", s->name);
+    tv_set_str(a, m, "slug", s->slug);
+    tv_set_str(a, m, "url", arena_printf(a, "/sections/%s", s->slug));
+    return m;
+}
+
 struct tval *view_sections(struct arena *a, const struct section *s, size_t n)
 {
     struct tval *l = tv_list(a);
-    for (size_t i = 0; i < n; i++) {
-        struct tval *m = tv_map(a);
-        tv_set_str(a, m, "name", s[i].name);
-        tv_set_str(a, m, "slug", s[i].slug);
-        tv_set_str(a, m, "url", arena_printf(a, "/sections/%s", s[i].slug));
-        tv_push(a, l, m);
-    }
+    for (size_t i = 0; i < n; i++)
+        tv_push(a, l, view_section(a, &s[i]));
     return l;
 }
 
@@ -94,13 +98,8 @@ static struct tval *article(struct arena *a, const struct article *art,
     tv_set_str(a, m, "summary", art->summary);
     if (full)
         tv_set_str(a, m, "body_html", art->body_html);
-    if (art->section.id) {
-        struct tval *s = tv_map(a);
-        tv_set_str(a, s, "name", art->section.name);
-        tv_set_str(a, s, "url",
-                   arena_printf(a, "/sections/%s", art->section.slug));
-        tv_set(a, m, "section", s);
-    }
+    if (art->section.id)
+        tv_set(a, m, "section", view_section(a, &art->section));
     if (art->issue.id) {
         struct tval *is = tv_map(a);
         tv_set_str(a, is, "date", art->issue.date);

@@ -24,7 +24,8 @@ struct tval;
 
 /* view_journal: {name, tagline, about, base_url, newsletter} from settings. */
 struct tval *view_journal(struct arena *a, const struct setting *s, size_t n);
-/* view_sections: [{name, slug, url}]. */
+/* view_section: {name, slug, url}; view_sections: a list of them. */
+struct tval *view_section(struct arena *a, const struct section *s);
 struct tval *view_sections(struct arena *a, const struct section *s, size_t n);
 /* view_links: the "Visit also" module, [{title, url}]. */
 struct tval *view_links(struct arena *a, const struct link *l, size_t n);

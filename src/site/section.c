@@ -31,16 +31,13 @@ int site_section(struct request *req, struct response *res, void *ctx)
     struct tval *c = site_context(s, a);
     if (!c)
         return 500;
-    struct tval *sm = tv_map(a);
-    tv_set_str(a, sm, "name", sec.name);
-    tv_set_str(a, sm, "url", arena_printf(a, "/sections/%s", sec.slug));
+    struct tval *sm = view_section(a, &sec);
     tv_set(a, c, "section", sm);
     tv_set_str(a, c, "page_title", sec.name);
     tv_set(a, c, "articles", view_article_list(a, arts, n));
     tv_set_bool(a, c, "has_articles", n > 0);
-    struct tval *pager = view_pager(
-        a, arena_printf(a, "/sections/%s", sec.slug), page, total,
-        SITE_PER_PAGE);
+    struct tval *pager = view_pager(a, tv_get(sm, STR("url"))->u.s.ptr, page,
+                                    total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);
     return site_render(s, res, "section", c, NULL);
