@@ -94,44 +94,21 @@ int store_link_remove(struct store *s, int64_t id)
     return remove_row(s, SQL_LINK_REMOVE, "link_remove", id);
 }
 
+static void link_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    *(struct link *)elem = (struct link){
+        .id = sqlite3_column_int64(st, 0),
+        .title = sdb_col_text(a, st, 1),
+        .url = sdb_col_text(a, st, 2),
+        .position = sqlite3_column_int(st, 3),
+    };
+}
+
 int store_links_list(struct store *s, struct arena *a, struct link **out,
                      size_t *n)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
-    struct link *v = NULL;
-    size_t len = 0, cap = 0;
-    *out = NULL;
-    *n = 0;
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_LINKS_LIST);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, "links_list");
-        if (rc != 1)
-            break;
-        v = sdb_grow(a, v, len, &cap, sizeof(*v));
-        v[len] = (struct link){
-            .id = sqlite3_column_int64(st, 0),
-            .title = sdb_col_text(a, st, 1),
-            .url = sdb_col_text(a, st, 2),
-            .position = sqlite3_column_int(st, 3),
-        };
-        len++;
-    }
-    if (rc == 0) {
-        *out = v;
-        *n = len;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
+    return sdb_list(s, a, SQL_LINKS_LIST, "links_list", sizeof(**out),
+                    link_row, (void **)out, n);
 }
 
 int store_publication_add(struct store *s, const struct publication *p,
@@ -152,43 +129,20 @@ int store_publication_remove(struct store *s, int64_t id)
     return remove_row(s, SQL_PUB_REMOVE, "publication_remove", id);
 }
 
+static void publication_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    *(struct publication *)elem = (struct publication){
+        .id = sqlite3_column_int64(st, 0),
+        .kind = sdb_col_text(a, st, 1),
+        .date = sdb_col_text(a, st, 2),
+        .title = sdb_col_text(a, st, 3),
+        .url = sdb_col_text(a, st, 4),
+    };
+}
+
 int store_publications_list(struct store *s, struct arena *a,
                             struct publication **out, size_t *n)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
-    struct publication *v = NULL;
-    size_t len = 0, cap = 0;
-    *out = NULL;
-    *n = 0;
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_PUBS_LIST);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, "publications_list");
-        if (rc != 1)
-            break;
-        v = sdb_grow(a, v, len, &cap, sizeof(*v));
-        v[len] = (struct publication){
-            .id = sqlite3_column_int64(st, 0),
-            .kind = sdb_col_text(a, st, 1),
-            .date = sdb_col_text(a, st, 2),
-            .title = sdb_col_text(a, st, 3),
-            .url = sdb_col_text(a, st, 4),
-        };
-        len++;
-    }
-    if (rc == 0) {
-        *out = v;
-        *n = len;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
+    return sdb_list(s, a, SQL_PUBS_LIST, "publications_list", sizeof(**out),
+                    publication_row, (void **)out, n);
 }

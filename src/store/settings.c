@@ -73,38 +73,16 @@ out:
     return sdb_write_end(s, rc);
 }
 
+static void setting_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    struct setting *v = elem;
+    v->key = sdb_col_text(a, st, 0);
+    v->value = sdb_col_text(a, st, 1);
+}
+
 int store_settings_list(struct store *s, struct arena *a,
                         struct setting **out, size_t *n)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
-    struct setting *v = NULL;
-    size_t len = 0, cap = 0;
-    *out = NULL;
-    *n = 0;
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_LIST);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, "settings_list");
-        if (rc != 1)
-            break;
-        v = sdb_grow(a, v, len, &cap, sizeof(*v));
-        v[len].key = sdb_col_text(a, st, 0);
-        v[len].value = sdb_col_text(a, st, 1);
-        len++;
-    }
-    if (rc == 0) {
-        *out = v;
-        *n = len;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
+    return sdb_list(s, a, SQL_LIST, "settings_list", sizeof(**out),
+                    setting_row, (void **)out, n);
 }

@@ -83,6 +83,15 @@ int sdb_bind_id(sqlite3_stmt *st, int i, int64_t id); /* 0 binds NULL */
 
 /* sdb_col_text copies column i into a (NULL for SQL NULL). */
 const char *sdb_col_text(struct arena *a, sqlite3_stmt *st, int i);
+/*
+ * sdb_list runs a parameterless query on this thread's reader and turns
+ * each row into one element of elem_size bytes with row(); the array
+ * comes from a. *out and *n are set only on success.
+ */
+typedef void (*sdb_row_fn)(struct arena *a, sqlite3_stmt *st, void *elem);
+int sdb_list(struct store *s, struct arena *a, const char *sql,
+             const char *ctx, size_t elem_size, sdb_row_fn row, void **out,
+             size_t *n);
 /* sdb_grow makes room for one more element in an arena array. */
 void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap,
                size_t size);

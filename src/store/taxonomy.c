@@ -232,36 +232,14 @@ out:
     return rc;
 }
 
+static void section_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    read_section(a, st, elem);
+}
+
 int store_sections_list(struct store *s, struct arena *a,
                         struct section **out, size_t *n)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
-    struct section *v = NULL;
-    size_t len = 0, cap = 0;
-    *out = NULL;
-    *n = 0;
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_SECTIONS_LIST);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, "sections_list");
-        if (rc != 1)
-            break;
-        v = sdb_grow(a, v, len, &cap, sizeof(*v));
-        read_section(a, st, &v[len++]);
-    }
-    if (rc == 0) {
-        *out = v;
-        *n = len;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
+    return sdb_list(s, a, SQL_SECTIONS_LIST, "sections_list",
+                    sizeof(**out), section_row, (void **)out, n);
 }
