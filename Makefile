@@ -25,7 +25,7 @@ TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
 DB      ?= data/quire.db
 
-.PHONY: all run check check-unit check-e2e check-asan deps clean demo
+.PHONY: all run check check-unit check-e2e check-asan deps clean demo fuzz
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -72,7 +72,26 @@ check-asan:
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" check
 
+# libFuzzer harnesses (tests/fuzz/*_fuzz.c), each run FUZZ_SECONDS under
+# ASan+UBSan, seeded from the theme's templates and the Mustache spec.
+FUZZ_SECONDS ?= 60
+FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/*_fuzz.c))
+FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+
+build-fuzz/%_fuzz: tests/fuzz/%_fuzz.c
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libquire.a
+	clang -std=c11 -D_GNU_SOURCE $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
+	    build-fuzz/libquire.a $(LDLIBS)
+
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do \
+	    corpus=build-fuzz/corpus-$$(basename $$f); mkdir -p $$corpus; \
+	    cp theme/default/templates/*.mustache theme/default/templates/partials/*.mustache $$corpus/ 2>/dev/null || true; \
+	    echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 $$corpus; \
+	done
+
 clean:
-	rm -rf build build-asan quire
+	rm -rf build build-asan build-fuzz quire
 
 -include $(OBJS:.o=.d) $(BUILD)/main.d
