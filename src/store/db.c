@@ -538,3 +538,30 @@ out:
     sdb_read_end(s, c);
     return rc;
 }
+
+int sdb_one(struct store *s, struct arena *a, const char *sql,
+            const char *ctx, struct sdb_key key, sdb_row_fn row, void *elem)
+{
+    struct conn *c;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    int brc = key.is_text ? sdb_bind_str(st, 1, key.s)
+                          : sqlite3_bind_int64(st, 1, key.i);
+    rc = brc == SQLITE_OK ? sdb_step(c, st, ctx) : sdb_fail(c, ctx);
+    if (rc == 1) {
+        row(a, st, elem);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = ERR_NOT_FOUND;
+    }
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}

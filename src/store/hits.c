@@ -66,33 +66,18 @@ int store_hits_add(struct store *s, const struct hit_delta *d, size_t n)
     return sdb_write_end(s, rc);
 }
 
+static void hits_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    (void)a;
+    *(int64_t *)elem = sqlite3_column_int64(st, 0);
+}
+
 int store_article_hits(struct store *s, int64_t article_id, int64_t *hits)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
     *hits = 0;
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_GET);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    if (sqlite3_bind_int64(st, 1, article_id) != SQLITE_OK) {
-        rc = sdb_fail(c, "article_hits");
-        goto out;
-    }
-    rc = sdb_step(c, st, "article_hits");
-    if (rc == 1) {
-        *hits = sqlite3_column_int64(st, 0);
-        rc = 0;
-    } else if (rc == 0) {
+    int rc = sdb_one(s, NULL, SQL_GET, "article_hits", SDB_INT(article_id),
+                     hits_row, hits);
+    if (rc == ERR_NOT_FOUND)
         sdb_errorf("article_hits: no article %lld", (long long)article_id);
-        rc = ERR_NOT_FOUND;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
     return rc;
 }

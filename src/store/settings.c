@@ -16,37 +16,19 @@ static const char SQL_SET[] =
 static const char SQL_DELETE[] = "DELETE FROM settings WHERE key = ?1";
 static const char SQL_LIST[] = "SELECT key, value FROM settings ORDER BY key";
 
+static void value_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    *(const char **)elem = sdb_col_text(a, st, 0);
+}
+
 int store_setting_get(struct store *s, struct arena *a, const char *key,
                       const char **value)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
     *value = NULL;
     if (!key)
         return sdb_invalid("setting_get", "no key");
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_GET);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    if (sdb_bind_text(st, 1, key) != SQLITE_OK) {
-        rc = sdb_fail(c, "setting_get");
-        goto out;
-    }
-    rc = sdb_step(c, st, "setting_get");
-    if (rc == 1) {
-        *value = sdb_col_text(a, st, 0);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = ERR_NOT_FOUND;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
+    return sdb_one(s, a, SQL_GET, "setting_get", SDB_TEXT(str_from(key)),
+                   value_row, value);
 }
 
 int store_setting_set(struct store *s, const char *key, const char *value)

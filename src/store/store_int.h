@@ -92,6 +92,20 @@ typedef void (*sdb_row_fn)(struct arena *a, sqlite3_stmt *st, void *elem);
 int sdb_list(struct store *s, struct arena *a, const char *sql,
              const char *ctx, size_t elem_size, sdb_row_fn row, void **out,
              size_t *n);
+/* The one parameter of an sdb_one query: an integer or a text slice. */
+struct sdb_key {
+    bool is_text;
+    int64_t i;
+    struct str s;
+};
+#define SDB_INT(v) ((struct sdb_key){.i = (v)})
+#define SDB_TEXT(v) ((struct sdb_key){.is_text = true, .s = (v)})
+/*
+ * sdb_one runs a one-parameter query on this thread's reader and fills
+ * elem from its first row with row(). ERR_NOT_FOUND when there is none.
+ */
+int sdb_one(struct store *s, struct arena *a, const char *sql,
+            const char *ctx, struct sdb_key key, sdb_row_fn row, void *elem);
 /* sdb_grow makes room for one more element in an arena array. */
 void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap,
                size_t size);

@@ -192,9 +192,9 @@ out:
 
 /* --- reads --------------------------------------------------------- */
 
-static void read_section(struct arena *a, sqlite3_stmt *st,
-                         struct section *out)
+static void section_row(struct arena *a, sqlite3_stmt *st, void *elem)
 {
+    struct section *out = elem;
     out->id = sqlite3_column_int64(st, 0);
     out->slug = sdb_col_text(a, st, 1);
     out->name = sdb_col_text(a, st, 2);
@@ -204,37 +204,9 @@ static void read_section(struct arena *a, sqlite3_stmt *st,
 int store_section_by_slug(struct store *s, struct arena *a, struct str slug,
                           struct section *out)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
     *out = (struct section){0};
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, SQL_SECTION_BY_SLUG);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    if (sdb_bind_str(st, 1, slug) != SQLITE_OK) {
-        rc = sdb_fail(c, "section_by_slug");
-        goto out;
-    }
-    rc = sdb_step(c, st, "section_by_slug");
-    if (rc == 1) {
-        read_section(a, st, out);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = ERR_NOT_FOUND;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
-}
-
-static void section_row(struct arena *a, sqlite3_stmt *st, void *elem)
-{
-    read_section(a, st, elem);
+    return sdb_one(s, a, SQL_SECTION_BY_SLUG, "section_by_slug",
+                   SDB_TEXT(slug), section_row, out);
 }
 
 int store_sections_list(struct store *s, struct arena *a,

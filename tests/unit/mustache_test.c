@@ -197,21 +197,7 @@ SPEC(test_spec_inheritance, "~inheritance.json")
 /* Helpers for the own tests                                              */
 /* ---------------------------------------------------------------------- */
 
-static struct arena arena;
-
-static int setup(void **state)
-{
-    (void)state;
-    arena_init(&arena, 4096);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_release(&arena);
-    return 0;
-}
+#include "unit/test_arena.h"
 
 static void add(struct tpl_set *set, const char *name, const char *src)
 {

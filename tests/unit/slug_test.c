@@ -9,21 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-static struct arena arena;
-
-static int setup(void **state)
-{
-    (void)state;
-    arena_init(&arena, 4096);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_release(&arena);
-    return 0;
-}
+#include "unit/test_arena.h"
 
 #define SLUG(title, want) \
     assert_string_equal(slug_from_title(&arena, (title)), (want))

@@ -10,21 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-static struct arena arena;
-
-static int setup(void **state)
-{
-    (void)state;
-    arena_init(&arena, 4096);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_release(&arena);
-    return 0;
-}
+#include "unit/test_arena.h"
 
 static void test_scalars(void **state)
 {
