@@ -14,7 +14,7 @@
 
 #include "content/date.h"
 #include "content/slug.h"
-#include "content/utf8.h"
+#include "core/utf8.h"
 #include "core/arena.h"
 
 #include <stdarg.h>

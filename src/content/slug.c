@@ -11,7 +11,7 @@
  */
 #include "content/slug.h"
 
-#include "content/utf8.h"
+#include "core/utf8.h"
 #include "core/arena.h"
 
 #include <string.h>

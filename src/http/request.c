@@ -12,6 +12,7 @@
 #include "http/http_int.h"
 
 #include "core/log.h"
+#include "core/utf8.h"
 
 #include <microhttpd.h>
 #include <string.h>
@@ -26,50 +27,6 @@ static int hexval(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-/*
- * utf8_valid: strict UTF-8 (RFC 3629): no overlong forms, no surrogates,
- * nothing above U+10FFFF.
- */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        unsigned lo = 0x80, hi = 0xBF; /* bounds of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0)
-                lo = 0xA0; /* overlong */
-            else if (c == 0xED)
-                hi = 0x9F; /* surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0)
-                lo = 0x90; /* overlong */
-            else if (c == 0xF4)
-                hi = 0x8F; /* above U+10FFFF */
-        } else {
-            return false; /* continuation byte, C0/C1, F5..FF */
-        }
-        if (n - i < len)
-            return false;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return false;
-        for (size_t k = 2; k < len; k++)
-            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-                return false;
-        i += len;
-    }
-    return true;
 }
 
 int http_decode_path(struct arena *a, struct str raw, struct str *out)
@@ -96,7 +53,7 @@ int http_decode_path(struct arena *a, struct str raw, struct str *out)
         dst[n++] = (char)c;
     }
     dst[n] = '\0';
-    if (!utf8_valid((const unsigned char *)dst, n))
+    if (!utf8_valid(dst, n, NULL))
         return ERR_PARSE;
     *out = (struct str){dst, n};
     return 0;

@@ -19,7 +19,7 @@
 #include "content/frontmatter.h"
 #include "content/markdown.h"
 #include "content/slug.h"
-#include "content/utf8.h"
+#include "core/utf8.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/xalloc.h"

@@ -1,5 +1,5 @@
 /* utf8_test.c - strict UTF-8 validation. */
-#include "content/utf8.h"
+#include "core/utf8.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

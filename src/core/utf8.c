@@ -7,7 +7,7 @@
  * and code points above U+10FFFF (F4 90..BF) without decoding. ASCII runs
  * take the fast path, which is what almost all journal text is.
  */
-#include "content/utf8.h"
+#include "core/utf8.h"
 
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
