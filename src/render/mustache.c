@@ -600,17 +600,28 @@ static size_t build_block(struct compiler *c, size_t i, struct str margin)
     return t->partner;
 }
 
-/* build_parent emits the parent opened by token i: only its blocks count. */
-static size_t build_parent(struct compiler *c, size_t i, struct str margin)
+/*
+ * emit_include emits a partial or parent tag: a standalone one is
+ * indented by its own margin when rendered.
+ */
+static uint32_t emit_include(struct compiler *c, const struct tok *t,
+                             enum op op, struct str margin)
 {
-    const struct tok *t = &c->tok[i];
     uint8_t flags = t->dyn ? TF_DYNAMIC : 0;
     if (t->standalone)
         flags |= TF_STANDALONE;
     else
         flags |= bol_flag(c);
-    uint32_t at = emit(c, OP_PARENT, flags, t->line, t->name);
+    uint32_t at = emit(c, op, flags, t->line, t->name);
     c->t->ins[at].indent = t->standalone ? rel_indent(t, margin) : STR_NULL;
+    return at;
+}
+
+/* build_parent emits the parent opened by token i: only its blocks count. */
+static size_t build_parent(struct compiler *c, size_t i, struct str margin)
+{
+    const struct tok *t = &c->tok[i];
+    uint32_t at = emit_include(c, t, OP_PARENT, margin);
     for (size_t j = i + 1; j < t->partner; j++) {
         const struct tok *u = &c->tok[j];
         if (u->kind == '$')
@@ -661,14 +672,7 @@ static void build_range(struct compiler *c, size_t from, size_t to,
             break;
         }
         case '>': {
-            uint8_t flags = t->dyn ? TF_DYNAMIC : 0;
-            if (t->standalone)
-                flags |= TF_STANDALONE;
-            else
-                flags |= bol_flag(c);
-            uint32_t at = emit(c, OP_PARTIAL, flags, t->line, t->name);
-            c->t->ins[at].indent = t->standalone ? rel_indent(t, margin)
-                                                 : STR_NULL;
+            emit_include(c, t, OP_PARTIAL, margin);
             c->at_bol = t->standalone;
             break;
         }
