@@ -63,17 +63,35 @@ static const char SQL_TAG_LINK[] =
     " LEFT JOIN sections s ON s.id = a.section_id"                           \
     " LEFT JOIN issues i ON i.id = a.issue_id "
 #define NEWEST " ORDER BY a.published_at DESC, a.id DESC"
-#define PAGE_ALL                                                             \
-    "SELECT id FROM articles WHERE status = 1"                               \
-    " ORDER BY published_at DESC, id DESC LIMIT ?1 OFFSET ?2"
-#define PAGE_SECTION                                                         \
-    "SELECT id FROM articles WHERE section_id = ?3 AND status = 1"           \
-    " ORDER BY published_at DESC, id DESC LIMIT ?1 OFFSET ?2"
 #define PAGE_AUTHORS                                                         \
     "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"                  \
     " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"       \
     " WHERE aa.article_id IN "
 
+/*
+ * One list query per enum list_kind, from its WHERE clause: the page, the
+ * count, and the page's bylines (the page repeated as a subquery). ?1 and
+ * ?2 are LIMIT and OFFSET, ?3 the id or range start, ?4 the range end.
+ */
+#define LIST_SQL(cond)                                                       \
+    {ARTICLE_COLS("NULL, NULL") "WHERE " cond NEWEST " LIMIT ?1 OFFSET ?2",  \
+     "SELECT count(*) FROM articles a WHERE " cond,                          \
+     PAGE_AUTHORS "(SELECT a.id FROM articles a WHERE " cond NEWEST          \
+                  " LIMIT ?1 OFFSET ?2) ORDER BY aa.article_id, aa.position"}
+
+static const struct list_sql {
+    const char *page, *count, *authors;
+} list_sql[] = {
+    [LIST_ALL] = LIST_SQL("a.status = 1"),
+    [LIST_SECTION] = LIST_SQL("a.section_id = ?3 AND a.status = 1"),
+    [LIST_ISSUE] = LIST_SQL("a.issue_id = ?3 AND a.status = 1"),
+    [LIST_AUTHOR] = LIST_SQL("a.id IN (SELECT article_id FROM article_authors"
+                             " WHERE author_id = ?3) AND a.status = 1"),
+    [LIST_TAG] = LIST_SQL("a.id IN (SELECT article_id FROM article_tags"
+                          " WHERE tag_id = ?3) AND a.status = 1"),
+    [LIST_RANGE] = LIST_SQL("a.status = 1 AND a.published_at >= ?3"
+                            " AND a.published_at < ?4"),
+};
 static const char SQL_BY_SLUG[] =
     ARTICLE_COLS("a.body_md, a.body_html")
     "WHERE a.slug = ?1 AND (?2 OR a.status = 1)";
@@ -85,20 +103,6 @@ static const char SQL_TAGS_OF[] =
     "SELECT t.id, t.slug, t.name FROM article_tags at"
     " JOIN tags t ON t.id = at.tag_id"
     " WHERE at.article_id = ?1 ORDER BY at.position";
-static const char SQL_RECENT_ALL[] =
-    ARTICLE_COLS("NULL, NULL") "WHERE a.status = 1" NEWEST
-    " LIMIT ?1 OFFSET ?2";
-static const char SQL_RECENT_SECTION[] =
-    ARTICLE_COLS("NULL, NULL") "WHERE a.section_id = ?3 AND a.status = 1"
-    NEWEST " LIMIT ?1 OFFSET ?2";
-static const char SQL_RECENT_AUTHORS_ALL[] =
-    PAGE_AUTHORS "(" PAGE_ALL ") ORDER BY aa.article_id, aa.position";
-static const char SQL_RECENT_AUTHORS_SECTION[] =
-    PAGE_AUTHORS "(" PAGE_SECTION ") ORDER BY aa.article_id, aa.position";
-static const char SQL_COUNT_ALL[] =
-    "SELECT count(*) FROM articles WHERE status = 1";
-static const char SQL_COUNT_SECTION[] =
-    "SELECT count(*) FROM articles WHERE section_id = ?1 AND status = 1";
 static const char SQL_COUNT[] = "SELECT count(*) FROM articles";
 
 /* --- saving -------------------------------------------------------- */
@@ -428,18 +432,27 @@ static int by_id(const void *x, const void *y)
     return (p->id > q->id) - (p->id < q->id);
 }
 
-/* count_rows runs a count(*) with an optional section parameter. */
-static int count_rows(struct conn *c, const char *sql, int64_t section_id,
-                      int64_t *n)
+/* bind_list binds what the statement takes of LIMIT, OFFSET, ?3, ?4. */
+static int bind_list(sqlite3_stmt *st, const struct list_query *q)
 {
-    sqlite3_stmt *st = sdb_stmt(c, sql);
+    const int64_t v[] = {q->limit, q->offset, q->id, q->until};
+    int n = sqlite3_bind_parameter_count(st), brc = SQLITE_OK;
+    for (int i = 0; i < n && i < 4; i++)
+        brc |= sqlite3_bind_int64(st, i + 1, v[i]);
+    return brc;
+}
+
+/* count_list counts every article q selects, ignoring its page. */
+static int count_list(struct conn *c, const struct list_query *q, int64_t *n)
+{
+    sqlite3_stmt *st = sdb_stmt(c, list_sql[q->kind].count);
     if (!st)
         return ERR_DB;
     int rc;
-    if (section_id && sqlite3_bind_int64(st, 1, section_id) != SQLITE_OK)
-        rc = sdb_fail(c, "count");
+    if (bind_list(st, q) != SQLITE_OK)
+        rc = sdb_fail(c, "articles_list: count");
     else
-        rc = sdb_step(c, st, "count");
+        rc = sdb_step(c, st, "articles_list: count");
     if (rc == 1) {
         *n = sqlite3_column_int64(st, 0);
         rc = 0;
@@ -450,37 +463,27 @@ static int count_rows(struct conn *c, const char *sql, int64_t section_id,
     return rc;
 }
 
-/* page_bind binds LIMIT ?1 OFFSET ?2 and, for a section, ?3. */
-static int page_bind(sqlite3_stmt *st, int64_t section_id, int limit,
-                     int offset)
-{
-    int brc = sqlite3_bind_int(st, 1, limit) | sqlite3_bind_int(st, 2, offset);
-    if (section_id)
-        brc |= sqlite3_bind_int64(st, 3, section_id);
-    return brc;
-}
-
 /* attach_authors gives each article of the page its byline. */
-static int attach_authors(struct conn *c, struct arena *a, int64_t section_id,
-                          int limit, int offset, struct article *v, size_t n)
+static int attach_authors(struct conn *c, struct arena *a,
+                          const struct list_query *q, struct article *v,
+                          size_t n)
 {
     struct id_index *ix = arena_alloc(a, n * sizeof(*ix));
     for (size_t i = 0; i < n; i++)
         ix[i] = (struct id_index){v[i].id, i};
     qsort(ix, n, sizeof(*ix), by_id);
 
-    sqlite3_stmt *st = sdb_stmt(c, section_id ? SQL_RECENT_AUTHORS_SECTION
-                                              : SQL_RECENT_AUTHORS_ALL);
+    sqlite3_stmt *st = sdb_stmt(c, list_sql[q->kind].authors);
     if (!st)
         return ERR_DB;
     int rc = 0;
     size_t *cap = arena_zalloc(a, n * sizeof(*cap));
-    if (page_bind(st, section_id, limit, offset) != SQLITE_OK) {
-        rc = sdb_fail(c, "articles_recent: authors");
+    if (bind_list(st, q) != SQLITE_OK) {
+        rc = sdb_fail(c, "articles_list: authors");
         goto out;
     }
     for (;;) {
-        rc = sdb_step(c, st, "articles_recent: authors");
+        rc = sdb_step(c, st, "articles_list: authors");
         if (rc != 1)
             break;
         struct id_index key = {sqlite3_column_int64(st, 0), 0};
@@ -497,9 +500,9 @@ out:
     return rc;
 }
 
-int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
-                          int limit, int offset, struct article **out,
-                          size_t *n, int64_t *total)
+int store_articles_list(struct store *s, struct arena *a,
+                        const struct list_query *q, struct article **out,
+                        size_t *n, int64_t *total)
 {
     struct conn *c;
     sqlite3_stmt *st = NULL;
@@ -510,27 +513,28 @@ int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
     *n = 0;
     if (total)
         *total = 0;
-    if (limit < 0 || offset < 0 || section_id < 0)
-        return sdb_invalid("articles_recent", "negative limit or offset");
+    if (q->limit < 0 || q->offset < 0)
+        return sdb_invalid("articles_list", "negative limit or offset");
+    if ((unsigned)q->kind >= sizeof(list_sql) / sizeof(list_sql[0]))
+        return sdb_invalid("articles_list", "unknown kind");
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
     if (total)
-        rc = count_rows(c, section_id ? SQL_COUNT_SECTION : SQL_COUNT_ALL,
-                        section_id, total);
-    if (rc != 0 || limit == 0)
+        rc = count_list(c, q, total);
+    if (rc != 0 || q->limit == 0)
         goto out;
-    st = sdb_stmt(c, section_id ? SQL_RECENT_SECTION : SQL_RECENT_ALL);
+    st = sdb_stmt(c, list_sql[q->kind].page);
     if (!st) {
         rc = ERR_DB;
         goto out;
     }
-    if (page_bind(st, section_id, limit, offset) != SQLITE_OK) {
-        rc = sdb_fail(c, "articles_recent");
+    if (bind_list(st, q) != SQLITE_OK) {
+        rc = sdb_fail(c, "articles_list");
         goto out;
     }
     for (;;) {
-        rc = sdb_step(c, st, "articles_recent");
+        rc = sdb_step(c, st, "articles_list");
         if (rc != 1)
             break;
         v = sdb_grow(a, v, len, &cap, sizeof(*v));
@@ -539,7 +543,7 @@ int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
     sdb_done(st);
     st = NULL;
     if (rc == 0 && len > 0)
-        rc = attach_authors(c, a, section_id, limit, offset, v, len);
+        rc = attach_authors(c, a, q, v, len);
     if (rc == 0) {
         *out = v;
         *n = len;
@@ -550,6 +554,21 @@ out:
     return rc;
 }
 
+int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
+                          int limit, int offset, struct article **out,
+                          size_t *n, int64_t *total)
+{
+    if (section_id < 0) {
+        *out = NULL;
+        *n = 0;
+        return sdb_invalid("articles_recent", "negative section id");
+    }
+    struct list_query q = {.kind = section_id ? LIST_SECTION : LIST_ALL,
+                           .id = section_id, .limit = limit,
+                           .offset = offset};
+    return store_articles_list(s, a, &q, out, n, total);
+}
+
 int store_article_count(struct store *s, int64_t *n)
 {
     struct conn *c;
@@ -557,7 +576,13 @@ int store_article_count(struct store *s, int64_t *n)
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = count_rows(c, SQL_COUNT, 0, n);
+    sqlite3_stmt *st = sdb_stmt(c, SQL_COUNT);
+    rc = st ? sdb_step(c, st, "article_count") : ERR_DB;
+    if (rc == 1) {
+        *n = sqlite3_column_int64(st, 0);
+        rc = 0;
+    }
+    sdb_done(st);
     sdb_read_end(s, c);
     return rc;
 }

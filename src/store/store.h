@@ -171,6 +171,32 @@ int store_article_by_slug(struct store *s, struct arena *a, struct str slug,
 int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
                           int limit, int offset, struct article **out,
                           size_t *n, int64_t *total) WUR;
+/* What store_articles_list selects: published articles, newest first. */
+enum list_kind {
+    LIST_ALL,
+    LIST_SECTION, /* id: section id */
+    LIST_ISSUE,   /* id: issue id */
+    LIST_AUTHOR,  /* id: author id (co-authored articles included) */
+    LIST_TAG,     /* id: tag id */
+    LIST_RANGE,   /* published_at in [id, until): Unix seconds */
+};
+
+struct list_query {
+    enum list_kind kind;
+    int64_t id;
+    int64_t until;
+    int limit;
+    int offset;
+};
+
+/*
+ * store_articles_list lists one page of what q selects, without bodies but
+ * with section, issue and authors (tags are not loaded). *total (may be
+ * NULL) receives the count of everything q selects.
+ */
+int store_articles_list(struct store *s, struct arena *a,
+                        const struct list_query *q, struct article **out,
+                        size_t *n, int64_t *total) WUR;
 /* store_article_count counts articles (published and drafts). */
 int store_article_count(struct store *s, int64_t *n) WUR;
 
