@@ -116,7 +116,10 @@ struct page *cache_get(struct page_cache *c, struct str key)
     size_t i = find(c, key, h, &found);
     if (found) {
         p = c->slots[i]->page;
-        page_ref(p);
+        if (page_expired(p))
+            p = NULL; /* the next render replaces it */
+        else
+            page_ref(p);
     }
     pthread_rwlock_unlock(&c->lock);
     return p;
@@ -216,6 +219,39 @@ void cache_put(struct page_cache *c, struct str key, struct page *p,
     c->live++;
 out:
     pthread_rwlock_unlock(&c->lock);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* shows_any: does the page depend on any of the sorted deps? */
+static bool shows_any(const struct page *p, const uint64_t *deps, size_t n)
+{
+    if (p->n_deps == 0 || p->deps_all)
+        return true;
+    for (unsigned i = 0; i < p->n_deps; i++)
+        if (bsearch(&p->deps[i], deps, n, sizeof(*deps), cmp_u64))
+            return true;
+    return false;
+}
+
+void cache_invalidate(struct page_cache *c, const uint64_t *deps, size_t n)
+{
+    uint64_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+    memcpy(sorted, deps, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), cmp_u64);
+    pthread_rwlock_wrlock(&c->lock);
+    for (size_t i = 0; i < c->cap; i++) {
+        struct entry *e = c->slots[i];
+        if (e && e != TOMB && shows_any(e->page, sorted, n))
+            remove_slot(c, i);
+    }
+    c->gen++; /* a render that began before this may show the old data */
+    pthread_rwlock_unlock(&c->lock);
+    free(sorted);
 }
 
 void cache_clear(struct page_cache *c)

@@ -2,9 +2,11 @@
  * cache.h - rendered public pages kept in memory, keyed by path.
  *
  * A hit returns a referenced struct page without touching SQLite or the
- * templates. Any content change clears the cache (cache_clear); a render
- * that started before the clear is not stored (the generation guard), so
- * a stale page cannot slip back in. Thread-safe; lookups take a read lock.
+ * templates. A content change drops the pages that show what changed
+ * (cache_invalidate, by the deps each page lists) or all of them
+ * (cache_clear); a render that started before either is not stored (the
+ * generation guard), so a stale page cannot slip back in. A page past its
+ * expiry time is a miss. Thread-safe; lookups take a read lock.
  * Above max_bytes the oldest pages are dropped first.
  */
 #ifndef QUIRE_CACHE_H
@@ -28,6 +30,11 @@ uint64_t cache_generation(struct page_cache *c);
 /* cache_put stores p under key (taking a reference) unless cleared since gen. */
 void cache_put(struct page_cache *c, struct str key, struct page *p,
                uint64_t gen);
+/*
+ * cache_invalidate drops every page that depends on one of the n hashed
+ * change-log names in deps (page_dep_hash), or on everything.
+ */
+void cache_invalidate(struct page_cache *c, const uint64_t *deps, size_t n);
 /* cache_clear drops every page (in-flight sends keep their references). */
 void cache_clear(struct page_cache *c);
 /* cache_stats reports the number of pages and their bytes. */

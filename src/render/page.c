@@ -15,6 +15,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 static uint64_t fnv1a64(const char *p, size_t n)
 {
@@ -41,6 +43,45 @@ struct page *page_new(char *bytes, size_t len, const char *content_type,
     snprintf(p->etag, sizeof(p->etag), "\"%016" PRIx64 "\"",
              fnv1a64(bytes, len));
     return p;
+}
+
+static int64_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+void page_expire_in(struct page *p, int seconds)
+{
+    p->expires = now_s() + seconds;
+}
+
+bool page_expired(const struct page *p)
+{
+    return p->expires && p->expires <= now_s();
+}
+
+uint64_t page_dep_hash(const char *name)
+{
+    return fnv1a64(name, strlen(name));
+}
+
+void page_depend(struct page *p, const char *kind, int64_t id)
+{
+    char name[64];
+    if (id < 0)
+        snprintf(name, sizeof(name), "%s", kind);
+    else
+        snprintf(name, sizeof(name), "%s:%" PRId64, kind, id);
+    uint64_t h = page_dep_hash(name);
+    for (unsigned i = 0; i < p->n_deps; i++)
+        if (p->deps[i] == h)
+            return;
+    if (p->n_deps == PAGE_MAX_DEPS)
+        p->deps_all = true;
+    else
+        p->deps[p->n_deps++] = h;
 }
 
 void page_ref(struct page *p)

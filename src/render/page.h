@@ -10,10 +10,12 @@
 #define QUIRE_PAGE_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define PAGE_NO_SPLICE SIZE_MAX
+#define PAGE_MAX_DEPS 16 /* beyond this a page depends on everything */
 
 struct hit_counter;
 
@@ -26,11 +28,31 @@ struct page {
     size_t splice_at;            /* byte offset or PAGE_NO_SPLICE */
     struct hit_counter *counter; /* the article's read counter, or NULL */
     char etag[24];               /* quoted hash of bytes, e.g. "\"9f..\"" */
+    /*
+     * What the page shows, as hashed change-log names (store.h: "section:3",
+     * "list"...). No deps means "depends on everything": a page that does
+     * not say what it shows is dropped on any change, which is safe.
+     */
+    uint64_t deps[PAGE_MAX_DEPS];
+    unsigned n_deps;
+    bool deps_all;
+    int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
 };
 
 /* page_new takes ownership of bytes (malloc'd) and computes the ETag. */
 struct page *page_new(char *bytes, size_t len, const char *content_type,
                       size_t splice_at);
+/*
+ * page_depend records that p shows what the change-log name kind:id names
+ * (id < 0: the bare name, e.g. "list"). Call before the page is shared.
+ */
+void page_depend(struct page *p, const char *kind, int64_t id);
+/* page_expire_in makes p stale seconds from now (the cache then misses). */
+void page_expire_in(struct page *p, int seconds);
+/* page_expired: is p past its expiry time? */
+bool page_expired(const struct page *p);
+/* page_dep_hash hashes a change-log name as page_depend does. */
+uint64_t page_dep_hash(const char *name);
 void page_ref(struct page *p);
 /* page_unref drops a reference, freeing the page with the last one. */
 void page_unref(struct page *p);

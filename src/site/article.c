@@ -2,6 +2,7 @@
  * article.c - the article page: /articles/<slug>.
  */
 #include "core/arena.h"
+#include "render/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
@@ -25,5 +26,12 @@ int site_article(struct request *req, struct response *res, void *ctx)
     tv_set(a, c, "article", view_article(a, &art));
     tv_set_str(a, c, "page_title", art.title);
     struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
-    return site_render(s, res, "article", c, counter);
+    rc = site_render(s, res, "article", c, counter);
+    if (rc != 200)
+        return rc;
+    /* Related articles come by tag: a change in a shared tag may show. */
+    page_depend(res->page, "article", art.id);
+    for (size_t i = 0; i < art.n_tags; i++)
+        page_depend(res->page, "tag", art.tags[i].id);
+    return 200;
 }

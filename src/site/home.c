@@ -2,6 +2,7 @@
  * home.c - the home page: the newest articles, paginated.
  */
 #include "core/arena.h"
+#include "render/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/site_int.h"
@@ -15,6 +16,7 @@ int site_home(struct request *req, struct response *res, void *ctx)
     struct article *arts;
     size_t n;
     int64_t total;
+    int rc;
 
     if (store_articles_recent(s->store, a, 0, SITE_PER_PAGE,
                               (page - 1) * SITE_PER_PAGE, &arts, &n,
@@ -30,5 +32,8 @@ int site_home(struct request *req, struct response *res, void *ctx)
     struct tval *pager = view_pager(a, "/", page, total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);
-    return site_render(s, res, "home", c, NULL);
+    rc = site_render(s, res, "home", c, NULL);
+    if (rc == 200)
+        page_depend(res->page, "list", -1);
+    return rc;
 }

@@ -2,6 +2,7 @@
  * section.c - a section's page: /sections/<slug>, its articles newest first.
  */
 #include "core/arena.h"
+#include "render/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/site_int.h"
@@ -40,5 +41,8 @@ int site_section(struct request *req, struct response *res, void *ctx)
                                     total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);
-    return site_render(s, res, "section", c, NULL);
+    rc = site_render(s, res, "section", c, NULL);
+    if (rc == 200)
+        page_depend(res->page, "section", sec.id);
+    return rc;
 }

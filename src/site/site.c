@@ -8,9 +8,10 @@
  * is part of the ETag, so a cached page never shows a stale count for long
  * and a 304 is only sent when the reader already has the current count.
  *
- * A background thread ("ticker") wakes every second: it flushes read
- * counts every hits_flush seconds and clears the cache when another
- * process committed to the database (PRAGMA data_version moved).
+ * Each cached page lists what it shows (page_depend: "section:3", "list").
+ * A background thread ("ticker") wakes every second: it reads the store's
+ * change log and drops just the pages that show what changed, whichever
+ * process wrote it, and flushes read counts every hits_flush seconds.
  */
 #define LOG_MODULE "site"
 #include "site/site_int.h"
@@ -32,7 +33,14 @@
 #include <string.h>
 #include <time.h>
 
-enum { SITE_PAGED = 1 << 8 }; /* the route takes ?page=N */
+enum {
+    SITE_PAGED = 1 << 8,   /* the route takes ?page=N */
+    SITE_EXPIRES = 1 << 9, /* cached for SITE_EXPIRES_S only (read counts) */
+};
+enum {
+    SITE_EXPIRES_S = 60,
+    SITE_CHANGES_MAX = 1000, /* more changed names at once: drop them all */
+};
 
 static const struct route routes[] = {
     {HTTP_GET, "/", site_home, ROUTE_CACHED | SITE_PAGED},
@@ -141,6 +149,7 @@ static int error_page(struct site *s, struct request *req,
         if (site_render(s, res, "error", ctx, NULL) != 200)
             return status;
         p = res->page;
+        page_depend(p, "site", -1);
         cache_put(s->cache, (struct str){key, (size_t)n}, p, gen);
         res->page = NULL;
     }
@@ -210,25 +219,55 @@ int site_app(struct request *req, struct response *res, void *ctx)
         return error_page(s, req, res, 404);
     struct str key = cache_key(req, r, page);
     res->page = cache_get(s->cache, key);
+    response_header(res, "X-Cache", res->page ? "hit" : "miss");
     if (!res->page) {
         uint64_t gen = cache_generation(s->cache);
         int status = r->handler(req, res, s);
         if (status != 200 || !res->page)
             return error_page(s, req, res, status == 200 ? 500 : status);
+        if (r->flags & SITE_EXPIRES)
+            page_expire_in(res->page, SITE_EXPIRES_S);
         cache_put(s->cache, key, res->page, gen);
     }
     return send_page(req, res);
 }
 
-void site_invalidate(struct site *s)
+/*
+ * follow_changes drops the cached pages showing what changed since *seq.
+ * "site" (settings, sections, side modules) is on every page: all go.
+ */
+static void follow_changes(struct site *s, int64_t *seq)
 {
-    cache_clear(s->cache);
+    struct arena a;
+    struct change_set cs;
+    arena_init(&a, 4096);
+    if (store_changes_since(s->store, &a, *seq, SITE_CHANGES_MAX, &cs) != 0) {
+        log_warn("cannot read the change log; clearing the page cache");
+        cache_clear(s->cache);
+        goto out;
+    }
+    bool all = cs.all;
+    uint64_t *deps = arena_alloc(&a, (cs.n + 1) * sizeof(*deps));
+    for (size_t i = 0; i < cs.n && !all; i++) {
+        all = strcmp(cs.names[i], "site") == 0;
+        deps[i] = page_dep_hash(cs.names[i]);
+    }
+    if (all) {
+        log_info("journal changed; clearing the page cache");
+        cache_clear(s->cache);
+    } else if (cs.n > 0) {
+        log_debug("%zu changes; dropping the pages that show them", cs.n);
+        cache_invalidate(s->cache, deps, cs.n);
+    }
+    *seq = cs.seq;
+out:
+    arena_release(&a);
 }
 
 static void *ticker(void *arg)
 {
     struct site *s = arg;
-    int64_t version = store_data_version(s->store);
+    int64_t seq = s->changes_seq, pruned = seq;
     time_t last_flush = time(NULL);
 
     pthread_mutex_lock(&s->lock);
@@ -241,22 +280,37 @@ static void *ticker(void *arg)
             break;
         pthread_mutex_unlock(&s->lock);
 
-        int64_t v = store_data_version(s->store);
-        if (v != version) {
-            version = v;
-            log_info("database changed by another process; clearing cache");
-            cache_clear(s->cache);
-        }
+        follow_changes(s, &seq);
         time_t now = time(NULL);
         if (now - last_flush >= (time_t)s->hits_flush) {
             last_flush = now;
             if (hits_flush(s->hits) != 0)
                 log_warn("read counts not written; will retry");
+            /* What this server has read, no one else needs. */
+            if (seq != pruned && store_changes_prune(s->store, seq) == 0)
+                pruned = seq;
         }
         pthread_mutex_lock(&s->lock);
     }
     pthread_mutex_unlock(&s->lock);
     return NULL;
+}
+
+/* changes_start finds where the change log is: the cache starts empty. */
+static int changes_start(struct site *s, char *err, size_t errlen)
+{
+    struct arena a;
+    struct change_set cs;
+    arena_init(&a, 256);
+    int rc = store_changes_since(s->store, &a, 0, 0, &cs);
+    s->changes_seq = cs.seq;
+    arena_release(&a);
+    if (rc == 0)
+        rc = store_changes_prune(s->store, cs.seq);
+    if (rc != 0)
+        snprintf(err, errlen, "cannot read the change log: %s",
+                 store_last_error(s->store));
+    return rc;
 }
 
 int site_open(const struct site_opts *o, struct site **out, char *err,
@@ -288,6 +342,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         }
     }
     s->cache = cache_new(o->cache_max);
+    rc = changes_start(s, err, errlen);
+    if (rc != 0)
+        goto out;
     s->hits = hits_new(o->store);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);

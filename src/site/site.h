@@ -36,7 +36,5 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
 void site_close(struct site *s);
 /* site_app answers one request (the http_app_fn). */
 int site_app(struct request *req, struct response *res, void *ctx);
-/* site_invalidate drops every cached page (after a content change). */
-void site_invalidate(struct site *s);
 
 #endif

@@ -24,6 +24,7 @@ struct site {
     struct hits *hits;
     char *assets_dir;
     unsigned hits_flush;
+    int64_t changes_seq; /* the change log position at start */
     pthread_t ticker;
     pthread_mutex_t lock;
     pthread_cond_t wake;

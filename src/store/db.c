@@ -44,7 +44,6 @@ static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SAVEPOINT[] = "SAVEPOINT nest";
 static const char SQL_RELEASE[] = "RELEASE nest";
 static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO nest";
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 /* --- errors -------------------------------------------------------- */
 
@@ -489,18 +488,6 @@ int sdb_write_end(struct store *s, int rc)
         return rc;
     }
     return store_commit(s);
-}
-
-int64_t store_data_version(struct store *s)
-{
-    int64_t v = -1;
-    pthread_mutex_lock(&s->wlock);
-    sqlite3_stmt *st = sdb_stmt(&s->writer, SQL_DATA_VERSION);
-    if (st && sdb_step(&s->writer, st, "data_version") == 1)
-        v = sqlite3_column_int64(st, 0);
-    sdb_done(st);
-    pthread_mutex_unlock(&s->wlock);
-    return v;
 }
 
 int sdb_list(struct store *s, struct arena *a, const char *sql,

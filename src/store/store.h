@@ -137,11 +137,24 @@ int store_commit(struct store *s) WUR;
 void store_rollback(struct store *s);
 
 /*
- * store_data_version changes whenever another connection or process
- * committed to the database since the last call (PRAGMA data_version on the
- * writer). The server polls it to drop cached pages after CLI edits.
+ * The change log. Every write names what it touched: "article:<id>",
+ * "section:<id>", "issue:<id>", "author:<id>", "tag:<id>", "year:<YYYY>",
+ * "list" (any article: journal-wide lists) and "site" (settings, sections,
+ * side modules, names: every page). store_changes_since returns the names
+ * changed after sequence number since (0: the whole log), and in seq the
+ * number to pass next time. When more than max names changed, all is set
+ * and names is empty.
  */
-int64_t store_data_version(struct store *s);
+struct change_set {
+    const char **names;
+    size_t n;
+    bool all;
+    int64_t seq;
+};
+int store_changes_since(struct store *s, struct arena *a, int64_t since,
+                        size_t max, struct change_set *out) WUR;
+/* store_changes_prune forgets changes before seq (the newest stays). */
+int store_changes_prune(struct store *s, int64_t seq) WUR;
 
 /* Journal settings (name, tagline, about, base_url, ...). */
 int store_setting_get(struct store *s, struct arena *a, const char *key,

@@ -64,6 +64,60 @@ static void clear_and_generation_guard(void **state)
     cache_free(c);
 }
 
+static void put_with(struct page_cache *c, const char *key, const char *dep,
+                     int64_t id)
+{
+    struct page *p = mk(key);
+    if (dep)
+        page_depend(p, dep, id);
+    cache_put(c, str_from(key), p, cache_generation(c));
+    page_unref(p);
+}
+
+static bool cached(struct page_cache *c, const char *key)
+{
+    struct page *p = cache_get(c, str_from(key));
+    page_unref(p);
+    return p != NULL;
+}
+
+static void invalidates_only_dependents(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(1 << 20);
+    put_with(c, "/sections/a", "section", 1);
+    put_with(c, "/sections/b", "section", 2);
+    put_with(c, "/", "list", -1);
+    put_with(c, "/undeclared", NULL, 0);
+    uint64_t gen = cache_generation(c);
+
+    uint64_t dep = page_dep_hash("section:1");
+    cache_invalidate(c, &dep, 1);
+    assert_false(cached(c, "/sections/a"));
+    assert_true(cached(c, "/sections/b"));
+    assert_true(cached(c, "/"));
+    /* A page that names no dependencies goes with any change. */
+    assert_false(cached(c, "/undeclared"));
+    /* And a render begun before the change is not stored. */
+    struct page *p = mk("stale");
+    cache_put(c, STR("/stale"), p, gen);
+    page_unref(p);
+    assert_false(cached(c, "/stale"));
+
+    uint64_t two[] = {page_dep_hash("tag:9"), page_dep_hash("list")};
+    cache_invalidate(c, two, 2);
+    assert_false(cached(c, "/"));
+    assert_true(cached(c, "/sections/b"));
+
+    /* Past its expiry a page is a miss. */
+    p = mk("expiring");
+    page_expire_in(p, -1);
+    cache_put(c, STR("/most-read"), p, cache_generation(c));
+    page_unref(p);
+    assert_false(cached(c, "/most-read"));
+    cache_free(c);
+}
+
 static void evicts_oldest_and_grows(void **state)
 {
     (void)state;
@@ -107,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(get_put_replace),
         cmocka_unit_test(clear_and_generation_guard),
+        cmocka_unit_test(invalidates_only_dependents),
         cmocka_unit_test(evicts_oldest_and_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

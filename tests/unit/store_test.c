@@ -110,7 +110,7 @@ static void test_open_create_reopen(void **state)
     assert_non_null(strstr(store_last_error(NULL), "missing.db"));
 
     s = open_new("open.db");
-    assert_int_equal(store_schema_version(), 1);
+    assert_int_equal(store_schema_version(), 2);
     assert_int_equal(store_setting_set(s, "name", "The Analyst"), 0);
     store_close(s);
     char path[700];
@@ -890,28 +890,67 @@ static void test_concurrent_readers(void **state)
     store_close(s); /* closes the four threads' connections too */
 }
 
-static void test_data_version(void **state)
+static void test_changes(void **state)
 {
     (void)state;
-    struct store *s1 = open_new("version.db");
+    struct store *s1 = open_new("changes.db");
     struct store *s2 = NULL;
     char path[700];
-    snprintf(path, sizeof(path), "%s", path_of("version.db"));
+    snprintf(path, sizeof(path), "%s", path_of("changes.db"));
     assert_int_equal(store_open(path, 0, &s2), 0);
-    int64_t v0 = store_data_version(s1);
-    assert_true(v0 >= 0);
-    /* Our own commits do not count; another connection's do. */
-    assert_int_equal(store_setting_set(s1, "own", "1"), 0);
-    assert_int_equal(store_data_version(s1), v0);
-    assert_int_equal(store_setting_set(s2, "other", "1"), 0);
-    int64_t v1 = store_data_version(s1);
-    assert_true(v1 != v0);
-    assert_int_equal(store_data_version(s1), v1);
-    /* And s1 sees what s2 wrote. */
     struct arena a;
-    arena_init(&a, 1024);
-    const char *v;
-    assert_int_equal(store_setting_get(s1, &a, "other", &v), 0);
+    arena_init(&a, 4096);
+    struct change_set cs;
+    assert_int_equal(store_changes_since(s1, &a, 0, 100, &cs), 0);
+    int64_t seq = cs.seq;
+
+    /* Another connection's article save names what it touched. */
+    const char *authors[] = {"Ann Author"};
+    const char *tags[] = {"Oil"};
+    struct article_input in = {
+        .slug = "one", .title = "One", .status = ARTICLE_PUBLISHED,
+        .published_at = 1088553600, /* 2004-06-30 */
+        .section = "Field Reports", .issue_date = "2004-06-30",
+        .authors = authors, .n_authors = 1, .tags = tags, .n_tags = 1,
+        .hits = -1,
+    };
+    int64_t id;
+    assert_int_equal(store_article_save(s2, &in, &id, NULL), 0);
+    assert_int_equal(store_changes_since(s1, &a, seq, 100, &cs), 0);
+    assert_false(cs.all);
+    assert_true(cs.seq > seq);
+    char want[32];
+    snprintf(want, sizeof(want), "article:%lld", (long long)id);
+    const char *expect[] = {want, "list", "year:2004", "site"};
+    for (size_t e = 0; e < 4; e++) {
+        bool found = false;
+        for (size_t i = 0; i < cs.n; i++)
+            found |= strcmp(cs.names[i], expect[e]) == 0;
+        assert_true(found); /* "site": the new section is in the nav */
+    }
+    bool author = false, tag = false;
+    for (size_t i = 0; i < cs.n; i++) {
+        author |= strncmp(cs.names[i], "author:", 7) == 0;
+        tag |= strncmp(cs.names[i], "tag:", 4) == 0;
+    }
+    assert_true(author && tag);
+
+    /* Read counts are not content changes. */
+    seq = cs.seq;
+    struct hit_delta d = {id, 5};
+    assert_int_equal(store_hits_add(s2, &d, 1), 0);
+    assert_int_equal(store_changes_since(s1, &a, seq, 100, &cs), 0);
+    assert_int_equal(cs.n, 0);
+    assert_int_equal(cs.seq, seq);
+
+    /* A settings change is "site"; more than max changes is "all". */
+    assert_int_equal(store_setting_set(s1, "name", "J"), 0);
+    assert_int_equal(store_changes_since(s1, &a, seq, 100, &cs), 0);
+    assert_int_equal(cs.n, 1);
+    assert_string_equal(cs.names[0], "site");
+    assert_int_equal(store_changes_since(s1, &a, 0, 2, &cs), 0);
+    assert_true(cs.all);
+    assert_int_equal(cs.n, 0);
     arena_release(&a);
     store_close(s2);
     store_close(s1);
@@ -1003,7 +1042,7 @@ int main(void)
         cmocka_unit_test(test_hits),
         cmocka_unit_test(test_transactions),
         cmocka_unit_test(test_concurrent_readers),
-        cmocka_unit_test(test_data_version),
+        cmocka_unit_test(test_changes),
         cmocka_unit_test(test_import_speed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
