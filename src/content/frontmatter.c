@@ -105,6 +105,11 @@ static int scalar(struct ctx *c, const yaml_node_t *n, const char *what,
         return fail(c, ERR_PARSE, line, "'%s' contains a NUL character", what);
     if (!utf8_valid(v.ptr, v.len, NULL))
         return fail(c, ERR_PARSE, line, "'%s' is not valid UTF-8", what);
+    size_t ctl = utf8_find_control(v.ptr, v.len);
+    if (ctl < v.len)
+        return fail(c, ERR_PARSE, line,
+                    "'%s' contains the control character U+%04X", what,
+                    (unsigned)(unsigned char)v.ptr[ctl]);
     v = str_trim(v);
     *out = is_null_scalar(n, v) ? NULL : arena_strndup(c->a, v.ptr, v.len);
     return 0;

@@ -135,7 +135,12 @@ void buf_append_html(struct buf *b, const char *s, size_t n)
         case '>': rep = "&gt;"; break;
         case '"': rep = "&quot;"; break;
         case '\'': rep = "&#39;"; break;
-        default: continue;
+        default:
+            /* C0 controls are not text in HTML or XML: drop them. */
+            if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
+                s[i] == '\n' || s[i] == '\r')
+                continue;
+            rep = "";
         }
         buf_append(b, s + run, i - run);
         buf_append_cstr(b, rep);

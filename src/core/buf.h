@@ -46,7 +46,10 @@ void buf_append_char(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
-/* buf_append_html appends s with & < > " ' escaped for HTML text and attributes. */
+/*
+ * buf_append_html appends s with & < > " ' escaped for HTML text and
+ * attributes, dropping C0 control characters other than tab, CR and LF.
+ */
 void buf_append_html(struct buf *b, const char *s, size_t n);
 
 /* buf_error returns 0 or the sticky error of every append so far. */

@@ -76,3 +76,13 @@ bool utf8_valid(const char *s, size_t n, size_t *bad_offset)
     }
     return true;
 }
+
+size_t utf8_find_control(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return i;
+    }
+    return n;
+}

@@ -27,4 +27,12 @@ bool utf8_valid(const char *s, size_t n, size_t *bad_offset);
  */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/*
+ * utf8_find_control returns the offset of the first C0 control character
+ * other than tab, newline and carriage return in the n bytes at s, or n if
+ * there is none. Such bytes are not text: XML 1.0 forbids them outright
+ * and HTML calls them parse errors, so Quire refuses them on the way in.
+ */
+size_t utf8_find_control(const char *s, size_t n);
+
 #endif

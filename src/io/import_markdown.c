@@ -156,10 +156,14 @@ static void import_file(struct importer *im, const char *path)
         report(im, path, line_of(data, bad), "invalid UTF-8");
         return;
     }
-    /* The store keeps C strings; a NUL would silently cut the text. */
-    const char *nul = memchr(data, '\0', len);
-    if (nul) {
-        report(im, path, line_of(data, (size_t)(nul - data)), "NUL byte");
+    /* Not text; and a NUL would silently cut the store's C strings. */
+    size_t ctl = utf8_find_control(data, len);
+    if (ctl < len) {
+        if (data[ctl] == '\0')
+            report(im, path, line_of(data, ctl), "NUL byte");
+        else
+            report(im, path, line_of(data, ctl), "control character U+%04X",
+                   (unsigned)(unsigned char)data[ctl]);
         return;
     }
     rc = frontmatter_parse(&im->arena, data, len, &fm, &body, &line, &msg);

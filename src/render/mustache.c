@@ -1121,7 +1121,7 @@ static void put_value(struct buf *out, const struct tval *v, bool escape)
         put_num(out, v->u.num);
         break;
     case TV_STR:
-        if (escape)
+        if (escape && !v->html)
             buf_append_html(out, v->u.s.ptr, v->u.s.len);
         else
             buf_append_str(out, v->u.s);

@@ -61,6 +61,13 @@ struct tval *tv_strn(struct arena *a, struct str s)
     return v;
 }
 
+struct tval *tv_html(struct arena *a, const char *s)
+{
+    struct tval *v = tv_str(a, s);
+    v->html = true;
+    return v;
+}
+
 struct tval *tv_list(struct arena *a)
 {
     return tv_new(a, TV_LIST);

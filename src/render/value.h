@@ -27,6 +27,7 @@ struct tkv {
 
 struct tval {
     enum tval_type type;
+    bool html; /* TV_STR already HTML (tv_html): {{x}} prints it as is */
     union {
         bool b;
         long long i;
@@ -50,6 +51,11 @@ struct tval *tv_num(struct arena *a, double d);
 /* tv_str does not copy: s must outlive the value (use the same arena). */
 struct tval *tv_str(struct arena *a, const char *s);
 struct tval *tv_strn(struct arena *a, struct str s);
+/*
+ * tv_html is a string of trusted HTML made by Quire itself (never from
+ * outside input): templates print it unescaped even with {{x}}.
+ */
+struct tval *tv_html(struct arena *a, const char *s);
 struct tval *tv_list(struct arena *a);
 struct tval *tv_map(struct arena *a);
 

@@ -120,7 +120,7 @@ static struct tval *article(struct arena *a, const struct article *art,
     }
     tv_set(a, m, "tags", tags);
     tv_set_bool(a, m, "has_tags", art->n_tags > 0);
-    tv_set_str(a, m, "hits", VIEW_HITS_MARK);
+    tv_set(a, m, "hits", tv_html(a, VIEW_HITS_MARK));
     return m;
 }
 

@@ -23,6 +23,8 @@ def test_bad_files_are_reported_and_good_ones_imported(tmp_path):
     (src / "baddate.md").write_text("---\ntitle: X\n\ndate: 2020-02-30\n---\n")
     (src / "badyaml.md").write_text("---\ntitle: [unclosed\n---\n")
     (src / "badutf8.md").write_bytes(b"---\ntitle: ok\n---\nline\n\xff\xfe\n")
+    (src / "control.md").write_bytes(b"---\ntitle: ok\n---\nline\nbell\x07\n")
+    (src / "yamlctl.md").write_text('---\ndate: 2020-01-02\ntitle: "a\\x1b[31m"\n---\n')
     r = quire(db, "import", "markdown", str(src), check=False)
     assert r.returncode == 1
     err = r.stderr
@@ -30,6 +32,8 @@ def test_bad_files_are_reported_and_good_ones_imported(tmp_path):
     assert f"{src}/notitle.md:" in err and "title" in err
     assert f"{src}/badyaml.md:" in err
     assert f"{src}/badutf8.md:5:" in err
+    assert f"{src}/control.md:5: control character U+0007" in err
+    assert f"{src}/yamlctl.md:3:" in err and "U+001B" in err
     assert count(db) == 2
     # Re-importing updates instead of duplicating.
     (src / "good.md").write_text("---\ntitle: Good One\ndate: 2020-01-02\n---\nNew\n")
