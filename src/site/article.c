@@ -49,7 +49,7 @@ int site_article(struct request *req, struct response *res, void *ctx)
     tv_set(a, c, "meta", meta_article(a, &art, &j));
     tv_set(a, c, "related", view_article_list(a, rel, nrel));
     tv_set_bool(a, c, "has_related", nrel > 0);
-    tv_set_str(a, c, "page_title", art.title);
+    tv_set_str(a, c, "page_title", cite_plain(a, art.title)); /* one line */
     struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
     return site_render(s, res, "article", c, counter);
 }
