@@ -1,7 +1,7 @@
 # Quire - a plain Makefile with pkg-config.
 #   make            build ./quire
 #   make run        install missing packages, build, create the demo journal, serve it
-#   make check      build and run every test (unit, Mustache spec, end-to-end)
+#   make check      build and run every test (unit, Mustache spec, end-to-end, browser)
 #   make check-asan the same under AddressSanitizer + UndefinedBehaviorSanitizer
 
 PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm
@@ -25,7 +25,7 @@ TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
 DB      ?= data/quire.db
 
-.PHONY: all run check check-unit check-e2e check-asan deps clean demo fuzz
+.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -46,6 +46,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libquire.a
 deps:
 	@scripts/install-deps
 
+# playwright-core for tests/browser (npm); see tests/e2e/test_browser.py.
+browser-deps:
+	@scripts/install-browser-deps
+
 demo: $(QUIRE)
 	@scripts/make-demo $(QUIRE) $(DB)
 
@@ -62,7 +66,7 @@ check-unit: $(TBINS)
 	@set -e; for t in $(TBINS); do echo "== $$t"; \
 	    QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures $$t; done
 
-check-e2e: $(QUIRE)
+check-e2e: $(QUIRE) browser-deps
 	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 

@@ -1,7 +1,11 @@
 /*
- * article.c - the article page: /articles/<slug>.
+ * article.c - the article page: /articles/<slug>, with its metadata
+ * (canonical link, OpenGraph, JSON-LD, Scholar tags), "Cite this" and
+ * related articles. /articles/<slug>.<ext> goes to the citation downloads.
  */
 #include "core/arena.h"
+#include "render/cite.h"
+#include "render/meta.h"
 #include "render/page.h"
 #include "render/value.h"
 #include "render/view.h"
@@ -9,22 +13,44 @@
 #include "site/site_int.h"
 #include "store/store.h"
 
+#include <string.h>
+
+enum { SITE_RELATED = 5 }; /* related articles shown under an article */
+
 int site_article(struct request *req, struct response *res, void *ctx)
 {
     struct site *s = ctx;
     struct arena *a = req->arena;
     struct article art;
+    struct article *rel;
+    size_t nrel;
+    struct str slug = req->params[0];
 
-    int rc = store_article_by_slug(s->store, a, req->params[0], false, &art);
+    const char *dot = memchr(slug.ptr, '.', slug.len);
+    if (dot) {
+        struct str ext = {dot + 1, (size_t)(slug.ptr + slug.len - dot - 1)};
+        slug.len = (size_t)(dot - slug.ptr);
+        return site_article_cite(req, res, s, slug, ext);
+    }
+    int rc = store_article_by_slug(s->store, a, slug, false, &art);
     if (rc == ERR_NOT_FOUND)
         return 404;
     if (rc != 0)
         return 500;
+    if (store_articles_related(s->store, a, art.id, SITE_RELATED, &rel,
+                               &nrel) != 0)
+        return 500;
     struct tval *c = site_context(s, a);
     if (!c)
         return 500;
+    struct cite_journal j;
+    if (site_cite_journal(s, a, &j) != 0)
+        return 500;
     tv_set(a, c, "article", view_article(a, &art));
-    tv_set_str(a, c, "page_title", art.title);
+    tv_set(a, c, "meta", meta_article(a, &art, &j));
+    tv_set(a, c, "related", view_article_list(a, rel, nrel));
+    tv_set_bool(a, c, "has_related", nrel > 0);
+    tv_set_str(a, c, "page_title", cite_plain(a, art.title)); /* one line */
     struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
     rc = site_render(s, res, "article", c, counter);
     if (rc != 200)

@@ -54,4 +54,13 @@ int site_article(struct request *req, struct response *res, void *ctx);
 int site_newsletter(struct request *req, struct response *res, void *ctx);
 int site_asset(struct request *req, struct response *res, void *ctx);
 
+/* Citations (cite.c). site_cite_journal reads the journal's name and
+ * base URL for render/cite (0, or a store error). site_article_cite
+ * answers /articles/<slug>.<ext> for ext bib, ris or json (else 404). */
+struct cite_journal;
+int site_cite_journal(struct site *s, struct arena *a,
+                      struct cite_journal *j) WUR;
+int site_article_cite(struct request *req, struct response *res,
+                      struct site *s, struct str slug, struct str ext);
+
 #endif

@@ -56,12 +56,7 @@ static const char SQL_TAG_LINK[] =
     " VALUES (?1, ?2, ?3)";
 
 /* The columns read_article expects; lists select NULL for the bodies. */
-#define ARTICLE_COLS(bodies)                                                 \
-    "SELECT a.id, a.slug, a.title, a.summary, " bodies ", a.status,"         \
-    " a.published_at, a.updated_at, a.hits, s.id, s.slug, s.name,"           \
-    " s.position, i.id, i.date, i.title FROM articles a"                     \
-    " LEFT JOIN sections s ON s.id = a.section_id"                           \
-    " LEFT JOIN issues i ON i.id = a.issue_id "
+#define ARTICLE_COLS(bodies) SDB_ARTICLE_COLS(bodies)
 #define NEWEST " ORDER BY a.published_at DESC, a.id DESC"
 #define PAGE_AUTHORS                                                         \
     "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"                  \
@@ -585,4 +580,16 @@ int store_article_count(struct store *s, int64_t *n)
     sdb_done(st);
     sdb_read_end(s, c);
     return rc;
+}
+
+/* For the other files of the store that read article rows (store_int.h). */
+void sdb_read_article(struct arena *a, sqlite3_stmt *st, struct article *out)
+{
+    read_article(a, st, out);
+}
+
+void sdb_read_author(struct arena *a, sqlite3_stmt *st, int col,
+                     struct author *out)
+{
+    read_author(a, st, col, out);
 }

@@ -210,6 +210,17 @@ struct list_query {
 int store_articles_list(struct store *s, struct arena *a,
                         const struct list_query *q, struct article **out,
                         size_t *n, int64_t *total) WUR;
+/*
+ * Related articles (related.c): at most limit (0..STORE_RELATED_MAX)
+ * published articles sharing tags or the section with article_id, ranked
+ * by shared tags, then same section, then newest; never the article
+ * itself. Without bodies or tags, with section, issue and authors.
+ */
+enum { STORE_RELATED_MAX = 8 };
+int store_articles_related(struct store *s, struct arena *a,
+                           int64_t article_id, int limit,
+                           struct article **out, size_t *n) WUR;
+
 /* store_article_count counts articles (published and drafts). */
 int store_article_count(struct store *s, int64_t *n) WUR;
 

@@ -125,6 +125,22 @@ int sdb_write_end(struct store *s, int rc);
 /* sdb_valid_date reports whether d is shaped YYYY-MM-DD. */
 bool sdb_valid_date(const char *d);
 
+/* --- articles.c: reading article rows, for related.c and others ---- */
+
+/* The columns sdb_read_article expects, FROM articles a with its section
+ * (s) and issue (i); lists select "NULL, NULL" for the bodies. */
+#define SDB_ARTICLE_COLS(bodies)                                             \
+    "SELECT a.id, a.slug, a.title, a.summary, " bodies ", a.status,"         \
+    " a.published_at, a.updated_at, a.hits, s.id, s.slug, s.name,"           \
+    " s.position, i.id, i.date, i.title FROM articles a"                     \
+    " LEFT JOIN sections s ON s.id = a.section_id"                           \
+    " LEFT JOIN issues i ON i.id = a.issue_id "
+/* sdb_read_article fills out (no authors or tags) from a row of those. */
+void sdb_read_article(struct arena *a, sqlite3_stmt *st, struct article *out);
+/* sdb_read_author reads (id, slug, name, bio) from columns col..col+3. */
+void sdb_read_author(struct arena *a, sqlite3_stmt *st, int col,
+                     struct author *out);
+
 /* --- schema.c ------------------------------------------------------ */
 
 /* sdb_migrate brings the writer's database to store_schema_version(). */

@@ -1,0 +1,247 @@
+/*
+ * cite_test.c - render/cite: plain text, base URLs, keys, and each format's
+ * escaping of hostile text (LaTeX specials, control characters, </script>).
+ */
+#include "core/buf.h"
+#include "render/cite.h"
+
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "unit/test_arena.h"
+
+static struct author authors[] = {
+    {1, "svante-e-cornell", "Svante E. Cornell", NULL},
+    {2, "s-frederick-starr", "S. Frederick Starr", NULL},
+    {3, "ludwig-van-der-berg", "Ludwig van der Berg", NULL},
+};
+
+static struct article sample(void)
+{
+    return (struct article){
+        .id = 7,
+        .slug = "the-caspian-voices",
+        .title = "Three Voices on the Caspian",
+        .summary = "An intro.",
+        .published_at = 1089763200, /* 2004-07-14 */
+        .updated_at = 1089763200,
+        .section = {3, "analytical-articles", "Analytical Articles", 0},
+        .issue = {4, "2004-07-14", NULL},
+        .authors = authors,
+        .n_authors = 3,
+    };
+}
+
+static const struct cite_journal journal = {"the CACI Analyst",
+                                            "https://journal.example"};
+
+static void test_plain(void **state)
+{
+    (void)state;
+    assert_null(cite_plain(&arena, NULL));
+    assert_string_equal(cite_plain(&arena, "  a\tb\r\n\x01 c  "), "a b c");
+    assert_string_equal(cite_plain(&arena, "x\x7f\xc2\x85y"), "x y"); /* DEL, NEL */
+    assert_string_equal(cite_plain(&arena, "p\xe2\x80\xa8q"), "p q");  /* U+2028 */
+    /* Invalid bytes become U+FFFD; valid UTF-8 stays as it is. */
+    assert_string_equal(cite_plain(&arena, "a\xff" "b\xef\xbf"),
+                        "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+    assert_string_equal(cite_plain(&arena, "\xc3\x96zt\xc3\xbcrk"),
+                        "\xc3\x96zt\xc3\xbcrk");
+}
+
+static void test_base_url(void **state)
+{
+    (void)state;
+    assert_string_equal(cite_base_url(&arena, "https://j.example//"),
+                        "https://j.example");
+    assert_string_equal(cite_base_url(&arena, "http://j.example/journal"),
+                        "http://j.example/journal");
+    assert_null(cite_base_url(&arena, NULL));
+    assert_null(cite_base_url(&arena, ""));
+    assert_null(cite_base_url(&arena, "journal.example"));
+    assert_null(cite_base_url(&arena, "javascript:alert(1)"));
+    assert_null(cite_base_url(&arena, "https://"));
+    assert_null(cite_base_url(&arena, "https:///x"));
+    assert_null(cite_base_url(&arena, "https://j.example/\"><script>"));
+    assert_null(cite_base_url(&arena, "https://j.example/a b"));
+}
+
+static void test_key(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    assert_string_equal(cite_key(&arena, &art), "cornell2004caspian");
+    struct author cyr = {9, "x", "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd "
+                                 "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2",
+                         NULL};
+    art.authors = &cyr;
+    art.n_authors = 1;
+    assert_string_equal(cite_key(&arena, &art), "anon2004caspian");
+    art.n_authors = 0;
+    art.slug = "the-of-a";
+    assert_string_equal(cite_key(&arena, &art), "anon2004");
+}
+
+static void test_chicago_authors(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    assert_string_equal(cite_authors_chicago(&arena, &art),
+                        "Cornell, Svante E., S. Frederick Starr, and Ludwig "
+                        "van der Berg");
+    art.n_authors = 2;
+    assert_string_equal(cite_authors_chicago(&arena, &art),
+                        "Cornell, Svante E., and S. Frederick Starr");
+    art.n_authors = 1;
+    assert_string_equal(cite_authors_chicago(&arena, &art),
+                        "Cornell, Svante E.");
+    art.n_authors = 0;
+    assert_null(cite_authors_chicago(&arena, &art));
+}
+
+static void test_bibtex_escapes_latex(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    struct author hostile[] = {
+        {1, "a", "Ludwig van der Berg", NULL},
+        {2, "b", "G\xc3\xbcl\xc5\x9f" "en \xc3\x96zt\xc3\xbcrk", NULL},
+    };
+    art.authors = hostile;
+    art.n_authors = 2;
+    art.title = "100% {braces} & $money$ #1 a_b ^up ~t \\cmd}";
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    cite_bibtex(&b, &arena, &art, &journal);
+    assert_int_equal(buf_error(&b), 0);
+    assert_non_null(strstr(
+        b.ptr, "  title = {100\\% \\{braces\\} \\& \\$money\\$ \\#1 a\\_b "
+               "\\textasciicircum{}up \\textasciitilde{}t "
+               "\\textbackslash{}cmd\\}},\n"));
+    /* Particles lead the family name; UTF-8 names stay as they are. */
+    assert_non_null(strstr(b.ptr, "author = {van der Berg, Ludwig and "
+                                  "\xc3\x96zt\xc3\xbcrk, G\xc3\xbcl\xc5\x9f"
+                                  "en},"));
+    assert_non_null(strstr(b.ptr, "  month = jul,\n"));
+    assert_non_null(strstr(b.ptr, "  year = {2004},\n"));
+    /* Braces balance: every { has its }. */
+    int depth = 0;
+    for (const char *c = b.ptr; *c; c++) {
+        if (*c == '\\' && c[1]) {
+            c++;
+            continue;
+        }
+        depth += *c == '{' ? 1 : *c == '}' ? -1 : 0;
+        assert_true(depth >= 0);
+    }
+    assert_int_equal(depth, 0);
+}
+
+static void test_bibtex_groups_and_names(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    struct author au[] = {{1, "a", "Tom and Jerry Smith", NULL},
+                          {2, "b", "Plato", NULL},
+                          {3, "c", "Smith Jr.", NULL}};
+    art.authors = au;
+    art.n_authors = 3;
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    cite_bibtex(&b, &arena, &art, &journal);
+    assert_non_null(
+        strstr(b.ptr, "author = {Smith, {Tom and Jerry} and Plato and "
+                      "{Smith Jr.}},"));
+}
+
+static void test_ris_lines(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    art.title = "Line\none\r\ntwo";
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    cite_ris(&b, &arena, &art, &journal);
+    assert_string_equal(b.ptr,
+                        "TY  - JOUR\r\n"
+                        "TI  - Line one two\r\n"
+                        "AU  - Cornell, Svante E.\r\n"
+                        "AU  - Starr, S. Frederick\r\n"
+                        "AU  - van der Berg, Ludwig\r\n"
+                        "PY  - 2004\r\n"
+                        "DA  - 2004/07/14\r\n"
+                        "JO  - the CACI Analyst\r\n"
+                        "T2  - the CACI Analyst\r\n"
+                        "IS  - 2004-07-14\r\n"
+                        "UR  - https://journal.example/articles/"
+                        "the-caspian-voices\r\n"
+                        "AB  - An intro.\r\n"
+                        "ER  - \r\n");
+}
+
+static void test_jsonld_cannot_close_script(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    art.title = "</script><script>alert(1)</script> & <!-- \xe2\x80\xa8";
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    assert_int_equal(cite_jsonld(&b, &arena, &art, &journal), 0);
+    assert_null(strchr(b.ptr, '<'));
+    assert_null(strchr(b.ptr, '>'));
+    assert_null(strchr(b.ptr, '&'));
+    assert_null(strstr(b.ptr, "\xe2\x80\xa8"));
+    /* ...and it is still the same JSON. */
+    json_error_t err;
+    json_t *v = json_loads(b.ptr, 0, &err);
+    assert_non_null(v);
+    /* cite_plain made U+2028 a space and trimmed it. */
+    assert_string_equal(json_string_value(json_object_get(v, "headline")),
+                        "</script><script>alert(1)</script> & <!--");
+    json_t *issue = json_object_get(v, "isPartOf");
+    assert_string_equal(json_string_value(json_object_get(issue, "@type")),
+                        "PublicationIssue");
+    json_decref(v);
+}
+
+static void test_no_base_url_no_urls(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    struct cite_journal j = {NULL, NULL};
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    cite_bibtex(&b, &arena, &art, &j);
+    cite_ris(&b, &arena, &art, &j);
+    assert_int_equal(cite_csl_json(&b, &arena, &art, &j), 0);
+    assert_int_equal(cite_jsonld(&b, &arena, &art, &j), 0);
+    assert_null(strstr(b.ptr, "url"));
+    assert_null(strstr(b.ptr, "URL"));
+    assert_null(strstr(b.ptr, "UR  -"));
+    assert_null(strstr(b.ptr, "journal ="));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_base_url, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chicago_authors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bibtex_escapes_latex, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bibtex_groups_and_names, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ris_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jsonld_cannot_close_script, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_no_base_url_no_urls, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
