@@ -52,5 +52,17 @@ int site_section(struct request *req, struct response *res, void *ctx);
 int site_article(struct request *req, struct response *res, void *ctx);
 int site_newsletter(struct request *req, struct response *res, void *ctx);
 int site_asset(struct request *req, struct response *res, void *ctx);
+/* The reader's lists: issue.c, author.c, tag.c, archive.c, most_read.c. */
+int site_issues(struct request *req, struct response *res, void *ctx);
+int site_issue(struct request *req, struct response *res, void *ctx);
+int site_authors(struct request *req, struct response *res, void *ctx);
+int site_author(struct request *req, struct response *res, void *ctx);
+int site_tags(struct request *req, struct response *res, void *ctx);
+int site_tag(struct request *req, struct response *res, void *ctx);
+int site_archive(struct request *req, struct response *res, void *ctx);
+int site_archive_year(struct request *req, struct response *res, void *ctx);
+int site_archive_month(struct request *req, struct response *res, void *ctx);
+int site_most_read(struct request *req, struct response *res, void *ctx);
+int site_most_read_30(struct request *req, struct response *res, void *ctx);
 
 #endif
