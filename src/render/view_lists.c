@@ -37,8 +37,8 @@ struct tval *view_issue(struct arena *a, const struct issue *is)
     return m;
 }
 
-struct tval *view_issues_by_year(struct arena *a,
-                                 const struct issue_entry *v, size_t n)
+struct tval *view_issues_by_year(struct arena *a, const struct issue_entry *v,
+                                 size_t n)
 {
     struct tval *years = tv_list(a), *issues = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -68,8 +68,7 @@ struct tval *view_toc(struct arena *a, const struct article *arts, size_t n)
         if (arts[start].section.id)
             tv_set(a, g, "section", view_section(a, &arts[start].section));
         tv_set_bool(a, g, "has_section", arts[start].section.id != 0);
-        tv_set(a, g, "articles", view_article_list(a, &arts[start],
-                                                   i - start));
+        tv_set(a, g, "articles", view_article_list(a, &arts[start], i - start));
         tv_push(a, groups, g);
         start = i;
     }
@@ -128,8 +127,8 @@ const char *view_archive_url(struct arena *a, int year, int month)
 struct tval *view_archive_month(struct arena *a, const struct month_entry *m)
 {
     struct tval *v = tv_map(a);
-    struct tm tm = {.tm_year = m->year - 1900, .tm_mon = m->month - 1,
-                    .tm_mday = 1};
+    struct tm tm = {
+        .tm_year = m->year - 1900, .tm_mon = m->month - 1, .tm_mday = 1};
     tv_set_int(a, v, "year", m->year);
     tv_set_str(a, v, "month", arena_printf(a, "%02d", m->month));
     tv_set_str(a, v, "label", date_month_year(a, (int64_t)timegm(&tm)));
@@ -165,8 +164,8 @@ struct tval *view_archive_years(struct arena *a, const struct month_entry *v,
     return years;
 }
 
-struct tval *view_ranked(struct arena *a, const struct article *arts,
-                         size_t n, int64_t first_rank)
+struct tval *view_ranked(struct arena *a, const struct article *arts, size_t n,
+                         int64_t first_rank)
 {
     struct tval *l = view_article_list(a, arts, n);
     for (size_t i = 0; i < n; i++) {

@@ -22,8 +22,8 @@ struct tval *view_issue(struct arena *a, const struct issue *is);
  * view_issues_by_year: the issues (newest first) grouped by year:
  * [{year, issues [view_issue + {articles, articles_one}]}].
  */
-struct tval *view_issues_by_year(struct arena *a,
-                                 const struct issue_entry *v, size_t n);
+struct tval *view_issues_by_year(struct arena *a, const struct issue_entry *v,
+                                 size_t n);
 /*
  * view_toc: a table of contents (articles already in section order)
  * grouped by runs of one section: [{has_section, section {name, url}
@@ -53,7 +53,7 @@ const char *view_archive_url(struct arena *a, int year, int month);
  * view_ranked: articles as view_article_list plus {rank (first_rank,
  * first_rank + 1, ...), reads (article.hits), reads_one}.
  */
-struct tval *view_ranked(struct arena *a, const struct article *arts,
-                         size_t n, int64_t first_rank);
+struct tval *view_ranked(struct arena *a, const struct article *arts, size_t n,
+                         int64_t first_rank);
 
 #endif

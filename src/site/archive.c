@@ -20,8 +20,7 @@
 /* month_start is the Unix time of the first of month (1-13) of year. */
 static int64_t month_start(int year, int month)
 {
-    struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1,
-                    .tm_mday = 1};
+    struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = 1};
     return (int64_t)timegm(&tm); /* month 13 is January of year + 1 */
 }
 
@@ -56,9 +55,10 @@ static int period(struct site *s, struct request *req, struct response *res,
     size_t n, nm = 0;
     int64_t total;
     int64_t from = month_start(year, month ? month : 1);
-    int64_t until = month_start(month ? year : year + 1,
-                                month ? month + 1 : 1);
-    struct list_query q = {.kind = LIST_RANGE, .id = from, .until = until,
+    int64_t until = month_start(month ? year : year + 1, month ? month + 1 : 1);
+    struct list_query q = {.kind = LIST_RANGE,
+                           .id = from,
+                           .until = until,
                            .limit = SITE_PER_PAGE,
                            .offset = list_offset(page, SITE_PER_PAGE)};
 
@@ -90,8 +90,8 @@ static int period(struct site *s, struct request *req, struct response *res,
         tv_set(a, p, "months", months);
         tv_set_bool(a, p, "has_months", nm > 0);
     }
-    struct tval *c = list_context(s, a, tv_get(p, STR("title"))->u.s.ptr,
-                                  url, page, SITE_PER_PAGE, total);
+    struct tval *c = list_context(s, a, tv_get(p, STR("title"))->u.s.ptr, url,
+                                  page, SITE_PER_PAGE, total);
     if (!c)
         return 500;
     tv_set(a, c, "period", p);

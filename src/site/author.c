@@ -71,7 +71,8 @@ int site_author(struct request *req, struct response *res, void *ctx)
         return 404;
     if (rc != 0)
         return 500;
-    struct list_query q = {.kind = LIST_AUTHOR, .id = au.id,
+    struct list_query q = {.kind = LIST_AUTHOR,
+                           .id = au.id,
                            .limit = SITE_PER_PAGE,
                            .offset = list_offset(page, SITE_PER_PAGE)};
     if (store_articles_list(s->store, a, &q, &arts, &n, &total) != 0)
@@ -79,9 +80,9 @@ int site_author(struct request *req, struct response *res, void *ctx)
     if (n == 0)
         return 404; /* nothing published, or a page past the end */
     struct tval *am = view_author(a, &au);
-    struct tval *c = list_context(s, a, au.name,
-                                  tv_get(am, STR("url"))->u.s.ptr, page,
-                                  SITE_PER_PAGE, total);
+    struct tval *c =
+        list_context(s, a, au.name, tv_get(am, STR("url"))->u.s.ptr, page,
+                     SITE_PER_PAGE, total);
     if (!c)
         return 500;
     tv_set_str(a, am, "bio_html", bio_html(a, &au));

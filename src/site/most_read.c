@@ -18,9 +18,8 @@
 
 #define PERIOD_DAYS 30
 
-static int most_read(struct request *req, struct response *res,
-                     struct site *s, int64_t since, const char *title,
-                     const char *url)
+static int most_read(struct request *req, struct response *res, struct site *s,
+                     int64_t since, const char *title, const char *url)
 {
     struct arena *a = req->arena;
     int page = site_page_arg(req);
@@ -34,8 +33,7 @@ static int most_read(struct request *req, struct response *res,
         return 500;
     if (n == 0 && page > 1)
         return 404;
-    struct tval *c = list_context(s, a, title, url, page, SITE_PER_PAGE,
-                                  total);
+    struct tval *c = list_context(s, a, title, url, page, SITE_PER_PAGE, total);
     if (!c)
         return 500;
     tv_set(a, c, "articles", view_ranked(a, arts, n, offset + 1));

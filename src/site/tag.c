@@ -24,8 +24,8 @@ int site_tags(struct request *req, struct response *res, void *ctx)
         return 500;
     if (n == 0 && page > 1)
         return 404;
-    struct tval *c = list_context(s, a, "Tags", "/tags", page,
-                                  LIST_INDEX_PER_PAGE, total);
+    struct tval *c =
+        list_context(s, a, "Tags", "/tags", page, LIST_INDEX_PER_PAGE, total);
     if (!c)
         return 500;
     tv_set(a, c, "tags", view_tag_index(a, v, n));
@@ -48,7 +48,8 @@ int site_tag(struct request *req, struct response *res, void *ctx)
         return 404;
     if (rc != 0)
         return 500;
-    struct list_query q = {.kind = LIST_TAG, .id = t.id,
+    struct list_query q = {.kind = LIST_TAG,
+                           .id = t.id,
                            .limit = SITE_PER_PAGE,
                            .offset = list_offset(page, SITE_PER_PAGE)};
     if (store_articles_list(s->store, a, &q, &arts, &n, &total) != 0)
@@ -56,9 +57,8 @@ int site_tag(struct request *req, struct response *res, void *ctx)
     if (n == 0)
         return 404; /* on drafts only, or a page past the end */
     struct tval *tm = view_tag(a, &t);
-    struct tval *c = list_context(s, a, t.name,
-                                  tv_get(tm, STR("url"))->u.s.ptr, page,
-                                  SITE_PER_PAGE, total);
+    struct tval *c = list_context(s, a, t.name, tv_get(tm, STR("url"))->u.s.ptr,
+                                  page, SITE_PER_PAGE, total);
     if (!c)
         return 500;
     tv_set_int(a, tm, "articles", total);

@@ -50,9 +50,8 @@ int store_author_by_slug(struct store *s, struct arena *a, struct str slug,
                    author_row, out);
 }
 
-int store_authors_list(struct store *s, struct arena *a, int limit,
-                       int offset, struct author_entry **out, size_t *n,
-                       int64_t *total)
+int store_authors_list(struct store *s, struct arena *a, int limit, int offset,
+                       struct author_entry **out, size_t *n, int64_t *total)
 {
     return sdb_select_page(s, a, SQL_COUNT, SQL_PAGE, "authors_list", limit,
                            offset, sizeof(**out), entry_row, (void **)out, n,

@@ -61,8 +61,8 @@ int store_issue_latest(struct store *s, struct arena *a, struct issue *out)
     struct issue *v;
     size_t n;
     *out = (struct issue){0};
-    int rc = sdb_list(s, a, SQL_LATEST, "issue_latest", sizeof(*v),
-                      issue_row, (void **)&v, &n);
+    int rc = sdb_list(s, a, SQL_LATEST, "issue_latest", sizeof(*v), issue_row,
+                      (void **)&v, &n);
     if (rc != 0)
         return rc;
     if (n == 0)
