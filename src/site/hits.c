@@ -6,6 +6,10 @@
  * request path only does atomic adds. A flush swaps each pending count to
  * zero, writes the batch, and adds it back if the write failed, so no
  * read is lost or counted twice.
+ *
+ * The per-day counts behind "most read in the last 30 days" would grow
+ * forever; the first flush of each UTC day deletes those older than
+ * HITS_KEEP_DAYS (one indexed DELETE a day, not one per flush).
  */
 #define LOG_MODULE "hits"
 #include "site/hits.h"
@@ -17,6 +21,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
+
+#define HITS_KEEP_DAYS 400 /* per-day counts kept: a year and a margin */
 
 struct hit_counter {
     int64_t article_id;
@@ -34,6 +41,7 @@ struct hits {
     struct hit_counter *buckets[NBUCKETS];
     struct hit_counter *all;
     size_t n;
+    int64_t pruned_day; /* UTC day number of the last prune; flusher only */
 };
 
 struct hits *hits_new(struct store *s)
@@ -92,6 +100,24 @@ int64_t hits_total(const struct hit_counter *c)
     return atomic_load(&c->total);
 }
 
+/* prune drops old per-day counts once per UTC day; a failure retries. */
+static void prune(struct hits *h)
+{
+    int64_t now = (int64_t)time(NULL), day = now / 86400;
+    int64_t deleted = 0;
+    if (day == h->pruned_day)
+        return;
+    if (store_hits_prune(h->store, now - HITS_KEEP_DAYS * 86400LL,
+                         &deleted) != 0) {
+        log_warn("old per-day read counts not pruned; will retry");
+        return;
+    }
+    h->pruned_day = day;
+    if (deleted)
+        log_info("pruned %lld per-day read counts older than %d days",
+                 (long long)deleted, HITS_KEEP_DAYS);
+}
+
 int hits_flush(struct hits *h)
 {
     pthread_mutex_lock(&h->lock);
@@ -115,5 +141,7 @@ int hits_flush(struct hits *h)
     }
     free(d);
     free(src);
+    if (rc == 0)
+        prune(h);
     return rc;
 }

@@ -32,7 +32,11 @@ struct hit_counter *hits_counter(struct hits *h, int64_t article_id,
 int64_t hits_count(struct hit_counter *c);
 /* hits_total is the count to show. */
 int64_t hits_total(const struct hit_counter *c);
-/* hits_flush writes pending reads; on failure they stay pending. */
+/*
+ * hits_flush writes pending reads; on failure they stay pending. Once a
+ * UTC day it also prunes old per-day counts (store_hits_prune). Call it
+ * from one thread at a time.
+ */
 int hits_flush(struct hits *h) WUR;
 
 #endif

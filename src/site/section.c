@@ -2,7 +2,6 @@
  * section.c - a section's page: /sections/<slug>, its articles newest first.
  */
 #include "core/arena.h"
-#include "render/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/site_int.h"
@@ -41,8 +40,5 @@ int site_section(struct request *req, struct response *res, void *ctx)
                                     total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);
-    rc = site_render(s, res, "section", c, NULL);
-    if (rc == 200)
-        page_depend(res->page, "section", sec.id);
-    return rc;
+    return site_render_showing(s, res, "section", c, "section", sec.id);
 }

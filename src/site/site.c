@@ -46,6 +46,20 @@ static const struct route routes[] = {
     {HTTP_GET, "/", site_home, ROUTE_CACHED | SITE_PAGED},
     {HTTP_GET, "/articles/{}", site_article, ROUTE_CACHED},
     {HTTP_GET, "/sections/{}", site_section, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/issues", site_issues, ROUTE_CACHED},
+    {HTTP_GET, "/issues/{}", site_issue, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/authors", site_authors, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/authors/{}", site_author, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/tags", site_tags, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/tags/{}", site_tag, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/archive", site_archive, ROUTE_CACHED},
+    {HTTP_GET, "/archive/{}", site_archive_year, ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/archive/{}/{}", site_archive_month,
+     ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/most-read", site_most_read,
+     ROUTE_CACHED | SITE_PAGED | SITE_EXPIRES},
+    {HTTP_GET, "/most-read/30-days", site_most_read_30,
+     ROUTE_CACHED | SITE_PAGED | SITE_EXPIRES},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
 };
@@ -115,6 +129,16 @@ int site_render(struct site *s, struct response *res, const char *name,
     p->counter = splice == PAGE_NO_SPLICE ? NULL : counter;
     res->page = p;
     return 200;
+}
+
+int site_render_showing(struct site *s, struct response *res,
+                        const char *name, struct tval *ctx, const char *kind,
+                        int64_t id)
+{
+    int rc = site_render(s, res, name, ctx, NULL);
+    if (rc == 200)
+        page_depend(res->page, kind, id);
+    return rc;
 }
 
 int site_page_arg(const struct request *req)
@@ -331,8 +355,11 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     rc = tpl_set_load_dir(s->tpl, dir, err, errlen);
     if (rc != 0)
         goto out;
-    static const char *const required[] = {"home", "section", "article",
-                                           "error", "newsletter"};
+    static const char *const required[] = {
+        "home", "section", "article", "error", "newsletter",
+        /* the reader's lists */
+        "issues", "issue", "authors", "author", "tags", "tag", "archive",
+        "archive_period", "most_read"};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         if (!tpl_set_has(s->tpl, required[i])) {
             snprintf(err, errlen, "%s/%s.mustache: missing from the theme",

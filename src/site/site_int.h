@@ -45,6 +45,14 @@ struct tval *site_context(struct site *s, struct arena *a);
  */
 int site_render(struct site *s, struct response *res, const char *name,
                 struct tval *ctx, struct hit_counter *counter);
+/*
+ * site_render_showing is site_render for a page that shows what the
+ * change-log name kind:id names (id < 0: the bare name; see store.h), so
+ * the page is dropped from the cache when that changes, and only then.
+ */
+int site_render_showing(struct site *s, struct response *res,
+                        const char *name, struct tval *ctx, const char *kind,
+                        int64_t id);
 /* site_page_arg parses ?page=N (1 if absent); 0 if malformed or too big. */
 int site_page_arg(const struct request *req);
 
@@ -53,6 +61,18 @@ int site_section(struct request *req, struct response *res, void *ctx);
 int site_article(struct request *req, struct response *res, void *ctx);
 int site_newsletter(struct request *req, struct response *res, void *ctx);
 int site_asset(struct request *req, struct response *res, void *ctx);
+/* The reader's lists: issue.c, author.c, tag.c, archive.c, most_read.c. */
+int site_issues(struct request *req, struct response *res, void *ctx);
+int site_issue(struct request *req, struct response *res, void *ctx);
+int site_authors(struct request *req, struct response *res, void *ctx);
+int site_author(struct request *req, struct response *res, void *ctx);
+int site_tags(struct request *req, struct response *res, void *ctx);
+int site_tag(struct request *req, struct response *res, void *ctx);
+int site_archive(struct request *req, struct response *res, void *ctx);
+int site_archive_year(struct request *req, struct response *res, void *ctx);
+int site_archive_month(struct request *req, struct response *res, void *ctx);
+int site_most_read(struct request *req, struct response *res, void *ctx);
+int site_most_read_30(struct request *req, struct response *res, void *ctx);
 
 /* Citations (cite.c). site_cite_journal reads the journal's name and
  * base URL for render/cite (0, or a store error). site_article_cite

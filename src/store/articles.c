@@ -56,12 +56,9 @@ static const char SQL_TAG_LINK[] =
     " VALUES (?1, ?2, ?3)";
 
 /* The columns read_article expects; lists select NULL for the bodies. */
-#define ARTICLE_COLS(bodies) SDB_ARTICLE_COLS(bodies)
+#define ARTICLE_COLS(bodies) SDB_ARTICLE_SELECT(bodies, "a.hits")
 #define NEWEST " ORDER BY a.published_at DESC, a.id DESC"
-#define PAGE_AUTHORS                                                         \
-    "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"                  \
-    " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"       \
-    " WHERE aa.article_id IN "
+#define PAGE_AUTHORS SDB_PAGE_AUTHORS
 
 /*
  * One list query per enum list_kind, from its WHERE clause: the page, the
@@ -74,9 +71,7 @@ static const char SQL_TAG_LINK[] =
      PAGE_AUTHORS "(SELECT a.id FROM articles a WHERE " cond NEWEST          \
                   " LIMIT ?1 OFFSET ?2) ORDER BY aa.article_id, aa.position"}
 
-static const struct list_sql {
-    const char *page, *count, *authors;
-} list_sql[] = {
+static const struct sdb_list_sql list_sql[] = {
     [LIST_ALL] = LIST_SQL("a.status = 1"),
     [LIST_SECTION] = LIST_SQL("a.section_id = ?3 AND a.status = 1"),
     [LIST_ISSUE] = LIST_SQL("a.issue_id = ?3 AND a.status = 1"),
@@ -438,9 +433,10 @@ static int bind_list(sqlite3_stmt *st, const struct list_query *q)
 }
 
 /* count_list counts every article q selects, ignoring its page. */
-static int count_list(struct conn *c, const struct list_query *q, int64_t *n)
+static int count_list(struct conn *c, const struct sdb_list_sql *sql,
+                      const struct list_query *q, int64_t *n)
 {
-    sqlite3_stmt *st = sdb_stmt(c, list_sql[q->kind].count);
+    sqlite3_stmt *st = sdb_stmt(c, sql->count);
     if (!st)
         return ERR_DB;
     int rc;
@@ -460,6 +456,7 @@ static int count_list(struct conn *c, const struct list_query *q, int64_t *n)
 
 /* attach_authors gives each article of the page its byline. */
 static int attach_authors(struct conn *c, struct arena *a,
+                          const struct sdb_list_sql *sql,
                           const struct list_query *q, struct article *v,
                           size_t n)
 {
@@ -468,7 +465,7 @@ static int attach_authors(struct conn *c, struct arena *a,
         ix[i] = (struct id_index){v[i].id, i};
     qsort(ix, n, sizeof(*ix), by_id);
 
-    sqlite3_stmt *st = sdb_stmt(c, list_sql[q->kind].authors);
+    sqlite3_stmt *st = sdb_stmt(c, sql->authors);
     if (!st)
         return ERR_DB;
     int rc = 0;
@@ -495,9 +492,10 @@ out:
     return rc;
 }
 
-int store_articles_list(struct store *s, struct arena *a,
-                        const struct list_query *q, struct article **out,
-                        size_t *n, int64_t *total)
+int sdb_articles_query(struct store *s, struct arena *a,
+                       const struct sdb_list_sql *sql,
+                       const struct list_query *q, struct article **out,
+                       size_t *n, int64_t *total)
 {
     struct conn *c;
     sqlite3_stmt *st = NULL;
@@ -510,16 +508,14 @@ int store_articles_list(struct store *s, struct arena *a,
         *total = 0;
     if (q->limit < 0 || q->offset < 0)
         return sdb_invalid("articles_list", "negative limit or offset");
-    if ((unsigned)q->kind >= sizeof(list_sql) / sizeof(list_sql[0]))
-        return sdb_invalid("articles_list", "unknown kind");
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
     if (total)
-        rc = count_list(c, q, total);
+        rc = count_list(c, sql, q, total);
     if (rc != 0 || q->limit == 0)
         goto out;
-    st = sdb_stmt(c, list_sql[q->kind].page);
+    st = sdb_stmt(c, sql->page);
     if (!st) {
         rc = ERR_DB;
         goto out;
@@ -538,7 +534,7 @@ int store_articles_list(struct store *s, struct arena *a,
     sdb_done(st);
     st = NULL;
     if (rc == 0 && len > 0)
-        rc = attach_authors(c, a, q, v, len);
+        rc = attach_authors(c, a, sql, q, v, len);
     if (rc == 0) {
         *out = v;
         *n = len;
@@ -547,6 +543,20 @@ out:
     sdb_done(st);
     sdb_read_end(s, c);
     return rc;
+}
+
+int store_articles_list(struct store *s, struct arena *a,
+                        const struct list_query *q, struct article **out,
+                        size_t *n, int64_t *total)
+{
+    if ((unsigned)q->kind >= sizeof(list_sql) / sizeof(list_sql[0])) {
+        *out = NULL;
+        *n = 0;
+        if (total)
+            *total = 0;
+        return sdb_invalid("articles_list", "unknown kind");
+    }
+    return sdb_articles_query(s, a, &list_sql[q->kind], q, out, n, total);
 }
 
 int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,

@@ -6,7 +6,8 @@
  * most: synchronous=NORMAL in WAL syncs at checkpoints). Each delta also
  * lands in hits_daily under today's UTC date. A delta for an article that
  * no longer exists is dropped, not an error: it may have been deleted
- * since it was read.
+ * since it was read. store_hits_prune keeps hits_daily to the days the
+ * "most read" periods look at; the running totals stay in articles.hits.
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
@@ -20,6 +21,8 @@ static const char SQL_DAILY[] =
     " VALUES (?1, date('now'), ?2)"
     " ON CONFLICT(article_id, day) DO UPDATE SET count = count + excluded.count";
 static const char SQL_GET[] = "SELECT hits FROM articles WHERE id = ?1";
+static const char SQL_PRUNE[] =
+    "DELETE FROM hits_daily WHERE day < date(?1, 'unixepoch')";
 
 /* bump runs sql with (article_id, count); *changed reports a row hit. */
 static int bump(struct conn *w, const char *sql, const struct hit_delta *d,
@@ -80,4 +83,25 @@ int store_article_hits(struct store *s, int64_t article_id, int64_t *hits)
     if (rc == ERR_NOT_FOUND)
         sdb_errorf("article_hits: no article %lld", (long long)article_id);
     return rc;
+}
+
+int store_hits_prune(struct store *s, int64_t before, int64_t *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_PRUNE);
+    if (!st)
+        return sdb_write_end(s, ERR_DB);
+    if (sqlite3_bind_int64(st, 1, before) != SQLITE_OK)
+        rc = sdb_fail(w, "hits_prune");
+    else
+        rc = sdb_step(w, st, "hits_prune");
+    if (rc == 0 && deleted)
+        *deleted = sqlite3_changes(w->db);
+    sdb_done(st);
+    return sdb_write_end(s, rc);
 }

@@ -190,7 +190,19 @@ static const char V2[] =
     SITE_TRIGGERS("links")
     SITE_TRIGGERS("publications");
 
-static const char *const migrations[] = {V1, V2};
+/*
+ * Version 3: indexes the list pages need (measured on the 15,055-article
+ * Reuters corpus): an issue's contents and counts (24 ms -> 0.7 ms), most
+ * read all time (47 ms -> 0.05 ms), and the 30-day sum and the daily
+ * prune, which read only the days they need.
+ */
+static const char V3[] =
+    "DROP INDEX articles_issue;"
+    "CREATE INDEX articles_issue ON articles(issue_id, status, published_at);"
+    "CREATE INDEX articles_status_hits ON articles(status, hits);"
+    "CREATE INDEX hits_daily_day ON hits_daily(day, count);";
+
+static const char *const migrations[] = {V1, V2, V3};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)

@@ -254,4 +254,85 @@ int store_hits_add(struct store *s, const struct hit_delta *d, size_t n) WUR;
 /* store_article_hits reads the stored count of one article. */
 int store_article_hits(struct store *s, int64_t article_id, int64_t *hits) WUR;
 
+/*
+ * The reader's lists: issues, authors, tags, the archive and "most read"
+ * (issues.c, authors.c, tags.c, archive.c, most_read.c). Only published
+ * articles count: an issue, author or tag without any is not listed.
+ * Lists of articles come without bodies or tags, with bylines.
+ */
+struct issue_entry {
+    struct issue issue;
+    int64_t articles; /* published articles in it */
+};
+struct author_entry {
+    struct author author; /* bio is NULL in lists */
+    int64_t articles;     /* published articles with them in the byline */
+};
+struct tag_entry {
+    struct tag tag;
+    int64_t articles;
+};
+struct month_entry {
+    int year;  /* UTC */
+    int month; /* 1-12 */
+    int64_t articles;
+};
+
+/* store_issue_by_date: the issue of date (YYYY-MM-DD); ERR_NOT_FOUND. */
+int store_issue_by_date(struct store *s, struct arena *a, struct str date,
+                        struct issue *out) WUR;
+/* store_issue_latest: the newest issue with a published article. */
+int store_issue_latest(struct store *s, struct arena *a,
+                       struct issue *out) WUR; /* ERR_NOT_FOUND if none */
+/* store_issues_list: every issue with published articles, newest first. */
+int store_issues_list(struct store *s, struct arena *a,
+                      struct issue_entry **out, size_t *n) WUR;
+/*
+ * store_issue_toc lists one page of an issue's table of contents: its
+ * published articles grouped by section in the journal's order of sections
+ * (position, then name; articles without a section last), in order of
+ * publication within a section. *total (may be NULL) gets the count.
+ */
+int store_issue_toc(struct store *s, struct arena *a, int64_t issue_id,
+                    int limit, int offset, struct article **out, size_t *n,
+                    int64_t *total) WUR;
+
+/* store_author_by_slug: an author with bio; ERR_NOT_FOUND. */
+int store_author_by_slug(struct store *s, struct arena *a, struct str slug,
+                         struct author *out) WUR;
+/* store_authors_list: one page of authors by name, *total of them all. */
+int store_authors_list(struct store *s, struct arena *a, int limit,
+                       int offset, struct author_entry **out, size_t *n,
+                       int64_t *total) WUR;
+/* store_tag_by_slug: a tag; ERR_NOT_FOUND. */
+int store_tag_by_slug(struct store *s, struct arena *a, struct str slug,
+                      struct tag *out) WUR;
+/* store_tags_list: one page of tags by name, *total of them all. */
+int store_tags_list(struct store *s, struct arena *a, int limit, int offset,
+                    struct tag_entry **out, size_t *n, int64_t *total) WUR;
+
+/*
+ * store_archive_months counts published articles per UTC month with
+ * published_at in [from, until), newest month first.
+ */
+int store_archive_months(struct store *s, struct arena *a, int64_t from,
+                         int64_t until, struct month_entry **out,
+                         size_t *n) WUR;
+
+/*
+ * store_articles_most_read lists one page of published articles by reads,
+ * most first: all time when since is 0 (article.hits is the stored count),
+ * else the reads counted per day from the UTC day of since (Unix seconds)
+ * on, which article.hits then holds. Articles never read are left out.
+ */
+int store_articles_most_read(struct store *s, struct arena *a, int64_t since,
+                             int limit, int offset, struct article **out,
+                             size_t *n, int64_t *total) WUR;
+/*
+ * store_hits_prune deletes the per-day read counts of days before the UTC
+ * day of before (Unix seconds); the totals in articles.hits stay.
+ * *deleted (may be NULL) gets the number of rows removed.
+ */
+int store_hits_prune(struct store *s, int64_t before, int64_t *deleted) WUR;
+
 #endif

@@ -125,16 +125,65 @@ int sdb_write_end(struct store *s, int rc);
 /* sdb_valid_date reports whether d is shaped YYYY-MM-DD. */
 bool sdb_valid_date(const char *d);
 
-/* --- articles.c: reading article rows, for related.c and others ---- */
+/* --- articles.c: article lists, shared by the list files ----------- */
 
-/* The columns sdb_read_article expects, FROM articles a with its section
- * (s) and issue (i); lists select "NULL, NULL" for the bodies. */
-#define SDB_ARTICLE_COLS(bodies)                                             \
+/*
+ * The columns every article read returns, in the order articles.c's row
+ * reader expects: bodies is "NULL, NULL" in lists, hits the expression
+ * read into article.hits ("a.hits", or a count over a period). The
+ * statement continues after the joins with WHERE (or more joins).
+ */
+#define SDB_ARTICLE_SELECT(bodies, hits)                                     \
     "SELECT a.id, a.slug, a.title, a.summary, " bodies ", a.status,"         \
-    " a.published_at, a.updated_at, a.hits, s.id, s.slug, s.name,"           \
+    " a.published_at, a.updated_at, " hits ", s.id, s.slug, s.name,"         \
     " s.position, i.id, i.date, i.title FROM articles a"                     \
     " LEFT JOIN sections s ON s.id = a.section_id"                           \
     " LEFT JOIN issues i ON i.id = a.issue_id "
+/* The bylines of a page: append "(<the page's ids>) ORDER BY ...". */
+#define SDB_PAGE_AUTHORS                                                     \
+    "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"                  \
+    " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"       \
+    " WHERE aa.article_id IN "
+
+/*
+ * One article list as three statements: the page, the count of all it
+ * selects, and the page's bylines (the page repeated as a subquery, same
+ * order, so both agree). ?1 and ?2 are LIMIT and OFFSET; ?3 and ?4 take
+ * list_query.id and .until.
+ */
+struct sdb_list_sql {
+    const char *page, *count, *authors;
+};
+/*
+ * sdb_articles_query runs one such list in one read snapshot: *out gets
+ * the page (without bodies or tags, with bylines), *total (may be NULL)
+ * the count. Only q's limit, offset, id and until are used.
+ */
+int sdb_articles_query(struct store *s, struct arena *a,
+                       const struct sdb_list_sql *sql,
+                       const struct list_query *q, struct article **out,
+                       size_t *n, int64_t *total);
+
+/* --- rows.c: parameterised lists and pages of rows ---------------- */
+
+/*
+ * sdb_select is sdb_list for a query with integer parameters: args[i]
+ * binds ?i+1 (nargs of them).
+ */
+int sdb_select(struct store *s, struct arena *a, const char *sql,
+               const char *ctx, const int64_t *args, size_t nargs,
+               size_t elem_size, sdb_row_fn row, void **out, size_t *n);
+/*
+ * sdb_select_page runs count_sql (no parameters; one integer) and
+ * page_sql (?1 LIMIT, ?2 OFFSET) in one read snapshot: one page of rows
+ * and *total (may be NULL), the count of all rows.
+ */
+int sdb_select_page(struct store *s, struct arena *a, const char *count_sql,
+                    const char *page_sql, const char *ctx, int limit,
+                    int offset, size_t elem_size, sdb_row_fn row, void **out,
+                    size_t *n, int64_t *total);
+/* SDB_ARTICLE_COLS is SDB_ARTICLE_SELECT with the stored read count. */
+#define SDB_ARTICLE_COLS(bodies) SDB_ARTICLE_SELECT(bodies, "a.hits")
 /* sdb_read_article fills out (no authors or tags) from a row of those. */
 void sdb_read_article(struct arena *a, sqlite3_stmt *st, struct article *out);
 /* sdb_read_author reads (id, slug, name, bio) from columns col..col+3. */

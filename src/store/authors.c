@@ -1,0 +1,59 @@
+/*
+ * authors.c - reading authors: one by slug (with bio), and the index of
+ * authors by name with how many published articles carry each name.
+ *
+ * An author is counted once per article, co-authored ones included; an
+ * author with no published article is not in the index. Their articles
+ * are store_articles_list's LIST_AUTHOR.
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+static const char SQL_BY_SLUG[] =
+    "SELECT id, slug, name, bio FROM authors WHERE slug = ?1";
+/* Articles outermost, so indexes cover the whole join (see tags.c). */
+#define PUBLISHED_BYLINES                                                    \
+    " FROM articles a CROSS JOIN article_authors aa"                         \
+    " ON aa.article_id = a.id WHERE a.status = 1"
+static const char SQL_COUNT[] =
+    "SELECT count(DISTINCT aa.author_id)" PUBLISHED_BYLINES;
+static const char SQL_PAGE[] =
+    "SELECT au.id, au.slug, au.name, c.n FROM (SELECT aa.author_id,"
+    " count(*) n" PUBLISHED_BYLINES " GROUP BY aa.author_id) c"
+    " JOIN authors au ON au.id = c.author_id"
+    " ORDER BY au.name COLLATE NOCASE, au.id LIMIT ?1 OFFSET ?2";
+
+static void author_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    struct author *out = elem;
+    out->id = sqlite3_column_int64(st, 0);
+    out->slug = sdb_col_text(a, st, 1);
+    out->name = sdb_col_text(a, st, 2);
+    out->bio = sdb_col_text(a, st, 3);
+}
+
+static void entry_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    struct author_entry *out = elem;
+    out->author.id = sqlite3_column_int64(st, 0);
+    out->author.slug = sdb_col_text(a, st, 1);
+    out->author.name = sdb_col_text(a, st, 2);
+    out->author.bio = NULL;
+    out->articles = sqlite3_column_int64(st, 3);
+}
+
+int store_author_by_slug(struct store *s, struct arena *a, struct str slug,
+                         struct author *out)
+{
+    *out = (struct author){0};
+    return sdb_one(s, a, SQL_BY_SLUG, "author_by_slug", SDB_TEXT(slug),
+                   author_row, out);
+}
+
+int store_authors_list(struct store *s, struct arena *a, int limit, int offset,
+                       struct author_entry **out, size_t *n, int64_t *total)
+{
+    return sdb_select_page(s, a, SQL_COUNT, SQL_PAGE, "authors_list", limit,
+                           offset, sizeof(**out), entry_row, (void **)out, n,
+                           total);
+}

@@ -1,0 +1,56 @@
+/*
+ * tags.c - reading tags: one by slug, and the index of tags by name with
+ * how many published articles carry each. A tag on drafts only is not in
+ * the index. A tag's articles are store_articles_list's LIST_TAG.
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+static const char SQL_BY_SLUG[] =
+    "SELECT id, slug, name FROM tags WHERE slug = ?1";
+/*
+ * CROSS JOIN keeps articles outermost: the (status, published_at) index
+ * then covers it and article_tags' key covers the join, so no table row
+ * is read; driven from tags, SQLite read every tagged article's row for
+ * its status (31 ms instead of 6 on the Reuters fixture).
+ */
+#define PUBLISHED_TAGS                                                       \
+    " FROM articles a CROSS JOIN article_tags at ON at.article_id = a.id"    \
+    " WHERE a.status = 1"
+static const char SQL_COUNT[] =
+    "SELECT count(DISTINCT at.tag_id)" PUBLISHED_TAGS;
+static const char SQL_PAGE[] =
+    "SELECT t.id, t.slug, t.name, c.n FROM (SELECT at.tag_id, count(*) n"
+    PUBLISHED_TAGS " GROUP BY at.tag_id) c JOIN tags t ON t.id = c.tag_id"
+    " ORDER BY t.name COLLATE NOCASE, t.id LIMIT ?1 OFFSET ?2";
+
+static void tag_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    struct tag *out = elem;
+    out->id = sqlite3_column_int64(st, 0);
+    out->slug = sdb_col_text(a, st, 1);
+    out->name = sdb_col_text(a, st, 2);
+}
+
+static void entry_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    struct tag_entry *out = elem;
+    tag_row(a, st, &out->tag);
+    out->articles = sqlite3_column_int64(st, 3);
+}
+
+int store_tag_by_slug(struct store *s, struct arena *a, struct str slug,
+                      struct tag *out)
+{
+    *out = (struct tag){0};
+    return sdb_one(s, a, SQL_BY_SLUG, "tag_by_slug", SDB_TEXT(slug), tag_row,
+                   out);
+}
+
+int store_tags_list(struct store *s, struct arena *a, int limit, int offset,
+                    struct tag_entry **out, size_t *n, int64_t *total)
+{
+    return sdb_select_page(s, a, SQL_COUNT, SQL_PAGE, "tags_list", limit,
+                           offset, sizeof(**out), entry_row, (void **)out, n,
+                           total);
+}
