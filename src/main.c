@@ -386,6 +386,52 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+/* --- backup and restore -------------------------------------------- */
+
+static int cmd_backup(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    bool force = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (c != 'f')
+            return fail("usage: quire backup [--force] FILE");
+        force = true;
+    }
+    if (argc - optind != 1)
+        return fail("usage: quire backup [--force] FILE");
+    const char *dest = argv[optind];
+    struct backup_stats st;
+    double t0 = now_s();
+    if (store_backup(cli->db, dest, force, &st) != 0)
+        return fail("backup failed: %s", store_last_error(NULL));
+    printf("backed up %s to %s: %" PRId64 " bytes, schema version %d, "
+           "integrity ok, in %.2f s\n", cli->db, dest, st.bytes, st.schema,
+           now_s() - t0);
+    return 0;
+}
+
+static int cmd_restore(struct cli *cli, int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-')
+        return fail("usage: quire restore FILE");
+    if (mkdir_parents(cli->db) != 0)
+        return fail("%s: cannot create its folder: %s", cli->db,
+                    strerror(errno));
+    struct backup_stats st;
+    double t0 = now_s();
+    if (store_restore(cli->db, argv[1], &st) != 0)
+        return fail("restore refused: %s", store_last_error(NULL));
+    printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
+           "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
+           st.schema, now_s() - t0);
+    return 0;
+}
+
 /* --- serve --------------------------------------------------------- */
 
 static enum log_format access_log_format(const char *s)
@@ -494,6 +540,16 @@ static const struct command commands[] = {
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"
      "skipped; the exit status is 1 if any failed."},
+    {"backup", cmd_backup, "quire backup [--force] FILE",
+     "Copy the database to FILE, online: the server may run and write.\n"
+     "The copy is one consistent snapshot, written to FILE.tmp, checked\n"
+     "with PRAGMA integrity_check, synced and renamed to FILE. An existing\n"
+     "FILE is kept unless --force is given."},
+    {"restore", cmd_restore, "quire restore FILE",
+     "Put the backup FILE in place of the database (--db).\n"
+     "FILE must be an intact Quire database of a schema this program knows.\n"
+     "Refused while a server or another quire command has the database\n"
+     "open (they hold DB.lock); the old database is replaced atomically."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"
