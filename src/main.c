@@ -76,8 +76,7 @@ static int open_store(struct cli *cli, struct store **s)
         return fail("%s: no journal here; create one with 'quire init'",
                     cli->db);
     if (rc != 0)
-        return fail("%s: cannot open the database: %s", cli->db,
-                    err_str(rc));
+        return fail("cannot open the database: %s", store_last_error(NULL));
     return 0;
 }
 
@@ -198,7 +197,8 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
         if (open_store(cli, &s) != 0)
             return 1;
         if (store_setting_set(s, argv[2], argv[3]) != 0)
-            status = fail("cannot write setting '%s'", argv[2]);
+            status = fail("cannot write setting '%s': %s", argv[2],
+                          store_last_error(s));
     } else {
         return fail("usage: quire config get KEY | set KEY VALUE | list");
     }
@@ -252,7 +252,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
     if (add) {
         if (store_link_add(s, argv[2], argv[3], &id) != 0)
-            status = fail("cannot add the link");
+            status = fail("cannot add the link: %s", store_last_error(s));
         else
             printf("%" PRId64 "\n", id);
     } else if (rm) {
@@ -260,7 +260,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND)
             status = fail("no link with id %" PRId64, id);
         else if (rc != 0)
-            status = fail("cannot remove the link");
+            status = fail("cannot remove the link: %s", store_last_error(s));
     } else {
         struct link *l;
         size_t n;
@@ -324,7 +324,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (open_store(cli, &s) != 0)
             return 1;
         if (store_publication_add(s, &p, &id) != 0)
-            status = fail("cannot add the publication");
+            status = fail("cannot add the publication: %s",
+                          store_last_error(s));
         else
             printf("%" PRId64 "\n", id);
         store_close(s);
@@ -344,7 +345,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND)
             status = fail("no publication with id %" PRId64, id);
         else if (rc != 0)
-            status = fail("cannot remove the publication");
+            status = fail("cannot remove the publication: %s",
+                          store_last_error(s));
     } else {
         struct publication *p;
         size_t n;
@@ -409,8 +411,9 @@ static int cmd_backup(struct cli *cli, int argc, char **argv)
     double t0 = now_s();
     if (store_backup(cli->db, dest, force, &st) != 0)
         return fail("backup failed: %s", store_last_error(NULL));
-    printf("backed up %s to %s: %" PRId64 " bytes, schema version %d, "
-           "integrity ok, in %.2f s\n", cli->db, dest, st.bytes, st.schema,
+    printf("backed up %s to %s: %" PRId64 " bytes (%" PRId64 " pages in "
+           "%d steps), schema version %d, integrity ok, in %.2f s\n",
+           cli->db, dest, st.bytes, st.pages, st.steps, st.schema,
            now_s() - t0);
     return 0;
 }
