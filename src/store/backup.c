@@ -416,6 +416,23 @@ static int check_unused(const char *db)
     return 0;
 }
 
+/*
+ * keep_owner gives tmp the old database's owner and mode, so that a
+ * restore run as root does not leave a file the server's user cannot
+ * write. Without the right to chown (not root) the file stays ours.
+ */
+static int keep_owner(const char *tmp, const char *db)
+{
+    struct stat old;
+    if (stat(db, &old) != 0)
+        return 0; /* restoring where there was nothing */
+    if (chown(tmp, old.st_uid, old.st_gid) != 0 && errno != EPERM)
+        return fail_errno(tmp, "cannot set the owner");
+    if (chmod(tmp, old.st_mode & 07777) != 0)
+        return fail_errno(tmp, "cannot set the mode");
+    return 0;
+}
+
 int store_restore(const char *db, const char *from, struct backup_stats *st)
 {
     char tmp[PATH_MAX];
@@ -450,6 +467,8 @@ int store_restore(const char *db, const char *from, struct backup_stats *st)
     rc = copy(src, from, tmp, st);
     if (rc == 0)
         rc = verify(tmp, from, &st->schema);
+    if (rc == 0)
+        rc = keep_owner(tmp, db);
     if (rc == 0)
         rc = fsync_path(tmp, false);
     if (rc == 0)

@@ -53,7 +53,9 @@ int sdb_lock(const char *db, int how, int *fd)
         sdb_errorf("%s: path too long", db);
         return ERR_INVALID;
     }
-    int flags = O_RDWR | O_CLOEXEC;
+    /* Read-only: flock needs no write access, so a lock file made by root
+     * (a backup run from cron) can still be locked by the server's user. */
+    int flags = O_RDONLY | O_CLOEXEC;
     if (!(how & SDB_LOCK_IF_EXISTS))
         flags |= O_CREAT;
     int f = open(path, flags, 0644);
