@@ -198,3 +198,34 @@ def test_restore_refuses_foreign_corrupt_and_newer_files(tmp_path):
                 rows(db, "SELECT count(*) FROM articles")) == before
         assert not os.path.exists(f"{db}.tmp")
     assert inspect(db)[0] == "ok"
+
+
+def test_sigkill_during_backup_never_leaves_a_half_file(tmp_path):
+    import random
+    import subprocess
+    from conftest import QUIRE
+    from load import kill
+    db = make_journal(tmp_path)
+    files = [str(p) for p in sorted(REUTERS.glob("*.md"))[:4000]]
+    quire(db, "import", "markdown", *files)
+    dest = tmp_path / "copy.db"
+    rnd = random.Random(os.environ.get("QUIRE_CRASH_SEED"))
+    complete = 0
+    for _ in range(8):
+        if dest.exists():
+            dest.unlink()
+        p = subprocess.Popen([QUIRE, "--db", str(db), "backup", str(dest)],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.0, 0.25))
+        kill(p)
+        if dest.exists():  # the rename happened: the copy is whole
+            assert inspect(dest)[:2] == ("ok", QUIRE_APP_ID)
+            complete += 1
+    # A later backup cleans up what a killed one left.
+    if dest.exists():
+        dest.unlink()
+    quire(db, "backup", str(dest))
+    assert inspect(dest)[:2] == ("ok", QUIRE_APP_ID)
+    assert sorted(p.name for p in tmp_path.glob("copy.db*")) == ["copy.db"]
+    assert inspect(db)[0] == "ok"
