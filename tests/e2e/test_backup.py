@@ -40,7 +40,10 @@ def test_backup_while_the_server_runs_and_writes(tmp_path):
         slugs = [SEED_SLUG, "reuters-1", "reuters-10"]
         with Readers(srv, slugs):
             w.start()
-            time.sleep(1.0)
+            deadline = time.time() + 30  # slow under sanitizers
+            while len(w.links) < 3 or len(w.pubs) < 3:
+                assert time.time() < deadline and not w.errors, w.errors
+                time.sleep(0.1)
             with w.lock:  # everything reported so far is committed
                 links, pubs = dict(w.links), dict(w.pubs)
                 hits = rows(db, "SELECT sum(hits) FROM articles")[0][0]
