@@ -76,8 +76,7 @@ static int open_store(struct cli *cli, struct store **s)
         return fail("%s: no journal here; create one with 'quire init'",
                     cli->db);
     if (rc != 0)
-        return fail("%s: cannot open the database: %s", cli->db,
-                    err_str(rc));
+        return fail("cannot open the database: %s", store_last_error(NULL));
     return 0;
 }
 
@@ -198,7 +197,8 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
         if (open_store(cli, &s) != 0)
             return 1;
         if (store_setting_set(s, argv[2], argv[3]) != 0)
-            status = fail("cannot write setting '%s'", argv[2]);
+            status = fail("cannot write setting '%s': %s", argv[2],
+                          store_last_error(s));
     } else {
         return fail("usage: quire config get KEY | set KEY VALUE | list");
     }
@@ -252,7 +252,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
     if (add) {
         if (store_link_add(s, argv[2], argv[3], &id) != 0)
-            status = fail("cannot add the link");
+            status = fail("cannot add the link: %s", store_last_error(s));
         else
             printf("%" PRId64 "\n", id);
     } else if (rm) {
@@ -260,7 +260,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND)
             status = fail("no link with id %" PRId64, id);
         else if (rc != 0)
-            status = fail("cannot remove the link");
+            status = fail("cannot remove the link: %s", store_last_error(s));
     } else {
         struct link *l;
         size_t n;
@@ -324,7 +324,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (open_store(cli, &s) != 0)
             return 1;
         if (store_publication_add(s, &p, &id) != 0)
-            status = fail("cannot add the publication");
+            status = fail("cannot add the publication: %s",
+                          store_last_error(s));
         else
             printf("%" PRId64 "\n", id);
         store_close(s);
@@ -344,7 +345,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND)
             status = fail("no publication with id %" PRId64, id);
         else if (rc != 0)
-            status = fail("cannot remove the publication");
+            status = fail("cannot remove the publication: %s",
+                          store_last_error(s));
     } else {
         struct publication *p;
         size_t n;
@@ -384,6 +386,53 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
     fprintf(stderr, "imported %zu new, updated %zu, failed %zu in %.2f s\n",
             rep.imported, rep.updated, rep.failed, now_s() - t0);
     return rc == 0 ? 0 : 1;
+}
+
+/* --- backup and restore -------------------------------------------- */
+
+static int cmd_backup(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    bool force = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (c != 'f')
+            return fail("usage: quire backup [--force] FILE");
+        force = true;
+    }
+    if (argc - optind != 1)
+        return fail("usage: quire backup [--force] FILE");
+    const char *dest = argv[optind];
+    struct backup_stats st;
+    double t0 = now_s();
+    if (store_backup(cli->db, dest, force, &st) != 0)
+        return fail("backup failed: %s", store_last_error(NULL));
+    printf("backed up %s to %s: %" PRId64 " bytes (%" PRId64 " pages in "
+           "%d steps), schema version %d, integrity ok, in %.2f s\n",
+           cli->db, dest, st.bytes, st.pages, st.steps, st.schema,
+           now_s() - t0);
+    return 0;
+}
+
+static int cmd_restore(struct cli *cli, int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-')
+        return fail("usage: quire restore FILE");
+    if (mkdir_parents(cli->db) != 0)
+        return fail("%s: cannot create its folder: %s", cli->db,
+                    strerror(errno));
+    struct backup_stats st;
+    double t0 = now_s();
+    if (store_restore(cli->db, argv[1], &st) != 0)
+        return fail("restore refused: %s", store_last_error(NULL));
+    printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
+           "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
+           st.schema, now_s() - t0);
+    return 0;
 }
 
 /* --- serve --------------------------------------------------------- */
@@ -494,6 +543,16 @@ static const struct command commands[] = {
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"
      "skipped; the exit status is 1 if any failed."},
+    {"backup", cmd_backup, "quire backup [--force] FILE",
+     "Copy the database to FILE, online: the server may run and write.\n"
+     "The copy is one consistent snapshot, written to FILE.tmp, checked\n"
+     "with PRAGMA integrity_check, synced and renamed to FILE. An existing\n"
+     "FILE is kept unless --force is given."},
+    {"restore", cmd_restore, "quire restore FILE",
+     "Put the backup FILE in place of the database (--db).\n"
+     "FILE must be an intact Quire database of a schema this program knows.\n"
+     "Refused while a server or another quire command has the database\n"
+     "open (they hold DB.lock); the old database is replaced atomically."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

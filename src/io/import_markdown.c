@@ -7,7 +7,10 @@
  * costs a handful of allocations per file (cmark's own aside). Saves are
  * grouped into transactions of IMPORT_BATCH files: SQLite's cost is per
  * commit, and the bound keeps the write-ahead log small. A failing save
- * is undone by the store's own savepoint, so it costs only that file.
+ * is undone by the store's own savepoint, so it costs only that file;
+ * but when the disk is full or fails (ERR_IO) SQLite may have rolled the
+ * whole batch back, so the run stops there. Counts reach the report only
+ * when their batch commits: the report never claims what was rolled back.
  *
  * Reports go to the report's stream, not the log: "FILE:LINE: reason" is
  * the compiler-style format editors jump to. Problems with no line (the
@@ -50,6 +53,10 @@ struct importer {
     char *data;          /* the file being imported, NUL-terminated */
     size_t cap;
     size_t in_batch;     /* files since the last commit */
+    size_t batch_new;    /* articles created and updated in this batch */
+    size_t batch_updated;
+    bool in_txn;         /* a batch transaction is open */
+    int fatal;           /* ERR_IO from a save: stop the run */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -210,28 +217,50 @@ static void import_file(struct importer *im, const char *path)
     if (rc != 0) {
         report(im, path, 0, "cannot save: %s (%s)", err_str(rc),
                store_last_error(im->s));
+        if (rc == ERR_IO)
+            im->fatal = rc;
         return;
     }
     if (created)
-        im->rep->imported++;
+        im->batch_new++;
     else
-        im->rep->updated++;
+        im->batch_updated++;
     log_debug("%s: article %lld (%s)", path, (long long)id,
               created ? "new" : "updated");
+}
+
+/* commit ends the batch (either way) and counts it if it committed. */
+static int commit(struct importer *im)
+{
+    im->in_batch = 0;
+    im->in_txn = false;
+    int rc = store_commit(im->s);
+    if (rc != 0) {
+        log_error("cannot commit: %s", store_last_error(im->s));
+        return rc;
+    }
+    im->rep->imported += im->batch_new;
+    im->rep->updated += im->batch_updated;
+    im->batch_new = im->batch_updated = 0;
+    return 0;
 }
 
 /* tick commits every IMPORT_BATCH files; nonzero if the store failed. */
 static int tick(struct importer *im)
 {
+    if (im->fatal)
+        return im->fatal;
     if (++im->in_batch < IMPORT_BATCH)
         return 0;
-    im->in_batch = 0;
-    int rc = store_commit(im->s);
+    int rc = commit(im);
     if (rc == 0)
         rc = store_begin(im->s);
-    if (rc != 0)
+    if (rc != 0) {
         log_error("transaction failed: %s", store_last_error(im->s));
-    return rc;
+        return rc;
+    }
+    im->in_txn = true;
+    return 0;
 }
 
 static bool is_markdown(const char *name)
@@ -319,6 +348,7 @@ int import_markdown_paths(struct store *s, const char *const *paths, size_t n,
         log_error("cannot start a transaction: %s", store_last_error(s));
         goto out;
     }
+    im.in_txn = true;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
@@ -330,13 +360,15 @@ int import_markdown_paths(struct store *s, const char *const *paths, size_t n,
             rc = tick(&im);
         }
     }
+    if (rc == 0)
+        rc = commit(&im);
     if (rc != 0) {
-        store_rollback(s);
-        goto out;
-    }
-    rc = store_commit(s);
-    if (rc != 0) {
-        log_error("cannot commit: %s", store_last_error(s));
+        if (im.in_txn)
+            store_rollback(s);
+        fprintf(im.errs, "import stopped: the database could not be "
+                         "written; the %zu articles read since the last "
+                         "commit were rolled back; import again once it is "
+                         "fixed\n", im.batch_new + im.batch_updated);
         goto out;
     }
     if (rep->failed > failed_before)

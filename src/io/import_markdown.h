@@ -43,8 +43,9 @@ struct import_report {
  * import_markdown_paths imports the n paths into s, adding to the counts in
  * *rep (set them to zero first). Returns 0 when every file was imported,
  * ERR_PARSE when some were reported and skipped (the CLI exits 1), or
- * ERR_DB / ERR_IO when the store or a directory walk failed as a whole;
- * articles committed before such a failure stay.
+ * ERR_DB / ERR_IO when the store failed as a whole (the disk is full):
+ * the run stops, articles committed before stay, and the counts in *rep
+ * are those committed.
  */
 int import_markdown_paths(struct store *s, const char *const *paths, size_t n,
                           struct import_report *rep) WUR;

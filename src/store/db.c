@@ -72,6 +72,10 @@ int sdb_fail(struct conn *c, const char *ctx)
         return ERR_EXISTS;
     }
     log_error("%s: %s (sqlite code %d)", ctx, msg, code);
+    /* The storage failed, not the statement: callers stop rather than go
+     * on to the next item (SQLite may have rolled the transaction back). */
+    if ((code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR)
+        return ERR_IO;
     return ERR_DB;
 }
 
@@ -306,6 +310,7 @@ int store_open(const char *path, int flags, struct store **out)
     }
     struct store *s = xcalloc(1, sizeof(*s));
     s->path = xstrdup(path);
+    s->lockfd = -1;
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -319,6 +324,9 @@ int store_open(const char *path, int flags, struct store **out)
     }
     s->have_key = 1;
 
+    rc = sdb_lock(path, SDB_LOCK_SHARED, &s->lockfd);
+    if (rc != 0)
+        goto fail;
     rc = conn_open(&s->writer, path, true, (flags & STORE_CREATE) != 0);
     if (rc != 0)
         goto fail;
@@ -329,7 +337,7 @@ int store_open(const char *path, int flags, struct store **out)
     return 0;
 fail:
     store_close(s);
-    return rc == ERR_NOT_FOUND ? rc : ERR_DB;
+    return rc == ERR_NOT_FOUND || rc == ERR_BUSY ? rc : ERR_DB;
 }
 
 void store_close(struct store *s)
@@ -355,6 +363,7 @@ void store_close(struct store *s)
     }
     pthread_mutex_destroy(&s->rlock);
     pthread_mutex_destroy(&s->wlock);
+    sdb_unlock(s->lockfd); /* after the last connection is closed */
     free(s->path);
     free(s);
 }

@@ -23,8 +23,6 @@
 
 #include <stdio.h>
 
-#define QUIRE_APP_ID 0x51756972 /* "Quir" */
-
 static const char V1[] =
     "CREATE TABLE settings("
     "  key TEXT PRIMARY KEY NOT NULL,"
@@ -252,7 +250,7 @@ static int check(struct conn *w, int64_t *v)
         log_error("%s", store_last_error(NULL));
         return ERR_DB;
     }
-    if ((*v == 0 && tables > 0) || (*v > 0 && app != QUIRE_APP_ID)) {
+    if ((*v == 0 && tables > 0) || (*v > 0 && app != SDB_APP_ID)) {
         sdb_errorf("%s: not a Quire database", file);
         log_error("%s", store_last_error(NULL));
         return ERR_DB;
@@ -279,7 +277,7 @@ int sdb_migrate(struct conn *w)
     if (rc == 0) {
         snprintf(sql, sizeof(sql),
                  "PRAGMA user_version = %d; PRAGMA application_id = %d",
-                 N_MIGRATIONS, QUIRE_APP_ID);
+                 N_MIGRATIONS, SDB_APP_ID);
         rc = exec(w, sql, "migrate: version");
     }
     if (rc == 0)

@@ -9,7 +9,10 @@
  * Everything a read returns is allocated from the caller's arena and stays
  * valid until that arena is released. Strings are NUL-terminated UTF-8;
  * optional text that is absent is NULL. Every fallible call returns 0 or a
- * negative enum quire_err (ERR_NOT_FOUND, ERR_DB, ERR_EXISTS, ERR_INVALID).
+ * negative enum quire_err (ERR_NOT_FOUND, ERR_DB, ERR_EXISTS, ERR_INVALID;
+ * ERR_IO when the disk is full or failed: SQLite may then have rolled an
+ * enclosing store_begin transaction back, so stop and end it; ERR_BUSY from
+ * store_open while `quire restore` replaces the file).
  */
 #ifndef QUIRE_STORE_H
 #define QUIRE_STORE_H
@@ -334,5 +337,29 @@ int store_articles_most_read(struct store *s, struct arena *a, int64_t since,
  * *deleted (may be NULL) gets the number of rows removed.
  */
 int store_hits_prune(struct store *s, int64_t before, int64_t *deleted) WUR;
+
+/*
+ * Backup and restore (backup.c). Both take paths, not an open store, and
+ * put a file in place only when it is complete, verified (PRAGMA
+ * integrity_check, application_id, a known schema version) and synced:
+ * they write "<target>.tmp", fsync it, then rename it over the target.
+ * Errors carry a message (store_last_error): ERR_NOT_FOUND (no such
+ * file), ERR_EXISTS (dest exists and !force), ERR_INVALID (not a Quire
+ * database, damaged, newer schema, or the database itself), ERR_BUSY
+ * (restore: a quire process has db open; backup: a restore is running),
+ * ERR_IO (a file operation failed or the disk is full), ERR_DB.
+ */
+struct backup_stats {
+    int64_t pages; /* pages copied */
+    int64_t bytes; /* size of the file put in place */
+    int steps;     /* chunks copied (sqlite3_backup_step calls) */
+    int schema;    /* its schema version (PRAGMA user_version) */
+};
+/* store_backup copies the live database db to dest, online. */
+int store_backup(const char *db, const char *dest, bool force,
+                 struct backup_stats *st) WUR;
+/* store_restore replaces db with the backup src (refused while in use). */
+int store_restore(const char *db, const char *src,
+                  struct backup_stats *st) WUR;
 
 #endif

@@ -29,6 +29,7 @@ struct arena;
 #define SDB_STMT_SLOTS 256 /* power of two; the store has ~60 statements */
 #define SDB_BUSY_MS 5000
 #define SDB_NAME_MAX 4096  /* longest section/author/tag name or slug base */
+#define SDB_APP_ID 0x51756972 /* PRAGMA application_id of ours: "Quir" */
 
 struct sdb_slot {
     const char *sql; /* NULL: empty slot */
@@ -51,6 +52,7 @@ struct store {
     struct conn *readers;  /* one per thread that touched the store */
     pthread_key_t tkey;    /* -> this thread's struct conn */
     int have_key;
+    int lockfd;            /* shared flock on "<path>.lock" (lock.c) */
 };
 
 /* --- db.c ---------------------------------------------------------- */
@@ -60,7 +62,8 @@ void sdb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * sdb_fail records and logs c's last SQLite error prefixed by ctx. Returns
  * ERR_EXISTS for a UNIQUE/PRIMARY KEY violation (logged at debug level
- * only: callers expect them), ERR_DB otherwise.
+ * only: callers expect them), ERR_IO when the disk is full or failed
+ * (SQLITE_FULL, SQLITE_IOERR_*), ERR_DB otherwise.
  */
 int sdb_fail(struct conn *c, const char *ctx);
 /* sdb_invalid records "ctx: why" and returns ERR_INVALID. */
@@ -216,5 +219,20 @@ int sdb_section_ensure(struct conn *w, const char *name, int64_t *id);
 int sdb_author_ensure(struct conn *w, const char *name, int64_t *id);
 int sdb_tag_ensure(struct conn *w, const char *name, int64_t *id);
 int sdb_issue_ensure(struct conn *w, const char *date, int64_t *id);
+
+/* --- lock.c -------------------------------------------------------- */
+
+enum {
+    SDB_LOCK_SHARED = 0,    /* any quire process using the database */
+    SDB_LOCK_EXCLUSIVE = 1, /* replacing it: no one else may have it open */
+    SDB_LOCK_IF_EXISTS = 2, /* only if the lock file exists, else *fd = -1 */
+};
+/*
+ * sdb_lock takes a flock on "<db>.lock" as `how` says, without waiting;
+ * *fd holds it until sdb_unlock. ERR_BUSY (with a message) if a
+ * conflicting lock is held, ERR_IO if the lock file cannot be opened.
+ */
+int sdb_lock(const char *db, int how, int *fd);
+void sdb_unlock(int fd);
 
 #endif
