@@ -170,3 +170,20 @@ struct tval *view_pager(struct arena *a, const char *base_path, int page,
     tv_set(a, m, "numbers", nums);
     return m;
 }
+
+const char *view_url(struct arena *a, enum public_kind kind, const char *key)
+{
+    static const char *const prefix[] = {
+        [PUBLIC_HOME] = "/",           [PUBLIC_ISSUES] = "/issues",
+        [PUBLIC_AUTHORS] = "/authors", [PUBLIC_TAGS] = "/tags",
+        [PUBLIC_ARCHIVE] = "/archive", [PUBLIC_SECTION] = "/sections/",
+        [PUBLIC_ISSUE] = "/issues/",   [PUBLIC_AUTHOR] = "/authors/",
+        [PUBLIC_TAG] = "/tags/",       [PUBLIC_YEAR] = "/archive/",
+        [PUBLIC_ARTICLE] = "/articles/",
+    };
+    if ((unsigned)kind >= sizeof(prefix) / sizeof(prefix[0]))
+        return "/";
+    if (kind < PUBLIC_SECTION || !key)
+        return prefix[kind];
+    return arena_printf(a, "%s%s", prefix[kind], key);
+}

@@ -33,6 +33,7 @@
 #include <time.h>
 
 enum { SITE_PAGED = 1 << 8 }; /* the route takes ?page=N */
+enum { SITE_ABSOLUTE = 1 << 12 }; /* absolute URLs: cached per origin */
 
 static const struct route routes[] = {
     {HTTP_GET, "/", site_home, ROUTE_CACHED | SITE_PAGED},
@@ -40,6 +41,21 @@ static const struct route routes[] = {
     {HTTP_GET, "/sections/{}", site_section, ROUTE_CACHED | SITE_PAGED},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
+    {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/tags/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/tags/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/tags/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sitemap.xml", site_sitemap, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sitemap-{}", site_sitemap_part, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/robots.txt", site_robots, ROUTE_CACHED | SITE_ABSOLUTE},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -177,9 +193,16 @@ static int send_page(struct request *req, struct response *res)
     return 200;
 }
 
-static struct str cache_key(struct request *req, const struct route *r,
-                            int page)
+static struct str cache_key(struct site *s, struct request *req,
+                            const struct route *r, int page)
 {
+    if (r->flags & SITE_ABSOLUTE) {
+        const char *origin = site_origin(s, req);
+        if (!origin)
+            return (struct str){NULL, 0};
+        return str_from(arena_printf(req->arena, "%s%.*s", origin,
+                                     STR_FMT(req->path)));
+    }
     if (!(r->flags & SITE_PAGED) || page == 1)
         return req->path;
     return str_from(arena_printf(req->arena, "%.*s?page=%d",
@@ -208,7 +231,9 @@ int site_app(struct request *req, struct response *res, void *ctx)
     int page = r->flags & SITE_PAGED ? site_page_arg(req) : 1;
     if (page == 0)
         return error_page(s, req, res, 404);
-    struct str key = cache_key(req, r, page);
+    struct str key = cache_key(s, req, r, page);
+    if (!key.ptr)
+        return error_page(s, req, res, 500);
     res->page = cache_get(s->cache, key);
     if (!res->page) {
         uint64_t gen = cache_generation(s->cache);
@@ -291,6 +316,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->hits = hits_new(o->store);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
+    pthread_mutex_init(&s->origin_lock, NULL);
     if (pthread_create(&s->ticker, NULL, ticker, s) != 0) {
         snprintf(err, errlen, "cannot start the background thread");
         rc = ERR_IO;
@@ -326,6 +352,8 @@ void site_close(struct site *s)
     tpl_set_free(s->tpl);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->origin_lock);
+    free(s->origin_base);
     free(s->assets_dir);
     free(s);
 }
