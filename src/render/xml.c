@@ -100,8 +100,12 @@ struct xml *xml_new(struct arena *a)
     x->a = a;
     arena_defer(a, xml_free, x);
     x->out = xmlBufferCreate();
-    if (x->out)
+    if (x->out) {
+        /* libxml2 2.9 grows buffers to the exact size by default, which
+         * copies a 2 MB sitemap quadratically; doubling is linear. */
+        xmlBufferSetAllocationScheme(x->out, XML_BUFFER_ALLOC_DOUBLEIT);
         x->w = xmlNewTextWriterMemory(x->out, 0);
+    }
     /* Out of memory is libxml2's only failure here; writes become no-ops. */
     if (!x->w || xmlTextWriterSetIndent(x->w, 1) < 0 ||
         xmlTextWriterSetIndentString(x->w, XC("  ")) < 0 ||

@@ -62,19 +62,14 @@ static void lastmod(struct arena *a, struct xml *x, int64_t t)
         xml_elem(x, "lastmod", date_rfc3339(a, t));
 }
 
-/* urlset answers with one sitemap file: limit() pages from offset. */
+/* urlset answers with one sitemap file of the n pages p. */
 static int urlset(struct site *s, struct request *req, struct response *res,
-                  long long offset)
+                  const struct public_page *p, size_t n)
 {
     struct arena *a = req->arena;
     const char *origin = site_origin(s, req);
-    struct public_page *p;
-    size_t n;
-    if (!origin ||
-        store_public_pages(s->store, a, limit(), offset, &p, &n) != 0)
+    if (!origin)
         return 500;
-    if (n == 0)
-        return 404;
     struct xml *x = xml_new(a);
     xml_start(x, "urlset");
     xml_attr(x, "xmlns", NS_SITEMAP);
@@ -88,16 +83,15 @@ static int urlset(struct site *s, struct request *req, struct response *res,
     return send_xml(res, x);
 }
 
-int site_sitemap(struct request *req, struct response *res, void *ctx)
+/* sitemap_index names one file per chunk of limit() pages. */
+static int sitemap_index(struct site *s, struct request *req,
+                         struct response *res)
 {
-    struct site *s = ctx;
     struct arena *a = req->arena;
     struct public_chunk *c;
     size_t n;
     if (store_public_page_chunks(s->store, a, limit(), &c, &n) != 0)
         return 500;
-    if (n <= 1)
-        return urlset(s, req, res, 0);
     const char *origin = site_origin(s, req);
     if (!origin)
         return 500;
@@ -114,6 +108,19 @@ int site_sitemap(struct request *req, struct response *res, void *ctx)
     return send_xml(res, x);
 }
 
+int site_sitemap(struct request *req, struct response *res, void *ctx)
+{
+    struct site *s = ctx;
+    struct public_page *p;
+    size_t n;
+    /* One page more than a file holds tells whether an index is due. */
+    if (store_public_pages(s->store, req->arena, limit() + 1, 0, &p, &n) != 0)
+        return 500;
+    if ((long long)n > limit())
+        return sitemap_index(s, req, res);
+    return urlset(s, req, res, p, n);
+}
+
 int site_sitemap_part(struct request *req, struct response *res, void *ctx)
 {
     struct str p = req->params[0]; /* "<n>.xml" */
@@ -123,7 +130,15 @@ int site_sitemap_part(struct request *req, struct response *res, void *ctx)
         str_to_i64((struct str){p.ptr, p.len - 4}, 1, SITEMAP_PARTS_MAX,
                    &part) != 0)
         return 404;
-    return urlset(ctx, req, res, (part - 1) * limit());
+    struct site *s = ctx;
+    struct public_page *pages;
+    size_t n;
+    if (store_public_pages(s->store, req->arena, limit(),
+                           (part - 1) * limit(), &pages, &n) != 0)
+        return 500;
+    if (n == 0)
+        return 404;
+    return urlset(s, req, res, pages, n);
 }
 
 int site_robots(struct request *req, struct response *res, void *ctx)
