@@ -20,8 +20,10 @@
 #include "core/xalloc.h"
 #include "http/router.h"
 #include "render/cache.h"
+#include "render/format.h"
 #include "render/mustache.h"
 #include "render/page.h"
+#include "render/theme_ini.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
@@ -168,7 +170,8 @@ static int error_page(struct site *s, struct request *req,
 }
 
 /* send_page sets up a cached page for sending, counting a read if due. */
-static int send_page(struct request *req, struct response *res)
+static int send_page(struct site *s, struct request *req,
+                     struct response *res)
 {
     struct page *p = res->page;
     res->content_type = p->content_type;
@@ -189,7 +192,8 @@ static int send_page(struct request *req, struct response *res)
         res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen,
                                  tag, n);
     }
-    res->splice = str_from(arena_printf(req->arena, "%" PRId64, n));
+    /* The theme's whole phrase ("Read 3,093 times"), not just the number. */
+    res->splice = str_from(format_hits(req->arena, s->fmt, n));
     return 200;
 }
 
@@ -242,7 +246,7 @@ int site_app(struct request *req, struct response *res, void *ctx)
             return error_page(s, req, res, status == 200 ? 500 : status);
         cache_put(s->cache, key, res->page, gen);
     }
-    return send_page(req, res);
+    return send_page(s, req, res);
 }
 
 void site_invalidate(struct site *s)
@@ -312,6 +316,14 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
             goto out;
         }
     }
+    free(dir);
+    n = strlen(o->theme_dir) + sizeof("/theme.ini");
+    dir = xmalloc(n);
+    snprintf(dir, n, "%s/theme.ini", o->theme_dir);
+    rc = theme_ini_load(dir, &s->fmt, err, errlen);
+    if (rc != 0)
+        goto out;
+    format_use(s->fmt);
     s->cache = cache_new(o->cache_max);
     s->hits = hits_new(o->store);
     pthread_mutex_init(&s->lock, NULL);
@@ -327,6 +339,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
 out:
     free(dir);
     if (s) {
+        if (format_current() == s->fmt)
+            format_use(NULL);
+        format_free(s->fmt);
         cache_free(s->cache);
         hits_free(s->hits);
         tpl_set_free(s->tpl);
@@ -354,6 +369,9 @@ void site_close(struct site *s)
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->origin_lock);
     free(s->origin_base);
+    if (format_current() == s->fmt)
+        format_use(NULL);
+    format_free(s->fmt);
     free(s->assets_dir);
     free(s);
 }

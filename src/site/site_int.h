@@ -16,6 +16,7 @@ struct tpl_set;
 struct page_cache;
 struct hits;
 struct hit_counter;
+struct theme_format;
 
 struct site {
     struct store *store;
@@ -32,6 +33,7 @@ struct site {
     pthread_mutex_t origin_lock;
     uint64_t origin_gen;
     char *origin_base; /* heap; NULL when unset */
+    struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
