@@ -301,9 +301,8 @@ char *format_hits(struct arena *a, const struct theme_format *f, int64_t n)
     if (f) {
         int k = n == 0 ? FMT_HITS_ZERO : n == 1 ? FMT_HITS_ONE
                                                 : FMT_HITS_OTHER;
-        while (!f->hits[k]) /* a missing form falls back to "other" */
-            k++;
-        phrase = f->hits[k];
+        /* A form the theme leaves out falls back to "other". */
+        phrase = f->hits[k] ? f->hits[k] : f->hits[FMT_HITS_OTHER];
     }
     const char *count = format_count(a, f, n);
     struct buf b;
