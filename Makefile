@@ -4,7 +4,7 @@
 #   make check      build and run every test (unit, Mustache spec, end-to-end, browser)
 #   make check-asan the same under AddressSanitizer + UndefinedBehaviorSanitizer
 
-PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm
+PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -68,9 +68,11 @@ const struct journal_key journal_keys[] = {
     {"name", "the journal's name", "Quire Journal"},
     {"tagline", "one line under the name", NULL},
     {"about", "the about blurb shown beside every article", NULL},
-    {"base_url", "public URL feeds and canonical links are built from",
-     "http://127.0.0.1:8080"},
+    {"base_url", "public URL feeds and canonical links are built from; "
+     "unset or empty: the request's Host", NULL},
     {"newsletter", "the newsletter sign-up invitation", NULL},
+    {"feed_content", "what feeds carry: full (the whole text) or summary",
+     "full"},
 };
 const size_t journal_keys_len = sizeof(journal_keys) / sizeof(journal_keys[0]);
 
@@ -306,7 +308,14 @@ int journal_key_check(const char *name, const char *value, char *err,
         snprintf(err, errlen, "%s: value longer than 64 KB", name);
         return ERR_TOO_BIG;
     }
-    if (strcmp(name, "base_url") == 0) {
+    if (strcmp(name, "feed_content") == 0 && strcmp(value, "full") != 0 &&
+        strcmp(value, "summary") != 0) {
+        snprintf(err, errlen, "feed_content: '%s' is not full or summary",
+                 value);
+        return ERR_INVALID;
+    }
+    /* An empty base_url unsets it (the CLI has no "unset"). */
+    if (strcmp(name, "base_url") == 0 && *value) {
         size_t n = strlen(value);
         bool scheme = strncmp(value, "http://", 7) == 0 ||
                       strncmp(value, "https://", 8) == 0;

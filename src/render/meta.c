@@ -11,6 +11,7 @@
 
 #include "content/date.h"
 #include "core/arena.h"
+#include "render/format.h"
 #include "core/buf.h"
 #include "render/value.h"
 
@@ -31,7 +32,7 @@ static const char *sentence(struct arena *a, const char *s)
 /* day_month_year is "30 June 2004": date_long without the weekday. */
 static const char *day_month_year(struct arena *a, int64_t t)
 {
-    const char *s = date_long(a, t); /* "Wednesday, 30 June 2004" */
+    const char *s = format_date(a, format_current(), FMT_DATE_LONG, t); /* "Wednesday, 30 June 2004" */
     const char *comma = strchr(s, ',');
     return comma ? comma + 2 : s;
 }

@@ -10,9 +10,16 @@
 #include "content/date.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "render/format.h"
 #include "render/value.h"
 
 #include <string.h>
+
+/* date_as writes t as the theme says (theme.ini, render/format.h). */
+static const char *date_as(struct arena *a, enum fmt_date which, int64_t t)
+{
+    return format_date(a, format_current(), which, t);
+}
 
 struct tval *view_journal(struct arena *a, const struct setting *s, size_t n)
 {
@@ -65,7 +72,7 @@ struct tval *view_publications(struct arena *a, const struct publication *p,
         int64_t t;
         if (p[i].date &&
             date_parse_ymd(p[i].date, strlen(p[i].date), &t) == 0)
-            tv_set_str(a, m, "date_text", date_month_year(a, t));
+            tv_set_str(a, m, "date_text", date_as(a, FMT_MONTH_YEAR, t));
         tv_push(a, list, m);
     }
     return list;
@@ -93,7 +100,7 @@ static struct tval *article(struct arena *a, const struct article *art,
     tv_set_str(a, m, "title", art->title);
     tv_set_str(a, m, "slug", art->slug);
     tv_set_str(a, m, "url", arena_printf(a, "/articles/%s", art->slug));
-    tv_set_str(a, m, "date_long", date_long(a, art->published_at));
+    tv_set_str(a, m, "date_long", date_as(a, FMT_DATE_LONG, art->published_at));
     tv_set_str(a, m, "date_iso", date_rfc3339(a, art->published_at));
     tv_set_str(a, m, "summary", art->summary);
     if (full)
@@ -104,8 +111,12 @@ static struct tval *article(struct arena *a, const struct article *art,
         struct tval *is = tv_map(a);
         tv_set_str(a, is, "date", art->issue.date);
         int64_t t;
-        if (date_parse_ymd(art->issue.date, strlen(art->issue.date), &t) == 0)
-            tv_set_str(a, is, "date_us", date_us(a, t));
+        if (date_parse_ymd(art->issue.date, strlen(art->issue.date), &t) ==
+            0) {
+            const char *d = date_as(a, FMT_DATE_SHORT, t);
+            tv_set_str(a, is, "date_short", d);
+            tv_set_str(a, is, "date_us", d); /* its older name */
+        }
         tv_set_str(a, is, "url", arena_printf(a, "/issues/%s", art->issue.date));
         tv_set(a, m, "issue", is);
     }
@@ -169,4 +180,21 @@ struct tval *view_pager(struct arena *a, const char *base_path, int page,
     }
     tv_set(a, m, "numbers", nums);
     return m;
+}
+
+const char *view_url(struct arena *a, enum public_kind kind, const char *key)
+{
+    static const char *const prefix[] = {
+        [PUBLIC_HOME] = "/",           [PUBLIC_ISSUES] = "/issues",
+        [PUBLIC_AUTHORS] = "/authors", [PUBLIC_TAGS] = "/tags",
+        [PUBLIC_ARCHIVE] = "/archive", [PUBLIC_SECTION] = "/sections/",
+        [PUBLIC_ISSUE] = "/issues/",   [PUBLIC_AUTHOR] = "/authors/",
+        [PUBLIC_TAG] = "/tags/",       [PUBLIC_YEAR] = "/archive/",
+        [PUBLIC_ARTICLE] = "/articles/",
+    };
+    if ((unsigned)kind >= sizeof(prefix) / sizeof(prefix[0]))
+        return "/";
+    if (kind < PUBLIC_SECTION || !key)
+        return prefix[kind];
+    return arena_printf(a, "%s%s", prefix[kind], key);
 }

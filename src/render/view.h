@@ -49,4 +49,11 @@ struct tval *view_article_list(struct arena *a, const struct article *arts,
 struct tval *view_pager(struct arena *a, const char *base_path, int page,
                         int64_t total, int per_page);
 
+/*
+ * view_url is the site path of a public page ("/", "/issues",
+ * "/articles/<slug>", "/archive/<year>"...), from a; the one place the
+ * feeds and the sitemap learn the URL scheme from.
+ */
+const char *view_url(struct arena *a, enum public_kind kind, const char *key);
+
 #endif

@@ -21,8 +21,10 @@
 #include "core/xalloc.h"
 #include "http/router.h"
 #include "render/cache.h"
+#include "render/format.h"
 #include "render/mustache.h"
 #include "render/page.h"
+#include "render/theme_ini.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
@@ -34,8 +36,9 @@
 #include <time.h>
 
 enum {
-    SITE_PAGED = 1 << 8,   /* the route takes ?page=N */
-    SITE_EXPIRES = 1 << 9, /* cached for SITE_EXPIRES_S only (read counts) */
+    SITE_PAGED = 1 << 8,     /* the route takes ?page=N */
+    SITE_EXPIRES = 1 << 9,   /* cached for SITE_EXPIRES_S only (read counts) */
+    SITE_ABSOLUTE = 1 << 12, /* absolute URLs: cached per origin */
 };
 enum {
     SITE_EXPIRES_S = 60,
@@ -62,6 +65,21 @@ static const struct route routes[] = {
      ROUTE_CACHED | SITE_PAGED | SITE_EXPIRES},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
+    {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/tags/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/tags/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/tags/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sitemap.xml", site_sitemap, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sitemap-{}", site_sitemap_part, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/robots.txt", site_robots, ROUTE_CACHED | SITE_ABSOLUTE},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -185,7 +203,8 @@ static int error_page(struct site *s, struct request *req,
 }
 
 /* send_page sets up a cached page for sending, counting a read if due. */
-static int send_page(struct request *req, struct response *res)
+static int send_page(struct site *s, struct request *req,
+                     struct response *res)
 {
     struct page *p = res->page;
     res->content_type = p->content_type;
@@ -206,13 +225,21 @@ static int send_page(struct request *req, struct response *res)
         res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen,
                                  tag, n);
     }
-    res->splice = str_from(arena_printf(req->arena, "%" PRId64, n));
+    /* The theme's whole phrase ("Read 3,093 times"), not just the number. */
+    res->splice = str_from(format_hits(req->arena, s->fmt, n));
     return 200;
 }
 
-static struct str cache_key(struct request *req, const struct route *r,
-                            int page)
+static struct str cache_key(struct site *s, struct request *req,
+                            const struct route *r, int page)
 {
+    if (r->flags & SITE_ABSOLUTE) {
+        const char *origin = site_origin(s, req);
+        if (!origin)
+            return (struct str){NULL, 0};
+        return str_from(arena_printf(req->arena, "%s%.*s", origin,
+                                     STR_FMT(req->path)));
+    }
     if (!(r->flags & SITE_PAGED) || page == 1)
         return req->path;
     return str_from(arena_printf(req->arena, "%.*s?page=%d",
@@ -241,7 +268,9 @@ int site_app(struct request *req, struct response *res, void *ctx)
     int page = r->flags & SITE_PAGED ? site_page_arg(req) : 1;
     if (page == 0)
         return error_page(s, req, res, 404);
-    struct str key = cache_key(req, r, page);
+    struct str key = cache_key(s, req, r, page);
+    if (!key.ptr)
+        return error_page(s, req, res, 500);
     res->page = cache_get(s->cache, key);
     response_header(res, "X-Cache", res->page ? "hit" : "miss");
     if (!res->page) {
@@ -253,7 +282,7 @@ int site_app(struct request *req, struct response *res, void *ctx)
             page_expire_in(res->page, SITE_EXPIRES_S);
         cache_put(s->cache, key, res->page, gen);
     }
-    return send_page(req, res);
+    return send_page(s, req, res);
 }
 
 /*
@@ -368,6 +397,14 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
             goto out;
         }
     }
+    free(dir);
+    n = strlen(o->theme_dir) + sizeof("/theme.ini");
+    dir = xmalloc(n);
+    snprintf(dir, n, "%s/theme.ini", o->theme_dir);
+    rc = theme_ini_load(dir, &s->fmt, err, errlen);
+    if (rc != 0)
+        goto out;
+    format_use(s->fmt);
     s->cache = cache_new(o->cache_max);
     rc = changes_start(s, err, errlen);
     if (rc != 0)
@@ -375,6 +412,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->hits = hits_new(o->store);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
+    pthread_mutex_init(&s->origin_lock, NULL);
     if (pthread_create(&s->ticker, NULL, ticker, s) != 0) {
         snprintf(err, errlen, "cannot start the background thread");
         rc = ERR_IO;
@@ -385,6 +423,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
 out:
     free(dir);
     if (s) {
+        if (format_current() == s->fmt)
+            format_use(NULL);
+        format_free(s->fmt);
         cache_free(s->cache);
         hits_free(s->hits);
         tpl_set_free(s->tpl);
@@ -410,6 +451,11 @@ void site_close(struct site *s)
     tpl_set_free(s->tpl);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->origin_lock);
+    free(s->origin_base);
+    if (format_current() == s->fmt)
+        format_use(NULL);
+    format_free(s->fmt);
     free(s->assets_dir);
     free(s);
 }

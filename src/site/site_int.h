@@ -16,6 +16,7 @@ struct tpl_set;
 struct page_cache;
 struct hits;
 struct hit_counter;
+struct theme_format;
 
 struct site {
     struct store *store;
@@ -29,6 +30,11 @@ struct site {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stopping;
+    /* origin.c: base_url as read in cache generation origin_gen - 1 */
+    pthread_mutex_t origin_lock;
+    uint64_t origin_gen;
+    char *origin_base; /* heap; NULL when unset */
+    struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
@@ -82,5 +88,22 @@ int site_cite_journal(struct site *s, struct arena *a,
                       struct cite_journal *j) WUR;
 int site_article_cite(struct request *req, struct response *res,
                       struct site *s, struct str slug, struct str ext);
+
+/* --- feeds, sitemap, robots.txt (origin.c, feeds.c, sitemap.c) --- */
+
+/*
+ * site_origin is the absolute "scheme://host[:port]" to build public URLs
+ * from: the base_url setting, else a well-formed Host header, else
+ * http://localhost. From req->arena; NULL on a store error.
+ */
+const char *site_origin(struct site *s, const struct request *req);
+/* site_host_ok: is host a plain "name[:port]" fit to put in a URL? */
+bool site_host_ok(const char *host);
+/* /feed.{atom,rss,json} and the same under /sections|authors|tags/<slug>/ */
+int site_feed(struct request *req, struct response *res, void *ctx);
+/* /sitemap.xml (a urlset, or an index when large) and /sitemap-<n>.xml */
+int site_sitemap(struct request *req, struct response *res, void *ctx);
+int site_sitemap_part(struct request *req, struct response *res, void *ctx);
+int site_robots(struct request *req, struct response *res, void *ctx);
 
 #endif

@@ -362,4 +362,66 @@ int store_backup(const char *db, const char *dest, bool force,
 int store_restore(const char *db, const char *src,
                   struct backup_stats *st) WUR;
 
+/* --- feeds and the sitemap (article_fill.c, scopes.c, public_pages.c) --- */
+
+enum { STORE_FILL_MAX = 1000 }; /* most articles store_articles_fill takes */
+/*
+ * store_articles_fill loads body_html and tags (in order) for each of the
+ * n articles of v (from store_articles_list), in two queries whatever n.
+ * An article deleted meanwhile keeps body_html NULL and no tags.
+ * ERR_INVALID if n > STORE_FILL_MAX.
+ */
+int store_articles_fill(struct store *s, struct arena *a, struct article *v,
+                        size_t n) WUR;
+
+/* A section, author or tag that a list is narrowed to. */
+struct list_scope {
+    enum list_kind kind; /* LIST_SECTION, LIST_AUTHOR or LIST_TAG */
+    int64_t id;
+    const char *slug;
+    const char *name;
+};
+/*
+ * store_scope_by_slug finds the section, author or tag (by kind) with that
+ * slug. ERR_NOT_FOUND if none; ERR_INVALID for another kind.
+ */
+int store_scope_by_slug(struct store *s, struct arena *a, enum list_kind kind,
+                        struct str slug, struct list_scope *out) WUR;
+
+/* The kinds of public page, in the order store_public_pages lists them. */
+enum public_kind {
+    PUBLIC_HOME,     /* key NULL */
+    PUBLIC_ISSUES,   /* the index of issues; key NULL */
+    PUBLIC_AUTHORS,  /* key NULL */
+    PUBLIC_TAGS,     /* key NULL */
+    PUBLIC_ARCHIVE,  /* key NULL */
+    PUBLIC_SECTION,  /* key: slug */
+    PUBLIC_ISSUE,    /* key: YYYY-MM-DD (issues with published articles) */
+    PUBLIC_AUTHOR,   /* key: slug (authors of published articles) */
+    PUBLIC_TAG,      /* key: slug (tags of published articles) */
+    PUBLIC_YEAR,     /* key: YYYY (years with published articles) */
+    PUBLIC_ARTICLE,  /* key: slug (published articles) */
+};
+struct public_page {
+    enum public_kind kind;
+    const char *key;
+    int64_t lastmod; /* Unix seconds; 0: nothing published there yet */
+};
+struct public_chunk {
+    int64_t lastmod; /* newest lastmod of its pages; 0: none */
+    int64_t pages;   /* how many pages it holds */
+};
+/*
+ * store_public_pages lists limit public pages from offset, in a stable
+ * order (kind, then key). store_public_page_chunks cuts that same order
+ * into chunks of per_chunk pages and describes each (at least one: the
+ * home page always exists). Results come from a.
+ */
+int store_public_pages(struct store *s, struct arena *a, int64_t limit,
+                       int64_t offset, struct public_page **out,
+                       size_t *n) WUR;
+int store_public_page_chunks(struct store *s, struct arena *a,
+                             int64_t per_chunk, struct public_chunk **out,
+                             size_t *n) WUR;
+
 #endif

@@ -119,6 +119,15 @@ static void journal_keys_checked(void **state)
                                        sizeof(err)), ERR_INVALID);
     assert_int_equal(journal_key_check("colour", "x", err, sizeof(err)),
                      ERR_NOT_FOUND);
+    /* Empty unsets base_url: feeds then use the request's Host. */
+    assert_int_equal(journal_key_check("base_url", "", err, sizeof(err)), 0);
+    assert_int_equal(journal_key_check("feed_content", "full", err,
+                                       sizeof(err)), 0);
+    assert_int_equal(journal_key_check("feed_content", "summary", err,
+                                       sizeof(err)), 0);
+    assert_int_equal(journal_key_check("feed_content", "all", err,
+                                       sizeof(err)), ERR_INVALID);
+    assert_non_null(strstr(err, "feed_content"));
 }
 
 int main(void)

@@ -1,0 +1,236 @@
+/*
+ * public_pages_test.c - the store reads behind feeds and the sitemap:
+ * store_articles_fill, store_scope_by_slug, store_public_pages and
+ * store_public_page_chunks, against a real SQLite file.
+ */
+#include "core/arena.h"
+#include "core/log.h"
+#include "store/store.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+static char dir[] = "/tmp/quire-pubpages-XXXXXX";
+static struct store *db;
+static struct arena arena;
+
+static int64_t save(const char *slug, const char *section, const char *issue,
+                    const char *const *authors, size_t n_authors,
+                    const char *const *tags, size_t n_tags, int64_t when,
+                    enum article_status status)
+{
+    char html[64];
+    snprintf(html, sizeof(html), "<p>%s</p>", slug);
+    struct article_input in = {
+        .slug = slug, .title = slug, .body_md = slug, .body_html = html,
+        .status = status, .published_at = when, .hits = -1,
+        .section = section, .issue_date = issue, .authors = authors,
+        .n_authors = n_authors, .tags = tags, .n_tags = n_tags,
+    };
+    int64_t id = 0;
+    assert_int_equal(store_article_save(db, &in, &id, NULL), 0);
+    return id;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    log_level = LOG_ERROR;
+    if (!mkdtemp(dir))
+        return -1;
+    char path[700];
+    snprintf(path, sizeof(path), "%s/p.db", dir);
+    if (store_open(path, STORE_CREATE, &db) != 0)
+        return -1;
+    static const char *const ab[] = {"Ann B", "Bo C"};
+    static const char *const tags[] = {"Oil", "Gas"};
+    /* 2003: one article; 2004: two; a draft that must never show. */
+    save("a1", "Field Reports", "2003-05-01", ab, 1, tags, 1, 1051747200,
+         ARTICLE_PUBLISHED);
+    save("a2", "Field Reports", "2004-06-30", ab, 2, tags, 2, 1088553600,
+         ARTICLE_PUBLISHED);
+    save("a3", "Analysis", NULL, NULL, 0, NULL, 0, 1088640000,
+         ARTICLE_PUBLISHED);
+    static const char *const secret[] = {"Secret Author"};
+    static const char *const stag[] = {"Secret Tag"};
+    save("draft", "Hidden Section", "2005-01-01", secret, 1, stag, 1,
+         1104537600, ARTICLE_DRAFT);
+    arena_init(&arena, 4096);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    arena_release(&arena);
+    store_close(db);
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void fill_loads_bodies_and_tags_in_order(void **state)
+{
+    (void)state;
+    struct article *v;
+    size_t n;
+    int64_t total;
+    struct list_query q = {.kind = LIST_ALL, .limit = 20};
+    assert_int_equal(store_articles_list(db, &arena, &q, &v, &n, &total), 0);
+    assert_int_equal(n, 3);
+    assert_null(v[0].body_html);
+    assert_int_equal(store_articles_fill(db, &arena, v, n), 0);
+    for (size_t i = 0; i < n; i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "<p>%s</p>", v[i].slug);
+        assert_string_equal(v[i].body_html, want);
+    }
+    assert_string_equal(v[0].slug, "a3");
+    assert_int_equal(v[0].n_tags, 0);
+    assert_string_equal(v[1].slug, "a2");
+    assert_int_equal(v[1].n_tags, 2);
+    assert_string_equal(v[1].tags[0].name, "Oil");
+    assert_string_equal(v[1].tags[1].name, "Gas");
+    assert_string_equal(v[1].tags[1].slug, "gas");
+    assert_int_equal(v[2].n_tags, 1);
+    /* Authors from the list stay. */
+    assert_int_equal(v[1].n_authors, 2);
+
+    assert_int_equal(store_articles_fill(db, &arena, v, 0), 0);
+    assert_int_equal(store_articles_fill(db, &arena, v, STORE_FILL_MAX + 1),
+                     ERR_INVALID);
+    /* An article that is gone keeps no body and no tags. */
+    struct article ghost = {.id = 999999, .body_html = "stale"};
+    assert_int_equal(store_articles_fill(db, &arena, &ghost, 1), 0);
+    assert_null(ghost.body_html);
+    assert_int_equal(ghost.n_tags, 0);
+}
+
+static void scopes_are_found_by_slug(void **state)
+{
+    (void)state;
+    struct list_scope sc;
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_SECTION,
+                                         STR("field-reports"), &sc), 0);
+    assert_int_equal(sc.kind, LIST_SECTION);
+    assert_string_equal(sc.name, "Field Reports");
+    assert_true(sc.id > 0);
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_AUTHOR,
+                                         STR("bo-c"), &sc), 0);
+    assert_string_equal(sc.name, "Bo C");
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_TAG, STR("gas"),
+                                         &sc), 0);
+    assert_string_equal(sc.slug, "gas");
+    struct article *v;
+    size_t n;
+    struct list_query q = {.kind = LIST_TAG, .id = sc.id, .limit = 20};
+    assert_int_equal(store_articles_list(db, &arena, &q, &v, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].slug, "a2");
+
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_TAG, STR("nope"),
+                                         &sc), ERR_NOT_FOUND);
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_SECTION,
+                                         STR("oil"), &sc), ERR_NOT_FOUND);
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_ISSUE, STR("x"),
+                                         &sc), ERR_INVALID);
+}
+
+static void public_pages_list_what_is_published(void **state)
+{
+    (void)state;
+    struct public_page *p;
+    size_t n;
+    assert_int_equal(store_public_pages(db, &arena, 1000, 0, &p, &n), 0);
+    static const struct {
+        enum public_kind kind;
+        const char *key;
+    } want[] = {
+        {PUBLIC_HOME, NULL},         {PUBLIC_ISSUES, NULL},
+        {PUBLIC_AUTHORS, NULL},      {PUBLIC_TAGS, NULL},
+        {PUBLIC_ARCHIVE, NULL},      {PUBLIC_SECTION, "analysis"},
+        {PUBLIC_SECTION, "field-reports"},
+        /* the draft's section exists, so its page does (empty) */
+        {PUBLIC_SECTION, "hidden-section"},
+        {PUBLIC_ISSUE, "2003-05-01"}, {PUBLIC_ISSUE, "2004-06-30"},
+        {PUBLIC_AUTHOR, "ann-b"},    {PUBLIC_AUTHOR, "bo-c"},
+        {PUBLIC_TAG, "gas"},         {PUBLIC_TAG, "oil"},
+        {PUBLIC_YEAR, "2003"},       {PUBLIC_YEAR, "2004"},
+        {PUBLIC_ARTICLE, "a1"},      {PUBLIC_ARTICLE, "a2"},
+        {PUBLIC_ARTICLE, "a3"},
+    };
+    assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(p[i].kind, want[i].kind);
+        if (want[i].key)
+            assert_string_equal(p[i].key, want[i].key);
+        else
+            assert_null(p[i].key);
+    }
+    /* The home page changed when the newest article did; an empty
+     * section has no date. */
+    int64_t newest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p[i].kind == PUBLIC_ARTICLE && p[i].lastmod > newest)
+            newest = p[i].lastmod;
+    assert_true(newest > 0);
+    assert_int_equal(p[0].lastmod, newest);
+    assert_int_equal(p[7].lastmod, 0);
+
+    /* Pages: the same order, cut anywhere. */
+    struct public_page *q;
+    size_t m;
+    assert_int_equal(store_public_pages(db, &arena, 4, 14, &q, &m), 0);
+    assert_int_equal(m, 4);
+    assert_string_equal(q[0].key, "2003");
+    assert_string_equal(q[3].key, "a2");
+    assert_int_equal(store_public_pages(db, &arena, 4, 100, &q, &m), 0);
+    assert_int_equal(m, 0);
+    assert_int_equal(store_public_pages(db, &arena, -1, 0, &q, &m),
+                     ERR_INVALID);
+}
+
+static void chunks_agree_with_pages(void **state)
+{
+    (void)state;
+    struct public_chunk *c;
+    size_t n;
+    assert_int_equal(store_public_page_chunks(db, &arena, 4, &c, &n), 0);
+    assert_int_equal(n, 5); /* 19 pages in chunks of 4 */
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct public_page *p;
+        size_t m;
+        assert_int_equal(store_public_pages(db, &arena, 4, (int64_t)i * 4,
+                                            &p, &m), 0);
+        assert_int_equal(c[i].pages, (int64_t)m);
+        int64_t newest = 0;
+        for (size_t k = 0; k < m; k++)
+            if (p[k].lastmod > newest)
+                newest = p[k].lastmod;
+        assert_int_equal(c[i].lastmod, newest);
+        sum += c[i].pages;
+    }
+    assert_int_equal(sum, 19);
+    assert_int_equal(store_public_page_chunks(db, &arena, 50000, &c, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_public_page_chunks(db, &arena, 0, &c, &n),
+                     ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fill_loads_bodies_and_tags_in_order),
+        cmocka_unit_test(scopes_are_found_by_slug),
+        cmocka_unit_test(public_pages_list_what_is_published),
+        cmocka_unit_test(chunks_agree_with_pages),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
