@@ -246,6 +246,7 @@ static void *ticker(void *arg)
             version = v;
             log_info("database changed by another process; clearing cache");
             cache_clear(s->cache);
+            site_https_refresh(s);
         }
         time_t now = time(NULL);
         if (now - last_flush >= (time_t)s->hits_flush) {
@@ -287,6 +288,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
             goto out;
         }
     }
+    site_https_refresh(s);
     s->cache = cache_new(o->cache_max);
     s->hits = hits_new(o->store);
     pthread_mutex_init(&s->lock, NULL);

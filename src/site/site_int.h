@@ -8,6 +8,7 @@
 #include "site/site.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct site {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stopping;
+    atomic_bool https;        /* base_url is https (https.c) */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
@@ -46,6 +48,9 @@ int site_render(struct site *s, struct response *res, const char *name,
                 struct tval *ctx, struct hit_counter *counter);
 /* site_page_arg parses ?page=N (1 if absent); 0 if malformed or too big. */
 int site_page_arg(const struct request *req);
+
+/* site_https_refresh rereads base_url for site_is_https (https.c). */
+void site_https_refresh(struct site *s);
 
 int site_home(struct request *req, struct response *res, void *ctx);
 int site_section(struct request *req, struct response *res, void *ctx);
