@@ -65,7 +65,7 @@ static const struct cfg_key keys[] = {
     {"limits", "form_fields", CFG_UINT, OFF(form_fields), 1, 1000000,
      XSTR(LIMIT_FORM_FIELDS), "fields in a form body (413 above)", NULL},
     {"limits", "upload_max", CFG_SIZE, OFF(upload_max), 1024, 1ull << 40,
-     XSTR(LIMIT_UPLOAD_MAX), "bytes of a file upload (413 above)", NULL},
+     XSTR(LIMIT_UPLOAD_MAX), "bytes of a file upload (for the back office)", NULL},
     {"limits", "connections", CFG_UINT, OFF(connections), 1, 1000000,
      XSTR(LIMIT_CONNECTIONS), "open connections in total", NULL},
     {"limits", "connections_per_ip", CFG_UINT, OFF(connections_per_ip), 0,
