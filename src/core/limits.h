@@ -22,7 +22,7 @@
 #define LIMIT_FORM_FIELDS 256
 /* Bytes of a multipart file upload (for the back office's media). */
 #define LIMIT_UPLOAD_MAX 33554432
-/* Open connections in total; further ones are accepted and closed. */
+/* Open connections in total; further ones wait in the listen queue. */
 #define LIMIT_CONNECTIONS 4096
 /* Open connections per client address; 0 = no limit (see security.md:
  * behind a reverse proxy every client has the proxy's address). */
