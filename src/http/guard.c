@@ -70,8 +70,8 @@ static bool tcp_counts(int fd, uint64_t *rx, uint64_t *tx)
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         return false;
     /* Older kernels return a shorter struct without the counters. */
-    if (len < offsetof(struct tcp_info, tcpi_bytes_sent) +
-                  sizeof(ti.tcpi_bytes_sent))
+    if (len <
+        offsetof(struct tcp_info, tcpi_bytes_sent) + sizeof(ti.tcpi_bytes_sent))
         return false;
     *rx = ti.tcpi_bytes_received;
     *tx = ti.tcpi_bytes_sent + ti.tcpi_notsent_bytes;
@@ -133,8 +133,7 @@ static void answer_408(struct http_conn *hc)
 }
 
 /* check looks at one connection; called with the list locked. */
-static unsigned check(struct http_guard *g, struct http_conn *hc,
-                      long long now)
+static unsigned check(struct http_guard *g, struct http_conn *hc, long long now)
 {
     if (atomic_load(&hc->timed_out))
         return 0;
@@ -173,8 +172,7 @@ static void *watchdog(void *arg)
             break;
         long long now = mono_ms();
         unsigned n = 0;
-        for (struct http_conn *hc = g->head.next; hc != &g->head;
-             hc = hc->next)
+        for (struct http_conn *hc = g->head.next; hc != &g->head; hc = hc->next)
             n += check(g, hc, now);
         if (n)
             log_info("request timeout: closed %u connection%s slower than "

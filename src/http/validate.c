@@ -45,9 +45,9 @@ bool http_method_registered(const char *m)
     /* RFC 9110 9.3 and PATCH (RFC 5789): a server that knows of a method
      * but does not allow it on a resource answers 405, any other is 501.
      * Method names are case-sensitive. */
-    static const char *const known[] = {"GET",     "HEAD",    "POST",
-                                        "PUT",     "DELETE",  "CONNECT",
-                                        "OPTIONS", "TRACE",   "PATCH"};
+    static const char *const known[] = {"GET",     "HEAD",   "POST",
+                                        "PUT",     "DELETE", "CONNECT",
+                                        "OPTIONS", "TRACE",  "PATCH"};
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         if (strcmp(m, known[i]) == 0)
             return true;
@@ -73,8 +73,7 @@ static bool all_digits(struct str s)
     return true;
 }
 
-void http_scan_header(struct http_scan *sc, const char *name,
-                      const char *value)
+void http_scan_header(struct http_scan *sc, const char *name, const char *value)
 {
     sc->count++;
     if (!http_is_token(name) || !value || !value_ok(value)) {

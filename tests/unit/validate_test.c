@@ -108,8 +108,8 @@ static void test_forms(void **state)
 {
     (void)state;
     assert_true(http_is_urlencoded("application/x-www-form-urlencoded"));
-    assert_true(http_is_urlencoded(
-        "Application/X-WWW-Form-Urlencoded; charset=utf-8"));
+    assert_true(
+        http_is_urlencoded("Application/X-WWW-Form-Urlencoded; charset=utf-8"));
     assert_false(http_is_urlencoded("application/x-www-form-urlencodedx"));
     assert_false(http_is_urlencoded("multipart/form-data; boundary=x"));
     assert_false(http_is_urlencoded(NULL));
