@@ -231,6 +231,7 @@ def test_path_traversal_never_leaves_assets(srv, target):
         assert got and got[0] in (400, 404), (target, out[:200])
         assert SECRET.encode() not in out
         assert b"{{" not in out  # no template source either
+    still_serving(srv)
 
 
 def test_assets_still_served(srv):
@@ -281,6 +282,9 @@ SMUGGLING = {
     "TE leading space": post(b"Content-Length: 4\r\n"
                              b" Transfer-Encoding: chunked\r\n",
                              b"0\r\n\r\n" + SMUGGLED),
+    "TE value with spaces": post(b"Transfer-Encoding:  chunked \r\n"
+                                 b"Content-Length: 4\r\n",
+                                 b"0\r\n\r\n" + SMUGGLED),
     "TE tab": post(b"Transfer-Encoding:\tchunked\r\nContent-Length: 4\r\n",
                    b"0\r\n\r\n" + SMUGGLED),
     "TE vtab": post(b"Transfer-Encoding: chunked\x0b\r\n",
