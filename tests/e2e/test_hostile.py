@@ -121,6 +121,23 @@ def test_oversized_headers_get_431(srv):
     assert statuses(out) == [200]
 
 
+def test_header_max_boundary_is_quires(srv):
+    """Up to header_max (8192 here) is served; one byte more is Quire's own
+    431 (with its headers), not libmicrohttpd's running out of memory."""
+    def head(total):
+        fixed = len(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: \r\n\r\n")
+        return (b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " +
+                b"a" * (total - fixed) + b"\r\n\r\n")
+    out, _ = exchange(srv, head(8192))
+    assert statuses(out) == [200]
+    out = refused(srv, head(8193), {431})
+    assert b"X-Content-Type-Options: nosniff" in out
+    many = b"".join(b"X-H%02d: %s\r\n" % (i, b"b" * 70) for i in range(99))
+    out, _ = exchange(srv, b"GET / HTTP/1.1\r\nHost: x\r\n" + many +
+                      b"\r\n")
+    assert statuses(out) == [200]
+
+
 def test_overlong_request_line_gets_414(srv):
     refused(srv, b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
             {414, 431})
