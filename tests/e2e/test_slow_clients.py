@@ -7,6 +7,7 @@ slowloris test takes about 15 s).
 import multiprocessing
 import resource
 import socket
+import statistics
 import time
 
 import pytest
@@ -163,7 +164,8 @@ def slowloris(port, n, ready, stop, report):
 
 
 def visits_per_second(port, seconds):
-    """A reader's loop: connect, fetch a page and 4 more over keep-alive."""
+    """A reader's loop: connect, fetch a page and 4 more over keep-alive.
+    Returns visits per second, rounded."""
     reqs = (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 4 +
             b"GET /assets/style.css HTTP/1.1\r\nHost: x\r\n"
             b"Connection: close\r\n\r\n")
@@ -180,7 +182,7 @@ def visits_per_second(port, seconds):
                 data += c
         assert data.count(b"HTTP/1.1 200 OK") == 5
         n += 1
-    return n / seconds
+    return round(n / seconds)
 
 
 def raise_nofile(want):
@@ -198,7 +200,9 @@ def test_slowloris_does_not_starve_readers(journal, tmp_path_factory):
         pytest.skip("cannot open enough files for 1,000 connections")
     srv = Server(journal, tmp_path_factory.mktemp("slowloris"))
     try:
-        before = visits_per_second(srv.port, 3)
+        visits_per_second(srv.port, 1)  # warm the page cache
+        # One-second windows; medians, since the machine's load drifts.
+        before = [visits_per_second(srv.port, 1) for _ in range(3)]
         ctx = multiprocessing.get_context("fork")
         ready, stop, report = ctx.Event(), ctx.Event(), ctx.Queue()
         attacker = ctx.Process(target=slowloris,
@@ -207,81 +211,20 @@ def test_slowloris_does_not_starve_readers(journal, tmp_path_factory):
         try:
             assert ready.wait(30), "attacker could not connect"
             time.sleep(DRIP_EVERY + 0.5)  # every connection has dripped
-            during = visits_per_second(srv.port, 4)
+            during = [visits_per_second(srv.port, 1) for _ in range(5)]
         finally:
             stop.set()
             live, reopened = report.get(timeout=30)
             attacker.join(10)
-        after = visits_per_second(srv.port, 2)
-        baseline = (before + after) / 2  # the machine's load drifts
-        print(f"\nslowloris: {before:.0f} visits/s before, {during:.0f} "
-              f"during ({live} slow connections open, {reopened} reopened),"
-              f" {after:.0f} after")
+        after = [visits_per_second(srv.port, 1) for _ in range(3)]
+        baseline = statistics.median(before + after)
+        under_attack = statistics.median(during)
+        print(f"\nslowloris: {baseline:.0f} visits/s without, "
+              f"{under_attack:.0f} with {live} slow connections open "
+              f"({reopened} reopened); windows {before} {during} {after}")
         # The server really held the slow connections meanwhile...
         assert live >= ATTACKERS * 0.9, (live, reopened)
         # ...and readers kept at least half their throughput.
-        assert during >= 0.5 * baseline, (before, during, after)
+        assert under_attack >= 0.5 * baseline, (before, during, after)
     finally:
-        assert srv.stop() == 0, srv.output()
-
-
-# --- connection limits -----------------------------------------------------
-
-def open_from(port, source):
-    s = socket.socket()
-    s.bind((source, 0))
-    s.connect(("127.0.0.1", port))
-    return s
-
-
-def is_open(s):
-    """Still open a moment later, the server silent (not refused)?"""
-    s.settimeout(0.2)
-    try:
-        return s.recv(1) != b""
-    except socket.timeout:
-        return True
-    except OSError:
-        return False
-
-
-def test_connection_limits(journal, tmp_path_factory):
-    srv = Server(journal, tmp_path_factory.mktemp("limits"),
-                 "connections = 8\nconnections_per_ip = 3\n"
-                 "idle_timeout = 60\n")
-    held = []
-    try:
-        time.sleep(0.5)  # the start-up probe's connection is gone
-        held = [open_from(srv.port, "127.0.0.1") for _ in range(4)]
-        assert [is_open(s) for s in held] == [True, True, True, False]
-        # another address still gets in, and is served
-        other = open_from(srv.port, "127.0.0.2")
-        held.append(other)
-        other.sendall(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
-        other.settimeout(5)
-        assert other.recv(65536).startswith(b"HTTP/1.1 200")
-        # At `connections` in total, whatever the addresses, a newcomer
-        # waits in the listen queue until a slot frees.
-        held += [open_from(srv.port, f"127.0.0.{i}") for i in range(3, 7)]
-        live = [h for h in held if is_open(h)]
-        assert len(live) == 8
-        for h in live:  # each really is being served
-            h.sendall(b"GET /assets/style.css HTTP/1.1\r\nHost: x\r\n\r\n")
-            h.settimeout(5)
-            assert h.recv(65536).startswith(b"HTTP/1.1 200")
-        late = open_from(srv.port, "127.0.0.20")
-        held.append(late)
-        late.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        late.settimeout(1)
-        with pytest.raises(socket.timeout):
-            late.recv(65536)
-        live[0].close()
-        late.settimeout(5)
-        assert late.recv(65536).startswith(b"HTTP/1.1 200")
-    finally:
-        for s in held:
-            s.close()
-        time.sleep(0.3)
-        r = srv.get("/")
-        assert r.status_code == 200
         assert srv.stop() == 0, srv.output()
