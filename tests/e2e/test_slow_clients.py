@@ -228,3 +228,65 @@ def test_slowloris_does_not_starve_readers(journal, tmp_path_factory):
         assert under_attack >= 0.5 * baseline, (before, during, after)
     finally:
         assert srv.stop() == 0, srv.output()
+
+
+# --- connection limits -----------------------------------------------------
+
+def open_from(port, source):
+    s = socket.socket()
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def is_open(s):
+    """Still open a moment later, the server silent (not refused)?"""
+    s.settimeout(0.2)
+    try:
+        return s.recv(1) != b""
+    except socket.timeout:
+        return True
+    except OSError:
+        return False
+
+
+def test_connection_limits(journal, tmp_path_factory):
+    srv = Server(journal, tmp_path_factory.mktemp("limits"),
+                 "connections = 8\nconnections_per_ip = 3\n"
+                 "idle_timeout = 60\n")
+    held = []
+    try:
+        time.sleep(0.5)  # the start-up probe's connection is gone
+        held = [open_from(srv.port, "127.0.0.1") for _ in range(4)]
+        assert [is_open(s) for s in held] == [True, True, True, False]
+        # another address still gets in, and is served
+        other = open_from(srv.port, "127.0.0.2")
+        held.append(other)
+        other.sendall(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+        other.settimeout(5)
+        assert other.recv(65536).startswith(b"HTTP/1.1 200")
+        # At `connections` in total, whatever the addresses, a newcomer
+        # waits in the listen queue until a slot frees.
+        held += [open_from(srv.port, f"127.0.0.{i}") for i in range(3, 7)]
+        live = [h for h in held if is_open(h)]
+        assert len(live) == 8
+        for h in live:  # each really is being served
+            h.sendall(b"GET /assets/style.css HTTP/1.1\r\nHost: x\r\n\r\n")
+            h.settimeout(5)
+            assert h.recv(65536).startswith(b"HTTP/1.1 200")
+        late = open_from(srv.port, "127.0.0.20")
+        held.append(late)
+        late.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        late.settimeout(1)
+        with pytest.raises(socket.timeout):
+            late.recv(65536)
+        live[0].close()
+        late.settimeout(5)
+        assert late.recv(65536).startswith(b"HTTP/1.1 200")
+    finally:
+        for s in held:
+            s.close()
+        time.sleep(0.3)
+        r = srv.get("/")
+        assert r.status_code == 200
+        assert srv.stop() == 0, srv.output()
