@@ -495,16 +495,22 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     struct http_server_opts ho = {
         .listen = cli->cfg.listen,
         .limits = {
+            .request_line_max = cli->cfg.request_line_max,
             .header_max = cli->cfg.header_max,
+            .header_count = cli->cfg.header_count,
             .body_max = cli->cfg.body_max,
+            .form_fields = cli->cfg.form_fields,
+            .upload_max = cli->cfg.upload_max,
             .connections_max = cli->cfg.connections,
             .connections_per_ip = cli->cfg.connections_per_ip,
-            .timeout_s = cli->cfg.timeout,
+            .request_timeout_s = cli->cfg.request_timeout,
+            .timeout_s = cli->cfg.idle_timeout,
             .threads = cli->cfg.threads,
         },
         .access_log = access_log_format(cli->cfg.access_log),
         .app = site_app,
         .app_ctx = site,
+        .is_https = site_is_https,
     };
     struct http_server *srv;
     if (http_server_start(&ho, &srv) != 0) {

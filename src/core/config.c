@@ -7,6 +7,7 @@
  */
 #include "core/config.h"
 
+#include "core/limits.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -35,6 +36,8 @@ static const char *const log_levels[] = {"error", "warn", "info", "debug",
                                          NULL};
 
 #define OFF(f) offsetof(struct config, f)
+#define STR_(x) #x
+#define XSTR(x) STR_(x) /* a limits.h constant as a default string */
 static const struct cfg_key keys[] = {
     {"server", "listen", CFG_STR, OFF(listen), 0, 0, "127.0.0.1:8080",
      "address and port to serve on", NULL},
@@ -48,17 +51,32 @@ static const struct cfg_key keys[] = {
      "error, warn, info or debug", log_levels},
     {"server", "hits_flush", CFG_UINT, OFF(hits_flush), 1, 3600, "5",
      "seconds between writes of read counts to the database", NULL},
+    {"limits", "request_line_max", CFG_SIZE, OFF(request_line_max), 256,
+     1 << 20, XSTR(LIMIT_REQUEST_LINE_MAX),
+     "bytes of the request line (414 above)", NULL},
     {"limits", "header_max", CFG_SIZE, OFF(header_max), 1024, 1 << 20,
-     "16384", "bytes of request line and headers (431 above)", NULL},
-    {"limits", "body_max", CFG_SIZE, OFF(body_max), 1024, 1ull << 32,
-     "1048576", "bytes of request body (413 above)", NULL},
-    {"limits", "connections", CFG_UINT, OFF(connections), 1, 1000000,
-     "1024", "open connections in total", NULL},
-    {"limits", "connections_per_ip", CFG_UINT, OFF(connections_per_ip), 0,
-     1000000, "0", "open connections per client address; 0 = no limit",
+     XSTR(LIMIT_HEADER_MAX), "bytes of request line and headers (431 above)",
      NULL},
-    {"limits", "timeout", CFG_UINT, OFF(timeout), 1, 3600, "30",
-     "seconds before an idle connection is closed", NULL},
+    {"limits", "header_count", CFG_UINT, OFF(header_count), 8, 10000,
+     XSTR(LIMIT_HEADER_COUNT), "header fields in a request (431 above)",
+     NULL},
+    {"limits", "body_max", CFG_SIZE, OFF(body_max), 1024, 1ull << 32,
+     XSTR(LIMIT_BODY_MAX), "bytes of request body (413 above)", NULL},
+    {"limits", "form_fields", CFG_UINT, OFF(form_fields), 1, 1000000,
+     XSTR(LIMIT_FORM_FIELDS), "fields in a form body (413 above)", NULL},
+    {"limits", "upload_max", CFG_SIZE, OFF(upload_max), 1024, 1ull << 40,
+     XSTR(LIMIT_UPLOAD_MAX), "bytes of a file upload (for the back office)", NULL},
+    {"limits", "connections", CFG_UINT, OFF(connections), 1, 1000000,
+     XSTR(LIMIT_CONNECTIONS), "open connections in total", NULL},
+    {"limits", "connections_per_ip", CFG_UINT, OFF(connections_per_ip), 0,
+     1000000, XSTR(LIMIT_CONNECTIONS_PER_IP),
+     "open connections per client address; 0 = no limit", NULL},
+    {"limits", "request_timeout", CFG_UINT, OFF(request_timeout), 1, 3600,
+     XSTR(LIMIT_REQUEST_TIMEOUT),
+     "seconds to send a whole request once it began (408 above)", NULL},
+    {"limits", "idle_timeout", CFG_UINT, OFF(idle_timeout), 1, 3600,
+     XSTR(LIMIT_IDLE_TIMEOUT),
+     "seconds of silence before a connection is closed", NULL},
     {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40,
      "67108864", "bytes of rendered pages kept in memory", NULL},
 };

@@ -24,11 +24,16 @@ struct config {
     char *access_log;        /* server.access_log: common | json | off */
     char *log_level;         /* server.log_level */
     unsigned hits_flush;     /* server.hits_flush, seconds */
+    size_t request_line_max; /* limits.request_line_max, bytes */
     size_t header_max;       /* limits.header_max, bytes */
+    unsigned header_count;   /* limits.header_count */
     size_t body_max;         /* limits.body_max, bytes */
+    unsigned form_fields;    /* limits.form_fields */
+    size_t upload_max;       /* limits.upload_max, bytes */
     unsigned connections;    /* limits.connections */
     unsigned connections_per_ip; /* limits.connections_per_ip */
-    unsigned timeout;        /* limits.timeout, seconds */
+    unsigned request_timeout; /* limits.request_timeout, seconds */
+    unsigned idle_timeout;   /* limits.idle_timeout, seconds */
     size_t cache_max;        /* cache.max_bytes */
 };
 

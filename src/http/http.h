@@ -97,14 +97,28 @@ typedef int (*http_app_fn)(struct request *req, struct response *res,
 
 enum log_format { ACCESS_LOG_OFF, ACCESS_LOG_COMMON, ACCESS_LOG_JSON };
 
+/*
+ * Every limit on what clients send; a 0 field takes its default from
+ * core/limits.h. Enforced in server.c (sizes, counts, framing), guard.c
+ * (request timeout) and by libmicrohttpd (connections, idle timeout).
+ */
 struct http_limits {
+    size_t request_line_max;  /* request line, bytes (414 above) */
     size_t header_max;        /* request line + headers, bytes (431 above) */
+    unsigned header_count;    /* header fields (431 above) */
     size_t body_max;          /* request body, bytes (413 above) */
+    unsigned form_fields;     /* fields of an urlencoded body (413 above) */
+    size_t upload_max;        /* a multipart upload, bytes; no route takes
+                                 one yet, so body_max caps every body */
     unsigned connections_max; /* open connections in total */
-    unsigned connections_per_ip;
+    unsigned connections_per_ip; /* 0 = no limit */
+    unsigned request_timeout_s; /* a whole request, from its first byte */
     unsigned timeout_s;       /* idle connection timeout */
     unsigned threads;         /* worker pool size; 0: number of cores */
 };
+
+/* A yes/no question http/ asks the application (see is_https). */
+typedef bool (*http_flag_fn)(void *ctx);
 
 struct http_server_opts {
     const char *listen;       /* "ADDR:PORT"; port 0 picks a free port */
@@ -112,6 +126,9 @@ struct http_server_opts {
     enum log_format access_log;
     http_app_fn app;
     void *app_ctx;
+    /* Is the site public over https (so HSTS is due)? Asked for every
+     * response with app_ctx; NULL means no. */
+    http_flag_fn is_https;
 };
 
 struct http_server;

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "http/http.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,10 +19,46 @@
 
 struct MHD_Connection;
 struct MHD_Daemon;
+struct MHD_Response;
+
+/* Where a connection is between requests, as guard.c sees it. */
+enum conn_phase {
+    CONN_WAITING,   /* for a request (first or next): idle timeout only */
+    CONN_RECEIVING, /* a request began: request_timeout runs */
+    CONN_ANSWERING, /* the request is in: sending is idle-timed only */
+};
+
+/*
+ * One open connection (guard.c). Linked into the guard's list from
+ * libmicrohttpd's "started" notice to its "closed" notice, which comes
+ * before libmicrohttpd closes the socket: while linked, fd is valid.
+ */
+struct http_conn {
+    struct http_conn *prev, *next; /* under guard.lock */
+    int fd;
+    time_t opened;             /* CLOCK_MONOTONIC seconds */
+    atomic_ullong rx_mark;     /* bytes received when waiting began */
+    atomic_int phase;          /* enum conn_phase */
+    atomic_llong began_ms;     /* first byte of the current request, or 0 */
+    atomic_bool had_request;   /* a request line was parsed, ever */
+    atomic_bool timed_out;     /* guard.c answered 408 and shut it down */
+};
+
+/* The watchdog of request_timeout and the list of connections. */
+struct http_guard {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    struct http_conn head;     /* list sentinel */
+    unsigned request_timeout_s;
+    unsigned idle_timeout_s;
+    bool running, stop;        /* under lock */
+};
 
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_opts opts;
+    struct http_guard guard;
     uint16_t port;
     atomic_int in_flight; /* requests between URI and completion */
     atomic_bool started;  /* MHD_start_daemon returned */
@@ -37,12 +74,16 @@ struct http_req {
     struct arena arena;
     struct http_server *srv;
     struct MHD_Connection *conn;
+    struct http_conn *hc;     /* its connection (guard.c), or NULL */
     struct request req;
     struct response res;
     struct buf body;          /* upload accumulated here, max body_max */
     const char *target;       /* raw request target as sent (for the log) */
     struct timespec started;  /* CLOCK_MONOTONIC, for the JSON log */
+    const char *uri_end;      /* the NUL ending the target in libmicro-
+                                 httpd's buffer (raw NUL check) */
     int early_status;         /* 400/413/431 decided before the app runs */
+    bool close_now;           /* answer early_status at once and close */
     int status;               /* the status queued, 0 if none */
     uint64_t bytes;           /* body bytes of the queued response */
     uint64_t discarded;       /* body bytes dropped after a refusal */
@@ -71,5 +112,80 @@ bool http_ua_is_bot(const char *ua);
 
 /* http_method_of maps a method name to enum http_method (HTTP_OTHER). */
 enum http_method http_method_of(const char *name);
+
+/* --- validate.c: request sanity before the application runs ---------- */
+
+/* What http_scan_header learnt from the header fields of a request. */
+struct http_scan {
+    unsigned count;       /* header fields seen */
+    unsigned n_length;    /* Content-Length fields */
+    unsigned n_coding;    /* Transfer-Encoding fields */
+    bool unknown_coding;  /* a Transfer-Encoding other than "chunked" */
+    bool malformed;       /* a name not a token, a CTL in a value, a
+                             Content-Length not all digits */
+};
+
+/* http_is_token: is s a non-empty RFC 9110 token? */
+bool http_is_token(const char *s);
+/* http_method_registered: a standard method (so 405, not 501, when a
+ * route does not take it)? Case-sensitive. */
+bool http_method_registered(const char *m);
+/* http_scan_header adds one header field (name, value as received). */
+void http_scan_header(struct http_scan *sc, const char *name,
+                      const char *value);
+/*
+ * http_scan_verdict: 0 if the headers are acceptable, else the status to
+ * refuse with: 400 (malformed field, several Content-Length, Transfer-
+ * Encoding with Content-Length or in HTTP/1.0 or repeated), 431 (more than
+ * header_count_max fields; 0 = no limit), 501 (a transfer coding other
+ * than chunked). A 400 or 501 leaves the body's length unknowable, so the
+ * connection must close after the answer.
+ */
+int http_scan_verdict(const struct http_scan *sc, bool http10,
+                      unsigned header_count_max);
+/* http_is_urlencoded: is this Content-Type an urlencoded form? */
+bool http_is_urlencoded(const char *content_type);
+/* http_form_field_count counts the non-empty fields of an urlencoded
+ * string (what http_form_lookup may have to walk). */
+size_t http_form_field_count(struct str data);
+
+/* --- security.c: headers every response carries ----------------------- */
+
+/*
+ * http_security_headers adds the security headers (CSP, nosniff,
+ * Referrer-Policy, X-Frame-Options, and HSTS when https) to r, except any
+ * the application set itself in res->headers.
+ */
+void http_security_headers(struct MHD_Response *r, const struct response *res,
+                           bool https);
+
+/* --- guard.c: connections, request timeout, fd limit ------------------- */
+
+/* guard_start starts the watchdog thread; ERR_IO if it cannot. */
+int guard_start(struct http_guard *g, unsigned request_timeout_s,
+                unsigned idle_timeout_s) WUR;
+/* guard_stop stops the watchdog (before the daemon stops); the list
+ * keeps taking notices until guard_release, after the daemon stopped. */
+void guard_stop(struct http_guard *g);
+void guard_release(struct http_guard *g);
+/* guard_notify is libmicrohttpd's connection notice (started/closed);
+ * srv is passed as its closure. */
+void guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                  int toe);
+/* guard_conn finds the struct http_conn of c, or NULL. */
+struct http_conn *guard_conn(struct MHD_Connection *c);
+/* guard_request_line: a request line was parsed on hc (its request
+ * began, at the latest now). */
+void guard_request_line(struct http_conn *hc);
+/* guard_request_in: the whole request arrived; stop its clock. */
+void guard_request_in(struct http_conn *hc);
+/* guard_request_done: the response was sent; wait for the next one. */
+void guard_request_done(struct http_conn *hc);
+/*
+ * guard_fd_limit raises RLIMIT_NOFILE so *connections fit beside the
+ * descriptors the rest of the process needs; if the hard limit is too
+ * low, lowers *connections to what fits and says so.
+ */
+void guard_fd_limit(unsigned *connections);
 
 #endif

@@ -205,12 +205,7 @@ const char *request_query_arg(const struct request *req, const char *name)
 
 const char *request_form_field(const struct request *req, const char *name)
 {
-    const char *ct = request_header(req, "Content-Type");
-    static const char urlenc[] = "application/x-www-form-urlencoded";
-    if (!ct || strncasecmp(ct, urlenc, sizeof(urlenc) - 1) != 0)
-        return NULL;
-    char next = ct[sizeof(urlenc) - 1];
-    if (next != '\0' && next != ';' && next != ' ')
+    if (!http_is_urlencoded(request_header(req, "Content-Type")))
         return NULL;
     return http_form_lookup(req->arena, req->body, name);
 }

@@ -25,19 +25,27 @@
  * bytes), so the bytes stay alive exactly as long as libmicrohttpd needs
  * them, even if the request's arena is gone.
  *
- * Limits. Request line + headers above header_max get 431 from us; the
- * connection memory pool is sized at 2 * header_max + 8 KB so everything
- * up to header_max fits with room for the response headers, and anything
- * that overflows the pool gets libmicrohttpd's own 431 (414 for a request
- * line that alone is too long; we send 414 for that too). Bodies: a
- * Content-Length above body_max is refused at once; a chunked body that
- * grows past body_max stops being stored and gets its 413 when it ends,
- * since libmicrohttpd 0.9.75 will not queue a response in mid-upload (more
- * than DISCARD_MAX of it and the connection is dropped instead).
+ * Limits (struct http_limits, defaults in core/limits.h). A request line
+ * above request_line_max gets 414, line + headers above header_max or more
+ * than header_count fields 431; the connection memory pool (pool_size) is
+ * sized so everything up to those limits fits with room for the response
+ * headers, and anything that overflows the pool gets libmicrohttpd's own
+ * 431 (or 414). Bodies: a Content-Length above
+ * body_max is refused at once; a chunked body that grows past body_max
+ * stops being stored and gets its 413 when it ends, since libmicrohttpd
+ * 0.9.75 will not queue a response in mid-upload (more than DISCARD_MAX of
+ * it and the connection is dropped instead); an urlencoded body with more
+ * than form_fields fields gets 413. Connections in total and per address
+ * and the idle timeout are libmicrohttpd's; the request timeout is
+ * guard.c's. Requests whose framing could be read two ways (validate.c)
+ * are answered on the first call, which closes the connection.
+ *
+ * Every response gets the security headers of security.c, here, once.
  */
 #define LOG_MODULE "http"
 #include "http/http_int.h"
 
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "render/page.h"
@@ -50,7 +58,6 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +67,6 @@
 #include <unistd.h>
 
 #define REQ_ARENA_BLOCK 8192
-#define DEFAULT_HEADER_MAX 16384
-#define DEFAULT_BODY_MAX (1u << 20)
-#define DEFAULT_CONNECTIONS 1024
 #define LISTEN_BACKLOG 1024
 #define STOP_WAIT_MS 10000
 #define RESPONSE_BODY_MAX ((size_t)256 << 20)
@@ -346,8 +350,11 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     if (from_app)
         for (size_t i = 0; i < res->n_headers; i++)
             add_header(r, res->headers[i].name, res->headers[i].value);
-    else if (status == 413 || status == 414 || status == 431)
+    else if (hr->close_now || status == 413 || status == 414 || status == 431)
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    const struct http_server_opts *o = &hr->srv->opts;
+    http_security_headers(r, from_app ? res : NULL,
+                          o->is_https && o->is_https(o->app_ctx));
 
     enum MHD_Result ret = MHD_queue_response(hr->conn, (unsigned)status, r);
     MHD_destroy_response(r);
@@ -371,13 +378,32 @@ static enum MHD_Result queue_error(struct http_req *hr, int status)
 
 /* --- request setup ------------------------------------------------- */
 
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
-                                    const char *key, const char *value)
+/* What setup learns from the header fields in one pass. */
+struct header_walk {
+    size_t bytes;         /* as "name: value\r\n" */
+    struct http_scan scan;
+};
+
+static enum MHD_Result walk_header(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, const char *value)
 {
-    size_t *n = cls;
+    struct header_walk *w = cls;
     (void)kind;
-    *n += strlen(key) + 2 + (value ? strlen(value) : 0) + 2;
+    w->bytes += strlen(key) + 2 + (value ? strlen(value) : 0) + 2;
+    http_scan_header(&w->scan, key, value);
     return MHD_YES;
+}
+
+/*
+ * target_has_nul: did a raw NUL byte cut the request target short?
+ * libmicrohttpd ends the target with a NUL where the space before the
+ * version was, so the version follows the target's terminating NUL
+ * directly; a NUL inside the target leaves bytes in between. (libmicro-
+ * httpd grows its read buffer in place, so the two pointers stay valid.)
+ */
+static bool target_has_nul(const struct http_req *hr, const char *version)
+{
+    return hr->uri_end && version && *version && version != hr->uri_end + 1;
 }
 
 static const char *peer_address(struct http_req *hr)
@@ -439,14 +465,26 @@ static void setup(struct http_req *hr, const char *method, const char *version)
 
     size_t line = strlen(method) + 1 + strlen(hr->target) + 1 +
                   strlen(version) + 2;
-    if (line > lim->header_max) {
+    if (line > lim->request_line_max || line > lim->header_max) {
         hr->early_status = 414;
         return;
     }
-    size_t head = line + 2;
-    MHD_get_connection_values(hr->conn, MHD_HEADER_KIND, count_header, &head);
-    if (head > lim->header_max) {
+    struct header_walk w = {.bytes = line + 2};
+    MHD_get_connection_values(hr->conn, MHD_HEADER_KIND, walk_header, &w);
+    int verdict = http_scan_verdict(&w.scan, strcmp(version, "HTTP/1.0") == 0,
+                                    lim->header_count);
+    if (verdict == 400 || verdict == 501) {
+        /* The body's extent is unknowable: answer now, then close. */
+        hr->early_status = verdict;
+        hr->close_now = true;
+        return;
+    }
+    if (w.bytes > lim->header_max || verdict == 431) {
         hr->early_status = 431;
+        return;
+    }
+    if (!http_is_token(method) || target_has_nul(hr, version)) {
+        hr->early_status = 400;
         return;
     }
     const char *cl = MHD_lookup_connection_value(hr->conn, MHD_HEADER_KIND,
@@ -457,6 +495,10 @@ static void setup(struct http_req *hr, const char *method, const char *version)
         hr->early_status = 413;
         return;
     }
+    if (!http_method_registered(method)) {
+        hr->early_status = 501;
+        return;
+    }
     struct str raw_path;
     split_target(hr->target, &raw_path, &req->query);
     if (http_decode_path(&hr->arena, raw_path, &req->path) != 0) {
@@ -465,84 +507,34 @@ static void setup(struct http_req *hr, const char *method, const char *version)
     }
 }
 
-/* --- connections -------------------------------------------------- */
+/* --- libmicrohttpd callbacks --------------------------------------- */
 
-/*
- * Per-connection state, only to answer a request line libmicrohttpd 0.9.75
- * cannot parse at all ("GARBAGE"): it closes such a connection without a
- * word and without calling us. If a connection closes before any request
- * line was parsed and before its idle timeout, it most likely sent such a
- * line, so it is told 400 on the way out (MHD_USE_TURBO leaves the socket
- * open until after the close notification). A peer that already left just
- * makes the send fail.
- */
-struct http_conn {
-    time_t opened; /* CLOCK_MONOTONIC seconds */
-    int fd;
-    bool had_request;
-};
-
-static time_t mono_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec;
-}
-
-static void mark_request(struct MHD_Connection *c)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    struct http_conn *hc = ci ? ci->socket_context : NULL;
-    if (hc)
-        hc->had_request = true;
-}
-
+/* Connections are guard.c's business (request timeout, canned 400). */
 static void on_connection(void *cls, struct MHD_Connection *c,
                           void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
-    struct http_server *srv = cls;
-    struct http_conn *hc = *socket_context;
-
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        if (!ci)
-            return;
-        int one = 1;
-        if (setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one,
-                       sizeof(one)) != 0)
-            log_debug("TCP_NODELAY: %s", strerror(errno));
-        hc = xmalloc(sizeof(*hc));
-        *hc = (struct http_conn){.opened = mono_seconds(),
-                                 .fd = ci->connect_fd};
-        *socket_context = hc;
-        return;
-    }
-    if (!hc)
-        return;
-    *socket_context = NULL;
-    time_t age = mono_seconds() - hc->opened;
-    unsigned timeout = srv->opts.limits.timeout_s;
-    bool timed_out = timeout && age + 1 >= (time_t)timeout;
-    if (!hc->had_request && !timed_out && !atomic_load(&srv->stopping)) {
-        static const char bad[] = "HTTP/1.1 400 Bad Request\r\n"
-                                  "Connection: close\r\n"
-                                  "Content-Type: text/plain\r\n"
-                                  "Content-Length: 12\r\n\r\n"
-                                  "Bad Request\n";
-        (void)send(hc->fd, bad, sizeof(bad) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-    }
-    free(hc);
+    guard_notify(cls, c, socket_context, (int)toe);
 }
-
-/* --- libmicrohttpd callbacks --------------------------------------- */
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    mark_request(c);
-    return req_new(cls, c, uri);
+    struct http_req *hr = req_new(cls, c, uri);
+    hr->hc = guard_conn(c);
+    guard_request_line(hr->hc);
+    if (uri)
+        hr->uri_end = uri + strlen(uri);
+    return hr;
+}
+
+/* is_form_flood: an urlencoded body with more fields than allowed? */
+static bool is_form_flood(struct http_req *hr)
+{
+    const char *ct = MHD_lookup_connection_value(
+        hr->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    return http_is_urlencoded(ct) &&
+           http_form_field_count(buf_str(&hr->body)) >
+               hr->srv->opts.limits.form_fields;
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
@@ -555,15 +547,20 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 
     if (!hr) { /* the URI callback always runs first; be safe anyway */
         hr = req_new(srv, c, url);
+        hr->hc = guard_conn(c);
         *con_cls = hr;
     }
     if (!hr->seen) {
         hr->seen = true;
         setup(hr, method, version);
-        /* The one answer given on the first call: the connection is to
-         * close anyway, and waiting would mean reading the whole body. */
-        if (hr->early_status == 413)
-            return queue_error(hr, 413);
+        /* Answers given on the first call: the connection is to close
+         * anyway, and waiting would mean reading the whole body (413), or
+         * reading a body whose extent is unknowable (close_now). */
+        if (hr->early_status == 413 || hr->close_now) {
+            hr->close_now = true;
+            guard_request_in(hr->hc);
+            return queue_error(hr, hr->early_status);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -591,8 +588,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
         }
         return MHD_YES;
     }
+    guard_request_in(hr->hc);
     if (hr->queued)
         return MHD_YES;
+    if (!hr->early_status && is_form_flood(hr))
+        hr->early_status = 413;
     if (hr->early_status)
         return queue_error(hr, hr->early_status);
 
@@ -610,6 +610,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!hr)
         return;
     *con_cls = NULL;
+    guard_request_done(hr->hc);
     access_log(hr, toe);
     req_free(hr);
 }
@@ -707,6 +708,31 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
     return 0;
 }
 
+/*
+ * pool_size: the per-connection memory libmicrohttpd gets. It holds the
+ * read buffer (the whole request head, up to head bytes), a record per
+ * header field (about 56 bytes each), and the response's header lines
+ * (about 1 KB with the security headers). Up to POOL_MALLOC_MAX
+ * libmicrohttpd 0.9.75 takes the pool from malloc; above, it mmaps a fresh
+ * one for every connection, which measured 4x slower per new connection
+ * (1,700/s against 7,000/s on loopback). So the pool is what the limits
+ * need and no more, and the default limits fit under the line.
+ */
+#define POOL_MALLOC_MAX 32768
+#define POOL_SLACK 6144
+
+static size_t pool_size(size_t head, unsigned header_count)
+{
+    size_t pool = head + (size_t)header_count * 64 + POOL_SLACK;
+    if (pool < POOL_MALLOC_MAX)
+        pool = POOL_MALLOC_MAX;
+    else
+        log_debug("connection pool %zu bytes: above %d libmicrohttpd "
+                  "mmaps it per connection (slower)",
+                  pool, POOL_MALLOC_MAX);
+    return pool;
+}
+
 int http_server_start(const struct http_server_opts *opts,
                       struct http_server **out)
 {
@@ -725,10 +751,21 @@ int http_server_start(const struct http_server_opts *opts,
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     srv->opts = *opts;
     struct http_limits *lim = &srv->opts.limits;
-    if (!lim->header_max)
-        lim->header_max = DEFAULT_HEADER_MAX;
-    if (!lim->body_max)
-        lim->body_max = DEFAULT_BODY_MAX;
+#define DEFAULT_TO(field, value)                                           \
+    do {                                                                   \
+        if (!lim->field)                                                   \
+            lim->field = (value);                                          \
+    } while (0)
+    DEFAULT_TO(request_line_max, LIMIT_REQUEST_LINE_MAX);
+    DEFAULT_TO(header_max, LIMIT_HEADER_MAX);
+    DEFAULT_TO(header_count, LIMIT_HEADER_COUNT);
+    DEFAULT_TO(body_max, LIMIT_BODY_MAX);
+    DEFAULT_TO(form_fields, LIMIT_FORM_FIELDS);
+    DEFAULT_TO(upload_max, LIMIT_UPLOAD_MAX);
+    DEFAULT_TO(connections_max, LIMIT_CONNECTIONS);
+    DEFAULT_TO(request_timeout_s, LIMIT_REQUEST_TIMEOUT);
+    DEFAULT_TO(timeout_s, LIMIT_IDLE_TIMEOUT);
+#undef DEFAULT_TO
     unsigned threads = lim->threads;
     if (!threads) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -736,17 +773,23 @@ int http_server_start(const struct http_server_opts *opts,
     }
     if (threads < 2)
         threads = 2;
-    unsigned conns = lim->connections_max ? lim->connections_max
-                                          : DEFAULT_CONNECTIONS;
+    unsigned conns = lim->connections_max;
+    guard_fd_limit(&conns);
     if (conns < threads)
         conns = threads; /* libmicrohttpd splits the limit over workers */
-    size_t pool = lim->header_max * 2 + 8192;
-    if (pool < 32768)
-        pool = 32768;
+    size_t head = lim->header_max > lim->request_line_max
+                      ? lim->header_max
+                      : lim->request_line_max;
+    size_t pool = pool_size(head, lim->header_count);
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->started, false);
     atomic_init(&srv->stopping, false);
 
+    if (guard_start(&srv->guard, lim->request_timeout_s, lim->timeout_s) !=
+        0) {
+        free(srv);
+        return ERR_IO;
+    }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
                      MHD_USE_ITC | MHD_USE_TURBO;
     if (ss.ss_family == AF_INET6)
@@ -768,6 +811,8 @@ int http_server_start(const struct http_server_opts *opts,
         MHD_OPTION_END);
     if (!srv->daemon) {
         log_error("cannot listen on %s", opts->listen);
+        guard_stop(&srv->guard);
+        guard_release(&srv->guard);
         free(srv);
         return ERR_IO;
     }
@@ -801,7 +846,9 @@ void http_server_stop(struct http_server *srv)
     if (atomic_load(&srv->in_flight) > 0)
         log_warn("stopping with %d requests unfinished",
                  atomic_load(&srv->in_flight));
-    MHD_stop_daemon(srv->daemon);
+    guard_stop(&srv->guard);
+    MHD_stop_daemon(srv->daemon); /* closes the rest; guard.c hears it */
+    guard_release(&srv->guard);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
     free(srv);

@@ -308,6 +308,7 @@ static void follow_changes(struct site *s, int64_t *seq)
     if (all) {
         log_info("journal changed; clearing the page cache");
         cache_clear(s->cache);
+        site_https_refresh(s); /* base_url may have changed */
     } else if (cs.n > 0) {
         log_debug("%zu changes; dropping the pages that show them", cs.n);
         cache_invalidate(s->cache, deps, cs.n);
@@ -405,6 +406,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     if (rc != 0)
         goto out;
     format_use(s->fmt);
+    site_https_refresh(s);
     s->cache = cache_new(o->cache_max);
     rc = changes_start(s, err, errlen);
     if (rc != 0)

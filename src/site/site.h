@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct request;
@@ -36,5 +37,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
 void site_close(struct site *s);
 /* site_app answers one request (the http_app_fn). */
 int site_app(struct request *req, struct response *res, void *ctx);
+/* site_is_https: does the journal's base_url start with https://? (the
+ * http_flag_fn that turns HSTS on; ctx is the site). Kept current within
+ * a second of `quire config set base_url`. */
+bool site_is_https(void *ctx);
 
 #endif

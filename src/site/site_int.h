@@ -8,6 +8,7 @@
 #include "site/site.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,6 +36,7 @@ struct site {
     uint64_t origin_gen;
     char *origin_base; /* heap; NULL when unset */
     struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
+    atomic_bool https;        /* base_url is https (https.c) */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
@@ -61,6 +63,9 @@ int site_render_showing(struct site *s, struct response *res,
                         int64_t id);
 /* site_page_arg parses ?page=N (1 if absent); 0 if malformed or too big. */
 int site_page_arg(const struct request *req);
+
+/* site_https_refresh rereads base_url for site_is_https (https.c). */
+void site_https_refresh(struct site *s);
 
 int site_home(struct request *req, struct response *res, void *ctx);
 int site_section(struct request *req, struct response *res, void *ctx);

@@ -65,7 +65,7 @@ static void errors_name_file_and_line(void **state)
     assert_non_null(strstr(err, want));
     unlink(p);
 
-    p = write_tmp("[limits]\n\ntimeout = 0\n");
+    p = write_tmp("[limits]\n\nidle_timeout = 0\n");
     assert_int_equal(config_load(&c, p, err, sizeof(err)), ERR_INVALID);
     snprintf(want, sizeof(want), "%s:3:", p);
     assert_non_null(strstr(err, want));
