@@ -96,3 +96,35 @@ const char *query_to_fts(struct arena *a, struct str in)
     }
     return b.ptr;
 }
+
+const char *query_display(struct arena *a, const char *fts)
+{
+    struct buf b;
+    size_t len = strlen(fts);
+    buf_init_arena(&b, a, len + 1);
+    /* fts is `"t" "t"* ...` with no quote inside a term (see above). */
+    for (const char *p = fts; *p;) {
+        if (*p != '"') {
+            p++;
+            continue;
+        }
+        const char *end = strchr(p + 1, '"');
+        if (!end)
+            break;
+        struct str t = {p + 1, (size_t)(end - p - 1)};
+        bool phrase = memchr(t.ptr, ' ', t.len) != NULL;
+        if (b.len)
+            buf_append_char(&b, ' ');
+        if (phrase)
+            buf_append_char(&b, '"');
+        buf_append_str(&b, t);
+        if (phrase)
+            buf_append_char(&b, '"');
+        p = end + 1;
+        if (*p == '*') {
+            buf_append_char(&b, '*');
+            p++;
+        }
+    }
+    return b.ptr;
+}

@@ -29,4 +29,11 @@ enum {
  */
 const char *query_to_fts(struct arena *a, struct str in);
 
+/*
+ * query_display writes an expression from query_to_fts back as the reader
+ * would type it (words, "phrases", prefix*): the canonical text shown in
+ * the search box, so pages cached under one expression look the same.
+ */
+const char *query_display(struct arena *a, const char *fts);
+
 #endif

@@ -59,6 +59,8 @@ static const struct cfg_key keys[] = {
      NULL},
     {"limits", "timeout", CFG_UINT, OFF(timeout), 1, 3600, "30",
      "seconds before an idle connection is closed", NULL},
+    {"limits", "search_query_max", CFG_SIZE, OFF(search_query_max), 16,
+     65536, "256", "bytes of a search query (a friendly 400 above)", NULL},
     {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40,
      "67108864", "bytes of rendered pages kept in memory", NULL},
 };

@@ -30,6 +30,7 @@ struct config {
     unsigned connections_per_ip; /* limits.connections_per_ip */
     unsigned timeout;        /* limits.timeout, seconds */
     size_t cache_max;        /* cache.max_bytes */
+    size_t search_query_max; /* limits.search_query_max, bytes */
 };
 
 /* config_init fills every key with its default; release frees strings. */

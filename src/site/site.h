@@ -18,11 +18,14 @@ struct response;
 struct store;
 struct site;
 
+enum { SITE_SEARCH_QUERY_MAX = 256 }; /* config limits.search_query_max */
+
 struct site_opts {
     struct store *store;
     const char *theme_dir;   /* holds templates/ and assets/ */
     size_t cache_max;        /* bytes of cached pages */
     unsigned hits_flush;     /* seconds between counter flushes */
+    size_t search_query_max; /* bytes of ?q=; 0: SITE_SEARCH_QUERY_MAX */
 };
 
 /*

@@ -85,6 +85,17 @@ static void test_terms_capped(void **state)
     assert_int_equal(n, 2 * QUERY_TERMS_MAX);
 }
 
+static void test_display(void **state)
+{
+    (void)state;
+    assert_string_equal(query_display(&arena, fts("  oil   \"gas  price\" nucl* (")),
+                        "oil \"gas  price\" nucl*");
+    assert_string_equal(query_display(&arena, fts("^^")), "");
+    /* Displaying and translating again is stable. */
+    const char *d = query_display(&arena, fts("a:b NEAR( \"x y\" z*"));
+    assert_string_equal(fts(d), fts("a:b NEAR( \"x y\" z*"));
+}
+
 /* Every translation is valid FTS5: run each against a real table. */
 static void test_fts5_accepts(void **state)
 {
@@ -133,6 +144,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_syntax_neutralised, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_terms_capped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_display, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fts5_accepts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
