@@ -7,10 +7,10 @@
  * save's transaction) and by the delete trigger, so it cannot drift from
  * the articles table: a rolled back save rolls its index row back too.
  *
- * A search is five statements in one read snapshot: the page (ranked by
- * bm25, with a snippet), the count, and one count per facet (section,
- * author, year) for the same query and filters, so facet counts add up to
- * the total. The MATCH text comes from content/query.c, which only ever
+ * A search is four statements in one read snapshot: one count per facet
+ * (year, section, author) for the same query and filters, so facet counts
+ * add up to the total (the years' sum is the total: every article has a
+ * date), and the page (ranked by bm25, with a snippet). The MATCH text comes from content/query.c, which only ever
  * produces quoted terms: no reader's text is FTS5 syntax. Each query
  * starts from the index (CROSS JOIN keeps it outermost): the match is the
  * selective part, the joins are lookups by primary key.
@@ -51,7 +51,6 @@ static const char SQL_PAGE[] =
     SEARCH_FROM " LEFT JOIN issues i ON i.id = a.issue_id" SEARCH_WHERE
     " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 2.0), a.id"
     " LIMIT ?6 OFFSET ?7";
-static const char SQL_COUNT[] = "SELECT count(*)" SEARCH_FROM SEARCH_WHERE;
 static const char SQL_FACET_SECTIONS[] =
     "SELECT s.slug, s.name, count(*) n" SEARCH_FROM SEARCH_WHERE
     " AND s.id IS NOT NULL GROUP BY s.id ORDER BY n DESC, s.name"
@@ -166,21 +165,6 @@ out:
     return rc;
 }
 
-static int count(struct conn *c, const struct search_query *q, int64_t *n)
-{
-    sqlite3_stmt *st = sdb_stmt(c, SQL_COUNT);
-    if (!st)
-        return ERR_DB;
-    int rc = bind_query(st, q) != SQLITE_OK ? sdb_fail(c, "search: count")
-                                            : sdb_step(c, st, "search: count");
-    if (rc == 1) {
-        *n = sqlite3_column_int64(st, 0);
-        rc = 0;
-    }
-    sdb_done(st);
-    return rc;
-}
-
 static int facet(struct conn *c, struct arena *a, const char *sql,
                  const struct search_query *q, struct facet **out, size_t *n)
 {
@@ -222,7 +206,10 @@ int store_search(struct store *s, struct arena *a,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = count(c, q, &out->total);
+    /* Every article has one year: the year facet is also the count. */
+    rc = facet(c, a, SQL_FACET_YEARS, q, &out->years, &out->n_years);
+    for (size_t i = 0; i < out->n_years; i++)
+        out->total += out->years[i].count;
     if (rc == 0 && q->limit > 0 && out->total > q->offset)
         rc = page(c, a, q, out);
     if (rc == 0 && out->total > 0)
@@ -231,8 +218,6 @@ int store_search(struct store *s, struct arena *a,
     if (rc == 0 && out->total > 0)
         rc = facet(c, a, SQL_FACET_AUTHORS, q, &out->authors,
                    &out->n_authors);
-    if (rc == 0 && out->total > 0)
-        rc = facet(c, a, SQL_FACET_YEARS, q, &out->years, &out->n_years);
     sdb_read_end(s, c);
     if (rc != 0)
         *out = (struct search_result){0};
