@@ -275,6 +275,25 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     return status;
 }
 
+/* --- article ------------------------------------------------------- */
+
+static int cmd_article(struct cli *cli, int argc, char **argv)
+{
+    struct store *s;
+    if (argc != 3 || strcmp(argv[1], "delete") != 0)
+        return fail("usage: quire article delete SLUG");
+    if (open_store(cli, &s) != 0)
+        return 1;
+    int status = 0;
+    int rc = store_article_delete(s, str_from(argv[2]));
+    if (rc == ERR_NOT_FOUND)
+        status = fail("no article with slug '%s'", argv[2]);
+    else if (rc != 0)
+        status = fail("cannot delete the article: %s", store_last_error(s));
+    store_close(s);
+    return status;
+}
+
 /* --- publication ---------------------------------------------------- */
 
 static int cmd_publication(struct cli *cli, int argc, char **argv)
@@ -487,6 +506,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         .theme_dir = cli->cfg.theme,
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,
+        .search_query_max = cli->cfg.search_query_max,
     };
     if (site_open(&so, &site, err, sizeof(err)) != 0) {
         store_close(s);
@@ -545,6 +565,9 @@ static const struct command commands[] = {
      "       quire publication list | remove ID",
      "Edit the \"Staff Publications\" list (kinds such as Silk Road Paper,\n"
      "Analysis, Op-ed, Book)."},
+    {"article", cmd_article, "quire article delete SLUG",
+     "Delete an article with its byline, tags, read counts and search\n"
+     "index entry."},
     {"import", cmd_import, "quire import markdown PATH...",
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"

@@ -77,6 +77,9 @@ static const struct cfg_key keys[] = {
     {"limits", "idle_timeout", CFG_UINT, OFF(idle_timeout), 1, 3600,
      XSTR(LIMIT_IDLE_TIMEOUT),
      "seconds of silence before a connection is closed", NULL},
+    {"limits", "search_query_max", CFG_SIZE, OFF(search_query_max), 16,
+     65536, XSTR(LIMIT_SEARCH_QUERY_MAX),
+     "bytes of a search query (a friendly 400 above)", NULL},
     {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40,
      "67108864", "bytes of rendered pages kept in memory", NULL},
 };

@@ -35,6 +35,7 @@ struct config {
     unsigned request_timeout; /* limits.request_timeout, seconds */
     unsigned idle_timeout;   /* limits.idle_timeout, seconds */
     size_t cache_max;        /* cache.max_bytes */
+    size_t search_query_max; /* limits.search_query_max, bytes */
 };
 
 /* config_init fills every key with its default; release frees strings. */

@@ -33,5 +33,7 @@
 /* Seconds of silence after which any connection is closed (waiting for a
  * kept-alive client's next request, or for a reader to take more bytes). */
 #define LIMIT_IDLE_TIMEOUT 15
+/* limits.search_query_max: bytes of a search query (a friendly 400). */
+#define LIMIT_SEARCH_QUERY_MAX 256
 
 #endif

@@ -151,7 +151,10 @@ struct tval *view_article_list(struct arena *a, const struct article *arts,
 
 static const char *page_url(struct arena *a, const char *base, int page)
 {
-    return page == 1 ? base : arena_printf(a, "%s?page=%d", base, page);
+    /* A base with a query string (search) takes &page=. */
+    return page == 1 ? base
+                     : arena_printf(a, "%s%cpage=%d", base,
+                                    strchr(base, '?') ? '&' : '?', page);
 }
 
 struct tval *view_pager(struct arena *a, const char *base_path, int page,

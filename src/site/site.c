@@ -63,6 +63,8 @@ static const struct route routes[] = {
      ROUTE_CACHED | SITE_PAGED | SITE_EXPIRES},
     {HTTP_GET, "/most-read/30-days", site_most_read_30,
      ROUTE_CACHED | SITE_PAGED | SITE_EXPIRES},
+    /* Not ROUTE_CACHED: search.c keys its cache on the normalised query. */
+    {HTTP_GET, "/search", site_search, 0},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
     {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
@@ -376,6 +378,8 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
 
     s->store = o->store;
     s->hits_flush = o->hits_flush ? o->hits_flush : 5;
+    s->search_query_max =
+        o->search_query_max ? o->search_query_max : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();
     size_t n = strlen(o->theme_dir) + sizeof("/templates");
     dir = xmalloc(n);
@@ -389,7 +393,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         "home", "section", "article", "error", "newsletter",
         /* the reader's lists */
         "issues", "issue", "authors", "author", "tags", "tag", "archive",
-        "archive_period", "most_read"};
+        "archive_period", "most_read", "search"};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         if (!tpl_set_has(s->tpl, required[i])) {
             snprintf(err, errlen, "%s/%s.mustache: missing from the theme",

@@ -9,6 +9,7 @@
 #ifndef QUIRE_SITE_H
 #define QUIRE_SITE_H
 
+#include "core/limits.h"
 #include "core/err.h"
 
 #include <stdbool.h>
@@ -19,11 +20,13 @@ struct response;
 struct store;
 struct site;
 
+
 struct site_opts {
     struct store *store;
     const char *theme_dir;   /* holds templates/ and assets/ */
     size_t cache_max;        /* bytes of cached pages */
     unsigned hits_flush;     /* seconds between counter flushes */
+    size_t search_query_max; /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */
 };
 
 /*

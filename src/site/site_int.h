@@ -27,6 +27,7 @@ struct site {
     char *assets_dir;
     unsigned hits_flush;
     int64_t changes_seq; /* the change log position at start */
+    size_t search_query_max; /* bytes of a search query */
     pthread_t ticker;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -84,6 +85,9 @@ int site_archive_year(struct request *req, struct response *res, void *ctx);
 int site_archive_month(struct request *req, struct response *res, void *ctx);
 int site_most_read(struct request *req, struct response *res, void *ctx);
 int site_most_read_30(struct request *req, struct response *res, void *ctx);
+
+/* Search (search.c): /search?q=...&section=&author=&year=&page=. */
+int site_search(struct request *req, struct response *res, void *ctx);
 
 /* Citations (cite.c). site_cite_journal reads the journal's name and
  * base URL for render/cite (0, or a store error). site_article_cite

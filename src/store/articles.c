@@ -265,6 +265,8 @@ int store_article_save(struct store *s, const struct article_input *in,
     if (rc == 0)
         rc = relink(w, SQL_TAGS_CLEAR, SQL_TAG_LINK, sdb_tag_ensure, aid,
                     is_new, in->tags, in->n_tags);
+    if (rc == 0)
+        rc = sdb_search_reindex(w, aid); /* same transaction as the row */
 out:
     free(slug);
     rc = sdb_write_end(s, rc);
@@ -602,4 +604,35 @@ void sdb_read_author(struct arena *a, sqlite3_stmt *st, int col,
                      struct author *out)
 {
     read_author(a, st, col, out);
+}
+
+/* --- deleting ------------------------------------------------------ */
+
+/* Byline, tags and daily hits go by ON DELETE CASCADE, the search row by
+ * the articles_del_fts trigger (schema.c), the page cache by the change
+ * log's articles_del trigger. */
+static const char SQL_DELETE[] = "DELETE FROM articles WHERE slug = ?1";
+
+int store_article_delete(struct store *s, struct str slug)
+{
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_DELETE);
+    if (!st) {
+        rc = ERR_DB;
+    } else if (sdb_bind_str(st, 1, slug) != SQLITE_OK) {
+        rc = sdb_fail(w, "article_delete");
+    } else {
+        rc = sdb_step(w, st, "article_delete");
+        if (rc == 0 && sqlite3_changes(w->db) == 0) {
+            sdb_errorf("article_delete: no article '%.*s'",
+                       slug.len > 200 ? 200 : (int)slug.len,
+                       slug.ptr ? slug.ptr : "");
+            rc = ERR_NOT_FOUND;
+        }
+    }
+    sdb_done(st);
+    return sdb_write_end(s, rc);
 }

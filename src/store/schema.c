@@ -200,7 +200,25 @@ static const char V3[] =
     "CREATE INDEX articles_status_hits ON articles(status, hits);"
     "CREATE INDEX hits_daily_day ON hits_daily(day, count);";
 
-static const char *const migrations[] = {V1, V2, V3};
+/*
+ * Version 4: full-text search (search.c). articles_fts holds its own copy
+ * of each published article's title, intro, Markdown body and byline
+ * (rowid = article id): a regular FTS5 table rather than external content,
+ * because the byline lives in other tables and an external-content delete
+ * must repeat the old values exactly; the copy costs disk, not time, and
+ * lets snippet() read the text. store_article_save rewrites an article's
+ * row in its own transaction; the trigger catches deletes by any writer.
+ * Existing published articles are indexed here.
+ */
+static const char V4[] =
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, intro, body,"
+    " authors, tokenize = 'porter unicode61 remove_diacritics 2');"
+    "INSERT INTO articles_fts(rowid, title, intro, body, authors) "
+    SDB_FTS_ROW "WHERE a.status = 1;"
+    "CREATE TRIGGER articles_del_fts AFTER DELETE ON articles"
+    " BEGIN DELETE FROM articles_fts WHERE rowid = old.id; END;";
+
+static const char *const migrations[] = {V1, V2, V3, V4};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)

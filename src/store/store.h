@@ -424,4 +424,53 @@ int store_public_page_chunks(struct store *s, struct arena *a,
                              int64_t per_chunk, struct public_chunk **out,
                              size_t *n) WUR;
 
+/*
+ * Deleting (articles.c): store_article_delete removes the article with
+ * this slug, its byline, tags, read counts and search index row, in one
+ * transaction. ERR_NOT_FOUND if there is none.
+ */
+int store_article_delete(struct store *s, struct str slug) WUR;
+
+/*
+ * Full-text search (search.c) over published articles' titles, intros,
+ * bodies and bylines (FTS5, porter stemming, unicode61 with diacritics
+ * folded). Ranked by bm25, the title weighing most, then the intro, the
+ * byline and the body. The index follows every store_article_save and
+ * store_article_delete in the same transaction.
+ */
+#define STORE_MARK_OPEN "\x01"  /* snippet: a matched word starts */
+#define STORE_MARK_CLOSE "\x02" /* snippet: it ends */
+enum { STORE_FACETS_MAX = 20 };  /* most frequent sections and authors */
+
+struct search_query {
+    const char *match;   /* an FTS5 expression from query_to_fts; not "" */
+    const char *section; /* only this section (slug), or NULL */
+    const char *author;  /* only articles with this author (slug), or NULL */
+    int year;            /* only this UTC year, or 0 */
+    int limit, offset;   /* the page */
+};
+struct search_hit {
+    struct article article; /* without bodies or tags; with the byline */
+    /* Text around the best match, raw (not HTML-escaped), matched words
+     * between STORE_MARK_OPEN and STORE_MARK_CLOSE. */
+    const char *snippet;
+};
+struct facet {
+    const char *key;  /* section or author slug, or the year "2004" */
+    const char *name; /* what to show */
+    int64_t count;    /* matching articles */
+};
+struct search_result {
+    struct search_hit *hits; /* the page, best first */
+    size_t n;
+    int64_t total;           /* every match */
+    /* Counts per value for the same query and filters, most first (years:
+     * newest first). Articles without a section are not in sections. */
+    struct facet *sections, *authors, *years;
+    size_t n_sections, n_authors, n_years;
+};
+/* store_search runs q in one read snapshot; everything comes from a. */
+int store_search(struct store *s, struct arena *a,
+                 const struct search_query *q, struct search_result *out) WUR;
+
 #endif

@@ -195,8 +195,30 @@ void sdb_read_author(struct arena *a, sqlite3_stmt *st, int col,
 
 /* --- schema.c ------------------------------------------------------ */
 
+/*
+ * SDB_FTS_ROW selects the search index's columns (rowid, title, intro,
+ * body, authors) of the articles a; append the WHERE clause. The byline is
+ * the authors' names in order. Shared by migration 4 and search.c so the
+ * index is built one way.
+ */
+#define SDB_FTS_ROW                                                          \
+    "SELECT a.id, a.title, a.summary, a.body_md,"                            \
+    " (SELECT group_concat(name, ', ') FROM (SELECT au.name"                 \
+    "  FROM article_authors aa JOIN authors au ON au.id = aa.author_id"      \
+    "  WHERE aa.article_id = a.id ORDER BY aa.position))"                    \
+    " FROM articles a "
+
 /* sdb_migrate brings the writer's database to store_schema_version(). */
 int sdb_migrate(struct conn *w);
+
+/* --- search.c ------------------------------------------------------ */
+
+/*
+ * sdb_search_reindex rewrites article id's row of the search index on the
+ * writer, inside the caller's transaction: removed, then added again if
+ * the article is published.
+ */
+int sdb_search_reindex(struct conn *w, int64_t id);
 
 /* --- taxonomy.c ---------------------------------------------------- */
 
