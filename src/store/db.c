@@ -503,36 +503,7 @@ int sdb_list(struct store *s, struct arena *a, const char *sql,
              const char *ctx, size_t elem_size, sdb_row_fn row, void **out,
              size_t *n)
 {
-    struct conn *c;
-    sqlite3_stmt *st = NULL;
-    char *v = NULL;
-    size_t len = 0, cap = 0;
-    *out = NULL;
-    *n = 0;
-    int rc = sdb_read_begin(s, &c);
-    if (rc != 0)
-        return rc;
-    st = sdb_stmt(c, sql);
-    if (!st) {
-        rc = ERR_DB;
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, ctx);
-        if (rc != 1)
-            break;
-        v = sdb_grow(a, v, len, &cap, elem_size);
-        row(a, st, v + len * elem_size);
-        len++;
-    }
-    if (rc == 0) {
-        *out = v;
-        *n = len;
-    }
-out:
-    sdb_done(st);
-    sdb_read_end(s, c);
-    return rc;
+    return sdb_select(s, a, sql, ctx, NULL, 0, elem_size, row, out, n);
 }
 
 int sdb_one(struct store *s, struct arena *a, const char *sql,
