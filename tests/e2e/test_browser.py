@@ -47,7 +47,8 @@ PAGES = ["/", f"/articles/{SEED_SLUG}", "/articles/caspian-voices",
          "/articles/pipelines", "/sections/analytical-articles",
          "/issues", "/issues/2004-06-30", "/authors",
          "/authors/svante-e-cornell", "/tags/pakistan", "/archive",
-         "/archive/2004", "/archive/2004/07", "/most-read"]
+         "/archive/2004", "/archive/2004/07", "/most-read",
+         "/search?q=caspian", "/search"]
 
 
 def chromium_path():
