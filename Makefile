@@ -76,8 +76,10 @@ check-asan:
 # as a libFuzzer binary in build-fuzz/ (clang, ASan+UBSan) for `make fuzz`,
 # and as a plain program with tests/fuzz/replay.c in $(BUILD)/fuzz/ so
 # `make check` replays tests/fuzz/regressions/NAME/ with any compiler.
-# `make -j2 fuzz` runs two harnesses at a time; FUZZ_SECONDS each.
+# `make -j2 fuzz` runs two harnesses at a time, FUZZ_SECONDS each, with
+# FUZZ_FLAGS passed to libFuzzer (e.g. -runs=N).
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS  ?=
 FUZZ_NAMES  := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 FUZZERS     := $(FUZZ_NAMES:%=build-fuzz/%_fuzz)
 REPLAYS     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%_fuzz)
@@ -98,14 +100,14 @@ fuzz-build: $(FUZZERS)
 # One harness: seed corpus from ../shared/fixtures and the theme, then run.
 # New inputs accumulate in $(FUZZ_CORPUS)/NAME; a crash is written to
 # build-fuzz/NAME-crash-* and fails the target with the report.
-fuzz-%: build-fuzz/%_fuzz
+$(FUZZ_NAMES:%=fuzz-%): fuzz-%: build-fuzz/%_fuzz
 	@rm -rf $(FUZZ_CORPUS)/$*.seed; mkdir -p $(FUZZ_CORPUS)/$* $(FUZZ_CORPUS)/$*.seed
 	@$(PYTHON) tests/fuzz/seeds.py $* $(CURDIR)/../shared/fixtures $(FUZZ_CORPUS)/$*.seed
 	@echo "== $< ($(FUZZ_SECONDS) s)"
 	@dict=tests/fuzz/$*.dict; [ -f $$dict ] && dict="-dict=$$dict" || dict=; \
 	    reg=tests/fuzz/regressions/$*; [ -d $$reg ] || reg=; \
 	    $< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	        -print_final_stats=1 $$dict -artifact_prefix=build-fuzz/$*- \
+	        -print_final_stats=1 $(FUZZ_FLAGS) $$dict -artifact_prefix=build-fuzz/$*- \
 	        $(FUZZ_CORPUS)/$* $(FUZZ_CORPUS)/$*.seed $$reg \
 	        > build-fuzz/$*.log 2>&1 || { tail -n 60 build-fuzz/$*.log; exit 1; }; \
 	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \

@@ -51,9 +51,11 @@ static struct tval *from_json(struct arena *a, json_t *j, int depth)
         }
         return l;
     }
-    case JSON_STRING:
-        return tv_strn(a, (struct str){json_string_value(j),
-                                       json_string_length(j)});
+    case JSON_STRING: /* copied: the JSON is freed before rendering */
+        return tv_strn(a, (struct str){
+                              arena_strndup(a, json_string_value(j),
+                                            json_string_length(j)),
+                              json_string_length(j)});
     case JSON_INTEGER:
         return tv_int(a, (long long)json_integer_value(j));
     case JSON_REAL:
