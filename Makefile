@@ -3,6 +3,7 @@
 #   make run        install missing packages, build, create the demo journal, serve it
 #   make check      build and run every test (unit, Mustache spec, end-to-end)
 #   make check-asan the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
 
 PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm
 CC      ?= cc
@@ -83,7 +84,8 @@ FUZZ_FLAGS  ?=
 FUZZ_NAMES  := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 FUZZERS     := $(FUZZ_NAMES:%=build-fuzz/%_fuzz)
 REPLAYS     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%_fuzz)
-FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
 FUZZ_CORPUS ?= build-fuzz/corpus
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
@@ -92,8 +94,9 @@ fuzz-lib:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libquire.a
 
 build-fuzz/%_fuzz: tests/fuzz/%_fuzz.c fuzz-lib
-	clang -std=c11 -D_GNU_SOURCE $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -Itests \
-	    $(PKG_CFLAGS) -o $@ $< build-fuzz/libquire.a $(LDLIBS)
+	clang -std=c11 -D_GNU_SOURCE $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
+	    $(if $(filter 1,$(WERROR)),-Werror) -Isrc -Itests $(PKG_CFLAGS) \
+	    -o $@ $< build-fuzz/libquire.a $(LDLIBS)
 
 fuzz-build: $(FUZZERS)
 

@@ -54,12 +54,17 @@ static void init(void)
     if (!mkdtemp(dir))
         abort();
     snprintf(db, sizeof(db), "%s/fuzz.db", dir);
+    devnull = fopen("/dev/null", "w");
+    if (!devnull)
+        abort();
+    /* Every log line is formatted (hostile strings in it), none shown. */
+    log_set_stream(devnull);
+    log_level = LOG_DEBUG;
     if (store_open(db, STORE_CREATE, &store) != 0)
         abort();
-    devnull = fopen("/dev/null", "w");
     memfd = memfd_create("import-fuzz.md", MFD_CLOEXEC);
     memfd2 = dup(memfd);
-    if (!devnull || memfd < 0 || memfd2 < 0)
+    if (memfd < 0 || memfd2 < 0)
         abort();
     snprintf(path1, sizeof(path1), "/proc/self/fd/%d", memfd);
     snprintf(path2, sizeof(path2), "/proc/self/fd/%d", memfd2);
