@@ -3,6 +3,7 @@
 #   make run        install missing packages, build, create the demo journal, serve it
 #   make check      build and run every test (unit, Mustache spec, end-to-end, browser)
 #   make check-asan the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
 
 PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0
 CC      ?= cc
@@ -60,7 +61,7 @@ run: deps
 
 check: deps
 	@scripts/checksrc
-	$(MAKE) check-unit check-e2e
+	$(MAKE) check-unit check-fuzz check-e2e
 
 check-unit: $(TBINS)
 	@set -e; for t in $(TBINS); do echo "== $$t"; \
@@ -76,26 +77,66 @@ check-asan:
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" check
 
-# libFuzzer harnesses (tests/fuzz/*_fuzz.c), each run FUZZ_SECONDS under
-# ASan+UBSan, seeded from the theme's templates and the Mustache spec.
+# Fuzzing (docs/fuzzing.md). Each tests/fuzz/NAME_fuzz.c is built twice:
+# as a libFuzzer binary in build-fuzz/ (clang, ASan+UBSan) for `make fuzz`,
+# and as a plain program with tests/fuzz/replay.c in $(BUILD)/fuzz/ so
+# `make check` replays tests/fuzz/regressions/NAME/ with any compiler.
+# `make -j2 fuzz` runs two harnesses at a time, FUZZ_SECONDS each, with
+# FUZZ_FLAGS passed to libFuzzer (e.g. -runs=N).
 FUZZ_SECONDS ?= 60
-FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/*_fuzz.c))
-FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_FLAGS  ?=
+FUZZ_NAMES  := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
+FUZZERS     := $(FUZZ_NAMES:%=build-fuzz/%_fuzz)
+REPLAYS     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%_fuzz)
+FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
+FUZZ_CORPUS ?= build-fuzz/corpus
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
-build-fuzz/%_fuzz: tests/fuzz/%_fuzz.c
+.PHONY: fuzz-build fuzz-lib check-fuzz $(FUZZ_NAMES:%=fuzz-%)
+fuzz-lib:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libquire.a
-	clang -std=c11 -D_GNU_SOURCE $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
-	    build-fuzz/libquire.a $(LDLIBS)
 
-fuzz: $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do \
-	    corpus=build-fuzz/corpus-$$(basename $$f); mkdir -p $$corpus; \
-	    cp theme/default/templates/*.mustache theme/default/templates/partials/*.mustache $$corpus/ 2>/dev/null || true; \
-	    echo "== $$f ($(FUZZ_SECONDS) s)"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 $$corpus; \
-	done
+build-fuzz/%_fuzz: tests/fuzz/%_fuzz.c fuzz-lib
+	clang -std=c11 -D_GNU_SOURCE $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
+	    $(if $(filter 1,$(WERROR)),-Werror) -Isrc -Itests $(PKG_CFLAGS) \
+	    -o $@ $< build-fuzz/libquire.a $(LDLIBS)
+
+fuzz-build: $(FUZZERS)
+
+# One harness: seed corpus from ../shared/fixtures and the theme, then run.
+# New inputs accumulate in $(FUZZ_CORPUS)/NAME; a crash is written to
+# build-fuzz/NAME-crash-* and fails the target with the report.
+$(FUZZ_NAMES:%=fuzz-%): fuzz-%: build-fuzz/%_fuzz
+	@rm -rf $(FUZZ_CORPUS)/$*.seed; mkdir -p $(FUZZ_CORPUS)/$* $(FUZZ_CORPUS)/$*.seed
+	@$(PYTHON) tests/fuzz/seeds.py $* $(CURDIR)/../shared/fixtures $(FUZZ_CORPUS)/$*.seed
+	@echo "== $< ($(FUZZ_SECONDS) s)"
+	@dict=tests/fuzz/$*.dict; [ -f $$dict ] && dict="-dict=$$dict" || dict=; \
+	    reg=tests/fuzz/regressions/$*; [ -d $$reg ] || reg=; \
+	    $< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -print_final_stats=1 $(FUZZ_FLAGS) $$dict -artifact_prefix=build-fuzz/$*- \
+	        $(FUZZ_CORPUS)/$* $(FUZZ_CORPUS)/$*.seed $$reg \
+	        > build-fuzz/$*.log 2>&1 || { tail -n 60 build-fuzz/$*.log; exit 1; }; \
+	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+	        build-fuzz/$*.log | sed 's/^/    $* /'
+
+fuzz: $(FUZZ_NAMES:%=fuzz-%)
+
+$(BUILD)/fuzz/replay.o: tests/fuzz/replay.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $(BUILD)/fuzz/replay.o $(BUILD)/libquire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/fuzz/replay.o $(BUILD)/libquire.a $(LDFLAGS) $(LDLIBS)
+
+# Replays every input in tests/fuzz/regressions/NAME/ through NAME_fuzz.
+check-fuzz: $(REPLAYS)
+	@set -e; for n in $(FUZZ_NAMES); do \
+	    d=tests/fuzz/regressions/$$n; [ -d $$d ] || continue; \
+	    QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures $(BUILD)/fuzz/$${n}_fuzz $$d; done
 
 clean:
 	rm -rf build build-asan build-fuzz quire
 
--include $(OBJS:.o=.d) $(BUILD)/main.d
+-include $(OBJS:.o=.d) $(BUILD)/main.d $(REPLAYS:=.d)

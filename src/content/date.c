@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -131,11 +132,13 @@ bool date_valid_ymd(const char *s)
     return s && date_parse_ymd(s, strlen(s), &t) == 0;
 }
 
-/* utc breaks t down; dates outside what struct tm holds print as epoch. */
+/* utc breaks t down; dates outside what struct tm holds, or whose year
+ * (tm_year + 1900, as the printers compute it) overflows an int, print as
+ * epoch. */
 static void utc(int64_t t, struct tm *tm)
 {
     time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, tm)) {
+    if (!gmtime_r(&tt, tm) || tm->tm_year > INT_MAX - 1900) {
         tt = 0;
         gmtime_r(&tt, tm);
     }

@@ -244,7 +244,8 @@ static struct str cache_key(struct site *s, struct request *req,
     }
     if (!(r->flags & SITE_PAGED) || page == 1)
         return req->path;
-    return str_from(arena_printf(req->arena, "%.*s?page=%d",
+    /* \n cannot be in a decoded path ('?' can, sent as %3F). */
+    return str_from(arena_printf(req->arena, "%.*s\npage=%d",
                                  STR_FMT(req->path), page));
 }
 

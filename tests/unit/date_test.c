@@ -123,6 +123,24 @@ static void test_format(void **state)
     buf_release(&b);
 }
 
+/* Found by date_fuzz: the last second gmtime can break down is in year
+ * 2147485547, whose tm_year + 1900 overflowed an int in every printer. */
+static void test_format_out_of_range(void **state)
+{
+    (void)state;
+    const int64_t last = 67768036191676799; /* tm_year == INT_MAX */
+    fmt(date_format_rfc3339, last, "1970-01-01T00:00:00Z");
+    fmt(date_format_long, last, "Thursday, 1 January 1970");
+    fmt(date_format_us, last, "1/1/1970");
+    fmt(date_format_rfc822, last, "Thu, 01 Jan 1970 00:00:00 +0000");
+    fmt(date_format_ymd, last, "1970-01-01");
+    fmt(date_format_month_year, last, "January 1970");
+    fmt(date_format_rfc3339, INT64_MAX, "1970-01-01T00:00:00Z");
+    fmt(date_format_rfc3339, INT64_MIN, "1970-01-01T00:00:00Z");
+    /* Year 10000 still fits and prints as it is. */
+    fmt(date_format_ymd, 253402300800, "10000-01-01");
+}
+
 static void test_arena(void **state)
 {
     (void)state;
@@ -144,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_ymd),
         cmocka_unit_test(test_rfc3339),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_out_of_range),
         cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
