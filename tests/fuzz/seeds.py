@@ -280,9 +280,21 @@ def seeds_email(fx, out):
         write(out, s)
 
 
+def seeds_query(fx, out):
+    """What readers type into a search box, and FTS5 syntax they should not
+    be able to use."""
+    seeds_text(fx, out)
+    for s in ['oil prices', '"crude oil" opec', 'nucl*', 'a AND b OR NOT c',
+              'NEAR(a b, 3)', 'title:oil', '^start', '(x OR y)', '"unclosed',
+              '***', '" "', 'россия пакистан', 'São Paulo', '+a -b', 'a:b:c',
+              '"a" "b"* c*d', 'x' * 300]:
+        write(out, s)
+
+
 SEEDS = {"mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
-         "utf8": seeds_text, "email": seeds_email}
+         "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
+         "query": seeds_query}
 
 
 def main():
