@@ -71,6 +71,9 @@ const struct journal_key journal_keys[] = {
     {"base_url", "public URL feeds and canonical links are built from",
      "http://127.0.0.1:8080"},
     {"newsletter", "the newsletter sign-up invitation", NULL},
+    {"static_search_url",
+     "where a static export's search form goes (empty: no search form)",
+     NULL},
 };
 const size_t journal_keys_len = sizeof(journal_keys) / sizeof(journal_keys[0]);
 
@@ -305,6 +308,15 @@ int journal_key_check(const char *name, const char *value, char *err,
     if (strlen(value) > 64 * 1024) {
         snprintf(err, errlen, "%s: value longer than 64 KB", name);
         return ERR_TOO_BIG;
+    }
+    if (strcmp(name, "static_search_url") == 0 && *value) {
+        bool scheme = strncmp(value, "http://", 7) == 0 ||
+                      strncmp(value, "https://", 8) == 0;
+        if (!scheme || strpbrk(value, " \t\r\n\"<>'")) {
+            snprintf(err, errlen, "static_search_url: '%s' must be an "
+                     "http(s) URL", value);
+            return ERR_INVALID;
+        }
     }
     if (strcmp(name, "base_url") == 0) {
         size_t n = strlen(value);
