@@ -427,7 +427,10 @@ static void rewrite_tag(struct rw *w, const char *p, size_t s, size_t e,
         } else { /* drop the whole attribute */
             w->out->len = mark;
             w->out->ptr[mark] = '\0';
-            buf_append(w->out, p + copied, a.start - copied);
+            size_t st = a.start;
+            while (st > copied && is_space(p[st - 1]))
+                st--;
+            buf_append(w->out, p + copied, st - copied);
             copied = a.end;
         }
     }
