@@ -25,7 +25,7 @@ TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
 DB      ?= data/quire.db
 
-.PHONY: all run check check-unit check-e2e check-asan deps clean demo fuzz
+.PHONY: all run check check-unit check-e2e check-asan deps clean demo fuzz bench
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -91,7 +91,12 @@ fuzz: $(FUZZERS)
 	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 $$corpus; \
 	done
 
+# The benchmark against nginx and Hugo (docs/benchmarks.md); quick run:
+# BENCH_ARTICLES=2000 BENCH_SECONDS=5 make bench
+bench:
+	@bench/run
+
 clean:
-	rm -rf build build-asan build-fuzz quire
+	rm -rf build build-asan build-fuzz build-bench quire
 
 -include $(OBJS:.o=.d) $(BUILD)/main.d
