@@ -168,9 +168,59 @@ static void add_locked(struct exporter *e, struct str key, const char *from)
 
 /* --- one page ------------------------------------------------------- */
 
+/*
+ * A worker's own record of the keys it has handed over already. Every page
+ * repeats the masthead's and sidebar's links; filtering them here keeps
+ * them off the shared set's mutex (1.3 million lookups for Reuters).
+ */
+struct seen {
+    struct seen_ent {
+        uint64_t hash;
+        char *key;
+    } *v;
+    size_t cap, n;
+};
+
+/* seen_add records key; false if this worker had handed it over before. */
+static bool seen_add(struct seen *s, struct str key)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1024;
+        struct seen_ent *v = xcalloc(cap, sizeof(*v));
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i].key)
+                continue;
+            size_t j = s->v[i].hash & (cap - 1);
+            while (v[j].key)
+                j = (j + 1) & (cap - 1);
+            v[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    uint64_t h = hash_key(key.ptr, key.len);
+    size_t i = h & (s->cap - 1);
+    for (; s->v[i].key; i = (i + 1) & (s->cap - 1))
+        if (s->v[i].hash == h && strncmp(s->v[i].key, key.ptr, key.len) == 0 &&
+            s->v[i].key[key.len] == '\0')
+            return false;
+    s->v[i] = (struct seen_ent){h, xstrndup(key.ptr, key.len)};
+    s->n++;
+    return true;
+}
+
+static void seen_release(struct seen *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->v[i].key);
+    free(s->v);
+}
+
 /* A page's outgoing links, gathered while rewriting, added after. */
 struct found {
     struct arena *a;
+    struct seen *seen;
     struct str *keys;
     size_t n, cap;
 };
@@ -178,6 +228,8 @@ struct found {
 static void on_found(void *ctx, struct str key)
 {
     struct found *f = ctx;
+    if (!seen_add(f->seen, key))
+        return;
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 64;
         struct str *keys = arena_alloc(f->a, cap * sizeof(*keys));
@@ -345,6 +397,7 @@ static void *worker(void *arg)
     struct exporter *e = arg;
     struct arena a;
     struct buf out;
+    struct seen seen = {0};
     arena_init(&a, 64 * 1024);
     buf_init(&out, PAGE_MAX_BYTES);
 
@@ -358,7 +411,7 @@ static void *worker(void *arg)
         e->active++;
         pthread_mutex_unlock(&e->mu);
 
-        struct found f = {.a = &a};
+        struct found f = {.a = &a, .seen = &seen};
         double us = 0;
         buf_reset(&out);
         int status = render_one(e, v, &a, &out, &f, &us);
@@ -401,6 +454,7 @@ static void *worker(void *arg)
     pthread_mutex_unlock(&e->mu);
     buf_release(&out);
     arena_release(&a);
+    seen_release(&seen);
     return NULL;
 }
 

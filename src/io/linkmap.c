@@ -18,7 +18,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -129,6 +128,21 @@ static enum url_kind parse_url(struct str rel, struct url *u)
     return URL_PAGE;
 }
 
+/* fmt_page writes n (1..PAGE_MAX) in decimal; returns the length. A page
+ * has dozens of links: printf here was a tenth of an export's time. */
+static size_t fmt_page(char *out, long n)
+{
+    char tmp[24];
+    size_t len = 0;
+    do {
+        tmp[len++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    for (size_t i = 0; i < len; i++)
+        out[i] = tmp[len - 1 - i];
+    return len;
+}
+
 /* append_mapped writes the export's path for u (without prefix or frag). */
 static void append_mapped(struct buf *b, const struct url *u)
 {
@@ -138,15 +152,26 @@ static void append_mapped(struct buf *b, const struct url *u)
         buf_append_char(b, '/');
         dir = true;
     }
-    if (dir && u->page > 1)
-        buf_printf(b, "page/%ld/", u->page);
+    if (dir && u->page > 1) {
+        char num[24];
+        buf_append_cstr(b, "page/");
+        buf_append(b, num, fmt_page(num, u->page));
+        buf_append_char(b, '/');
+    }
 }
 
-static void append_key(struct buf *b, const struct url *u)
+/* make_key writes u's crawl key into key (LINKMAP_PATH_MAX + 32 bytes). */
+static size_t make_key(char *key, const struct url *u)
 {
-    buf_append_str(b, u->path);
-    if (u->page > 1)
-        buf_printf(b, "?page=%ld", u->page);
+    size_t n = u->path.len;
+    memcpy(key, u->path.ptr, n);
+    if (u->page > 1) {
+        memcpy(key + n, "?page=", 6);
+        n += 6;
+        n += fmt_page(key + n, u->page);
+    }
+    key[n] = '\0';
+    return n;
 }
 
 void linkmap_init(struct linkmap *m, const char *site_base,
@@ -177,10 +202,9 @@ const char *linkmap_key(struct arena *a, struct str url)
     struct url u;
     if (url.len == 0 || url.ptr[0] != '/' || parse_url(url, &u) != URL_PAGE)
         return NULL;
-    struct buf b;
-    buf_init_arena(&b, a, LINKMAP_PATH_MAX + 32);
-    append_key(&b, &u);
-    return buf_error(&b) ? NULL : b.ptr;
+    char key[LINKMAP_PATH_MAX + 32];
+    size_t n = make_key(key, &u);
+    return arena_strndup(a, key, n);
 }
 
 const char *linkmap_file(struct arena *a, const char *key)
@@ -204,7 +228,22 @@ struct rw {
     struct buf *out;
     linkmap_found_fn found;
     void *ctx;
+    const char *end;  /* of the document */
+    const char *hit;  /* the next occurrence of site_base, or NULL */
+    bool hit_known;   /* hit is valid from wherever the last search began */
 };
+
+/* next_base finds the next site_base at or after from: one search per
+ * occurrence for the whole document, not one per text between tags. */
+static const char *next_base(struct rw *w, const char *from)
+{
+    if (w->hit_known && (!w->hit || w->hit >= from))
+        return w->hit;
+    w->hit = memmem(from, (size_t)(w->end - from), w->m->site_base.ptr,
+                    w->m->site_base.len);
+    w->hit_known = true;
+    return w->hit;
+}
 
 /*
  * internal: is v a link into the site? *rel receives the site path part
@@ -273,11 +312,8 @@ static bool emit_url(struct rw *w, struct str orig, struct str rel,
     buf_append_str(w->out, u.frag);
     if (w->found) {
         char key[LINKMAP_PATH_MAX + 32];
-        int n = snprintf(key, sizeof(key), "%.*s", STR_FMT(u.path));
-        if (u.page > 1)
-            n += snprintf(key + n, sizeof(key) - (size_t)n, "?page=%ld",
-                          u.page);
-        w->found(w->ctx, (struct str){key, (size_t)n});
+        size_t n = make_key(key, &u);
+        w->found(w->ctx, (struct str){key, n});
     }
     return true;
 }
@@ -288,8 +324,8 @@ static void rewrite_text(struct rw *w, const char *p, size_t n)
     struct str base = w->m->site_base;
     size_t i = 0;
     while (base.len && i < n) {
-        const char *hit = memmem(p + i, n - i, base.ptr, base.len);
-        if (!hit)
+        const char *hit = next_base(w, p + i);
+        if (!hit || hit + base.len > p + n)
             break;
         size_t at = (size_t)(hit - p), end = at + base.len;
         if (end < n && url_char(p[end]) && !strchr("/?#", p[end])) {
@@ -330,6 +366,10 @@ static bool is_space(char c)
 /* tag_end returns the index after the '>' closing the tag at i. */
 static size_t tag_end(const char *p, size_t n, size_t i)
 {
+    const char *gt = i + 1 < n ? memchr(p + i + 1, '>', n - i - 1) : NULL;
+    size_t len = gt ? (size_t)(gt - p) - i - 1 : 0;
+    if (gt && !memchr(p + i + 1, '"', len) && !memchr(p + i + 1, '\'', len))
+        return (size_t)(gt - p) + 1; /* the common case: no quotes */
     char quote = 0;
     for (i++; i < n; i++) {
         if (quote) {
@@ -405,6 +445,21 @@ static bool link_attr(struct str name)
     return (name.len == 4 && strncasecmp(name.ptr, "href", 4) == 0) ||
            (name.len == 3 && strncasecmp(name.ptr, "src", 3) == 0) ||
            (name.len == 6 && strncasecmp(name.ptr, "action", 6) == 0);
+}
+
+/* link_tag: an HTML element that may carry href, src or action. */
+static bool link_tag(struct str name)
+{
+    static const char *const names[] = {
+        "a",     "link",  "img",   "script", "form",  "iframe", "source",
+        "area",  "embed", "video", "audio",  "track", "input",  "button",
+        "base",  "object", "frame",
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i]) == name.len &&
+            strncasecmp(names[i], name.ptr, name.len) == 0)
+            return true;
+    return false;
 }
 
 /* rewrite_tag copies the tag p[s, e) with its link attributes rewritten. */
@@ -516,7 +571,10 @@ static void rewrite_markup(struct rw *w, const char *p, size_t n)
             i = close ? tag_end(p, n, (size_t)(close - p)) : e;
             continue;
         }
-        rewrite_tag(w, p, i, e, k);
+        if (closing || (html && !link_tag(tname)))
+            buf_append(w->out, p + i, e - i);
+        else
+            rewrite_tag(w, p, i, e, k);
         i = e;
         if (html && !closing &&
             ((tname.len == 6 && strncasecmp(tname.ptr, "script", 6) == 0) ||
@@ -534,7 +592,7 @@ void linkmap_rewrite(const struct linkmap *m, enum linkmap_kind kind,
                      struct str in, struct buf *out, linkmap_found_fn found,
                      void *ctx)
 {
-    struct rw w = {m, kind, out, found, ctx};
+    struct rw w = {m, kind, out, found, ctx, in.ptr + in.len, NULL, false};
     if (kind == LINKMAP_TEXT)
         rewrite_text(&w, in.ptr, in.len);
     else
