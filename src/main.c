@@ -389,6 +389,14 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 
 /* --- export -------------------------------------------------------- */
 
+static volatile sig_atomic_t export_stop;
+
+static void on_export_signal(int sig)
+{
+    (void)sig;
+    export_stop = 1;
+}
+
 static int cmd_export(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -425,6 +433,13 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return fail("%s", usage_text);
     o.dir = argv[1 + optind];
     o.progress = isatty(STDERR_FILENO);
+    /* Ctrl-C removes the half-built copy instead of leaving it behind. */
+    struct sigaction sa = {.sa_handler = on_export_signal,
+                           .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    o.stop = &export_stop;
     struct store *s;
     if (open_store(cli, &s) != 0)
         return 1;

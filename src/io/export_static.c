@@ -752,6 +752,10 @@ int export_static(struct store *s, const struct export_opts *o,
     /* Progress: redraw every 100 ms until the workers are done. */
     pthread_mutex_lock(&e.mu);
     while (!e.failed && !(e.head == e.n && e.active == 0)) {
+        if (o->stop && *o->stop) {
+            fail_locked(&e, ERR_IO, "interrupted");
+            break;
+        }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 100 * 1000 * 1000;

@@ -21,6 +21,7 @@
 
 #include "core/err.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,8 @@ struct export_opts {
     unsigned threads;       /* workers; 0: one per core, at least 2 */
     bool progress;          /* draw a progress bar on err */
     FILE *err;              /* progress and warnings (stderr if NULL) */
+    volatile sig_atomic_t *stop; /* set (by a signal handler): give up,
+                                    cleaning up as after a failure */
 };
 
 struct export_report {
