@@ -121,8 +121,9 @@ def wrk(url, conns, seconds, script=None, env=None, ua=None):
     p = subprocess.run(cmd + [url], capture_output=True, text=True,
                        env=dict(os.environ, **(env or {})))
     out = p.stdout
-    if p.returncode != 0:
-        raise SystemExit(f"bench: wrk failed: {p.stderr}{out}")
+    if p.returncode != 0 or not re.search(r"^\s+99%\s+\S+$", out, re.M):
+        raise SystemExit(f"bench: wrk {' '.join(cmd[1:])} {url} failed:\n"
+                         f"{p.stderr}{out}")
     r = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
          "requests": int(re.search(r"(\d+) requests in", out).group(1)),
          "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1)),
@@ -591,6 +592,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     os.chmod(work, 0o755)  # nginx workers run as another user
     started = datetime.datetime.now(datetime.timezone.utc)
+    load0 = os.getloadavg()[0]
     try:
         src, n = corpus_slice(work)
         log(f"{n} articles, {ROUNDS} rounds, {SECONDS} s per run, in {work}")
@@ -619,7 +621,10 @@ def main():
                 p.wait()
         if not os.environ.get("BENCH_DIR"):
             shutil.rmtree(work, ignore_errors=True)
-    text = (f"Run of {started:%Y-%m-%d %H:%M} UTC on {machine()}.  \n"
+    load1 = os.getloadavg()[0]
+    text = (f"Run of {started:%Y-%m-%d %H:%M} UTC on {machine()}; load "
+            f"average {load0:.1f} at the start, {load1:.1f} at the end "
+            f"(runs at nice {os.nice(0)}).  \n"
             f"{n} articles, {ROUNDS} rounds interleaved, {SECONDS} s per "
             f"wrk run (wrk -t2 on the same machine), medians. {versions()}."
             f"\n\n{table()}\n")
