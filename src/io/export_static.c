@@ -379,7 +379,9 @@ static void record_locked(struct exporter *e, struct visit *v, int status,
             }
             e->times[e->ntimes++] = (uint32_t)(us + 0.5);
         }
-    } else if (status >= 400 && status < 500) {
+    } else if (status >= 300 && status < 500) {
+        /* A redirect has no file to be: on a static server its link is
+         * as broken as a 404, and reported the same way. */
         if (!v->from)
             return; /* a seed the site does not have (no feeds yet) */
         if (e->broken < BROKEN_SHOWN)

@@ -45,7 +45,7 @@ struct export_opts {
 struct export_report {
     size_t files;           /* written */
     uint64_t bytes;         /* written */
-    size_t broken;          /* links to pages the site answers 4xx */
+    size_t broken;          /* links the site answers 3xx or 4xx */
     size_t articles;        /* article pages rendered */
     double seconds;         /* wall time, start to rename */
     double render_p50_us;   /* article render (cache off): median, */
