@@ -26,7 +26,7 @@ TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
 DB      ?= data/quire.db
 
-.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz
+.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -136,7 +136,12 @@ check-fuzz: $(REPLAYS)
 	    d=tests/fuzz/regressions/$$n; [ -d $$d ] || continue; \
 	    QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures $(BUILD)/fuzz/$${n}_fuzz $$d; done
 
+# The benchmark against nginx and Hugo (docs/benchmarks.md); quick run:
+# BENCH_ARTICLES=2000 BENCH_SECONDS=5 make bench
+bench:
+	@bench/run
+
 clean:
-	rm -rf build build-asan build-fuzz quire
+	rm -rf build build-asan build-fuzz build-bench quire
 
 -include $(OBJS:.o=.d) $(BUILD)/main.d $(REPLAYS:=.d)

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "io/export_static.h"
 #include "io/import_markdown.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -454,6 +455,75 @@ static int cmd_restore(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
+/* --- export -------------------------------------------------------- */
+
+static volatile sig_atomic_t export_stop;
+
+static void on_export_signal(int sig)
+{
+    (void)sig;
+    export_stop = 1;
+}
+
+static int cmd_export(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"base-url", required_argument, NULL, 'b'},
+        {"threads", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0},
+    };
+    static const char usage_text[] =
+        "usage: quire export static DIR [--base-url URL] [--threads N]";
+    struct export_opts o = {.theme_dir = cli->cfg.theme,
+                            .threads = cli->cfg.threads};
+    char err[1024];
+    int c;
+    if (argc < 2 || strcmp(argv[1], "static") != 0)
+        return fail("%s", usage_text);
+    optind = 1;
+    while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+        if (c == 'b') {
+            if (journal_key_check("base_url", optarg, err, sizeof(err)) != 0)
+                return fail("--base-url: '%s' must be an http(s) URL "
+                            "without a trailing slash", optarg);
+            o.base_url = optarg;
+        } else if (c == 't') {
+            long long n;
+            if (str_to_i64(str_from(optarg), 0, 256, &n) != 0)
+                return fail("--threads: '%s' is not a number of threads "
+                            "(0 to 256)", optarg);
+            o.threads = (unsigned)n;
+        } else {
+            return fail("%s", usage_text);
+        }
+    }
+    if (optind + 1 != argc - 1)
+        return fail("%s", usage_text);
+    o.dir = argv[1 + optind];
+    o.progress = isatty(STDERR_FILENO);
+    /* Ctrl-C removes the half-built copy instead of leaving it behind. */
+    struct sigaction sa = {.sa_handler = on_export_signal,
+                           .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    o.stop = &export_stop;
+    struct store *s;
+    if (open_store(cli, &s) != 0)
+        return 1;
+    struct export_report rep;
+    int rc = export_static(s, &o, &rep, err, sizeof(err));
+    store_close(s);
+    if (rc != 0)
+        return fail("export: %s", err);
+    fprintf(stderr,
+            "exported %zu files (%.1f MB) to %s in %.2f s; %zu articles, "
+            "render median %.0f us, p95 %.0f us; %zu broken links\n",
+            rep.files, (double)rep.bytes / 1e6, o.dir, rep.seconds,
+            rep.articles, rep.render_p50_us, rep.render_p95_us, rep.broken);
+    return 0;
+}
+
 /* --- serve --------------------------------------------------------- */
 
 static enum log_format access_log_format(const char *s)
@@ -582,6 +652,12 @@ static const struct command commands[] = {
      "FILE must be an intact Quire database of a schema this program knows.\n"
      "Refused while a server or another quire command has the database\n"
      "open (they hold DB.lock); the old database is replaced atomically."},
+    {"export", cmd_export,
+     "quire export static DIR [--base-url URL] [--threads N]",
+     "Write the public site into DIR as files any web server can serve:\n"
+     "pages become folders with an index.html, ?page=N becomes page/N/.\n"
+     "Built beside DIR and swapped in when complete. --base-url sets the\n"
+     "absolute URLs (default: the base_url setting)."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

@@ -112,7 +112,11 @@ const char *query_display(struct arena *a, const char *fts)
         if (!end)
             break;
         struct str t = {p + 1, (size_t)(end - p - 1)};
-        bool phrase = memchr(t.ptr, ' ', t.len) != NULL;
+        /* Quoted where a bare word would read differently: a phrase, a
+         * lone AND (dropped), a trailing '*' (a prefix). */
+        bool phrase = memchr(t.ptr, ' ', t.len) != NULL ||
+                      str_eq_cstr(t, "AND") ||
+                      (t.len && t.ptr[t.len - 1] == '*');
         if (b.len)
             buf_append_char(&b, ' ');
         if (phrase)

@@ -94,6 +94,9 @@ const struct journal_key journal_keys[] = {
     {"newsletter", "the newsletter sign-up invitation", NULL},
     {"feed_content", "what feeds carry: full (the whole text) or summary",
      "full"},
+    {"static_search_url",
+     "where a static export's search form goes (empty: no search form)",
+     NULL},
 };
 const size_t journal_keys_len = sizeof(journal_keys) / sizeof(journal_keys[0]);
 
@@ -334,6 +337,15 @@ int journal_key_check(const char *name, const char *value, char *err,
         snprintf(err, errlen, "feed_content: '%s' is not full or summary",
                  value);
         return ERR_INVALID;
+    }
+    if (strcmp(name, "static_search_url") == 0 && *value) {
+        bool scheme = strncmp(value, "http://", 7) == 0 ||
+                      strncmp(value, "https://", 8) == 0;
+        if (!scheme || strpbrk(value, " \t\r\n\"<>'")) {
+            snprintf(err, errlen, "static_search_url: '%s' must be an "
+                     "http(s) URL", value);
+            return ERR_INVALID;
+        }
     }
     /* An empty base_url unsets it (the CLI has no "unset"). */
     if (strcmp(name, "base_url") == 0 && *value) {

@@ -19,11 +19,11 @@
  * header values) stays valid until then, since libmicrohttpd reads a
  * response's data only while sending it and notifies completion after.
  *
- * Page bodies (render/page.h) are sent without copying: an iovec of the
- * page's bytes, split at splice_at around the spliced text. The response's
- * free callback owns a page reference and a copy of the splice text (a few
- * bytes), so the bytes stay alive exactly as long as libmicrohttpd needs
- * them, even if the request's arena is gone.
+ * Page bodies (render/page.h) are sent from the page's own bytes; a page
+ * with a read count is copied once with the count spliced in, so the body
+ * is one buffer (see page_response). The response's free callback owns a
+ * page reference (and that copy), so the bytes stay alive exactly as long
+ * as libmicrohttpd needs them, even if the request's arena is gone.
  *
  * Limits (struct http_limits, defaults in core/limits.h). A request line
  * above request_line_max gets 414, line + headers above header_max or more
@@ -186,7 +186,7 @@ static void access_log(struct http_req *hr,
 /* A page being sent: the free callback's state (see the file comment). */
 struct page_send {
     struct page *page;
-    char splice[]; /* copy of res->splice */
+    char bytes[]; /* a spliced page: its whole body, count included */
 };
 
 static void page_send_free(void *cls)
@@ -196,7 +196,14 @@ static void page_send_free(void *cls)
     free(ps);
 }
 
-/* page_response takes the reference in res->page; *size gets the length. */
+/*
+ * page_response takes the reference in res->page; *size gets the length.
+ * The body goes out as one buffer: libmicrohttpd 0.9.75 sends headers and
+ * body in one sendmsg only for a single-element body; with the splice as
+ * three elements it sent the headers alone first (sendto, setsockopt,
+ * sendmsg: two syscalls and two TCP segments per page). Copying a 21 KB
+ * page costs less than that extra syscall (docs/benchmarks.md).
+ */
 static struct MHD_Response *page_response(struct response *res,
                                           uint64_t *size)
 {
@@ -204,39 +211,24 @@ static struct MHD_Response *page_response(struct response *res,
     res->page = NULL;
     bool splice = p->splice_at != PAGE_NO_SPLICE && p->splice_at <= p->len;
     size_t slen = splice ? res->splice.len : 0;
-    struct page_send *ps = xmalloc(sizeof(*ps) + slen + 1);
+    struct page_send *ps = xmalloc(sizeof(*ps) + (splice ? p->len + slen : 0));
     ps->page = p;
-    if (slen)
-        memcpy(ps->splice, res->splice.ptr, slen);
-
-    struct MHD_IoVec iov[3];
-    unsigned n = 0;
-    struct {
-        const void *ptr;
-        size_t len;
-    } parts[3] = {{p->bytes, p->len}};
+    struct MHD_IoVec iov = {p->bytes, p->len};
     if (splice) {
-        parts[0].len = p->splice_at;
-        parts[1].ptr = ps->splice;
-        parts[1].len = slen;
-        parts[2].ptr = p->bytes + p->splice_at;
-        parts[2].len = p->len - p->splice_at;
+        memcpy(ps->bytes, p->bytes, p->splice_at);
+        if (slen)
+            memcpy(ps->bytes + p->splice_at, res->splice.ptr, slen);
+        memcpy(ps->bytes + p->splice_at + slen, p->bytes + p->splice_at,
+               p->len - p->splice_at);
+        iov = (struct MHD_IoVec){ps->bytes, p->len + slen};
     }
-    *size = 0;
-    for (size_t i = 0; i < 3; i++) {
-        if (parts[i].len == 0)
-            continue;
-        iov[n].iov_base = parts[i].ptr;
-        iov[n].iov_len = parts[i].len;
-        *size += parts[i].len;
-        n++;
-    }
+    *size = iov.iov_len;
     struct MHD_Response *r;
-    if (n == 0) {
+    if (iov.iov_len == 0) {
         page_send_free(ps);
         r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     } else {
-        r = MHD_create_response_from_iovec(iov, n, page_send_free, ps);
+        r = MHD_create_response_from_iovec(&iov, 1, page_send_free, ps);
         if (!r)
             page_send_free(ps);
     }

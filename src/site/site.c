@@ -87,30 +87,7 @@ static const struct route routes[] = {
 
 static const char *const html_type = "text/html; charset=utf-8";
 
-struct tval *site_context(struct site *s, struct arena *a)
-{
-    struct setting *set;
-    struct section *sec;
-    struct link *links;
-    struct publication *pubs;
-    size_t nset, nsec, nlinks, npubs;
-
-    if (store_settings_list(s->store, a, &set, &nset) != 0 ||
-        store_sections_list(s->store, a, &sec, &nsec) != 0 ||
-        store_links_list(s->store, a, &links, &nlinks) != 0 ||
-        store_publications_list(s->store, a, &pubs, &npubs) != 0)
-        return NULL;
-    struct tval *ctx = tv_map(a);
-    tv_set(a, ctx, "journal", view_journal(a, set, nset));
-    tv_set(a, ctx, "sections", view_sections(a, sec, nsec));
-    tv_set_bool(a, ctx, "has_sections", nsec > 0);
-    /* An empty module is not shown: the has_ flags let templates skip it. */
-    tv_set(a, ctx, "links", view_links(a, links, nlinks));
-    tv_set_bool(a, ctx, "has_links", nlinks > 0);
-    tv_set(a, ctx, "publications", view_publications(a, pubs, npubs));
-    tv_set_bool(a, ctx, "has_publications", npubs > 0);
-    return ctx;
-}
+/* site_context (the shared part of every page's context) is in side.c. */
 
 /* cut_mark removes every hits mark from b; returns the first one's offset. */
 static size_t cut_mark(struct buf *b)
@@ -416,6 +393,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     rc = changes_start(s, err, errlen);
     if (rc != 0)
         goto out;
+    s->side = side_cache_new();
     s->hits = hits_new(o->store);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
@@ -433,6 +411,7 @@ out:
         if (format_current() == s->fmt)
             format_use(NULL);
         format_free(s->fmt);
+        side_cache_free(s->side);
         cache_free(s->cache);
         hits_free(s->hits);
         tpl_set_free(s->tpl);
@@ -453,6 +432,7 @@ void site_close(struct site *s)
     pthread_join(s->ticker, NULL);
     if (hits_flush(s->hits) != 0)
         log_error("read counts could not be written at shutdown");
+    side_cache_free(s->side);
     cache_free(s->cache);
     hits_free(s->hits);
     tpl_set_free(s->tpl);

@@ -18,12 +18,14 @@ struct page_cache;
 struct hits;
 struct hit_counter;
 struct theme_format;
+struct side_cache;
 
 struct site {
     struct store *store;
     struct tpl_set *tpl;
     struct page_cache *cache;
     struct hits *hits;
+    struct side_cache *side; /* site_context's shared part (side.c) */
     char *assets_dir;
     unsigned hits_flush;
     int64_t changes_seq; /* the change log position at start */
@@ -44,9 +46,14 @@ enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
 
 /*
  * site_context returns the map every page template starts from: journal,
- * sections, links, publications, has_* flags. NULL on a store error.
+ * sections, links, publications, has_* flags. NULL on a store error. The
+ * values under those keys are shared by every render of the current cache
+ * generation (side.c): add keys to the returned map, never change them.
  */
 struct tval *site_context(struct site *s, struct arena *a);
+/* side_cache_new/free: site_context's snapshot holder (side.c). */
+struct side_cache *side_cache_new(void);
+void side_cache_free(struct side_cache *c);
 /*
  * site_render renders template name with ctx into a new page set on
  * res->page (splicing the read count of counter, if given). Returns 200,

@@ -36,11 +36,22 @@ struct sdb_slot {
     sqlite3_stmt *st;
 };
 
+/* A remembered count of a list query (articles.c), valid while the
+ * connection's PRAGMA data_version stays at version. */
+struct sdb_count {
+    int64_t version; /* 0: empty */
+    const char *sql; /* the count statement (its SQL text's address) */
+    int64_t id, until, n;
+};
+#define SDB_COUNTS 16
+
 struct conn {
     sqlite3 *db;      /* NULL until opened (readers open lazily) */
     int txn;          /* reader structs only: this thread's store_begin depth */
     struct conn *next; /* the store's list of per-thread structs */
     struct sdb_slot stmts[SDB_STMT_SLOTS];
+    struct sdb_count counts[SDB_COUNTS]; /* readers only */
+    unsigned counts_next;
 };
 
 struct store {

@@ -1,0 +1,636 @@
+#!/usr/bin/python3
+"""Quire's benchmark: `make bench` runs this (see docs/benchmarks.md).
+
+Every comparison runs Quire (A) and its reference (B) in the same run,
+interleaved A B A B ..., BENCH_ROUNDS times, and reports medians:
+
+  1. a cached article page: quire serve vs nginx serving the very same
+     bytes as a static file (req/s, p50/p99, server CPU us per request from
+     /proc/<pid>/stat), at 64 and 256 connections;
+  2. a page mix (home, section and article pages at random across the
+     archive): quire serve vs nginx serving Quire's static export;
+  3. cold render: median us per article page with the cache off;
+  4. `quire export static` of the corpus vs `hugo` on the same Markdown
+     with the minimal theme in bench/hugo-site;
+  5. import time, start-up time of `quire serve` until its port answers,
+     peak RSS (VmHWM) after the load runs;
+  6. the read counter: N browser requests raise the stored count by
+     exactly N, with the count flushed live and with SIGTERM right after;
+  7. median and p95 latency of list pages and searches, rendered (cache
+     off), for issue 3; a 404 (page not there yet) is shown as n/a.
+
+Environment: BENCH_ARTICLES (0 = the whole corpus), BENCH_ROUNDS (3),
+BENCH_SECONDS (10 per wrk run), BENCH_DIR (work folder; default a new one
+in /dev/shm), QUIRE_BIN, QUIRE_FIXTURES, BENCH_DOC (the Markdown file the
+table is written into; empty: do not write).
+"""
+import datetime
+import http.client
+import os
+import pathlib
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+QUIRE = os.environ.get("QUIRE_BIN", str(REPO / "build-bench" / "quire"))
+FIXTURES = pathlib.Path(os.environ.get("QUIRE_FIXTURES",
+                                       REPO.parent / "shared" / "fixtures"))
+CORPUS = FIXTURES / "corpus-reuters21578-md"
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "0") or 0)
+ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+DOC = os.environ.get("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))
+HZ = os.sysconf("SC_CLK_TCK")
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 " \
+          "Firefox/120.0"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+SERVERS = []  # every server started, stopped at exit whatever happens
+
+
+def log(*a):
+    print("bench:", *a, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"bench: server exited ({proc.returncode})")
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.5):
+                return
+        except OSError:
+            time.sleep(0.001)
+    raise SystemExit("bench: server did not start")
+
+
+def cpu_ticks(pid):
+    """utime + stime of pid and its child processes (nginx workers)."""
+    total = 0
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[0] is state (stat field 3): ppid is field 4, utime 14
+        if int(p) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def vm_hwm(pid):
+    with open(f"/proc/{pid}/status") as f:
+        m = re.search(r"VmHWM:\s+(\d+) kB", f.read())
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def to_ms(v):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", v)
+    n, unit = float(m.group(1)), m.group(2)
+    return n * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
+
+
+def wrk(url, conns, seconds, script=None, env=None, ua=None):
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency",
+           "--timeout", "5s"]
+    if script:
+        cmd += ["-s", script]
+    if ua:
+        cmd += ["-H", f"User-Agent: {ua}"]
+    p = subprocess.run(cmd + [url], capture_output=True, text=True,
+                       env=dict(os.environ, **(env or {})))
+    out = p.stdout
+    if p.returncode != 0 or not re.search(r"^\s+99%\s+\S+$", out, re.M):
+        raise SystemExit(f"bench: wrk {' '.join(cmd[1:])} {url} failed:\n"
+                         f"{p.stderr}{out}")
+    r = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1)),
+         "p99": to_ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1)),
+         "bad": 0}
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        r["bad"] += int(m.group(1))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                  r"timeout (\d+)", out)
+    if m:
+        r["bad"] += sum(int(x) for x in m.groups())
+    return r
+
+
+def measured(server, url, conns, seconds, **kw):
+    """wrk against server with its CPU time per request."""
+    t0 = cpu_ticks(server.pid)
+    r = wrk(url, conns, seconds, **kw)
+    t1 = cpu_ticks(server.pid)
+    r["cpu_us"] = (t1 - t0) * 1e6 / HZ / max(r["requests"], 1)
+    if r["bad"]:
+        log(f"{url}: {r['bad']} errors or non-2xx answers")
+    return r
+
+
+class Quire:
+    def __init__(self, db, work, cache="64M", name="quire"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        ini = work / f"{name}.ini"
+        ini.write_text(f"""[server]
+theme = {REPO / 'theme' / 'default'}
+access_log = off
+log_level = warn
+threads = 0
+hits_flush = 1
+[limits]
+connections = 4096
+timeout = 60
+[cache]
+max_bytes = {cache}
+""")
+        self.log = open(work / f"{name}.log", "a")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(
+            [QUIRE, "--db", str(db), "--config", str(ini), "serve",
+             "--listen", f"127.0.0.1:{self.port}"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        SERVERS.append(self.proc)
+        wait_port(self.port, self.proc)
+        self.startup_ms = (time.monotonic() - t0) * 1e3
+        self.pid = self.proc.pid
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=30)
+        self.log.close()
+        return rc
+
+
+class Nginx:
+    def __init__(self, root, work, name="nginx"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        d = work / name
+        d.mkdir(exist_ok=True)
+        temp = "".join(f"    {k}_temp_path {d}/{k};\n" for k in
+                       ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        conf = d / "nginx.conf"
+        conf.write_text(f"""daemon off;
+worker_processes auto;
+pid {d}/nginx.pid;
+error_log {d}/error.log crit;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type text/html;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    open_file_cache max=20000 inactive=60s;
+{temp}    server {{
+        listen 127.0.0.1:{self.port} backlog=1024;
+        root {root};
+        index index.html;
+    }}
+}}
+""")
+        self.proc = subprocess.Popen([NGINX, "-p", str(d), "-c", str(conf)],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        SERVERS.append(self.proc)
+        wait_port(self.port, self.proc)
+        self.pid = self.proc.pid
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGQUIT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def get(url, ua=None):
+    u = url.split("/", 3)
+    host, path = u[2], "/" + (u[3] if len(u) > 3 else "")
+    c = http.client.HTTPConnection(host, timeout=30)
+    c.request("GET", path, headers={"User-Agent": ua} if ua else {})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, body
+
+
+def quire_cmd(*args, **kw):
+    return subprocess.run([QUIRE, *map(str, args)], capture_output=True,
+                          text=True, **kw)
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def p95(xs):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * 0.95))]
+
+
+# --- the table ----------------------------------------------------------
+
+ROWS = []
+
+
+def row(group, figure, quire, ref=None, ratio=None, target="", fmt="{:.0f}"):
+    q = fmt.format(quire) if isinstance(quire, (int, float)) else quire
+    r = fmt.format(ref) if isinstance(ref, (int, float)) else (ref or "")
+    ROWS.append((str(group), figure, q, r,
+                 f"{ratio:.2f}x" if isinstance(ratio, float) else
+                 (ratio or ""), target))
+    log(f"{figure}: {q} | {r} | {ROWS[-1][4]}")
+
+
+def table():
+    head = ("#", "figure", "Quire", "reference", "ratio", "target")
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in ROWS]
+    return "\n".join(lines)
+
+
+# --- the steps ------------------------------------------------------------
+
+def corpus_slice(work):
+    files = sorted(CORPUS.glob("reuters-*.md"),
+                   key=lambda p: int(re.search(r"(\d+)", p.name).group(1)))
+    if not ARTICLES or ARTICLES >= len(files):
+        return CORPUS, len(files)
+    d = work / "corpus"
+    d.mkdir()
+    for f in files[:ARTICLES]:
+        os.symlink(f, d / f.name)
+    return d, ARTICLES
+
+
+def step_import(work, src):
+    times = []
+    for i in range(ROUNDS):
+        db = work / f"import-{i}.db"
+        t0 = time.monotonic()
+        quire_cmd("--db", db, "init", check=True)
+        p = quire_cmd("--db", db, "import", "markdown", src)
+        times.append(time.monotonic() - t0)
+        if p.returncode != 0:
+            raise SystemExit("bench: import failed: " + p.stderr[-2000:])
+        if i:
+            db.unlink()
+            for ext in ("-wal", "-shm"):
+                pathlib.Path(str(db) + ext).unlink(missing_ok=True)
+    db = work / "journal.db"
+    os.rename(work / "import-0.db", db)
+    row(5, "import of the corpus (s)", med(times), fmt="{:.2f}")
+    return db
+
+
+def pick_article(db):
+    """The published article whose page is closest to 21 KB."""
+    con = sqlite3.connect(db)
+    slug, = con.execute(
+        "SELECT slug FROM articles WHERE status = 1 ORDER BY "
+        "abs(length(body_html) - 15500), id LIMIT 1").fetchone()
+    con.close()
+    return slug
+
+
+def step_cached(db, work):
+    slug = pick_article(db)
+    path = f"/articles/{slug}"
+    q = Quire(db, work)
+    status, page = get(q.url + path)
+    assert status == 200, status
+    root = work / "nginx-root"
+    (root / "articles").mkdir(parents=True)
+    (root / path.lstrip("/")).write_bytes(page)
+    ng = Nginx(root, work)
+    status, same = get(ng.url + path)
+    assert status == 200 and same == page, "nginx does not serve the bytes"
+    log(f"cached article {path}: {len(page)} bytes")
+    for conns in (64, 256):
+        res = {"q": [], "n": []}
+        wrk(q.url + path, conns, 2)
+        wrk(ng.url + path, conns, 2)
+        for _ in range(ROUNDS):
+            res["q"].append(measured(q, q.url + path, conns, SECONDS))
+            res["n"].append(measured(ng, ng.url + path, conns, SECONDS))
+        f = {k: {m: med([r[m] for r in v]) for m in
+                 ("rps", "p50", "p99", "cpu_us")} for k, v in res.items()}
+        grp = f"1 ({len(page) // 1024} KB page, {conns} conns)"
+        row(grp, "cached article: requests/s", f["q"]["rps"],
+            f["n"]["rps"], f["q"]["rps"] / f["n"]["rps"], ">= 1.0x")
+        row(grp, "cached article: p50 latency (ms)", f["q"]["p50"],
+            f["n"]["p50"], f["q"]["p50"] / f["n"]["p50"], "",
+            fmt="{:.3f}")
+        row(grp, "cached article: p99 latency (ms)", f["q"]["p99"],
+            f["n"]["p99"], f["q"]["p99"] / f["n"]["p99"], "<= 1.2x",
+            fmt="{:.3f}")
+        row(grp, "cached article: server CPU per request (us)",
+            f["q"]["cpu_us"], f["n"]["cpu_us"],
+            f["q"]["cpu_us"] / f["n"]["cpu_us"], "<= 1.0x", fmt="{:.1f}")
+    ng.stop()
+    return q, slug
+
+
+def mix_paths(db, static):
+    con = sqlite3.connect(db)
+    n, = con.execute("SELECT count(*) FROM articles WHERE status = 1"
+                     ).fetchone()
+    paths = [f"/articles/{s}" for s, in con.execute(
+        "SELECT slug FROM articles WHERE status = 1")]
+    paths += ["/"] + [f"/?page={i}" for i in range(2, (n + 19) // 20 + 1)]
+    for slug, cnt in con.execute(
+            "SELECT s.slug, count(a.id) FROM sections s JOIN articles a ON "
+            "a.section_id = s.id AND a.status = 1 GROUP BY s.id"):
+        paths.append(f"/sections/{slug}")
+        paths += [f"/sections/{slug}?page={i}"
+                  for i in range(2, (cnt + 19) // 20 + 1)]
+    con.close()
+    if not static:
+        return paths
+    out = []
+    for p in paths:
+        base, _, q = p.partition("?page=")
+        base = base if base.endswith("/") else base + "/"
+        out.append(base + (f"page/{q}/" if q else ""))
+    return out
+
+
+def step_export_hugo(db, work, src):
+    ini = work / "export.ini"
+    ini.write_text(f"[server]\ntheme = {REPO / 'theme' / 'default'}\n")
+    hugo_site = REPO / "bench" / "hugo-site"
+    qt, ht, renders = [], [], []
+    for i in range(ROUNDS):
+        out = work / "export"
+        t0 = time.monotonic()
+        p = quire_cmd("--db", db, "--config", ini, "export", "static", out)
+        qt.append(time.monotonic() - t0)
+        if p.returncode != 0:
+            raise SystemExit("bench: export failed: " + p.stderr[-2000:])
+        m = re.search(r"render median (\d+) us", p.stderr)
+        renders.append(int(m.group(1)))
+        hout = work / "hugo-out"
+        shutil.rmtree(hout, ignore_errors=True)
+        t0 = time.monotonic()
+        h = subprocess.run(["hugo", "--quiet", "--noBuildLock",
+                            "--source", str(hugo_site),
+                            "--contentDir", str(src),
+                            "--cacheDir", str(work / "hugo-cache"),
+                            "--destination", str(hout)],
+                           capture_output=True, text=True)
+        ht.append(time.monotonic() - t0)
+        if h.returncode != 0:
+            raise SystemExit("bench: hugo failed: " + h.stderr[-2000:])
+    files = sum(1 for _ in (work / "export").rglob("*"))
+    hfiles = sum(1 for _ in (work / "hugo-out").rglob("*"))
+    row(3, "cold render, median per article, cache off (us)", med(renders),
+        "100 (target)", med(renders) / 100, "<= 1.0x")
+    row(4, f"static export (s; Quire {files} entries, Hugo {hfiles})",
+        med(qt), med(ht), med(ht) / med(qt), ">= 10x faster",
+        fmt="{:.2f}")
+    shutil.rmtree(work / "hugo-out", ignore_errors=True)
+    return work / "export", med(qt)
+
+
+def step_mix(db, work, q, export_dir):
+    ng = Nginx(export_dir, work, "nginx-export")
+    qp, np_ = work / "mix-quire.txt", work / "mix-static.txt"
+    qp.write_text("\n".join(mix_paths(db, False)) + "\n")
+    np_.write_text("\n".join(mix_paths(db, True)) + "\n")
+    script = str(REPO / "bench" / "mix.lua")
+    res = {"q": [], "n": []}
+    for _ in range(ROUNDS):
+        res["q"].append(measured(q, q.url, 64, SECONDS, script=script,
+                                 env={"MIX_PATHS": str(qp)}))
+        res["n"].append(measured(ng, ng.url, 64, SECONDS, script=script,
+                                 env={"MIX_PATHS": str(np_)}))
+    ng.stop()
+    f = {k: {m: med([r[m] for r in v]) for m in ("rps", "p99", "cpu_us")}
+         for k, v in res.items()}
+    grp = "2 (mix, 64 conns; ref: nginx on the export)"
+    row(grp, "page mix: requests/s", f["q"]["rps"], f["n"]["rps"],
+        f["q"]["rps"] / f["n"]["rps"])
+    row(grp, "page mix: p99 latency (ms)", f["q"]["p99"], f["n"]["p99"],
+        f["q"]["p99"] / f["n"]["p99"], fmt="{:.2f}")
+
+
+def hits_of(db, slug):
+    con = sqlite3.connect(db, timeout=30)
+    n, = con.execute("SELECT hits FROM articles WHERE slug = ?",
+                     (slug,)).fetchone()
+    con.close()
+    return n
+
+
+def browser_requests(url, n, threads=8):
+    """n GETs with a browser User-Agent over keep-alive; returns 200s."""
+    host, path = url.split("/", 3)[2], "/" + url.split("/", 3)[3]
+    ok = [0] * threads
+
+    def run(i):
+        c = http.client.HTTPConnection(host, timeout=30)
+        for _ in range(n // threads + (1 if i < n % threads else 0)):
+            c.request("GET", path, headers={"User-Agent": BROWSER})
+            r = c.getresponse()
+            r.read()
+            ok[i] += r.status == 200
+        c.close()
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return sum(ok)
+
+
+def step_counter(db, work, slug):
+    n = 4000
+    q = Quire(db, work, name="counter")
+    url = q.url + f"/articles/{slug}"
+    # under load: wrk hammers the home page (bots do not count) meanwhile
+    load = subprocess.Popen(["wrk", "-t1", "-c16", "-d600s", q.url + "/"],
+                            stdout=subprocess.DEVNULL)
+    SERVERS.append(load)
+    before = hits_of(db, slug)
+    done = browser_requests(url, n)
+    time.sleep(2.5)  # hits_flush = 1 s
+    live = hits_of(db, slug) - before
+    before2 = hits_of(db, slug)
+    done2 = browser_requests(url, n)
+    q.proc.send_signal(signal.SIGTERM)  # right after the last response
+    rc = q.proc.wait(timeout=30)
+    load.terminate()
+    load.wait()
+    after = hits_of(db, slug) - before2
+    ok = live == done == n and after == done2 == n and rc == 0
+    row(6, f"read counter: {n} browser requests under load, count "
+        "raised by (flushed live / SIGTERM right after)",
+        f"{live} / {after}", f"{n} / {n}", "exact" if ok else "WRONG",
+        "exact")
+    return ok
+
+
+def step_latency(db, work):
+    con = sqlite3.connect(db)
+    n, = con.execute("SELECT count(*) FROM articles WHERE status = 1"
+                     ).fetchone()
+    sec, cnt = con.execute(
+        "SELECT s.slug, count(*) c FROM sections s JOIN articles a ON "
+        "a.section_id = s.id GROUP BY s.id ORDER BY c DESC LIMIT 1"
+    ).fetchone()
+    issue, = con.execute("SELECT date FROM issues ORDER BY date DESC LIMIT 1"
+                         ).fetchone() or (None,)
+    tag, = con.execute(
+        "SELECT t.slug FROM tags t JOIN article_tags x ON x.tag_id = t.id "
+        "GROUP BY t.id ORDER BY count(*) DESC LIMIT 1").fetchone() or (None,)
+    author = con.execute("SELECT slug FROM authors LIMIT 1").fetchone()
+    con.close()
+    last = (n + 19) // 20
+    urls = ["/", f"/?page={max(2, last // 2)}", f"/?page={last}",
+            f"/sections/{sec}", f"/sections/{sec}?page={(cnt + 19) // 20}",
+            f"/issues/{issue}", f"/tags/{tag}", "/archive/1987",
+            f"/authors/{author[0]}" if author else "/authors",
+            "/search?q=oil", "/search?q=%22crude+oil%22",
+            "/search?q=bank%2A", "/search?q=opec+price&page=2"]
+    q = Quire(db, work, cache="0", name="nocache")
+    host = f"127.0.0.1:{q.port}"
+    for u in urls:
+        c = http.client.HTTPConnection(host, timeout=30)
+        times, status = [], None
+        for _ in range(31):
+            t0 = time.monotonic()
+            c.request("GET", u)
+            r = c.getresponse()
+            r.read()
+            times.append((time.monotonic() - t0) * 1e3)
+            status = r.status
+        c.close()
+        times = times[1:]
+        if status != 200:
+            row(7, f"rendered (cache off) `{u}` median / p95 (ms)",
+                f"n/a ({status})")
+        else:
+            row(7, f"rendered (cache off) `{u}` median / p95 (ms)",
+                f"{med(times):.2f} / {p95(times):.2f}")
+    q.stop()
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
+    except (OSError, AttributeError):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.node()}: {os.cpu_count()} x {cpu}, {mem:.0f} GB, "
+            f"Linux {platform.release()}")
+
+
+def versions():
+    def first(cmd):
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            return (p.stdout + p.stderr).strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "?"
+    return "; ".join([first([NGINX, "-v"]), first(["hugo", "version"]),
+                      first(["wrk", "-v"])])
+
+
+def write_doc(text):
+    if not DOC:
+        return
+    p = pathlib.Path(DOC)
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    old = p.read_text() if p.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in old:
+        old += f"\n{begin}\n{end}\n"
+    pre, rest = old.split(begin, 1)
+    post = rest.split(end, 1)[1]
+    p.write_text(pre + begin + "\n" + text + "\n" + end + post)
+    log(f"table written to {p}")
+
+
+def main():
+    for tool in ("wrk", "hugo", NGINX, QUIRE):
+        if not shutil.which(tool) and not os.path.exists(tool):
+            raise SystemExit(f"bench: {tool} is missing (make bench "
+                             "installs it)")
+    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    work = pathlib.Path(os.environ.get("BENCH_DIR") or
+                        tempfile.mkdtemp(prefix="quire-bench-", dir=base))
+    work.mkdir(parents=True, exist_ok=True)
+    os.chmod(work, 0o755)  # nginx workers run as another user
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load0 = os.getloadavg()[0]
+    try:
+        src, n = corpus_slice(work)
+        log(f"{n} articles, {ROUNDS} rounds, {SECONDS} s per run, in {work}")
+        db = step_import(work, src)
+        starts = []
+        for _ in range(ROUNDS):
+            q = Quire(db, work, name="startup")
+            starts.append(q.startup_ms)
+            q.stop()
+        q, slug = step_cached(db, work)
+        export_dir, _ = step_export_hugo(db, work, src)
+        step_mix(db, work, q, export_dir)
+        rss = vm_hwm(q.pid)
+        q.stop()
+        row(5, "start-up of quire serve until the port answers (ms)",
+            med(starts), "200 (target)", med(starts) / 200, "<= 1.0x",
+            fmt="{:.1f}")
+        row(5, "peak RSS while serving, after the load runs (MB)", rss,
+            "64 (target)", rss / 64, "<= 1.0x", fmt="{:.1f}")
+        step_counter(db, work, slug)
+        step_latency(db, work)
+    finally:
+        for p in SERVERS:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        if not os.environ.get("BENCH_DIR"):
+            shutil.rmtree(work, ignore_errors=True)
+    load1 = os.getloadavg()[0]
+    text = (f"Run of {started:%Y-%m-%d %H:%M} UTC on {machine()}; load "
+            f"average {load0:.1f} at the start, {load1:.1f} at the end "
+            f"(runs at nice {os.nice(0)}).  \n"
+            f"{n} articles, {ROUNDS} rounds interleaved, {SECONDS} s per "
+            f"wrk run (wrk -t2 on the same machine), medians. {versions()}."
+            f"\n\n{table()}\n")
+    print(text)
+    write_doc(text)
+
+
+if __name__ == "__main__":
+    main()
