@@ -321,6 +321,17 @@ const struct journal_key *journal_key_find(const char *name)
     return NULL;
 }
 
+/* http_url: an http(s) URL with nothing that could break out of an
+ * attribute or a header (and no trailing '/' unless slash_ok). */
+static bool http_url(const char *v, bool slash_ok)
+{
+    size_t n = strlen(v);
+    bool scheme = strncmp(v, "http://", 7) == 0 ||
+                  strncmp(v, "https://", 8) == 0;
+    return scheme && !strpbrk(v, " \t\r\n\"<>'") &&
+           (slash_ok || v[n - 1] != '/');
+}
+
 int journal_key_check(const char *name, const char *value, char *err,
                       size_t errlen)
 {
@@ -338,26 +349,17 @@ int journal_key_check(const char *name, const char *value, char *err,
                  value);
         return ERR_INVALID;
     }
-    if (strcmp(name, "static_search_url") == 0 && *value) {
-        bool scheme = strncmp(value, "http://", 7) == 0 ||
-                      strncmp(value, "https://", 8) == 0;
-        if (!scheme || strpbrk(value, " \t\r\n\"<>'")) {
-            snprintf(err, errlen, "static_search_url: '%s' must be an "
-                     "http(s) URL", value);
-            return ERR_INVALID;
-        }
+    /* Empty unsets these (the CLI has no "unset"). */
+    if (strcmp(name, "static_search_url") == 0 && *value &&
+        !http_url(value, true)) {
+        snprintf(err, errlen, "static_search_url: '%s' must be an http(s) "
+                 "URL", value);
+        return ERR_INVALID;
     }
-    /* An empty base_url unsets it (the CLI has no "unset"). */
-    if (strcmp(name, "base_url") == 0 && *value) {
-        size_t n = strlen(value);
-        bool scheme = strncmp(value, "http://", 7) == 0 ||
-                      strncmp(value, "https://", 8) == 0;
-        if (!scheme || strpbrk(value, " \t\r\n\"<>") ||
-            (n && value[n - 1] == '/')) {
-            snprintf(err, errlen, "base_url: '%s' must be an http(s) URL "
-                     "without a trailing slash", value);
-            return ERR_INVALID;
-        }
+    if (strcmp(name, "base_url") == 0 && *value && !http_url(value, false)) {
+        snprintf(err, errlen, "base_url: '%s' must be an http(s) URL "
+                 "without a trailing slash", value);
+        return ERR_INVALID;
     }
     return 0;
 }
