@@ -258,7 +258,9 @@ def test_connection_limits(journal, tmp_path_factory):
     try:
         time.sleep(0.5)  # the start-up probe's connection is gone
         held = [open_from(srv.port, "127.0.0.1") for _ in range(4)]
-        assert [is_open(s) for s in held] == [True, True, True, False]
+        # Three are kept, one is refused; which one depends on which of the
+        # server's threads accepted first.
+        assert sorted(is_open(s) for s in held) == [False, True, True, True]
         # another address still gets in, and is served
         other = open_from(srv.port, "127.0.0.2")
         held.append(other)
