@@ -77,6 +77,11 @@ const char *query_to_fts(struct arena *a, struct str in)
             size_t stop = end ? (size_t)(end - in.ptr) : in.len;
             t = (struct str){in.ptr + i + 1, stop - i - 1};
             i = end ? stop + 1 : stop;
+            /* "a phrase"* : a prefix on its last word, as FTS5 has it */
+            while (i < in.len && in.ptr[i] == '*') {
+                i++;
+                prefix = true;
+            }
         } else {
             size_t start = i;
             while (i < in.len && !is_space(in.ptr[i]) && in.ptr[i] != '"')

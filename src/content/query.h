@@ -23,7 +23,8 @@ enum {
 /*
  * query_to_fts translates in (UTF-8; the caller checked it) into an FTS5
  * MATCH expression allocated from a: terms separated by spaces (all must
- * match), each `"word"`, `"word"*` (prefix) or `"several words"` (phrase).
+ * match), each `"word"`, `"word"*` (prefix), `"several words"` (phrase)
+ * or `"several words"*` (a prefix on its last word).
  * Returns an empty string when in has no searchable term (only spaces or
  * punctuation): the caller then shows "no results" without searching.
  */
