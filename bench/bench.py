@@ -151,7 +151,7 @@ def measured(server, url, conns, seconds, **kw):
 
 
 class Quire:
-    def __init__(self, db, work, cache="64M", name="quire"):
+    def __init__(self, db, work, cache=None, name="quire"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ini = work / f"{name}.ini"
@@ -163,10 +163,8 @@ threads = 0
 hits_flush = 1
 [limits]
 connections = 4096
-timeout = 60
-[cache]
-max_bytes = {cache}
-""")
+idle_timeout = 60
+""" + (f"[cache]\nmax_bytes = {cache}\n" if cache is not None else ""))
         self.log = open(work / f"{name}.log", "a")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(

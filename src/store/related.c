@@ -29,7 +29,7 @@ static const char SQL_RELATED[] =
     "  SELECT o.article_id, count(*) FROM article_tags t"
     "  JOIN article_tags o ON o.tag_id = t.tag_id"
     "  WHERE t.article_id = ?1 AND o.article_id <> ?1"
-    "  GROUP BY o.article_id),"
+    "  GROUP BY o.article_id ORDER BY 2 DESC, 1 DESC LIMIT 64),"
     " near(id) AS ("
     "  SELECT a.id FROM articles a"
     "  WHERE a.section_id = (SELECT section_id FROM articles WHERE id = ?1)"

@@ -218,7 +218,16 @@ static const char V4[] =
     "CREATE TRIGGER articles_del_fts AFTER DELETE ON articles"
     " BEGIN DELETE FROM articles_fts WHERE rowid = old.id; END;";
 
-static const char *const migrations[] = {V1, V2, V3, V4};
+/*
+ * Version 5: related articles count shared tags over a tag's articles; with
+ * the article id in the index that is an index-only scan (an article
+ * tagged "earn", shared with 3,198 others, rendered in 10-30 ms before).
+ */
+static const char V5[] =
+    "DROP INDEX article_tags_tag;"
+    "CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);";
+
+static const char *const migrations[] = {V1, V2, V3, V4, V5};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)
