@@ -81,7 +81,7 @@ static const struct cfg_key keys[] = {
      65536, XSTR(LIMIT_SEARCH_QUERY_MAX),
      "bytes of a search query (a friendly 400 above)", NULL},
     {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40,
-     "16777216", "bytes of rendered pages kept in memory", NULL},
+     "8388608", "bytes of rendered pages kept in memory", NULL},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
