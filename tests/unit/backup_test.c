@@ -18,31 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-static char dir[] = "/tmp/quire-backup-XXXXXX";
-
-static const char *path_of(const char *name)
-{
-    static char paths[4][700];
-    static int next;
-    char *p = paths[next++ % 4];
-    snprintf(p, sizeof(paths[0]), "%s/%s", dir, name);
-    return p;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    log_level = LOG_ERROR;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[700];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define TMPDIR_NAME "/tmp/quire-backup-XXXXXX"
+#include "test_tmpdir.h"
 
 static void make_db(const char *name, const char *journal)
 {

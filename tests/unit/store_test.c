@@ -23,14 +23,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-static char dir[] = "/tmp/quire-store-XXXXXX";
-
-static const char *path_of(const char *name)
-{
-    static char path[700];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    return path;
-}
+#define TMPDIR_NAME "/tmp/quire-store-XXXXXX"
+#include "test_tmpdir.h"
 
 static struct store *open_new(const char *name)
 {
@@ -38,21 +32,6 @@ static struct store *open_new(const char *name)
     assert_int_equal(store_open(path_of(name), STORE_CREATE, &s), 0);
     assert_non_null(s);
     return s;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    log_level = LOG_ERROR;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[700];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 /* save is store_article_save with the common fields. */
