@@ -140,5 +140,5 @@ int main(void)
         cmocka_unit_test(test_restore_while_locked_blocks_open),
         cmocka_unit_test(test_restore_refuses_what_is_not_ours),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -16,7 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-static char dir[] = "/tmp/quire-pubpages-XXXXXX";
+#define TMPDIR_NAME "/tmp/quire-pubpages-XXXXXX"
+#include "test_tmpdir.h"
 static struct store *db;
 static struct arena arena;
 
@@ -40,13 +41,8 @@ static int64_t save(const char *slug, const char *section, const char *issue,
 
 static int setup(void **state)
 {
-    (void)state;
-    log_level = LOG_ERROR;
-    if (!mkdtemp(dir))
-        return -1;
-    char path[700];
-    snprintf(path, sizeof(path), "%s/p.db", dir);
-    if (store_open(path, STORE_CREATE, &db) != 0)
+    if (tmpdir_setup(state) != 0 ||
+        store_open(path_of("p.db"), STORE_CREATE, &db) != 0)
         return -1;
     static const char *const ab[] = {"Ann B", "Bo C"};
     static const char *const tags[] = {"Oil", "Gas"};
@@ -67,12 +63,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
     arena_release(&arena);
     store_close(db);
-    char cmd[700];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmpdir_teardown(state);
 }
 
 static void fill_loads_bodies_and_tags_in_order(void **state)

@@ -17,7 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-static char dir[] = "/tmp/quire-related-XXXXXX";
+#define TMPDIR_NAME "/tmp/quire-related-XXXXXX"
+#include "test_tmpdir.h"
+
 static struct store *store;
 static struct arena arena;
 
@@ -58,13 +60,8 @@ static int count(const char *const *v, int max)
 
 static int setup(void **state)
 {
-    (void)state;
-    char path[700];
-    log_level = LOG_ERROR;
-    if (!mkdtemp(dir))
-        return -1;
-    snprintf(path, sizeof(path), "%s/related.db", dir);
-    if (store_open(path, STORE_CREATE, &store) != 0)
+    if (tmpdir_setup(state) != 0 ||
+        store_open(path_of("related.db"), STORE_CREATE, &store) != 0)
         return -1;
     for (size_t i = 0; i < NROWS; i++) {
         struct article_input in = {
@@ -88,12 +85,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
-    char cmd[700];
     arena_release(&arena);
     store_close(store);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmpdir_teardown(state);
 }
 
 static void test_ranking(void **state)

@@ -20,16 +20,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-static char dir[] = "/tmp/quire-lists-XXXXXX";
+#define TMPDIR_NAME "/tmp/quire-lists-XXXXXX"
+#include "test_tmpdir.h"
 static struct store *st;
 static struct arena arena;
 
-static const char *path_of(const char *name)
-{
-    static char path[700];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    return path;
-}
 
 #define DAY 86400
 #define T2004_06_30 1088553600 /* 2004-06-30T00:00:00Z */
@@ -79,11 +74,8 @@ static int64_t count_of(const char *const *v, size_t cap)
 
 static int setup(void **state)
 {
-    (void)state;
-    log_level = LOG_ERROR;
-    if (!mkdtemp(dir))
-        return -1;
-    if (store_open(path_of("lists.db"), STORE_CREATE, &st) != 0)
+    if (tmpdir_setup(state) != 0 ||
+        store_open(path_of("lists.db"), STORE_CREATE, &st) != 0)
         return -1;
     for (size_t i = 0; i < NJOURNAL; i++) {
         const struct art *j = &journal[i];
@@ -110,11 +102,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
     store_close(st);
-    char cmd[700];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmpdir_teardown(state);
 }
 
 static int arena_setup(void **state)

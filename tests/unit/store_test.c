@@ -1024,5 +1024,5 @@ int main(void)
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_import_speed),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

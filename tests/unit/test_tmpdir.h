@@ -1,7 +1,7 @@
 /*
  * test_tmpdir.h - one temporary folder per test program, for cmocka tests
- * that need real files (SQLite databases): pass setup/teardown to
- * cmocka_run_group_tests. path_of names a file in it; it rotates four
+ * that need real files (SQLite databases): pass tmpdir_setup and
+ * tmpdir_teardown to cmocka_run_group_tests, or call them from your own. path_of names a file in it; it rotates four
  * buffers, so up to four paths can be used at once. Define TMPDIR_NAME
  * ("/tmp/quire-x-XXXXXX") before including; include after <cmocka.h>.
  */
@@ -24,14 +24,14 @@ static const char *path_of(const char *name)
     return p;
 }
 
-static int setup(void **state)
+static int tmpdir_setup(void **state)
 {
     (void)state;
     log_level = LOG_ERROR; /* expected failures are tested, not shown */
     return mkdtemp(dir) ? 0 : -1;
 }
 
-static int teardown(void **state)
+static int tmpdir_teardown(void **state)
 {
     (void)state;
     char cmd[700];
