@@ -70,9 +70,9 @@ static bool wants_help(int argc, char **argv)
 }
 
 /* open_store opens the journal's database, which must exist. */
-static int open_store(struct cli *cli, struct store **s)
+static int open_store(struct cli *cli, int flags, struct store **s)
 {
-    int rc = store_open(cli->db, 0, s);
+    int rc = store_open(cli->db, flags, s);
     if (rc == ERR_NOT_FOUND)
         return fail("%s: no journal here; create one with 'quire init'",
                     cli->db);
@@ -148,7 +148,7 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
         return fail("config needs get, set or list (see quire config --help)");
     const char *verb = argv[1];
     if (strcmp(verb, "list") == 0 && argc == 2) {
-        if (open_store(cli, &s) != 0)
+        if (open_store(cli, 0, &s) != 0)
             return 1;
         struct setting *set;
         size_t n;
@@ -175,7 +175,7 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
             printf("%s\n", err);
             return 0;
         }
-        if (open_store(cli, &s) != 0)
+        if (open_store(cli, 0, &s) != 0)
             return 1;
         const char *v;
         int rc = store_setting_get(s, &a, argv[2], &v);
@@ -195,7 +195,7 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
                         cli->config_path);
         if (rc != 0)
             return fail("%s", err);
-        if (open_store(cli, &s) != 0)
+        if (open_store(cli, 0, &s) != 0)
             return 1;
         if (store_setting_set(s, argv[2], argv[3]) != 0)
             status = fail("cannot write setting '%s': %s", argv[2],
@@ -248,7 +248,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         return fail("'%s' is not an http(s) URL", argv[3]);
     if (rm && parse_id(argv[2], &id) != 0)
         return 1;
-    if (open_store(cli, &s) != 0)
+    if (open_store(cli, 0, &s) != 0)
         return 1;
     arena_init(&a, 4096);
     if (add) {
@@ -283,7 +283,7 @@ static int cmd_article(struct cli *cli, int argc, char **argv)
     struct store *s;
     if (argc != 3 || strcmp(argv[1], "delete") != 0)
         return fail("usage: quire article delete SLUG");
-    if (open_store(cli, &s) != 0)
+    if (open_store(cli, 0, &s) != 0)
         return 1;
     int status = 0;
     int rc = store_article_delete(s, str_from(argv[2]));
@@ -341,7 +341,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         p.url = rest == 2 ? args[1] : NULL;
         if (p.url && !http_url(p.url))
             return fail("'%s' is not an http(s) URL", p.url);
-        if (open_store(cli, &s) != 0)
+        if (open_store(cli, 0, &s) != 0)
             return 1;
         if (store_publication_add(s, &p, &id) != 0)
             status = fail("cannot add the publication: %s",
@@ -357,7 +357,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         return fail("usage: quire publication add ... | list | remove ID");
     if (rm && parse_id(argv[2], &id) != 0)
         return 1;
-    if (open_store(cli, &s) != 0)
+    if (open_store(cli, 0, &s) != 0)
         return 1;
     arena_init(&a, 4096);
     if (rm) {
@@ -396,7 +396,7 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
     if (argc < 3 || strcmp(argv[1], "markdown") != 0)
         return fail("usage: quire import markdown PATH...");
     struct store *s;
-    if (open_store(cli, &s) != 0)
+    if (open_store(cli, 0, &s) != 0)
         return 1;
     struct import_report rep = {0};
     double t0 = now_s();
@@ -509,7 +509,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     o.stop = &export_stop;
     struct store *s;
-    if (open_store(cli, &s) != 0)
+    if (open_store(cli, STORE_MAP, &s) != 0)
         return 1;
     struct export_report rep;
     int rc = export_static(s, &o, &rep, err, sizeof(err));
@@ -568,7 +568,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     struct store *s;
-    if (open_store(cli, &s) != 0)
+    if (open_store(cli, 0, &s) != 0)
         return 1;
     struct site *site;
     struct site_opts so = {

@@ -28,10 +28,10 @@ int site_archive(struct request *req, struct response *res, void *ctx)
 {
     struct site *s = ctx;
     struct arena *a = req->arena;
-    struct month_entry *v;
+    const struct month_entry *v;
     size_t n;
 
-    if (store_archive_months(s->store, a, INT64_MIN, INT64_MAX, &v, &n) != 0)
+    if (site_archive_months(s, a, 0, &v, &n) != 0)
         return 500;
     struct tval *c = list_context(s, a, "Archive", "/archive", 1, 1, 0);
     if (!c)
@@ -51,7 +51,7 @@ static int period(struct site *s, struct request *req, struct response *res,
     struct arena *a = req->arena;
     int page = site_page_arg(req);
     struct article *arts;
-    struct month_entry *mv = NULL;
+    const struct month_entry *mv = NULL;
     size_t n, nm = 0;
     int64_t total;
     int64_t from = month_start(year, month ? month : 1);
@@ -66,8 +66,7 @@ static int period(struct site *s, struct request *req, struct response *res,
         return 500;
     if (n == 0)
         return 404; /* nothing published then, or a page past the end */
-    if (month == 0 &&
-        store_archive_months(s->store, a, from, until, &mv, &nm) != 0)
+    if (month == 0 && site_archive_months(s, a, year, &mv, &nm) != 0)
         return 500;
     const char *url = view_archive_url(a, year, month);
     struct tval *p;

@@ -30,19 +30,6 @@ static const struct {
 
 enum { CITE_MAX_BYTES = 16 << 20 };
 
-int site_cite_journal(struct site *s, struct arena *a, struct cite_journal *j)
-{
-    const char *name = NULL, *base = NULL;
-    int rc = store_setting_get(s->store, a, "name", &name);
-    if (rc == 0 || rc == ERR_NOT_FOUND) /* unset stays NULL */
-        rc = store_setting_get(s->store, a, "base_url", &base);
-    if (rc != 0 && rc != ERR_NOT_FOUND)
-        return rc;
-    j->name = name;
-    j->base_url = cite_base_url(a, base);
-    return 0;
-}
-
 int site_article_cite(struct request *req, struct response *res,
                       struct site *s, struct str slug, struct str ext)
 {

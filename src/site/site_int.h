@@ -51,6 +51,14 @@ enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
  * generation (side.c): add keys to the returned map, never change them.
  */
 struct tval *site_context(struct site *s, struct arena *a);
+/*
+ * site_archive_months gives the months with published articles of year
+ * (0: all years), newest first, with counts; shared, read-only, valid
+ * until a is released (side.c). 0 or a store error.
+ */
+struct month_entry;
+int site_archive_months(struct site *s, struct arena *a, int year,
+                        const struct month_entry **out, size_t *n) WUR;
 /* side_cache_new/free: site_context's snapshot holder (side.c). */
 struct side_cache *side_cache_new(void);
 void side_cache_free(struct side_cache *c);
@@ -96,9 +104,10 @@ int site_most_read_30(struct request *req, struct response *res, void *ctx);
 /* Search (search.c): /search?q=...&section=&author=&year=&page=. */
 int site_search(struct request *req, struct response *res, void *ctx);
 
-/* Citations (cite.c). site_cite_journal reads the journal's name and
- * base URL for render/cite (0, or a store error). site_article_cite
- * answers /articles/<slug>.<ext> for ext bib, ris or json (else 404). */
+/* Citations. site_cite_journal gives the journal's name and base URL for
+ * render/cite from the shared snapshot (side.c; 0, or a store error).
+ * site_article_cite (cite.c) answers /articles/<slug>.<ext> for ext bib,
+ * ris or json (else 404). */
 struct cite_journal;
 int site_cite_journal(struct site *s, struct arena *a,
                       struct cite_journal *j) WUR;

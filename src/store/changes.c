@@ -19,8 +19,7 @@ static const char SQL_SINCE[] =
     "SELECT DISTINCT name FROM changes WHERE seq > ?1 LIMIT ?2";
 static const char SQL_PRUNE[] = "DELETE FROM changes WHERE seq < ?1";
 
-/* latest reads the highest sequence number on c. */
-static int latest(struct conn *c, int64_t *seq)
+int sdb_changes_seq(struct conn *c, int64_t *seq)
 {
     sqlite3_stmt *st = sdb_stmt(c, SQL_LATEST);
     int rc = st ? sdb_step(c, st, "changes: latest") : ERR_DB;
@@ -42,7 +41,7 @@ int store_changes_since(struct store *s, struct arena *a, int64_t since,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = latest(c, &out->seq);
+    rc = sdb_changes_seq(c, &out->seq);
     if (rc != 0 || out->seq == since)
         goto out;
     st = sdb_stmt(c, SQL_SINCE);

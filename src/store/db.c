@@ -231,8 +231,11 @@ static int journal_mode_cb(void *arg, int n, char **vals, char **cols)
     return 0;
 }
 
+/* Readers of a STORE_MAP store map up to this much of the file. */
+enum { SDB_MAP_BYTES = 1 << 30 };
+
 static int conn_open(struct conn *c, const char *path, bool writer,
-                     bool create)
+                     bool create, bool map)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (create)
@@ -269,6 +272,11 @@ static int conn_open(struct conn *c, const char *path, bool writer,
         rc = conn_exec(c, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                           " PRAGMA cache_size=-8000",
                        path);
+        if (rc == 0 && map) {
+            char sql[64];
+            snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%d", SDB_MAP_BYTES);
+            rc = conn_exec(c, sql, path);
+        }
     }
     if (rc != 0)
         goto fail;
@@ -325,12 +333,14 @@ int store_open(const char *path, int flags, struct store **out)
     struct store *s = xcalloc(1, sizeof(*s));
     s->path = xstrdup(path);
     s->lockfd = -1;
+    s->map = (flags & STORE_MAP) != 0;
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&s->wlock, &attr);
     pthread_mutexattr_destroy(&attr);
     pthread_mutex_init(&s->rlock, NULL);
+    pthread_mutex_init(&s->xlock, NULL);
     if (pthread_key_create(&s->tkey, NULL) != 0) {
         sdb_errorf("cannot create a thread key");
         rc = ERR_DB;
@@ -341,7 +351,8 @@ int store_open(const char *path, int flags, struct store **out)
     rc = sdb_lock(path, SDB_LOCK_SHARED, &s->lockfd);
     if (rc != 0)
         goto fail;
-    rc = conn_open(&s->writer, path, true, (flags & STORE_CREATE) != 0);
+    rc = conn_open(&s->writer, path, true, (flags & STORE_CREATE) != 0,
+                   false);
     if (rc != 0)
         goto fail;
     rc = sdb_migrate(&s->writer);
@@ -375,6 +386,8 @@ void store_close(struct store *s)
         pthread_setspecific(s->tkey, NULL);
         pthread_key_delete(s->tkey);
     }
+    sdb_related_free(s);
+    pthread_mutex_destroy(&s->xlock);
     pthread_mutex_destroy(&s->rlock);
     pthread_mutex_destroy(&s->wlock);
     sdb_unlock(s->lockfd); /* after the last connection is closed */
@@ -397,7 +410,7 @@ int sdb_read_begin(struct store *s, struct conn **out)
         return 0;
     }
     if (!c->db) {
-        rc = conn_open(c, s->path, false, false);
+        rc = conn_open(c, s->path, false, false, s->map);
         if (rc != 0)
             return ERR_DB;
     }

@@ -119,7 +119,14 @@ struct hit_delta {
     int64_t count;
 };
 
-enum { STORE_CREATE = 1 }; /* store_open flag: create the file if missing */
+/*
+ * store_open flags. STORE_CREATE creates the file if missing. STORE_MAP
+ * has readers map the file into memory (PRAGMA mmap_size) instead of
+ * reading each page with a pread into their own cache: a static export
+ * of Reuters took 18 s instead of 12. For batch commands: the mapped
+ * pages count in the process's RSS, which the server keeps small.
+ */
+enum { STORE_CREATE = 1, STORE_MAP = 2 };
 
 /*
  * store_open opens (and with STORE_CREATE creates) the database at path,

@@ -64,7 +64,24 @@ struct store {
     pthread_key_t tkey;    /* -> this thread's struct conn */
     int have_key;
     int lockfd;            /* shared flock on "<path>.lock" (lock.c) */
+    bool map;              /* STORE_MAP: readers mmap the file */
+    pthread_mutex_t xlock; /* guards related */
+    struct related_index *related; /* related.c; one reference held here */
 };
+
+/* --- changes.c ----------------------------------------------------- */
+
+/*
+ * sdb_changes_seq reads the change log's highest sequence number in c's
+ * snapshot: it moves with every content write, never goes back, so it
+ * versions whatever is derived from the content (related.c).
+ */
+int sdb_changes_seq(struct conn *c, int64_t *seq);
+
+/* --- related.c ----------------------------------------------------- */
+
+/* sdb_related_free drops the store's reference to its related index. */
+void sdb_related_free(struct store *s);
 
 /* --- db.c ---------------------------------------------------------- */
 
