@@ -255,7 +255,10 @@ int site_app(struct request *req, struct response *res, void *ctx)
     response_header(res, "X-Cache", res->page ? "hit" : "miss");
     if (!res->page) {
         uint64_t gen = cache_generation(s->cache);
+        /* One snapshot, one read transaction, for the whole page. */
+        store_read_hold(s->store);
         int status = r->handler(req, res, s);
+        store_read_release(s->store);
         if (status != 200 || !res->page)
             return error_page(s, req, res, status == 200 ? 500 : status);
         if (r->flags & SITE_EXPIRES)

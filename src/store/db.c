@@ -414,8 +414,13 @@ int sdb_read_begin(struct store *s, struct conn **out)
         if (rc != 0)
             return ERR_DB;
     }
-    if (!sqlite3_get_autocommit(c->db)) /* a read that never ended */
-        (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");
+    if (!sqlite3_get_autocommit(c->db)) {
+        if (c->hold > 0) { /* the held snapshot */
+            *out = c;
+            return 0;
+        }
+        (void)sdb_exec(c, SQL_ROLLBACK, "read rollback"); /* never ended */
+    }
     rc = sdb_exec(c, SQL_BEGIN, "read begin");
     if (rc != 0)
         return ERR_DB;
@@ -431,7 +436,26 @@ void sdb_read_end(struct store *s, struct conn *c)
         pthread_mutex_unlock(&s->wlock);
         return;
     }
+    if (c->hold > 0)
+        return; /* store_read_release ends it */
     if (sdb_exec(c, SQL_COMMIT, "read end") != 0)
+        (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");
+}
+
+void store_read_hold(struct store *s)
+{
+    struct conn *c = thread_conn(s);
+    if (c)
+        c->hold++;
+}
+
+void store_read_release(struct store *s)
+{
+    struct conn *c = pthread_getspecific(s->tkey);
+    if (!c || c->hold == 0 || --c->hold > 0)
+        return;
+    if (c->db && !sqlite3_get_autocommit(c->db) &&
+        sdb_exec(c, SQL_COMMIT, "read end") != 0)
         (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");
 }
 

@@ -147,6 +147,17 @@ int store_commit(struct store *s) WUR;
 void store_rollback(struct store *s);
 
 /*
+ * A read snapshot: every read this thread makes between store_read_hold and
+ * store_read_release sees the database at one moment and shares one read
+ * transaction (one BEGIN and COMMIT for a page, not one per query).
+ * Nestable; hold it briefly, since the WAL cannot be checkpointed past an
+ * open reader. A thread that writes in between reads its own writes as
+ * before (through the writer).
+ */
+void store_read_hold(struct store *s);
+void store_read_release(struct store *s);
+
+/*
  * The change log. Every write names what it touched: "article:<id>",
  * "section:<id>", "issue:<id>", "author:<id>", "tag:<id>", "year:<YYYY>",
  * "list" (any article: journal-wide lists) and "site" (settings, sections,

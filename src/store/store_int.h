@@ -48,6 +48,7 @@ struct sdb_count {
 struct conn {
     sqlite3 *db;      /* NULL until opened (readers open lazily) */
     int txn;          /* reader structs only: this thread's store_begin depth */
+    int hold;         /* reader structs only: store_read_hold depth */
     struct conn *next; /* the store's list of per-thread structs */
     struct sdb_slot stmts[SDB_STMT_SLOTS];
     struct sdb_count counts[SDB_COUNTS]; /* readers only */

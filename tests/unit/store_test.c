@@ -150,6 +150,35 @@ static void test_open_refuses(void **state)
 
 /* --- settings ------------------------------------------------------ */
 
+/* A held read sees one snapshot: a write in between shows after release. */
+static void test_read_hold(void **state)
+{
+    (void)state;
+    struct store *s = open_new("hold.db");
+    struct arena a;
+    arena_init(&a, 1024);
+    const char *v;
+    assert_int_equal(store_setting_set(s, "name", "Before"), 0);
+    store_read_hold(s);
+    assert_int_equal(store_setting_get(s, &a, "name", &v), 0);
+    assert_string_equal(v, "Before");
+    assert_int_equal(store_setting_set(s, "name", "After"), 0);
+    store_read_hold(s); /* nested: still the same snapshot */
+    assert_int_equal(store_setting_get(s, &a, "name", &v), 0);
+    assert_string_equal(v, "Before");
+    store_read_release(s);
+    assert_int_equal(store_setting_get(s, &a, "name", &v), 0);
+    assert_string_equal(v, "Before");
+    store_read_release(s);
+    assert_int_equal(store_setting_get(s, &a, "name", &v), 0);
+    assert_string_equal(v, "After");
+    store_read_release(s); /* one too many is harmless */
+    assert_int_equal(store_setting_get(s, &a, "name", &v), 0);
+    assert_string_equal(v, "After");
+    arena_release(&a);
+    store_close(s);
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -1022,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_transactions),
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_read_hold),
         cmocka_unit_test(test_import_speed),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
