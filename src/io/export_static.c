@@ -75,6 +75,7 @@ struct exporter {
     struct visit **list; /* every visit in order; [head, n) is the queue */
     size_t n, head, list_cap;
     unsigned active; /* workers rendering */
+    unsigned idle;   /* workers waiting for a key */
     bool failed;
     int rc;
     char msg[512];
@@ -140,7 +141,11 @@ static void grow_set(struct exporter *e)
     e->cap = cap;
 }
 
-/* add_locked queues key unless it was seen; from is NULL for seeds. */
+/*
+ * add_locked queues key unless it was seen; from is NULL for seeds. It
+ * wakes no one: record_locked does, once per page and only if a worker
+ * waits (a signal per key was a futex call per key).
+ */
 static void add_locked(struct exporter *e, struct str key, const char *from)
 {
     if ((e->n + 1) * 2 > e->cap)
@@ -163,7 +168,6 @@ static void add_locked(struct exporter *e, struct str key, const char *from)
         e->list = xrealloc(e->list, e->list_cap * sizeof(*e->list));
     }
     e->list[e->n++] = v;
-    pthread_cond_signal(&e->cv);
 }
 
 /* --- one page ------------------------------------------------------- */
@@ -265,20 +269,44 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/*
+ * make_dir creates the folder path[0, len) below dirfd and its parents.
+ * dirs remembers the folders this worker made or found: most files go
+ * into a folder made before (articles/, articles/x/ for x.bib), so the
+ * common case costs no system call, and a new page's folder costs one
+ * mkdirat instead of one per component (a third of the export's system
+ * calls were mkdirat answering EEXIST).
+ */
+static int make_dir(int dirfd, char *path, size_t len, struct seen *dirs)
+{
+    if (len == 0 || !seen_add(dirs, (struct str){path, len}))
+        return 0; /* the export's folder itself, or made before */
+    /* If this fails the export stops, so the early record is harmless. */
+    path[len] = '\0';
+    int rc = mkdirat(dirfd, path, 0755);
+    if (rc != 0 && errno == ENOENT) {
+        char *up = memrchr(path, '/', len);
+        path[len] = '/';
+        if (make_dir(dirfd, path, up ? (size_t)(up - path) : 0, dirs) != 0)
+            return -1;
+        path[len] = '\0';
+        rc = mkdirat(dirfd, path, 0755);
+    }
+    path[len] = '/';
+    return rc == 0 || errno == EEXIST ? 0 : -1;
+}
+
 /* open_file creates the folders of rel below dirfd and opens rel. */
-static int open_file(int dirfd, const char *rel)
+static int open_file(int dirfd, const char *rel, struct seen *dirs)
 {
     char path[LINKMAP_PATH_MAX + 64];
     size_t n = strlen(rel);
     if (n >= sizeof(path))
         return -1;
     memcpy(path, rel, n + 1);
-    for (char *p = path; (p = strchr(p, '/')); p++) {
-        *p = '\0';
-        if (mkdirat(dirfd, path, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
+    char *slash = memrchr(path, '/', n);
+    if (slash && make_dir(dirfd, path, (size_t)(slash - path), dirs) != 0)
+        return -1;
     return openat(dirfd, path,
                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 }
@@ -368,8 +396,11 @@ static void record_locked(struct exporter *e, struct visit *v, int status,
                           double us, struct found *f)
 {
     if (status == 200) {
+        size_t before = e->n;
         for (size_t i = 0; i < f->n; i++)
             add_locked(e, f->keys[i], v->key);
+        if (e->n > before && e->idle)
+            pthread_cond_broadcast(&e->cv);
         if (is_article(v->key)) {
             e->articles++;
             if (e->ntimes == e->times_cap) {
@@ -399,14 +430,17 @@ static void *worker(void *arg)
     struct exporter *e = arg;
     struct arena a;
     struct buf out;
-    struct seen seen = {0};
+    struct seen seen = {0}, dirs = {0};
     arena_init(&a, 64 * 1024);
     buf_init(&out, PAGE_MAX_BYTES);
 
     pthread_mutex_lock(&e->mu);
     for (;;) {
-        while (!e->failed && e->head == e->n && e->active > 0)
+        while (!e->failed && e->head == e->n && e->active > 0) {
+            e->idle++;
             pthread_cond_wait(&e->cv, &e->mu);
+            e->idle--;
+        }
         if (e->failed || e->head == e->n)
             break;
         struct visit *v = e->list[e->head++];
@@ -424,7 +458,7 @@ static void *worker(void *arg)
             why = "page too large";
         } else if (status == 200) {
             const char *rel = linkmap_file(&a, v->key);
-            int fd = rel ? open_file(e->dirfd, rel) : -1;
+            int fd = rel ? open_file(e->dirfd, rel, &dirs) : -1;
             if (fd < 0 || write_all(fd, out.ptr, out.len) != 0) {
                 rc = ERR_IO;
                 why = strerror(errno);
@@ -457,6 +491,7 @@ static void *worker(void *arg)
     buf_release(&out);
     arena_release(&a);
     seen_release(&seen);
+    seen_release(&dirs);
     return NULL;
 }
 

@@ -189,12 +189,12 @@ static int send_page(struct site *s, struct request *req,
     res->content_type = p->content_type;
     res->cache_control = "no-cache";
     if (!p->counter) {
-        res->etag = p->etag;
+        res->etag = page_etag(p);
         return 200;
     }
     /* The ETag carries the count, so a reader's copy goes stale with it. */
     int64_t n = hits_total(p->counter);
-    const char *tag = p->etag + 1; /* drop the opening quote */
+    const char *tag = page_etag(p) + 1; /* drop the opening quote */
     int taglen = (int)strlen(tag) - 1;
     res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen, tag, n);
     if (request_is_fresh(req, res->etag))
