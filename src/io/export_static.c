@@ -740,7 +740,8 @@ int export_static(struct store *s, const struct export_opts *o,
 
     char serr[512];
     struct site_opts so = {.store = s, .theme_dir = o->theme_dir,
-                           .cache_max = 0, .hits_flush = 3600};
+                           .cache_max = 0, .hits_flush = 3600,
+                           .no_etags = true};
     rc = site_open(&so, &site, serr, sizeof(serr));
     if (rc != 0) {
         snprintf(err, errlen, "theme: %s", serr);
