@@ -390,22 +390,19 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* tag_end returns the index after the '>' closing the tag at i. */
+/* tag_end returns the index after the '>' closing the tag at i. One pass:
+ * quoted values are skipped with memchr, so a '>' in a value is no end. */
 static size_t tag_end(const char *p, size_t n, size_t i)
 {
-    const char *gt = i + 1 < n ? memchr(p + i + 1, '>', n - i - 1) : NULL;
-    size_t len = gt ? (size_t)(gt - p) - i - 1 : 0;
-    if (gt && !memchr(p + i + 1, '"', len) && !memchr(p + i + 1, '\'', len))
-        return (size_t)(gt - p) + 1; /* the common case: no quotes */
-    char quote = 0;
     for (i++; i < n; i++) {
-        if (quote) {
-            if (p[i] == quote)
-                quote = 0;
-        } else if (p[i] == '"' || p[i] == '\'') {
-            quote = p[i];
-        } else if (p[i] == '>') {
+        char c = p[i];
+        if (c == '>')
             return i + 1;
+        if (c == '"' || c == '\'') {
+            const char *close = memchr(p + i + 1, c, n - i - 1);
+            if (!close)
+                return n;
+            i = (size_t)(close - p);
         }
     }
     return n;
