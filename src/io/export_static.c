@@ -32,6 +32,7 @@
 #include "core/xalloc.h"
 #include "http/http.h"
 #include "io/linkmap.h"
+#include "io/rmtree.h"
 #include "render/page.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -39,7 +40,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -660,21 +660,10 @@ out:
 
 /* --- the folder ----------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    if (remove(path) != 0)
-        log_warn("cannot remove %s: %s", path, strerror(errno));
-    return 0;
-}
-
 static void remove_tree(const char *path)
 {
-    if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) != 0)
-        log_warn("cannot remove %s: %s", path, strerror(errno));
+    if (rmtree(path) != 0)
+        log_warn("%s: not entirely removed", path);
 }
 
 /* check_target: DIR may be absent, empty, or a previous export. */
