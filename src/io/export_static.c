@@ -32,6 +32,7 @@
 #include "core/xalloc.h"
 #include "http/http.h"
 #include "io/linkmap.h"
+#include "io/rmtree.h"
 #include "render/page.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -39,10 +40,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@ struct exporter {
     struct visit **list; /* every visit in order; [head, n) is the queue */
     size_t n, head, list_cap;
     unsigned active; /* workers rendering */
+    unsigned idle;   /* workers waiting for a key */
     bool failed;
     int rc;
     char msg[512];
@@ -140,7 +142,11 @@ static void grow_set(struct exporter *e)
     e->cap = cap;
 }
 
-/* add_locked queues key unless it was seen; from is NULL for seeds. */
+/*
+ * add_locked queues key unless it was seen; from is NULL for seeds. It
+ * wakes no one: record_locked does, once per page and only if a worker
+ * waits (a signal per key was a futex call per key).
+ */
 static void add_locked(struct exporter *e, struct str key, const char *from)
 {
     if ((e->n + 1) * 2 > e->cap)
@@ -163,7 +169,6 @@ static void add_locked(struct exporter *e, struct str key, const char *from)
         e->list = xrealloc(e->list, e->list_cap * sizeof(*e->list));
     }
     e->list[e->n++] = v;
-    pthread_cond_signal(&e->cv);
 }
 
 /* --- one page ------------------------------------------------------- */
@@ -171,56 +176,126 @@ static void add_locked(struct exporter *e, struct str key, const char *from)
 /*
  * A worker's own record of the keys it has handed over already. Every page
  * repeats the masthead's and sidebar's links; filtering them here keeps
- * them off the shared set's mutex (1.3 million lookups for Reuters).
+ * them off the shared set's mutex (about a hundred links a page).
+ *
+ * It is only a filter: a key it calls new goes to the exact shared set.
+ * Its lookups were cache misses (a third of the link rewriting), so it is
+ * compact: 8-byte slots (part of the hash, offset of the key) and the keys
+ * back to back in one buffer, each after its 2-byte length, so the links
+ * every page repeats sit together, in the order the first page gave them.
  */
 struct seen {
     struct seen_ent {
-        uint64_t hash;
-        char *key;
+        uint32_t hash;
+        uint32_t off; /* of the key's length in keys; 0: empty slot */
     } *v;
     size_t cap, n;
+    char *keys;
+    size_t keys_len, keys_cap;
 };
 
-/* seen_add records key; false if this worker had handed it over before. */
-static bool seen_add(struct seen *s, struct str key)
+static uint32_t seen_hash(struct str key)
 {
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        struct seen_ent *v = xcalloc(cap, sizeof(*v));
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i].key)
-                continue;
-            size_t j = s->v[i].hash & (cap - 1);
-            while (v[j].key)
-                j = (j + 1) & (cap - 1);
-            v[j] = s->v[i];
-        }
-        free(s->v);
-        s->v = v;
-        s->cap = cap;
-    }
     uint64_t h = hash_key(key.ptr, key.len);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* seen_reserve makes room for extra more keys without a rehash. */
+static void seen_reserve(struct seen *s, size_t extra)
+{
+    size_t cap = s->cap ? s->cap : 1024;
+    while ((s->n + extra + 1) * 2 > cap)
+        cap *= 2;
+    if (cap == s->cap)
+        return;
+    struct seen_ent *v = xcalloc(cap, sizeof(*v));
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->v[i].off)
+            continue;
+        size_t j = s->v[i].hash & (cap - 1);
+        while (v[j].off)
+            j = (j + 1) & (cap - 1);
+        v[j] = s->v[i];
+    }
+    free(s->v);
+    s->v = v;
+    s->cap = cap;
+}
+
+/* seen_add_hashed records key, whose seen_hash is h; false if this worker
+ * had handed it over before. */
+static bool seen_add_hashed(struct seen *s, struct str key, uint32_t h)
+{
+    if (key.len > UINT16_MAX || s->keys_len + 2 + key.len > UINT32_MAX)
+        return true; /* not recorded: the shared set decides */
+    seen_reserve(s, 1);
     size_t i = h & (s->cap - 1);
-    for (; s->v[i].key; i = (i + 1) & (s->cap - 1))
-        if (s->v[i].hash == h && strncmp(s->v[i].key, key.ptr, key.len) == 0 &&
-            s->v[i].key[key.len] == '\0')
+    for (; s->v[i].off; i = (i + 1) & (s->cap - 1)) {
+        if (s->v[i].hash != h)
+            continue;
+        const char *k = s->keys + s->v[i].off;
+        uint16_t len;
+        memcpy(&len, k, sizeof(len));
+        if (len == key.len && memcmp(k + 2, key.ptr, key.len) == 0)
             return false;
-    s->v[i] = (struct seen_ent){h, xstrndup(key.ptr, key.len)};
+    }
+    if (!s->keys_len)
+        s->keys_len = 1; /* offset 0 marks an empty slot */
+    if (s->keys_len + 2 + key.len > s->keys_cap) {
+        s->keys_cap = s->keys_cap ? s->keys_cap * 2 : 64 * 1024;
+        while (s->keys_len + 2 + key.len > s->keys_cap)
+            s->keys_cap *= 2;
+        s->keys = xrealloc(s->keys, s->keys_cap);
+    }
+    uint16_t len = (uint16_t)key.len;
+    memcpy(s->keys + s->keys_len, &len, sizeof(len));
+    memcpy(s->keys + s->keys_len + 2, key.ptr, key.len);
+    s->v[i] = (struct seen_ent){h, (uint32_t)s->keys_len};
+    s->keys_len += 2 + key.len;
     s->n++;
     return true;
 }
 
-static void seen_release(struct seen *s)
+/* seen_add records key; false if this worker had handed it over before. */
+static bool seen_add(struct seen *s, struct str key)
 {
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->v[i].key);
-    free(s->v);
+    return seen_add_hashed(s, key, seen_hash(key));
 }
 
-/* A page's outgoing links, gathered while rewriting, added after. */
+/*
+ * seen_filter keeps in keys[0, *n) those this worker had not handed over,
+ * and records them. A page's hundred lookups were each a cache miss, one
+ * after the other; hashing them all first and prefetching their slots
+ * lets the misses overlap.
+ */
+static void seen_filter(struct seen *s, struct arena *a, struct str *keys,
+                        size_t *n)
+{
+    if (!*n)
+        return;
+    uint32_t *h = arena_alloc(a, *n * sizeof(*h));
+    seen_reserve(s, *n);
+    for (size_t i = 0; i < *n; i++) {
+        h[i] = seen_hash(keys[i]);
+        __builtin_prefetch(&s->v[h[i] & (s->cap - 1)]);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (seen_add_hashed(s, keys[i], h[i]))
+            keys[kept++] = keys[i];
+    *n = kept;
+}
+
+static void seen_release(struct seen *s)
+{
+    free(s->v);
+    free(s->keys);
+}
+
+/* A page's outgoing links, gathered while rewriting, filtered by the
+ * worker's seen set (seen_filter) and added after. */
 struct found {
     struct arena *a;
-    struct seen *seen;
     struct str *keys;
     size_t n, cap;
 };
@@ -228,10 +303,8 @@ struct found {
 static void on_found(void *ctx, struct str key)
 {
     struct found *f = ctx;
-    if (!seen_add(f->seen, key))
-        return;
     if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
+        size_t cap = f->cap ? f->cap * 2 : 128;
         struct str *keys = arena_alloc(f->a, cap * sizeof(*keys));
         if (f->n)
             memcpy(keys, f->keys, f->n * sizeof(*keys));
@@ -265,20 +338,44 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/*
+ * make_dir creates the folder path[0, len) below dirfd and its parents.
+ * dirs remembers the folders this worker made or found: most files go
+ * into a folder made before (articles/, articles/x/ for x.bib), so the
+ * common case costs no system call, and a new page's folder costs one
+ * mkdirat instead of one per component (a third of the export's system
+ * calls were mkdirat answering EEXIST).
+ */
+static int make_dir(int dirfd, char *path, size_t len, struct seen *dirs)
+{
+    if (len == 0 || !seen_add(dirs, (struct str){path, len}))
+        return 0; /* the export's folder itself, or made before */
+    /* If this fails the export stops, so the early record is harmless. */
+    path[len] = '\0';
+    int rc = mkdirat(dirfd, path, 0755);
+    if (rc != 0 && errno == ENOENT) {
+        char *up = memrchr(path, '/', len);
+        path[len] = '/';
+        if (make_dir(dirfd, path, up ? (size_t)(up - path) : 0, dirs) != 0)
+            return -1;
+        path[len] = '\0';
+        rc = mkdirat(dirfd, path, 0755);
+    }
+    path[len] = '/';
+    return rc == 0 || errno == EEXIST ? 0 : -1;
+}
+
 /* open_file creates the folders of rel below dirfd and opens rel. */
-static int open_file(int dirfd, const char *rel)
+static int open_file(int dirfd, const char *rel, struct seen *dirs)
 {
     char path[LINKMAP_PATH_MAX + 64];
     size_t n = strlen(rel);
     if (n >= sizeof(path))
         return -1;
     memcpy(path, rel, n + 1);
-    for (char *p = path; (p = strchr(p, '/')); p++) {
-        *p = '\0';
-        if (mkdirat(dirfd, path, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
+    char *slash = memrchr(path, '/', n);
+    if (slash && make_dir(dirfd, path, (size_t)(slash - path), dirs) != 0)
+        return -1;
     return openat(dirfd, path,
                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 }
@@ -368,8 +465,11 @@ static void record_locked(struct exporter *e, struct visit *v, int status,
                           double us, struct found *f)
 {
     if (status == 200) {
+        size_t before = e->n;
         for (size_t i = 0; i < f->n; i++)
             add_locked(e, f->keys[i], v->key);
+        if (e->n > before && e->idle)
+            pthread_cond_broadcast(&e->cv);
         if (is_article(v->key)) {
             e->articles++;
             if (e->ntimes == e->times_cap) {
@@ -399,24 +499,29 @@ static void *worker(void *arg)
     struct exporter *e = arg;
     struct arena a;
     struct buf out;
-    struct seen seen = {0};
+    struct seen seen = {0}, dirs = {0};
     arena_init(&a, 64 * 1024);
     buf_init(&out, PAGE_MAX_BYTES);
 
     pthread_mutex_lock(&e->mu);
     for (;;) {
-        while (!e->failed && e->head == e->n && e->active > 0)
+        while (!e->failed && e->head == e->n && e->active > 0) {
+            e->idle++;
             pthread_cond_wait(&e->cv, &e->mu);
+            e->idle--;
+        }
         if (e->failed || e->head == e->n)
             break;
         struct visit *v = e->list[e->head++];
         e->active++;
         pthread_mutex_unlock(&e->mu);
 
-        struct found f = {.a = &a, .seen = &seen};
+        struct found f = {.a = &a};
         double us = 0;
         buf_reset(&out);
         int status = render_one(e, v, &a, &out, &f, &us);
+        if (status == 200)
+            seen_filter(&seen, &a, f.keys, &f.n);
         int rc = 0;
         const char *why = NULL;
         if (status == 200 && buf_error(&out)) {
@@ -424,7 +529,7 @@ static void *worker(void *arg)
             why = "page too large";
         } else if (status == 200) {
             const char *rel = linkmap_file(&a, v->key);
-            int fd = rel ? open_file(e->dirfd, rel) : -1;
+            int fd = rel ? open_file(e->dirfd, rel, &dirs) : -1;
             if (fd < 0 || write_all(fd, out.ptr, out.len) != 0) {
                 rc = ERR_IO;
                 why = strerror(errno);
@@ -457,6 +562,7 @@ static void *worker(void *arg)
     buf_release(&out);
     arena_release(&a);
     seen_release(&seen);
+    seen_release(&dirs);
     return NULL;
 }
 
@@ -554,21 +660,10 @@ out:
 
 /* --- the folder ----------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    if (remove(path) != 0)
-        log_warn("cannot remove %s: %s", path, strerror(errno));
-    return 0;
-}
-
 static void remove_tree(const char *path)
 {
-    if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) != 0)
-        log_warn("cannot remove %s: %s", path, strerror(errno));
+    if (rmtree(path) != 0)
+        log_warn("%s: not entirely removed", path);
 }
 
 /* check_target: DIR may be absent, empty, or a previous export. */
@@ -705,7 +800,8 @@ int export_static(struct store *s, const struct export_opts *o,
 
     char serr[512];
     struct site_opts so = {.store = s, .theme_dir = o->theme_dir,
-                           .cache_max = 0, .hits_flush = 3600};
+                           .cache_max = 0, .hits_flush = 3600,
+                           .no_etags = true};
     rc = site_open(&so, &site, serr, sizeof(serr));
     if (rc != 0) {
         snprintf(err, errlen, "theme: %s", serr);

@@ -19,7 +19,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
 enum url_kind { URL_PAGE, URL_SEARCH, URL_OTHER };
 
@@ -349,12 +348,40 @@ static void rewrite_text(struct rw *w, const char *p, size_t n)
     buf_append(w->out, p + i, n - i);
 }
 
+/* lower: ASCII lower case; tag and attribute names are ASCII. */
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+/* name_is: does name equal the lower-case literal lit, ignoring case?
+ * Inline, not strncasecmp: it runs for every tag and attribute. */
+static bool name_is(struct str name, const char *lit, size_t len)
+{
+    if (name.len != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (lower(name.ptr[i]) != lit[i])
+            return false;
+    return true;
+}
+
+#define NAME_IS(name, lit) name_is(name, lit, sizeof(lit) - 1)
+
+/* find_ci finds "</name" (lower-case needle), ignoring case: it steps
+ * from '<' to '<' with memchr instead of comparing at every byte. */
 static const char *find_ci(const char *p, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (strncasecmp(p + i, needle, k) == 0)
-            return p + i;
+    const char *end = p + n;
+    while ((size_t)(end - p) >= k) {
+        const char *lt = memchr(p, '<', (size_t)(end - p) - k + 1);
+        if (!lt)
+            return NULL;
+        if (name_is((struct str){lt, k}, needle, k))
+            return lt;
+        p = lt + 1;
+    }
     return NULL;
 }
 
@@ -363,22 +390,19 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* tag_end returns the index after the '>' closing the tag at i. */
+/* tag_end returns the index after the '>' closing the tag at i. One pass:
+ * quoted values are skipped with memchr, so a '>' in a value is no end. */
 static size_t tag_end(const char *p, size_t n, size_t i)
 {
-    const char *gt = i + 1 < n ? memchr(p + i + 1, '>', n - i - 1) : NULL;
-    size_t len = gt ? (size_t)(gt - p) - i - 1 : 0;
-    if (gt && !memchr(p + i + 1, '"', len) && !memchr(p + i + 1, '\'', len))
-        return (size_t)(gt - p) + 1; /* the common case: no quotes */
-    char quote = 0;
     for (i++; i < n; i++) {
-        if (quote) {
-            if (p[i] == quote)
-                quote = 0;
-        } else if (p[i] == '"' || p[i] == '\'') {
-            quote = p[i];
-        } else if (p[i] == '>') {
+        char c = p[i];
+        if (c == '>')
             return i + 1;
+        if (c == '"' || c == '\'') {
+            const char *close = memchr(p + i + 1, c, n - i - 1);
+            if (!close)
+                return n;
+            i = (size_t)(close - p);
         }
     }
     return n;
@@ -442,29 +466,30 @@ static bool next_attr(const char *p, size_t e, size_t *j, struct attr *a)
 
 static bool content_attr(struct str name)
 {
-    return name.len == 7 && strncasecmp(name.ptr, "content", 7) == 0;
+    return NAME_IS(name, "content");
 }
 
 /* link_attr: href, src, action, or a <meta>'s content (og:url...). */
 static bool link_attr(struct str name)
 {
-    return content_attr(name) ||
-           (name.len == 4 && strncasecmp(name.ptr, "href", 4) == 0) ||
-           (name.len == 3 && strncasecmp(name.ptr, "src", 3) == 0) ||
-           (name.len == 6 && strncasecmp(name.ptr, "action", 6) == 0);
+    return NAME_IS(name, "href") || NAME_IS(name, "src") ||
+           content_attr(name) || NAME_IS(name, "action");
 }
 
 /* link_tag: an HTML element that may carry href, src or action. */
 static bool link_tag(struct str name)
 {
-    static const char *const names[] = {
-        "a",     "link",  "img",   "script", "form",  "iframe", "source",
-        "area",  "embed", "video", "audio",  "track", "input",  "button",
-        "base",  "object", "frame",  "meta",
+#define NAME(lit) {lit, sizeof(lit) - 1}
+    static const struct str names[] = {
+        NAME("a"),     NAME("link"),   NAME("img"),    NAME("script"),
+        NAME("form"),  NAME("iframe"), NAME("source"), NAME("area"),
+        NAME("embed"), NAME("video"),  NAME("audio"),  NAME("track"),
+        NAME("input"), NAME("button"), NAME("base"),   NAME("object"),
+        NAME("frame"), NAME("meta"),
     };
+#undef NAME
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strlen(names[i]) == name.len &&
-            strncasecmp(names[i], name.ptr, name.len) == 0)
+        if (name_is(name, names[i].ptr, names[i].len))
             return true;
     return false;
 }
@@ -511,8 +536,7 @@ static bool form_stays(struct rw *w, const char *p, size_t e,
     size_t j = after_name;
     struct attr a;
     while (next_attr(p, e, &j, &a)) {
-        if (!a.has_value || a.name.len != 6 ||
-            strncasecmp(a.name.ptr, "action", 6) != 0)
+        if (!a.has_value || !NAME_IS(a.name, "action"))
             continue;
         struct str v = {p + a.val, a.val_len}, rel;
         bool absolute;
@@ -573,8 +597,7 @@ static void rewrite_markup(struct rw *w, const char *p, size_t n)
         }
         struct str tname = {p + name, k - name};
         size_t e = tag_end(p, n, i);
-        if (html && !closing && tname.len == 4 &&
-            strncasecmp(tname.ptr, "form", 4) == 0 &&
+        if (html && !closing && NAME_IS(tname, "form") &&
             !form_stays(w, p, e, k)) {
             const char *close = find_ci(p + e, n - e, "</form");
             i = close ? tag_end(p, n, (size_t)(close - p)) : e;
@@ -586,8 +609,7 @@ static void rewrite_markup(struct rw *w, const char *p, size_t n)
             rewrite_tag(w, p, i, e, k);
         i = e;
         if (html && !closing &&
-            ((tname.len == 6 && strncasecmp(tname.ptr, "script", 6) == 0) ||
-             (tname.len == 5 && strncasecmp(tname.ptr, "style", 5) == 0))) {
+            (NAME_IS(tname, "script") || NAME_IS(tname, "style"))) {
             const char *close =
                 find_ci(p + i, n - i, tname.len == 6 ? "</script" : "</style");
             size_t end = close ? (size_t)(close - p) : n;

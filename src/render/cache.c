@@ -183,6 +183,7 @@ void cache_put(struct page_cache *c, struct str key, struct page *p,
     size_t cost = p->len + key.len;
     if (cost > c->max_bytes)
         return;
+    (void)page_etag(p); /* now, while p is still the caller's alone */
     pthread_rwlock_wrlock(&c->lock);
     if (gen != c->gen)
         goto out;

@@ -5,7 +5,9 @@
  * its bytes without a lock; only the reference count moves, atomically.
  * The thread that drops the last reference frees it. The ETag is a 64-bit
  * FNV-1a hash of the bytes in hex, quoted: equal bytes, equal tag, so a
- * re-render of unchanged content keeps readers' caches valid.
+ * re-render of unchanged content keeps readers' caches valid. It is hashed
+ * on first use (page_etag), which comes before the page is shared: the
+ * cache hashes before it publishes, and an uncached page has one holder.
  */
 #include "render/page.h"
 
@@ -40,9 +42,15 @@ struct page *page_new(char *bytes, size_t len, const char *content_type,
     p->len = len;
     p->splice_at = splice_at;
     p->counter = NULL;
-    snprintf(p->etag, sizeof(p->etag), "\"%016" PRIx64 "\"",
-             fnv1a64(bytes, len));
     return p;
+}
+
+const char *page_etag(struct page *p)
+{
+    if (!p->etag[0])
+        snprintf(p->etag, sizeof(p->etag), "\"%016" PRIx64 "\"",
+                 fnv1a64(p->bytes, p->len));
+    return p->etag;
 }
 
 static int64_t now_s(void)

@@ -27,7 +27,7 @@ struct page {
     size_t len;
     size_t splice_at;            /* byte offset or PAGE_NO_SPLICE */
     struct hit_counter *counter; /* the article's read counter, or NULL */
-    char etag[24];               /* quoted hash of bytes, e.g. "\"9f..\"" */
+    char etag[24]; /* quoted hash of bytes ("\"9f..\""); "" until page_etag */
     /*
      * What the page shows, as hashed change-log names (store.h: "section:3",
      * "list"...). No deps means "depends on everything": a page that does
@@ -39,9 +39,19 @@ struct page {
     int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
 };
 
-/* page_new takes ownership of bytes (malloc'd) and computes the ETag. */
+/*
+ * page_new takes ownership of bytes (malloc'd). The ETag is not computed
+ * yet: a page rendered for the static export is never sent with one, and
+ * hashing every byte was a tenth of the export's own CPU.
+ */
 struct page *page_new(char *bytes, size_t len, const char *content_type,
                       size_t splice_at);
+/*
+ * page_etag returns p's ETag, hashing its bytes on the first call (the
+ * result lives as long as p). It writes p, so call it before p is shared
+ * (cache_put does) or while the caller holds the only reference.
+ */
+const char *page_etag(struct page *p);
 /*
  * page_depend records that p shows what the change-log name kind:id names
  * (id < 0: the bare name, e.g. "list"). Call before the page is shared.

@@ -232,6 +232,6 @@ int site_search(struct request *req, struct response *res, void *ctx)
     }
     res->content_type = res->page->content_type;
     res->cache_control = "no-cache";
-    res->etag = res->page->etag;
+    res->etag = page_etag(res->page);
     return 200;
 }

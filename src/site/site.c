@@ -189,20 +189,28 @@ static int send_page(struct site *s, struct request *req,
     res->content_type = p->content_type;
     res->cache_control = "no-cache";
     if (!p->counter) {
-        res->etag = p->etag;
+        res->etag = s->no_etags ? NULL : page_etag(p);
         return 200;
     }
-    /* The ETag carries the count, so a reader's copy goes stale with it. */
-    int64_t n = hits_total(p->counter);
-    const char *tag = p->etag + 1; /* drop the opening quote */
-    int taglen = (int)strlen(tag) - 1;
-    res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen, tag, n);
-    if (request_is_fresh(req, res->etag))
-        return 304;
-    if (req->method == HTTP_GET && !request_is_bot(req)) {
-        n = hits_count(p->counter);
+    int64_t n;
+    if (s->no_etags) { /* the export: no ETag, so no 304 either */
+        n = req->method == HTTP_GET && !request_is_bot(req)
+                ? hits_count(p->counter)
+                : hits_total(p->counter);
+    } else {
+        /* The ETag carries the count, so a reader's copy goes stale. */
+        n = hits_total(p->counter);
+        const char *tag = page_etag(p) + 1; /* drop the opening quote */
+        int taglen = (int)strlen(tag) - 1;
         res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen,
                                  tag, n);
+        if (request_is_fresh(req, res->etag))
+            return 304;
+        if (req->method == HTTP_GET && !request_is_bot(req)) {
+            n = hits_count(p->counter);
+            res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"",
+                                     taglen, tag, n);
+        }
     }
     /* The theme's whole phrase ("Read 3,093 times"), not just the number. */
     res->splice = str_from(format_hits(req->arena, s->fmt, n));
@@ -359,6 +367,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
 
     s->store = o->store;
     s->hits_flush = o->hits_flush ? o->hits_flush : 5;
+    s->no_etags = o->no_etags;
     s->search_query_max =
         o->search_query_max ? o->search_query_max : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();

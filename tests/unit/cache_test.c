@@ -44,6 +44,28 @@ static void get_put_replace(void **state)
     cache_free(c);
 }
 
+/* The ETag is hashed on first use; the cache hashes before it shares. */
+static void etag_hashed_before_sharing(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(1 << 20);
+    struct page *p = mk("same bytes"), *q = mk("same bytes");
+    struct page *r = mk("other bytes");
+    assert_string_equal(p->etag, ""); /* page_new does not hash */
+    cache_put(c, STR("/p"), p, cache_generation(c));
+    assert_int_equal(strlen(p->etag), 18); /* quoted 16 hex digits */
+    assert_true(p->etag[0] == '"' && p->etag[17] == '"');
+    assert_string_equal(page_etag(q), p->etag); /* equal bytes, equal tag */
+    assert_string_not_equal(page_etag(r), p->etag);
+    struct page *got = cache_get(c, STR("/p"));
+    assert_ptr_equal(page_etag(got), got->etag);
+    page_unref(got);
+    page_unref(p);
+    page_unref(q);
+    page_unref(r);
+    cache_free(c);
+}
+
 static void clear_and_generation_guard(void **state)
 {
     (void)state;
@@ -160,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(get_put_replace),
+        cmocka_unit_test(etag_hashed_before_sharing),
         cmocka_unit_test(clear_and_generation_guard),
         cmocka_unit_test(invalidates_only_dependents),
         cmocka_unit_test(evicts_oldest_and_grows),

@@ -186,6 +186,35 @@ static void test_hostile_markup(void **state)
                         "<a\thref\n=\n/z/>z</a>");
 }
 
+/* Tag and attribute names are matched in any case, closing tags too. */
+static void test_names_any_case(void **state)
+{
+    (void)state;
+    struct linkmap m;
+    struct seen s = {0};
+    linkmap_init(&m, "https://j.example", NULL, NULL);
+    const char *out = rewrite(
+        &m, LINKMAP_HTML,
+        "<IMG SRC=\"/a.png\"><Form Method=post ACTION=\"/newsletter\">"
+        "<a href=\"/in\">in</a></FORM><p>"
+        "<SCRIPT>var u = '<a href=\"/s\">'; // <scrip\n"
+        "x = 'https://j.example/q';</Script><a hReF=\"/after\">a</a>"
+        "<abbr href=\"/not-a-link-tag\">x</abbr>"
+        "<STYLE>p{}</sTyLe><Meta Content=\"https://j.example/m\">",
+        &s);
+    assert_string_equal(
+        out, "<IMG SRC=\"/a.png\"><p>"
+             "<SCRIPT>var u = '<a href=\"/s\">'; // <scrip\n"
+             "x = 'https://j.example/q/';</Script><a hReF=\"/after/\">a</a>"
+             "<abbr href=\"/not-a-link-tag\">x</abbr>"
+             "<STYLE>p{}</sTyLe><Meta Content=\"https://j.example/m/\">");
+    assert_int_equal(s.n, 4);
+    assert_string_equal(s.keys[0], "/a.png");
+    assert_string_equal(s.keys[1], "/q");
+    assert_string_equal(s.keys[2], "/after");
+    assert_string_equal(s.keys[3], "/m");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +224,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_xml_and_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_markup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_any_case, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
