@@ -14,14 +14,15 @@
  *
  * Reads assemble a struct article from a few queries in one snapshot: the
  * row joined with its section and issue, then its authors (and tags). A
- * list page costs three queries whatever its length: the count, the page,
- * and all the page's authors at once (the page's query is repeated as a
- * subquery, so the two agree without passing ids around).
+ * list page costs three queries whatever its length: the count (remembered
+ * while nothing changes), the page, and all the page's authors at once,
+ * for the page's ids bound as one JSON array (as article_fill.c does).
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -58,34 +59,49 @@ static const char SQL_TAG_LINK[] =
 /* The columns read_article expects; lists select NULL for the bodies. */
 #define ARTICLE_COLS(bodies) SDB_ARTICLE_SELECT(bodies, "a.hits")
 #define NEWEST " ORDER BY a.published_at DESC, a.id DESC"
-#define PAGE_AUTHORS SDB_PAGE_AUTHORS
 
 /*
- * One list query per enum list_kind, from its WHERE clause: the page, the
- * count, and the page's bylines (the page repeated as a subquery). ?1 and
- * ?2 are LIMIT and OFFSET, ?3 the id or range start, ?4 the range end.
+ * One list query per enum list_kind: the page and the count. ?1 and ?2 are
+ * LIMIT and OFFSET, ?3 the id or range start, ?4 the range end. The page's
+ * ids come from an index-only subquery in the index's order, so a deep
+ * OFFSET skips index entries instead of joining and then dropping
+ * thousands of rows (page 700 of the home page: 100 ms before, 2 ms
+ * after), and only the page's rows are read and sorted.
  */
-/* The page's ids come from an index-only subquery, so a deep OFFSET skips
- * index entries instead of joining and then dropping thousands of rows
- * (page 700 of the home page: 100 ms before, 2 ms after, bench/). */
-#define LIST_SQL(cond)                                                       \
-    {ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (SELECT a.id FROM articles a" \
-                  " WHERE " cond NEWEST " LIMIT ?1 OFFSET ?2)" NEWEST,       \
-     "SELECT count(*) FROM articles a WHERE " cond,                          \
-     PAGE_AUTHORS "(SELECT a.id FROM articles a WHERE " cond NEWEST          \
-                  " LIMIT ?1 OFFSET ?2) ORDER BY aa.article_id, aa.position"}
+#define PAGE_OF(ids) ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (" ids ")" NEWEST
+#define LIST_SQL_FROM(from, cond)                                            \
+    {PAGE_OF("SELECT a.id FROM " from " WHERE " cond NEWEST                  \
+             " LIMIT ?1 OFFSET ?2"),                                         \
+     "SELECT count(*) FROM articles a WHERE " cond}
+#define LIST_SQL(cond) LIST_SQL_FROM("articles a", cond)
+/* Tags and bylines carry their article's status and published_at (schema
+ * migration 6): a tag's or an author's page is one range of their index. */
+#define LINK_SQL(table, key)                                                 \
+    {PAGE_OF("SELECT article_id FROM " table " WHERE " key " = ?3"           \
+             " AND status = 1 ORDER BY published_at DESC, article_id DESC"   \
+             " LIMIT ?1 OFFSET ?2"),                                         \
+     "SELECT count(*) FROM " table " WHERE " key " = ?3 AND status = 1"}
 
 static const struct sdb_list_sql list_sql[] = {
     [LIST_ALL] = LIST_SQL("a.status = 1"),
     [LIST_SECTION] = LIST_SQL("a.section_id = ?3 AND a.status = 1"),
-    [LIST_ISSUE] = LIST_SQL("a.issue_id = ?3 AND a.status = 1"),
-    [LIST_AUTHOR] = LIST_SQL("a.id IN (SELECT article_id FROM article_authors"
-                             " WHERE author_id = ?3) AND a.status = 1"),
-    [LIST_TAG] = LIST_SQL("a.id IN (SELECT article_id FROM article_tags"
-                          " WHERE tag_id = ?3) AND a.status = 1"),
+    /* Not articles_issue_section, which has the table of contents' order
+     * (issues.c) and which SQLite picked without statistics. */
+    [LIST_ISSUE] = LIST_SQL_FROM("articles a INDEXED BY articles_issue",
+                                 "a.issue_id = ?3 AND a.status = 1"),
+    [LIST_AUTHOR] = LINK_SQL("article_authors", "author_id"),
+    [LIST_TAG] = LINK_SQL("article_tags", "tag_id"),
     [LIST_RANGE] = LIST_SQL("a.status = 1 AND a.published_at >= ?3"
                             " AND a.published_at < ?4"),
 };
+/* The bylines of a page, and a page's rows by id in any order. */
+static const char SQL_PAGE_AUTHORS[] =
+    "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"
+    " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
+    " WHERE aa.article_id IN (SELECT value FROM json_each(?1))"
+    " ORDER BY aa.article_id, aa.position";
+static const char SQL_BY_IDS[] = ARTICLE_COLS("NULL, NULL")
+    "WHERE a.id IN (SELECT value FROM json_each(?1))";
 static const char SQL_BY_SLUG[] =
     ARTICLE_COLS("a.body_md, a.body_html")
     "WHERE a.slug = ?1 AND (?2 OR a.status = 1)";
@@ -494,23 +510,37 @@ static int count_list(struct conn *c, bool reader,
     return rc;
 }
 
-/* attach_authors gives each article of the page its byline. */
-static int attach_authors(struct conn *c, struct arena *a,
-                          const struct sdb_list_sql *sql,
-                          const struct list_query *q, struct article *v,
-                          size_t n)
+/*
+ * ids_json writes the ids of v as one JSON array ("[12,7,...]") into a.
+ * snprintf of integers: the one format json_each reads, no escaping needed.
+ */
+static const char *ids_json(struct arena *a, const struct article *v,
+                            size_t n)
+{
+    struct buf b;
+    buf_init_arena(&b, a, 24 * n + 3);
+    buf_append_char(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%lld", i ? "," : "", (long long)v[i].id);
+    buf_append_char(&b, ']');
+    return buf_error(&b) ? NULL : b.ptr;
+}
+
+/* attach_authors gives each article of v (ids: ids_json's) its byline. */
+static int attach_authors(struct conn *c, struct arena *a, const char *ids,
+                          struct article *v, size_t n)
 {
     struct id_index *ix = arena_alloc(a, n * sizeof(*ix));
     for (size_t i = 0; i < n; i++)
         ix[i] = (struct id_index){v[i].id, i};
     qsort(ix, n, sizeof(*ix), by_id);
 
-    sqlite3_stmt *st = sdb_stmt(c, sql->authors);
+    sqlite3_stmt *st = sdb_stmt(c, SQL_PAGE_AUTHORS);
     if (!st)
         return ERR_DB;
     int rc = 0;
     size_t *cap = arena_zalloc(a, n * sizeof(*cap));
-    if (bind_list(st, q) != SQLITE_OK) {
+    if (sdb_bind_text(st, 1, ids) != SQLITE_OK) {
         rc = sdb_fail(c, "articles_list: authors");
         goto out;
     }
@@ -521,7 +551,7 @@ static int attach_authors(struct conn *c, struct arena *a,
         struct id_index key = {sqlite3_column_int64(st, 0), 0};
         struct id_index *hit = bsearch(&key, ix, n, sizeof(*ix), by_id);
         if (!hit)
-            continue; /* cannot happen: same snapshot, same subquery */
+            continue; /* cannot happen: we bound these ids */
         struct article *art = &v[hit->i];
         art->authors = sdb_grow(a, art->authors, art->n_authors,
                                 &cap[hit->i], sizeof(*art->authors));
@@ -529,6 +559,71 @@ static int attach_authors(struct conn *c, struct arena *a,
     }
 out:
     sdb_done(st);
+    return rc;
+}
+
+/* with_authors gives the n articles of v their bylines (n may be 0). */
+static int with_authors(struct conn *c, struct arena *a, struct article *v,
+                        size_t n)
+{
+    if (n == 0)
+        return 0;
+    const char *ids = ids_json(a, v, n);
+    if (!ids)
+        return sdb_invalid("articles_list", "id list too long");
+    return attach_authors(c, a, ids, v, n);
+}
+
+int sdb_articles_by_ids(struct conn *c, struct arena *a, const int64_t *ids,
+                        size_t n, struct article **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (n == 0)
+        return 0;
+    /* v[i] takes ids[i]'s row; ix finds i from an id. */
+    struct article *v = arena_zalloc(a, n * sizeof(*v));
+    struct id_index *ix = arena_alloc(a, n * sizeof(*ix));
+    for (size_t i = 0; i < n; i++) {
+        v[i].id = ids[i];
+        ix[i] = (struct id_index){ids[i], i};
+    }
+    qsort(ix, n, sizeof(*ix), by_id);
+    const char *json = ids_json(a, v, n);
+    if (!json)
+        return sdb_invalid("articles_list", "id list too long");
+    sqlite3_stmt *st = sdb_stmt(c, SQL_BY_IDS);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if (sdb_bind_text(st, 1, json) != SQLITE_OK) {
+        rc = sdb_fail(c, "articles_list: rows");
+        goto out;
+    }
+    for (;;) {
+        rc = sdb_step(c, st, "articles_list: rows");
+        if (rc != 1)
+            break;
+        struct id_index key = {sqlite3_column_int64(st, 0), 0};
+        struct id_index *hit = bsearch(&key, ix, n, sizeof(*ix), by_id);
+        if (hit)
+            read_article(a, st, &v[hit->i]);
+    }
+out:
+    sdb_done(st);
+    if (rc != 0)
+        return rc;
+    /* Same snapshot as the ids, so every row is there; keep it exact
+     * anyway: an id without a row is dropped. */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].slug)
+            v[k++] = v[i];
+    rc = with_authors(c, a, v, k);
+    if (rc == 0) {
+        *out = v;
+        *len = k;
+    }
     return rc;
 }
 
@@ -573,8 +668,8 @@ int sdb_articles_query(struct store *s, struct arena *a,
     }
     sdb_done(st);
     st = NULL;
-    if (rc == 0 && len > 0)
-        rc = attach_authors(c, a, sql, q, v, len);
+    if (rc == 0)
+        rc = with_authors(c, a, v, len);
     if (rc == 0) {
         *out = v;
         *n = len;

@@ -4,11 +4,13 @@
  *
  * Only published articles make an issue public: an issue whose articles
  * are all drafts (one being assembled) is neither listed nor "latest".
- * The table of contents is an article list (sdb_articles_query) in the
- * journal's order of sections, so a page of it costs three queries.
+ * The table of contents is an article list in the journal's order of
+ * sections, read section by section (see SQL_TOC_SECTIONS).
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
+
+#include "core/arena.h"
 
 static const char SQL_BY_DATE[] =
     "SELECT id, date, title FROM issues WHERE date = ?1";
@@ -16,21 +18,39 @@ static const char SQL_LATEST[] =
     "SELECT i.id, i.date, i.title FROM issues i WHERE EXISTS"
     " (SELECT 1 FROM articles a WHERE a.issue_id = i.id AND a.status = 1)"
     " ORDER BY i.date DESC LIMIT 1";
+/* Newest first along the date index, each issue counted over its range
+ * of an index, instead of grouping and sorting every published article. */
+#define ISSUE_PUBLISHED                                                      \
+    " FROM articles a WHERE a.issue_id = i.id AND a.status = 1"
 static const char SQL_LIST[] =
-    "SELECT i.id, i.date, i.title, count(*) FROM issues i"
-    " JOIN articles a ON a.issue_id = i.id WHERE a.status = 1"
-    " GROUP BY i.id ORDER BY i.date DESC";
+    "SELECT i.id, i.date, i.title, (SELECT count(*)" ISSUE_PUBLISHED ")"
+    " FROM issues i WHERE EXISTS (SELECT 1" ISSUE_PUBLISHED ")"
+    " ORDER BY i.date DESC";
 
-/* Sections in the journal's order, articles without one last. */
-#define TOC_FROM                                                             \
-    " WHERE a.issue_id = ?3 AND a.status = 1 ORDER BY s.id IS NULL,"         \
-    " s.position, s.name, a.published_at, a.id LIMIT ?1 OFFSET ?2"
-static const struct sdb_list_sql toc_sql = {
-    SDB_ARTICLE_SELECT("NULL, NULL", "a.hits") TOC_FROM,
-    "SELECT count(*) FROM articles a WHERE a.issue_id = ?3 AND a.status = 1",
-    SDB_PAGE_AUTHORS "(SELECT a.id FROM articles a"
-    " LEFT JOIN sections s ON s.id = a.section_id" TOC_FROM ")"
-    " ORDER BY aa.article_id, aa.position",
+/*
+ * The table of contents walks the sections in the journal's order
+ * (position, then name: the sections_order index) with how many published
+ * articles of the issue each holds, articles without a section last, and
+ * reads only the slices of the sections the page spans, each in order of
+ * publication (articles_issue_section). Sorting the whole issue for each
+ * page cost 6 ms a page for 4,927 articles, and a join of the two in one
+ * statement is planned with a Bloom filter built from every article row.
+ */
+static const char SQL_TOC_SECTIONS[] =
+    "SELECT s.id, (SELECT count(*) FROM articles a WHERE a.issue_id = ?1"
+    " AND a.status = 1 AND a.section_id = s.id) FROM sections s"
+    " ORDER BY s.position, s.name";
+static const char SQL_TOC_UNFILED[] =
+    "SELECT NULL, count(*) FROM articles a WHERE a.issue_id = ?1"
+    " AND a.status = 1 AND a.section_id IS NULL";
+static const char SQL_TOC_SLICE[] =
+    "SELECT a.id FROM articles a WHERE a.issue_id = ?1 AND a.status = 1"
+    " AND a.section_id IS ?2 ORDER BY a.published_at, a.id"
+    " LIMIT ?3 OFFSET ?4";
+
+/* One section of a table of contents: its id (0: none) and size. */
+struct toc_part {
+    int64_t section, n;
 };
 
 static void issue_row(struct arena *a, sqlite3_stmt *st, void *elem)
@@ -78,11 +98,100 @@ int store_issues_list(struct store *s, struct arena *a,
                     (void **)out, n);
 }
 
+static void part_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    (void)a;
+    struct toc_part *out = elem;
+    out->section = sqlite3_column_int64(st, 0); /* NULL reads as 0 */
+    out->n = sqlite3_column_int64(st, 1);
+}
+
+/* slice appends the ids of articles [skip, skip+take) of one part. */
+static int slice(struct conn *c, int64_t issue_id, const struct toc_part *p,
+                 int64_t skip, int64_t take, int64_t *ids, size_t *n)
+{
+    sqlite3_stmt *st = sdb_stmt(c, SQL_TOC_SLICE);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if ((sqlite3_bind_int64(st, 1, issue_id) | sdb_bind_id(st, 2, p->section) |
+         sqlite3_bind_int64(st, 3, take) | sqlite3_bind_int64(st, 4, skip)) !=
+        SQLITE_OK) {
+        rc = sdb_fail(c, "issue_toc");
+        goto out;
+    }
+    while ((rc = sdb_step(c, st, "issue_toc")) == 1 && take-- > 0)
+        ids[(*n)++] = sqlite3_column_int64(st, 0);
+out:
+    sdb_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* toc_ids picks the ids of the page [offset, offset+limit) from parts. */
+static int toc_ids(struct conn *c, struct arena *a, int64_t issue_id,
+                   const struct toc_part *parts, size_t np, int64_t total,
+                   int limit, int offset, int64_t **ids, size_t *n)
+{
+    int64_t skip = offset, need = total - offset;
+    if (need > limit)
+        need = limit;
+    *ids = NULL;
+    *n = 0;
+    if (need <= 0)
+        return 0;
+    *ids = arena_alloc(a, (size_t)need * sizeof(**ids));
+    int rc = 0;
+    for (size_t i = 0; i < np && need > 0 && rc == 0; i++) {
+        if (skip >= parts[i].n) {
+            skip -= parts[i].n;
+            continue;
+        }
+        int64_t take = parts[i].n - skip < need ? parts[i].n - skip : need;
+        size_t before = *n;
+        rc = slice(c, issue_id, &parts[i], skip, take, *ids, n);
+        need -= (int64_t)(*n - before);
+        skip = 0;
+    }
+    return rc;
+}
+
 int store_issue_toc(struct store *s, struct arena *a, int64_t issue_id,
                     int limit, int offset, struct article **out, size_t *n,
                     int64_t *total)
 {
-    struct list_query q = {.kind = LIST_ISSUE, .id = issue_id,
-                           .limit = limit, .offset = offset};
-    return sdb_articles_query(s, a, &toc_sql, &q, out, n, total);
+    struct toc_part *parts = NULL, *unfiled = NULL;
+    size_t np = 0, nu = 0, nids = 0;
+    int64_t *ids = NULL, sum = 0;
+    struct conn *c;
+
+    *out = NULL;
+    *n = 0;
+    if (total)
+        *total = 0;
+    if (limit < 0 || offset < 0)
+        return sdb_invalid("issue_toc", "negative limit or offset");
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    rc = sdb_rows(c, a, SQL_TOC_SECTIONS, "issue_toc", &issue_id, 1,
+                  sizeof(*parts), part_row, (void **)&parts, &np);
+    if (rc == 0)
+        rc = sdb_rows(c, a, SQL_TOC_UNFILED, "issue_toc", &issue_id, 1,
+                      sizeof(*unfiled), part_row, (void **)&unfiled, &nu);
+    if (rc != 0)
+        goto out;
+    /* The unfiled articles are one more part, after every section. */
+    size_t cap = np;
+    parts = sdb_grow(a, parts, np, &cap, sizeof(*parts));
+    parts[np++] = nu ? unfiled[0] : (struct toc_part){0, 0};
+    for (size_t i = 0; i < np; i++)
+        sum += parts[i].n;
+    if (total)
+        *total = sum;
+    rc = toc_ids(c, a, issue_id, parts, np, sum, limit, offset, &ids, &nids);
+    if (rc == 0)
+        rc = sdb_articles_by_ids(c, a, ids, nids, out, n);
+out:
+    sdb_read_end(s, c);
+    return rc;
 }

@@ -15,8 +15,6 @@
 static const struct sdb_list_sql all_sql = {
     SDB_ARTICLE_SELECT("NULL, NULL", "a.hits") ALL_WHERE ALL_ORDER,
     "SELECT count(*) FROM articles a" ALL_WHERE,
-    SDB_PAGE_AUTHORS "(SELECT a.id FROM articles a" ALL_WHERE ALL_ORDER ")"
-    " ORDER BY aa.article_id, aa.position",
 };
 
 /*
@@ -34,9 +32,6 @@ static const struct sdb_list_sql period_sql = {
     "JOIN " PERIOD " ON h.article_id = a.id" PERIOD_WHERE PERIOD_ORDER,
     "SELECT count(*) FROM " PERIOD " JOIN articles a ON a.id = h.article_id"
     PERIOD_WHERE,
-    SDB_PAGE_AUTHORS "(SELECT a.id FROM " PERIOD
-    " JOIN articles a ON a.id = h.article_id" PERIOD_WHERE PERIOD_ORDER ")"
-    " ORDER BY aa.article_id, aa.position",
 };
 
 int store_articles_most_read(struct store *s, struct arena *a, int64_t since,

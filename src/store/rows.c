@@ -9,10 +9,9 @@
 #define LOG_MODULE "store"
 #include "store/store_int.h"
 
-/* rows runs a cached statement on c and collects its rows into *out. */
-static int rows(struct conn *c, struct arena *a, const char *sql,
-                const char *ctx, const int64_t *args, size_t nargs,
-                size_t elem_size, sdb_row_fn row, void **out, size_t *n)
+int sdb_rows(struct conn *c, struct arena *a, const char *sql, const char *ctx,
+             const int64_t *args, size_t nargs, size_t elem_size,
+             sdb_row_fn row, void **out, size_t *n)
 {
     char *v = NULL;
     size_t len = 0, cap = 0;
@@ -53,7 +52,7 @@ int sdb_select(struct store *s, struct arena *a, const char *sql,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = rows(c, a, sql, ctx, args, nargs, elem_size, row, out, n);
+    rc = sdb_rows(c, a, sql, ctx, args, nargs, elem_size, row, out, n);
     sdb_read_end(s, c);
     return rc;
 }
@@ -82,14 +81,14 @@ int sdb_select_page(struct store *s, struct arena *a, const char *count_sql,
     if (total) {
         void *cv;
         size_t cn;
-        rc = rows(c, a, count_sql, ctx, NULL, 0, sizeof(int64_t), count_row,
-                  &cv, &cn);
+        rc = sdb_rows(c, a, count_sql, ctx, NULL, 0, sizeof(int64_t), count_row,
+                      &cv, &cn);
         if (rc == 0 && cn == 1)
             *total = *(int64_t *)cv;
     }
     const int64_t args[] = {limit, offset};
     if (rc == 0 && limit > 0)
-        rc = rows(c, a, page_sql, ctx, args, 2, elem_size, row, out, n);
+        rc = sdb_rows(c, a, page_sql, ctx, args, 2, elem_size, row, out, n);
     sdb_read_end(s, c);
     return rc;
 }

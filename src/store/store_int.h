@@ -171,20 +171,13 @@ bool sdb_valid_date(const char *d);
     " s.position, i.id, i.date, i.title FROM articles a"                     \
     " LEFT JOIN sections s ON s.id = a.section_id"                           \
     " LEFT JOIN issues i ON i.id = a.issue_id "
-/* The bylines of a page: append "(<the page's ids>) ORDER BY ...". */
-#define SDB_PAGE_AUTHORS                                                     \
-    "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"                  \
-    " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"       \
-    " WHERE aa.article_id IN "
-
 /*
- * One article list as three statements: the page, the count of all it
- * selects, and the page's bylines (the page repeated as a subquery, same
- * order, so both agree). ?1 and ?2 are LIMIT and OFFSET; ?3 and ?4 take
- * list_query.id and .until.
+ * One article list as two statements: the page (the columns of
+ * SDB_ARTICLE_SELECT) and the count of all it selects. ?1 and ?2 are LIMIT
+ * and OFFSET; ?3 and ?4 take list_query.id and .until.
  */
 struct sdb_list_sql {
-    const char *page, *count, *authors;
+    const char *page, *count;
 };
 /*
  * sdb_articles_query runs one such list in one read snapshot: *out gets
@@ -195,9 +188,24 @@ int sdb_articles_query(struct store *s, struct arena *a,
                        const struct sdb_list_sql *sql,
                        const struct list_query *q, struct article **out,
                        size_t *n, int64_t *total);
+/*
+ * sdb_articles_by_ids reads the articles ids[0..n) on c (inside the
+ * caller's sdb_read_begin), in that order, like a list page: without
+ * bodies or tags, with bylines. An id without an article is left out.
+ */
+int sdb_articles_by_ids(struct conn *c, struct arena *a, const int64_t *ids,
+                        size_t n, struct article **out, size_t *len);
 
 /* --- rows.c: parameterised lists and pages of rows ---------------- */
 
+/*
+ * sdb_rows runs a cached statement with integer parameters (args[i] binds
+ * ?i+1) on c, inside the caller's sdb_read_begin, and collects its rows as
+ * sdb_list does. *out and *n are set only on success.
+ */
+int sdb_rows(struct conn *c, struct arena *a, const char *sql,
+             const char *ctx, const int64_t *args, size_t nargs,
+             size_t elem_size, sdb_row_fn row, void **out, size_t *n);
 /*
  * sdb_select is sdb_list for a query with integer parameters: args[i]
  * binds ?i+1 (nargs of them).

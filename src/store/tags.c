@@ -9,19 +9,20 @@
 static const char SQL_BY_SLUG[] =
     "SELECT id, slug, name FROM tags WHERE slug = ?1";
 /*
- * CROSS JOIN keeps articles outermost: the (status, published_at) index
- * then covers it and article_tags' key covers the join, so no table row
- * is read; driven from tags, SQLite read every tagged article's row for
- * its status (31 ms instead of 6 on the Reuters fixture).
+ * By name, as the index tags_name orders them, each with a count of one
+ * index range: article_tags carries its article's status (schema migration
+ * 6). Counting every published article's tags and sorting the tags cost 6
+ * ms a page on the Reuters fixture.
  */
-#define PUBLISHED_TAGS                                                       \
-    " FROM articles a CROSS JOIN article_tags at ON at.article_id = a.id"    \
-    " WHERE a.status = 1"
-static const char SQL_COUNT[] =
-    "SELECT count(DISTINCT at.tag_id)" PUBLISHED_TAGS;
+#define PUBLISHED(t)                                                         \
+    "(SELECT count(*) FROM article_tags at WHERE at.tag_id = " t             \
+    " AND at.status = 1)"
+#define HAS_PUBLISHED                                                        \
+    " FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags at"               \
+    " WHERE at.tag_id = t.id AND at.status = 1)"
+static const char SQL_COUNT[] = "SELECT count(*)" HAS_PUBLISHED;
 static const char SQL_PAGE[] =
-    "SELECT t.id, t.slug, t.name, c.n FROM (SELECT at.tag_id, count(*) n"
-    PUBLISHED_TAGS " GROUP BY at.tag_id) c JOIN tags t ON t.id = c.tag_id"
+    "SELECT t.id, t.slug, t.name, " PUBLISHED("t.id") HAS_PUBLISHED
     " ORDER BY t.name COLLATE NOCASE, t.id LIMIT ?1 OFFSET ?2";
 
 static void tag_row(struct arena *a, sqlite3_stmt *st, void *elem)

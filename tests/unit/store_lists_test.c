@@ -22,6 +22,7 @@
 
 #define TMPDIR_NAME "/tmp/quire-lists-XXXXXX"
 #include "test_tmpdir.h"
+#include "test_undo_v6.h"
 static struct store *st;
 static struct arena arena;
 
@@ -401,6 +402,194 @@ static void test_most_read_period_and_prune(void **state)
     assert_int_equal(n, 0);
 }
 
+/* --- every page against the plain query ---------------------------- */
+
+/*
+ * A second journal where order is decided by ties: sections sharing a
+ * position (then by name), articles sharing a time (then by id), drafts
+ * in between, articles without a section. Every page of the table of
+ * contents, a tag and an author must be the same slice of one plain
+ * ORDER BY over the whole set (the queries the index-ordered ones
+ * replaced), also after articles are unpublished or moved in time, and
+ * after migration 6 fills in an older file.
+ */
+#define NREF 41
+static const char *const ref_sections[] = {"Zeta", "Alpha", NULL, "Mid"};
+
+#define REF_TOC                                                              \
+    "SELECT a.id FROM articles a LEFT JOIN sections s"                       \
+    " ON s.id = a.section_id WHERE a.issue_id = ?1 AND a.status = 1"         \
+    " ORDER BY s.id IS NULL, s.position, s.name, a.published_at, a.id"
+#define REF_NEWEST " AND a.status = 1 ORDER BY a.published_at DESC, a.id DESC"
+#define REF_TAG                                                              \
+    "SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id"           \
+    " FROM article_tags WHERE tag_id = ?1)" REF_NEWEST
+#define REF_AUTHOR                                                           \
+    "SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id"           \
+    " FROM article_authors WHERE author_id = ?1)" REF_NEWEST
+
+static int ref_save(struct store *s, int i, bool draft, int64_t at)
+{
+    char slug[16], title[32];
+    snprintf(slug, sizeof(slug), "r%d", i);
+    snprintf(title, sizeof(title), "Ref %d", i);
+    const char *tags[] = {i % 3 ? "Big" : "Odd", "Big"};
+    const char *authors[] = {i % 5 ? "Ann Main" : "Bo Co", "Ann Main"};
+    struct article_input in = {
+        .slug = slug,
+        .title = title,
+        .status = draft ? ARTICLE_DRAFT : ARTICLE_PUBLISHED,
+        .published_at = at,
+        .section = ref_sections[i % 4],
+        .issue_date = "2010-01-01",
+        .authors = authors,
+        .n_authors = i % 5 ? 1 : 2,
+        .tags = tags,
+        .n_tags = i % 3 ? 1 : 2,
+    };
+    return store_article_save(s, &in, NULL, NULL);
+}
+
+/* ref_ids runs one of the plain queries with ?1 = id on its own
+ * connection; returns how many ids it wrote to out. */
+static size_t ref_ids(const char *db, const char *sql, int64_t id,
+                      int64_t *out)
+{
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    size_t n = 0;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+    sqlite3_bind_int64(q, 1, id);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        assert_true(n < NREF);
+        out[n++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return n;
+}
+
+static void ref_exec(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* ref_check compares every page of every list with the plain queries. */
+static void ref_check(struct store *s, const char *db)
+{
+    struct issue is;
+    struct list_scope tag, author;
+    assert_int_equal(store_issue_by_date(s, &arena, STR("2010-01-01"), &is),
+                     0);
+    assert_int_equal(
+        store_scope_by_slug(s, &arena, LIST_TAG, STR("big"), &tag), 0);
+    assert_int_equal(
+        store_scope_by_slug(s, &arena, LIST_AUTHOR, STR("ann-main"), &author),
+        0);
+    const struct {
+        enum list_kind kind;
+        int64_t id;
+        const char *sql;
+    } lists[] = {{LIST_ISSUE, is.id, REF_TOC},
+                 {LIST_TAG, tag.id, REF_TAG},
+                 {LIST_AUTHOR, author.id, REF_AUTHOR}};
+    const int limits[] = {1, 3, 7, 50};
+    for (size_t l = 0; l < 3; l++) {
+        int64_t want[NREF];
+        size_t nwant = ref_ids(db, lists[l].sql, lists[l].id, want);
+        assert_true(nwant > 10);
+        for (size_t k = 0; k < 4; k++) {
+            for (int off = 0; off <= (int)nwant + 1; off++) {
+                struct article *v;
+                size_t n;
+                int64_t total;
+                struct list_query q = {.kind = lists[l].kind,
+                                       .id = lists[l].id,
+                                       .limit = limits[k], .offset = off};
+                if (lists[l].kind == LIST_ISSUE)
+                    assert_int_equal(store_issue_toc(s, &arena, q.id,
+                                                     q.limit, off, &v, &n,
+                                                     &total), 0);
+                else
+                    assert_int_equal(store_articles_list(s, &arena, &q, &v,
+                                                         &n, &total), 0);
+                assert_int_equal(total, (int64_t)nwant);
+                size_t expect = (size_t)off >= nwant ? 0 : nwant - (size_t)off;
+                if (expect > (size_t)limits[k])
+                    expect = (size_t)limits[k];
+                assert_int_equal(n, expect);
+                for (size_t i = 0; i < n; i++) {
+                    assert_int_equal(v[i].id, want[(size_t)off + i]);
+                    /* Bylines came, co-authors in order (ref_save). */
+                    size_t na = v[i].n_authors;
+                    assert_true(na == 1 || na == 2);
+                    assert_string_equal(v[i].authors[na - 1].name,
+                                        "Ann Main");
+                    if (na == 2)
+                        assert_string_equal(v[i].authors[0].name, "Bo Co");
+                }
+            }
+        }
+    }
+    /* The indexes of tags and authors count published articles only. */
+    int64_t want[NREF];
+    struct tag_entry *tv;
+    struct author_entry *av;
+    size_t n;
+    int64_t total;
+    assert_int_equal(store_tags_list(s, &arena, 10, 0, &tv, &n, &total), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(tv[0].tag.name, "Big");
+    assert_int_equal(tv[0].articles,
+                     (int64_t)ref_ids(db, REF_TAG, tag.id, want));
+    assert_int_equal(store_authors_list(s, &arena, 10, 0, &av, &n, &total),
+                     0);
+    assert_string_equal(av[0].author.name, "Ann Main");
+    assert_int_equal(av[0].articles,
+                     (int64_t)ref_ids(db, REF_AUTHOR, author.id, want));
+}
+
+static void test_pages_match_plain_order(void **state)
+{
+    (void)state;
+    struct store *s;
+    const char *db = path_of("ref.db");
+    assert_int_equal(store_open(db, STORE_CREATE, &s), 0);
+    /* Four times, each shared by about ten articles; every seventh a
+     * draft. Ids rise with i, so ties fall back on them. */
+    for (int i = 0; i < NREF; i++)
+        assert_int_equal(ref_save(s, i, i % 7 == 3, T2004_06_30 + i % 4 * 60),
+                         0);
+    /* Zeta and Alpha share a position: the name decides; Mid comes first. */
+    ref_exec(db, "UPDATE sections SET position = 5 WHERE name IN"
+                 " ('Zeta', 'Alpha'); UPDATE sections SET position = 1"
+                 " WHERE name = 'Mid'");
+    ref_check(s, db);
+
+    /* Unpublish two, publish a draft, move one in time. */
+    assert_int_equal(ref_save(s, 4, true, T2004_06_30), 0);
+    assert_int_equal(ref_save(s, 9, true, T2004_06_30), 0);
+    assert_int_equal(ref_save(s, 3, false, T2004_06_30 + 60), 0);
+    assert_int_equal(ref_save(s, 12, false, T2004_06_30 - 600), 0);
+    ref_check(s, db);
+    /* The same by any writer, without the store's relinking. */
+    ref_exec(db, "UPDATE articles SET status = 0 WHERE slug = 'r6';"
+                 "UPDATE articles SET published_at = published_at + 3600"
+                 " WHERE slug IN ('r8', 'r15')");
+    ref_check(s, db);
+
+    /* A file from before migration 6 is filled in when opened. */
+    store_close(s);
+    ref_exec(db, UNDO_MIGRATION_6 "PRAGMA user_version = 5");
+    assert_int_equal(store_open(db, 0, &s), 0);
+    ref_check(s, db);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +608,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_most_read_all_time, arena_setup,
                                         arena_teardown),
         cmocka_unit_test_setup_teardown(test_most_read_period_and_prune,
+                                        arena_setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_pages_match_plain_order,
                                         arena_setup, arena_teardown),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,22 @@
+/*
+ * test_undo_v6.h - SQL that takes a database at schema version 6 back to
+ * what migration 5 left (before PRAGMA user_version is lowered), for tests
+ * that migrate an older file.
+ */
+#ifndef QUIRE_TEST_UNDO_V6_H
+#define QUIRE_TEST_UNDO_V6_H
+
+#define UNDO_MIGRATION_6                                                     \
+    "DROP TRIGGER article_tags_pub; DROP TRIGGER article_authors_pub;"       \
+    "DROP TRIGGER articles_pub;"                                             \
+    "DROP INDEX article_tags_published;"                                     \
+    "DROP INDEX article_authors_published;"                                  \
+    "DROP INDEX articles_issue_section; DROP INDEX sections_order;"          \
+    "DROP INDEX tags_name; DROP INDEX authors_name;"                         \
+    "ALTER TABLE article_tags DROP COLUMN status;"                           \
+    "ALTER TABLE article_tags DROP COLUMN published_at;"                     \
+    "ALTER TABLE article_authors DROP COLUMN status;"                        \
+    "ALTER TABLE article_authors DROP COLUMN published_at;"                  \
+    "CREATE INDEX article_authors_author ON article_authors(author_id);"
+
+#endif
