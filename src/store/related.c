@@ -39,8 +39,8 @@ static const char SQL_TAGS[] =
 /* The winners' rows; unbound ids are NULL. A draft in this snapshot stays
  * out even if a newer index ranked it. */
 static const char SQL_ROWS[] =
-    SDB_ARTICLE_COLS("NULL, NULL")
-    "WHERE a.id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) AND a.status = 1";
+    SDB_ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                                   "?8) AND a.status = 1";
 static const char SQL_BYLINES[] =
     "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"
     " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
@@ -67,22 +67,26 @@ struct rel_id {
 
 struct related_index {
     atomic_int refs;
-    int64_t seq;          /* the change log's sequence it was built at */
+    int64_t seq;              /* the change log's sequence it was built at */
     struct rel_article *arts; /* in SQL_ARTICLES order */
-    struct rel_id *by_id; /* every article, by id */
+    struct rel_id *by_id;     /* every article, by id */
+    uint32_t *fresh;          /* each article's place by (published_at, id) */
+    uint32_t *section_no;     /* its section's run number in arts */
     size_t n;
-    int64_t *tags;        /* each article's tags, in arts order */
+    int64_t *tags;              /* each article's tags, in arts order */
     struct rel_member *members; /* (tag, article) by tag, then article */
     size_t nmembers;
 };
 
 static void index_unref(struct related_index *ix)
 {
-    if (!ix || atomic_fetch_sub_explicit(&ix->refs, 1,
-                                         memory_order_acq_rel) != 1)
+    if (!ix ||
+        atomic_fetch_sub_explicit(&ix->refs, 1, memory_order_acq_rel) != 1)
         return;
     free(ix->arts);
     free(ix->by_id);
+    free(ix->fresh);
+    free(ix->section_no);
     free(ix->tags);
     free(ix->members);
     free(ix);
@@ -116,6 +120,19 @@ static int cmp_by_id(const void *x, const void *y)
     int64_t a = ((const struct rel_id *)x)->id;
     int64_t b = ((const struct rel_id *)y)->id;
     return (a > b) - (a < b);
+}
+
+struct rel_date {
+    int64_t published, id;
+    uint32_t art; /* index into arts */
+};
+
+static int cmp_published(const void *x, const void *y)
+{
+    const struct rel_date *a = x, *b = y;
+    if (a->published != b->published)
+        return (a->published > b->published) - (a->published < b->published);
+    return (a->id > b->id) - (a->id < b->id);
 }
 
 static int cmp_member(const void *x, const void *y)
@@ -161,6 +178,24 @@ static int load_articles(struct conn *c, struct related_index *ix)
     for (size_t i = 0; i < ix->n; i++)
         ix->by_id[i] = (struct rel_id){ix->arts[i].id, (uint32_t)i};
     qsort(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id);
+    /* Each article's place in the order of publication, and its section
+     * as a run number: the ranking compares small integers. */
+    size_t bytes = (ix->n ? ix->n : 1) * sizeof(uint32_t);
+    ix->fresh = xmalloc(bytes);
+    ix->section_no = xmalloc(bytes);
+    struct rel_date *by_date = xmalloc((ix->n ? ix->n : 1) * sizeof(*by_date));
+    for (size_t i = 0; i < ix->n; i++) {
+        by_date[i] = (struct rel_date){ix->arts[i].published, ix->arts[i].id,
+                                       (uint32_t)i};
+        ix->section_no[i] =
+            i == 0 ? 0
+                   : ix->section_no[i - 1] +
+                         (ix->arts[i].section != ix->arts[i - 1].section);
+    }
+    qsort(by_date, ix->n, sizeof(*by_date), cmp_published);
+    for (size_t i = 0; i < ix->n; i++)
+        ix->fresh[by_date[i].art] = (uint32_t)i;
+    free(by_date);
     return 0;
 }
 
@@ -235,44 +270,39 @@ static int index_get(struct store *s, struct conn *c,
 
 /* --- ranking --------------------------------------------------------- */
 
-struct pick {
-    uint32_t art;
-    uint32_t shared;
-    bool same;
-};
+/*
+ * A candidate's rank as one number, higher is better: shared tags, then
+ * the same section, then its place in the order of publication (unique),
+ * so comparing two candidates is one integer comparison.
+ */
+static uint64_t score(const struct related_index *ix, uint32_t j,
+                      uint32_t shared, uint32_t section_no)
+{
+    return (uint64_t)shared << 33 |
+           (uint64_t)(ix->section_no[j] == section_no) << 32 | ix->fresh[j];
+}
 
 struct ranking {
-    const struct related_index *ix;
-    struct pick top[STORE_RELATED_MAX]; /* best first */
+    uint64_t top[STORE_RELATED_MAX]; /* best first */
+    uint32_t art[STORE_RELATED_MAX];
+    uint64_t floor; /* what a candidate must beat: the last, once full */
     int n, limit;
 };
 
-static bool better(const struct ranking *r, const struct pick *a,
-                   const struct pick *b)
+static void consider(struct ranking *r, uint32_t j, uint64_t sc)
 {
-    if (a->shared != b->shared)
-        return a->shared > b->shared;
-    if (a->same != b->same)
-        return a->same;
-    const struct rel_article *x = &r->ix->arts[a->art];
-    const struct rel_article *y = &r->ix->arts[b->art];
-    if (x->published != y->published)
-        return x->published > y->published;
-    return x->id > y->id;
-}
-
-static void consider(struct ranking *r, struct pick p)
-{
-    int i = r->n < r->limit ? r->n++ : r->limit;
-    if (i == r->limit && !better(r, &p, &r->top[r->limit - 1]))
+    if (sc <= r->floor)
         return;
-    if (i == r->limit)
-        i--;
-    while (i > 0 && better(r, &p, &r->top[i - 1])) {
+    int i = r->n < r->limit ? r->n++ : r->limit - 1;
+    while (i > 0 && sc > r->top[i - 1]) {
         r->top[i] = r->top[i - 1];
+        r->art[i] = r->art[i - 1];
         i--;
     }
-    r->top[i] = p;
+    r->top[i] = sc;
+    r->art[i] = j;
+    if (r->n == r->limit)
+        r->floor = r->top[r->limit - 1];
 }
 
 /* members_of is where tag's run starts in ix->members. */
@@ -292,10 +322,11 @@ static size_t members_of(const struct related_index *ix, int64_t tag)
 enum { SEEN = 1u << 31 };
 
 /* rank fills r with the best of article x's candidates. */
-static void rank(struct arena *a, struct ranking *r, uint32_t x)
+static void rank(struct arena *a, const struct related_index *ix,
+                 struct ranking *r, uint32_t x)
 {
-    const struct related_index *ix = r->ix;
     const struct rel_article *me = &ix->arts[x];
+    uint32_t my_section = ix->section_no[x];
     uint32_t *shared = arena_zalloc(a, ix->n * sizeof(*shared));
 
     /* Count the tags each article shares with x, then rank each once. */
@@ -310,9 +341,7 @@ static void rank(struct arena *a, struct ranking *r, uint32_t x)
                 if (pass == 0) {
                     shared[j]++;
                 } else if (!(shared[j] & SEEN)) {
-                    consider(r, (struct pick){
-                                    j, shared[j],
-                                    ix->arts[j].section == me->section});
+                    consider(r, j, score(ix, j, shared[j], my_section));
                     shared[j] |= SEEN;
                 }
             }
@@ -326,7 +355,7 @@ static void rank(struct arena *a, struct ranking *r, uint32_t x)
          j >= 0 && ix->arts[j].section == me->section && taken < r->limit;
          j--) {
         if ((uint32_t)j != x && shared[j] == 0) {
-            consider(r, (struct pick){(uint32_t)j, 0, true});
+            consider(r, (uint32_t)j, score(ix, (uint32_t)j, 0, my_section));
             taken++;
         }
     }
@@ -401,9 +430,8 @@ static int load_bylines(struct conn *c, struct arena *a, struct article *v,
     return rc;
 }
 
-int store_articles_related(struct store *s, struct arena *a,
-                           int64_t article_id, int limit,
-                           struct article **out, size_t *n)
+int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
+                           int limit, struct article **out, size_t *n)
 {
     struct conn *c;
     struct related_index *ix = NULL;
@@ -423,13 +451,13 @@ int store_articles_related(struct store *s, struct arena *a,
     int64_t x = find(ix, article_id);
     if (x < 0)
         goto out; /* a draft, or no such article: nothing related */
-    struct ranking r = {.ix = ix, .limit = limit};
-    rank(a, &r, (uint32_t)x);
+    struct ranking r = {.limit = limit};
+    rank(a, ix, &r, (uint32_t)x);
     if (r.n == 0)
         goto out;
     int64_t ids[STORE_RELATED_MAX];
     for (int i = 0; i < r.n; i++)
-        ids[i] = ix->arts[r.top[i].art].id;
+        ids[i] = ix->arts[r.art[i]].id;
     struct article *v = arena_zalloc(a, (size_t)r.n * sizeof(*v));
     size_t len;
     rc = load_rows(c, a, ids, (size_t)r.n, v, &len);
