@@ -66,8 +66,10 @@ struct store {
     int have_key;
     int lockfd;            /* shared flock on "<path>.lock" (lock.c) */
     bool map;              /* STORE_MAP: readers mmap the file */
-    pthread_mutex_t xlock; /* guards related */
+    pthread_mutex_t xlock; /* guards related and bounds */
     struct related_index *related; /* related.c; one reference held here */
+    struct sdb_bound *bounds;      /* articles.c: SDB_BOUNDS, or NULL */
+    unsigned bounds_next;
 };
 
 /* --- changes.c ----------------------------------------------------- */
@@ -178,6 +180,10 @@ bool sdb_valid_date(const char *d);
  */
 struct sdb_list_sql {
     const char *page, *count;
+    /* The page after a known last row: page's query with the keyset
+     * condition "(published_at, id) < (?5, ?6)" and OFFSET ?2 = 0; NULL
+     * where the order is another (articles.c, page boundaries). */
+    const char *after;
 };
 /*
  * sdb_articles_query runs one such list in one read snapshot: *out gets
