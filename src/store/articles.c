@@ -68,30 +68,28 @@ static const char SQL_TAG_LINK[] =
  * thousands of rows (page 700 of the home page: 100 ms before, 2 ms
  * after), and only the page's rows are read and sorted.
  */
+/* clang-format off */
 #define PAGE_OF(ids) ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (" ids ")" NEWEST
 #define AFTER(pub, id) " AND (" pub ", " id ") < (?5, ?6)"
-#define LIST_SQL_FROM(from, cond)                                              \
-    {                                                                          \
-        PAGE_OF("SELECT a.id FROM " from " WHERE " cond NEWEST                 \
-                " LIMIT ?1 OFFSET ?2"),                                        \
-            "SELECT count(*) FROM articles a WHERE " cond,                     \
-            PAGE_OF("SELECT a.id FROM " from " WHERE " cond AFTER(             \
-                "a.published_at", "a.id") NEWEST " LIMIT ?1 OFFSET ?2")        \
-    }
+/* after: cond for the page after a known row, whose key bounds it. */
+#define LIST_SQL_AFTER(from, cond, after)                                    \
+    {PAGE_OF("SELECT a.id FROM " from " WHERE " cond NEWEST                  \
+             " LIMIT ?1 OFFSET ?2"),                                         \
+     "SELECT count(*) FROM articles a WHERE " cond,                          \
+     PAGE_OF("SELECT a.id FROM " from " WHERE " after                        \
+             AFTER("a.published_at", "a.id") NEWEST " LIMIT ?1 OFFSET ?2")}
+#define LIST_SQL_FROM(from, cond) LIST_SQL_AFTER(from, cond, cond)
 #define LIST_SQL(cond) LIST_SQL_FROM("articles a", cond)
 /* Tags and bylines carry their article's status and published_at (schema
  * migration 6): a tag's or an author's page is one range of their index. */
 #define LINK_NEWEST " ORDER BY published_at DESC, article_id DESC"
-#define LINK_SQL(table, key)                                                   \
-    {                                                                          \
-        PAGE_OF("SELECT article_id FROM " table " WHERE " key " = ?3"          \
-                " AND status = 1" LINK_NEWEST " LIMIT ?1 OFFSET ?2"),          \
-            "SELECT count(*) FROM " table " WHERE " key                        \
-            " = ?3 AND status = 1",                                            \
-            PAGE_OF("SELECT article_id FROM " table " WHERE " key " = ?3"      \
-                    " AND status = 1" AFTER("published_at", "article_id")      \
-                        LINK_NEWEST " LIMIT ?1 OFFSET ?2")                     \
-    }
+#define LINK_SQL(table, key)                                                 \
+    {PAGE_OF("SELECT article_id FROM " table " WHERE " key " = ?3"           \
+             " AND status = 1" LINK_NEWEST " LIMIT ?1 OFFSET ?2"),           \
+     "SELECT count(*) FROM " table " WHERE " key " = ?3 AND status = 1",     \
+     PAGE_OF("SELECT article_id FROM " table " WHERE " key " = ?3"           \
+             " AND status = 1" AFTER("published_at", "article_id")           \
+             LINK_NEWEST " LIMIT ?1 OFFSET ?2")}
 
 static const struct sdb_list_sql list_sql[] = {
     [LIST_ALL] = LIST_SQL("a.status = 1"),
@@ -102,9 +100,14 @@ static const struct sdb_list_sql list_sql[] = {
                                  "a.issue_id = ?3 AND a.status = 1"),
     [LIST_AUTHOR] = LINK_SQL("article_authors", "author_id"),
     [LIST_TAG] = LINK_SQL("article_tags", "tag_id"),
-    [LIST_RANGE] = LIST_SQL("a.status = 1 AND a.published_at >= ?3"
-                            " AND a.published_at < ?4"),
+    /* After a known row, the range's end is the row's key: SQLite takes
+     * one upper bound, and "< ?4" would have it scan from the end again. */
+    [LIST_RANGE] = LIST_SQL_AFTER("articles a",
+                                  "a.status = 1 AND a.published_at >= ?3"
+                                  " AND a.published_at < ?4",
+                                  "a.status = 1 AND a.published_at >= ?3"),
 };
+/* clang-format on */
 /* The bylines of a page, and a page's rows by id in any order. */
 static const char SQL_PAGE_AUTHORS[] =
     "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"
@@ -522,8 +525,10 @@ static int count_list(struct conn *c, bool reader,
  * before it (0.35 ms at 15,000), and a crawler or the static export walks
  * the pages of a list in order: the static export of Reuters read 5.6
  * million entries to skip. So the store remembers where the pages it read
- * ended, and a page that starts at a remembered end seeks to it by its
- * key (published_at, id) instead. An entry belongs to one version of the
+ * ended, and a page seeks to the nearest remembered end before it by its
+ * key (published_at, id), then skips only the rows in between (the pager
+ * links two pages ahead, so the export renders page N + 2 while N + 1 is
+ * not read yet). An entry belongs to one version of the
  * content, the change log's sequence number (sdb_changes_seq), which
  * every write that can move an article in a list moves; it is shared by
  * every reader of the store.
@@ -536,22 +541,28 @@ struct sdb_bound {
     int64_t published, article_id; /* the key of the row before offset */
 };
 
+/* bound_find finds the nearest remembered end at or before q's offset:
+ * *skip is how many rows lie between it and the page. */
 static bool bound_find(struct store *s, const char *sql, int64_t seq,
-                       const struct list_query *q, int64_t key[2])
+                       const struct list_query *q, int64_t key[2],
+                       int64_t *skip)
 {
-    bool found = false;
+    const struct sdb_bound *best = NULL;
     pthread_mutex_lock(&s->xlock);
-    for (size_t i = 0; s->bounds && i < SDB_BOUNDS && !found; i++) {
+    for (size_t i = 0; s->bounds && i < SDB_BOUNDS; i++) {
         const struct sdb_bound *b = &s->bounds[i];
-        found = b->sql == sql && b->seq == seq && b->id == q->id &&
-                b->until == q->until && b->offset == q->offset;
-        if (found) {
-            key[0] = b->published;
-            key[1] = b->article_id;
-        }
+        if (b->sql == sql && b->seq == seq && b->id == q->id &&
+            b->until == q->until && b->offset <= q->offset &&
+            (!best || b->offset > best->offset))
+            best = b;
+    }
+    if (best) {
+        key[0] = best->published;
+        key[1] = best->article_id;
+        *skip = q->offset - best->offset;
     }
     pthread_mutex_unlock(&s->xlock);
-    return found;
+    return best != NULL;
 }
 
 static void bound_put(struct store *s, const char *sql, int64_t seq,
@@ -706,17 +717,17 @@ int sdb_articles_query(struct store *s, struct arena *a,
     if (rc != 0 || q->limit == 0)
         goto out;
     /* The writer's uncommitted state is no version to remember. */
-    int64_t seq = 0, key[2];
+    int64_t seq = 0, key[2], skip = 0;
     bool after = false;
     if (sql->after && c != &s->writer) {
         rc = sdb_changes_seq(c, &seq);
         if (rc != 0)
             goto out;
-        after = q->offset > 0 && bound_find(s, sql->after, seq, q, key);
+        after = q->offset > 0 && bound_find(s, sql->after, seq, q, key, &skip);
     }
     struct list_query from = *q;
     if (after)
-        from.offset = 0;
+        from.offset = (int)skip;
     st = sdb_stmt(c, after ? sql->after : sql->page);
     if (!st) {
         rc = ERR_DB;

@@ -485,6 +485,10 @@ static const char *const ref_sections[] = {"Zeta", "Alpha", NULL, "Mid"};
     " FROM article_authors WHERE author_id = ?1)" REF_NEWEST
 #define REF_SECTION                                                            \
     "SELECT a.id FROM articles a WHERE a.section_id = ?1" REF_NEWEST
+/* Two of the four times (test_pages_match_plain_order): a range's end. */
+#define REF_RANGE                                                              \
+    "SELECT a.id FROM articles a WHERE a.published_at >= ?1"                   \
+    " AND a.published_at < ?1 + 120" REF_NEWEST
 #define REF_ALL "SELECT a.id FROM articles a WHERE ?1 = 0" REF_NEWEST
 
 static int ref_save(struct store *s, int i, bool draft, int64_t at)
@@ -551,13 +555,14 @@ static void ref_check(struct store *s, const char *db)
     assert_int_equal(store_section_by_slug(s, &arena, STR("alpha"), &sec), 0);
     const struct {
         enum list_kind kind;
-        int64_t id;
+        int64_t id, until;
         const char *sql;
-    } lists[] = {{LIST_ISSUE, is.id, REF_TOC},
-                 {LIST_TAG, tag.id, REF_TAG},
-                 {LIST_AUTHOR, author.id, REF_AUTHOR},
-                 {LIST_SECTION, sec.id, REF_SECTION},
-                 {LIST_ALL, 0, REF_ALL}};
+    } lists[] = {{LIST_ISSUE, is.id, 0, REF_TOC},
+                 {LIST_TAG, tag.id, 0, REF_TAG},
+                 {LIST_AUTHOR, author.id, 0, REF_AUTHOR},
+                 {LIST_SECTION, sec.id, 0, REF_SECTION},
+                 {LIST_RANGE, T2004_06_30 + 60, T2004_06_30 + 180, REF_RANGE},
+                 {LIST_ALL, 0, 0, REF_ALL}};
     const int limits[] = {1, 3, 7, 50};
     for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
         int64_t want[NREF];
@@ -570,6 +575,7 @@ static void ref_check(struct store *s, const char *db)
                 int64_t total;
                 struct list_query q = {.kind = lists[l].kind,
                                        .id = lists[l].id,
+                                       .until = lists[l].until,
                                        .limit = limits[k],
                                        .offset = off};
                 if (lists[l].kind == LIST_ISSUE)
