@@ -159,12 +159,52 @@ void date_format_us(struct buf *b, int64_t t)
     buf_printf(b, "%d/%d/%d", tm.tm_mon + 1, tm.tm_mday, tm.tm_year + 1900);
 }
 
+/* put_digits writes v (0 <= v < 10^n) as n digits at p. */
+static void put_digits(char *p, int v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/*
+ * put_ymd writes "YYYY-MM-DD" (10 bytes) at p; false for a year outside
+ * 0..9999, which the callers print with buf_printf instead. By hand, as
+ * pages print several dates each and printf costs ten times as much.
+ */
+static bool put_ymd(char *p, const struct tm *tm)
+{
+    int y = tm->tm_year + 1900;
+    if (y < 0 || y > 9999)
+        return false;
+    put_digits(p, y, 4);
+    p[4] = '-';
+    put_digits(p + 5, tm->tm_mon + 1, 2);
+    p[7] = '-';
+    put_digits(p + 8, tm->tm_mday, 2);
+    return true;
+}
+
 void date_format_rfc3339(struct buf *b, int64_t t)
 {
     struct tm tm;
+    char s[20];
     utc(t, &tm);
-    buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (!put_ymd(s, &tm)) {
+        buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                   tm.tm_sec);
+        return;
+    }
+    s[10] = 'T';
+    put_digits(s + 11, tm.tm_hour, 2);
+    s[13] = ':';
+    put_digits(s + 14, tm.tm_min, 2);
+    s[16] = ':';
+    put_digits(s + 17, tm.tm_sec, 2);
+    s[19] = 'Z';
+    buf_append(b, s, sizeof(s));
 }
 
 void date_format_rfc822(struct buf *b, int64_t t)
@@ -179,9 +219,13 @@ void date_format_rfc822(struct buf *b, int64_t t)
 void date_format_ymd(struct buf *b, int64_t t)
 {
     struct tm tm;
+    char s[10];
     utc(t, &tm);
-    buf_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-               tm.tm_mday);
+    if (put_ymd(s, &tm))
+        buf_append(b, s, sizeof(s));
+    else
+        buf_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                   tm.tm_mday);
 }
 
 void date_format_month_year(struct buf *b, int64_t t)

@@ -82,8 +82,11 @@ static bool grow(struct buf *b, size_t n)
 
 void buf_append(struct buf *b, const void *p, size_t n)
 {
-    if (n == 0 || !grow(b, n))
-        return;
+    /* The common case, room already there, needs none of grow's checks. */
+    if (n >= b->cap - b->len || n > b->max - b->len || b->err) {
+        if (n == 0 || !grow(b, n))
+            return;
+    }
     memcpy(b->ptr + b->len, p, n);
     b->len += n;
     b->ptr[b->len] = '\0';
@@ -101,6 +104,11 @@ void buf_append_cstr(struct buf *b, const char *s)
 
 void buf_append_char(struct buf *b, char c)
 {
+    if (b->len + 1 < b->cap && b->len < b->max && !b->err) {
+        b->ptr[b->len++] = c;
+        b->ptr[b->len] = '\0';
+        return;
+    }
     buf_append(b, &c, 1);
 }
 
@@ -124,26 +132,31 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/*
+ * What buf_append_html does with each byte: 0 copies it, 1-5 replace it
+ * with html_rep[k], 6 drops it (C0 controls other than tab, LF and CR are
+ * not text in HTML or XML). A table, so the common run of plain bytes
+ * costs one load per byte.
+ */
+static const unsigned char html_class[256] = {
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 6, 6, 0, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+static const struct str html_rep[] = {
+    {"", 0}, {"&amp;", 5}, {"&lt;", 4}, {"&gt;", 4}, {"&quot;", 6},
+    {"&#39;", 5}, {"", 0},
+};
+
 void buf_append_html(struct buf *b, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *rep;
-        switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default:
-            /* C0 controls are not text in HTML or XML: drop them. */
-            if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
-                s[i] == '\n' || s[i] == '\r')
-                continue;
-            rep = "";
-        }
+        unsigned k = html_class[(unsigned char)s[i]];
+        if (k == 0)
+            continue;
         buf_append(b, s + run, i - run);
-        buf_append_cstr(b, rep);
+        buf_append_str(b, html_rep[k]);
         run = i + 1;
     }
     buf_append(b, s + run, n - run);

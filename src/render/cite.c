@@ -39,12 +39,20 @@ char *cite_plain(struct arena *a, const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s);
-    struct buf b;
-    buf_init_arena(&b, a, n * 3 + 1); /* U+FFFD is 3 bytes per bad byte */
-    bool space = true;                /* drops leading spaces */
+    /* Output is at most n bytes unless a bad byte becomes U+FFFD (3). */
+    size_t cap = n + 1, o = 0;
+    char *out = arena_alloc(a, cap);
+    bool space = true; /* drops leading spaces */
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t len = utf8_decode(s + i, n - i, &cp);
+        unsigned char c = (unsigned char)s[i];
+        if (c > 0x20 && c < 0x7F) { /* printable ASCII: the common case */
+            out[o++] = (char)c;
+            space = false;
+            i++;
+            continue;
+        }
+        uint32_t cp = c;
+        size_t len = c < 0x80 ? 1 : utf8_decode(s + i, n - i, &cp);
         bool bad = len == 0;
         if (bad) {
             cp = 0xFFFD;
@@ -54,20 +62,29 @@ char *cite_plain(struct arena *a, const char *s)
                         cp == 0x2028 || cp == 0x2029;
         if (is_space) {
             if (!space)
-                buf_append_char(&b, ' ');
+                out[o++] = ' ';
             space = true;
         } else if (bad) {
-            buf_append_cstr(&b, "\xEF\xBF\xBD");
+            if (cap < n * 3 + 1) {
+                char *big = arena_alloc(a, n * 3 + 1);
+                memcpy(big, out, o);
+                out = big;
+                cap = n * 3 + 1;
+            }
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
             space = false;
         } else {
-            buf_append(&b, s + i, len);
+            memcpy(out + o, s + i, len);
+            o += len;
             space = false;
         }
         i += len;
     }
-    if (b.len && b.ptr[b.len - 1] == ' ')
-        b.ptr[--b.len] = '\0';
-    return b.ptr;
+    if (o && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return out;
 }
 
 const char *cite_base_url(struct arena *a, const char *setting)
@@ -100,13 +117,13 @@ char *cite_url(struct arena *a, const struct cite_journal *j,
 {
     if (!j->base_url)
         return NULL;
-    return arena_printf(a, "%s%s", j->base_url, path);
+    return arena_cat(a, j->base_url, path);
 }
 
 static char *article_url(struct arena *a, const struct article *art,
                          const struct cite_journal *j)
 {
-    return cite_url(a, j, arena_printf(a, "/articles/%s", art->slug));
+    return cite_url(a, j, arena_cat(a, "/articles/", art->slug));
 }
 
 const char *cite_issue_label(const struct article *art)
