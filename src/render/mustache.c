@@ -1046,25 +1046,39 @@ static bool empty_line(const char *p, size_t n)
     return n > 0 && (p[0] == '\n' || (p[0] == '\r' && n > 1 && p[1] == '\n'));
 }
 
+/*
+ * indent_in returns the indentation inside a standalone tag indented by s
+ * within ind. An empty piece adds nothing, so it is left out: with no
+ * indentation at all (the common case: tags at the start of their line),
+ * texts are copied whole instead of scanned for newlines.
+ */
+static const struct indent *indent_in(struct indent *here, struct str s,
+                                      const struct indent *ind)
+{
+    if (s.len == 0)
+        return ind;
+    *here = (struct indent){s, ind};
+    return here;
+}
+
 static void put_text(struct buf *out, const struct tpl_ins *in,
                      const struct indent *ind)
 {
-    const char *p = in->s.ptr;
-    size_t n = in->s.len, run = 0;
+    const char *p = in->s.ptr, *end = p + in->s.len, *run = p, *nl;
     if (!ind) {
-        buf_append(out, p, n);
+        buf_append(out, p, in->s.len);
         return;
     }
-    if ((in->flags & TF_BOL) && !empty_line(p, n))
+    if ((in->flags & TF_BOL) && !empty_line(p, in->s.len))
         put_indent(out, ind);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\n' && i + 1 < n && !empty_line(p + i + 1, n - i - 1)) {
-            buf_append(out, p + run, i + 1 - run);
+    for (; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+        if (nl + 1 < end && !empty_line(nl + 1, (size_t)(end - nl - 1))) {
+            buf_append(out, run, (size_t)(nl + 1 - run));
             put_indent(out, ind);
-            run = i + 1;
+            run = nl + 1;
         }
     }
-    buf_append(out, p + run, n - run);
+    buf_append(out, run, (size_t)(end - run));
 }
 
 /* Resolves a name against the context stack, following the spec. */
@@ -1188,10 +1202,13 @@ static int expand(struct render *r, const struct tpl_ins *in,
     if (r->pdepth >= TPL_MAX_DEPTH)
         return ERR_TOO_BIG;
     /* A standalone tag indents every line; an inline one starts afresh. */
-    struct indent here = {in->indent, ind};
+    struct indent here;
     r->pdepth++;
     int rc = render_range(r, p, 0, (uint32_t)p->n,
-                          (in->flags & TF_STANDALONE) ? &here : NULL, fr);
+                          (in->flags & TF_STANDALONE)
+                              ? indent_in(&here, in->indent, ind)
+                              : NULL,
+                          fr);
     r->pdepth--;
     return rc;
 }
@@ -1223,11 +1240,11 @@ static int run_block(struct render *r, const struct tpl *t, uint32_t at,
     const struct tpl_ins *in = &t->ins[at];
     const struct tpl *bt = t;
     uint32_t bat = at;
-    struct indent here = {in->indent, ind};
+    struct indent here;
 
     find_override(fr, in->s, &bt, &bat);
     if (in->flags & TF_STANDALONE) {
-        ind = &here;
+        ind = indent_in(&here, in->indent, ind);
         /* Even an inline override starts on an indented line. */
         uint32_t first = bat + 1;
         if (first < bt->ins[bat].end && !(bt->ins[first].flags & TF_BOL))
