@@ -104,7 +104,7 @@ static size_t spec_len(const char *p)
         i++;
     if (p[i] == 'E' || p[i] == 'O')
         i++;
-    if (!p[i] || !(strchr(strftime_convs, p[i]) || strchr("AaBbh", p[i])))
+    if (!p[i] || !(strchr("AaBbh", p[i]) || strchr(strftime_convs, p[i])))
         return 0;
     return i + 1;
 }
@@ -280,7 +280,13 @@ char *format_date(struct arena *a, const struct theme_format *f,
     struct buf b;
     buf_init_arena(&b, a, 4096);
     for (; *p; p++) {
-        size_t n = *p == '%' ? spec_len(p) : 0;
+        if (*p != '%') { /* a run of literal text in one append */
+            size_t lit = strcspn(p, "%");
+            buf_append(&b, p, lit);
+            p += lit - 1;
+            continue;
+        }
+        size_t n = spec_len(p);
         if (n == 0) {
             buf_append_char(&b, *p);
             continue;
