@@ -3,7 +3,7 @@
  *
  * Parsing is by hand over fixed-width fields (no sscanf, which accepts
  * signs, spaces and short fields), then utc_seconds converts the validated
- * broken-down UTC time. Printing uses gmtime_r and our own English name
+ * broken-down UTC time. Printing uses date_gmtime and our own English name
  * tables rather than strftime, whose %A and %B follow the process locale.
  */
 #ifndef _GNU_SOURCE
@@ -149,13 +149,48 @@ bool date_valid_ymd(const char *s)
     return s && date_parse_ymd(s, strlen(s), &t) == 0;
 }
 
+/* Seconds of 0001-01-01 and 10000-01-01 (UTC): date_gmtime's own range. */
+#define YEAR1_S (-62135596800LL)
+#define YEAR10000_S 253402300800LL
+
+bool date_gmtime(int64_t t, struct tm *tm)
+{
+    if (t < YEAR1_S || t >= YEAR10000_S) {
+        time_t tt = (time_t)t;
+        return gmtime_r(&tt, tm) != NULL;
+    }
+    /* Howard Hinnant's civil_from_days; every value here is positive. */
+    int64_t days = (t - YEAR1_S) / 86400, secs = (t - YEAR1_S) % 86400;
+    int64_t z = days + 306; /* days since 0000-03-01 */
+    int era = (int)(z / 146097), doe = (int)(z - era * 146097LL);
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    int m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+    static const int before[12] = {0,   31,  59,  90,  120, 151,
+                                   181, 212, 243, 273, 304, 334};
+    *tm = (struct tm){
+        .tm_year = y - 1900,
+        .tm_mon = m - 1,
+        .tm_mday = doy - (153 * mp + 2) / 5 + 1,
+        .tm_hour = (int)(secs / 3600),
+        .tm_min = (int)(secs / 60 % 60),
+        .tm_sec = (int)(secs % 60),
+        .tm_wday = (int)((days + 1) % 7), /* 0001-01-01 was a Monday */
+        .tm_gmtoff = 0,
+        .tm_zone = "GMT",
+    };
+    tm->tm_yday = before[m - 1] + tm->tm_mday - 1 + (m > 2 && leap(y));
+    return true;
+}
+
 /* utc breaks t down; dates outside what struct tm holds, or whose year
  * (tm_year + 1900, as the printers compute it) overflows an int, print as
  * epoch. */
 static void utc(int64_t t, struct tm *tm)
 {
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, tm) || tm->tm_year > INT_MAX - 1900) {
+    time_t tt;
+    if (!date_gmtime(t, tm) || tm->tm_year > INT_MAX - 1900) {
         tt = 0;
         gmtime_r(&tt, tm);
     }

@@ -14,6 +14,7 @@
  */
 #include "render/format.h"
 
+#include "content/date.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/utf8.h"
@@ -272,7 +273,7 @@ char *format_date(struct arena *a, const struct theme_format *f,
     const char *p = f ? f->date[which] : default_dates[which];
     struct tm tm;
     time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, &tm)) {
+    if (!date_gmtime(t, &tm)) {
         tt = 0;
         gmtime_r(&tt, &tm);
     }

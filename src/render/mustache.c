@@ -92,6 +92,7 @@ struct tpl_ins {
     uint8_t flags;
     uint32_t end;      /* index of the matching OP_END */
     uint32_t line;
+    uint32_t first;    /* tag names: length of the part before any '.' */
     struct str s;      /* text or tag name */
     struct str indent; /* standalone partial/parent/block: indentation */
 };
@@ -507,8 +508,10 @@ static uint32_t emit(struct compiler *c, enum op op, uint8_t flags,
         c->capins = c->capins ? c->capins * 2 : 32;
         t->ins = xrealloc(t->ins, c->capins * sizeof(*t->ins));
     }
-    t->ins[t->n] = (struct tpl_ins){.op = (uint8_t)op, .flags = flags,
-                                    .line = line, .s = s};
+    const char *dot = op == OP_TEXT ? NULL : memchr(s.ptr, '.', s.len);
+    t->ins[t->n] = (struct tpl_ins){
+        .op = (uint8_t)op, .flags = flags, .line = line, .s = s,
+        .first = (uint32_t)(dot ? (size_t)(dot - s.ptr) : s.len)};
     return (uint32_t)t->n++;
 }
 
@@ -1081,14 +1084,16 @@ static void put_text(struct buf *out, const struct tpl_ins *in,
     buf_append(out, run, (size_t)(end - run));
 }
 
-/* Resolves a name against the context stack, following the spec. */
-static const struct tval *lookup(const struct render *r, struct str name)
+/* Resolves the name of in against the context stack, following the spec. */
+static const struct tval *lookup(const struct render *r,
+                                 const struct tpl_ins *in)
 {
     const struct tval *v = NULL;
+    struct str name = in->s;
     if (name.len == 1 && name.ptr[0] == '.')
         return r->ctx[r->nctx - 1];
-    const char *dot = memchr(name.ptr, '.', name.len);
-    struct str first = {name.ptr, dot ? (size_t)(dot - name.ptr) : name.len};
+    const char *dot = in->first < name.len ? name.ptr + in->first : NULL;
+    struct str first = {name.ptr, in->first};
     /* The first part is searched down the stack; the rest is not. */
     for (size_t i = r->nctx; i-- > 0;) {
         v = tv_get(r->ctx[i], first);
@@ -1165,7 +1170,7 @@ static int section_once(struct render *r, const struct tpl *t, uint32_t at,
 static int run_section(struct render *r, const struct tpl *t, uint32_t at,
                        const struct indent *ind, const struct frame *fr)
 {
-    const struct tval *v = lookup(r, t->ins[at].s);
+    const struct tval *v = lookup(r, &t->ins[at]);
     if (!tv_truthy(v))
         return 0;
     if (v->type != TV_LIST)
@@ -1186,7 +1191,7 @@ static const struct tpl *target(const struct render *r,
 {
     struct str name = in->s;
     if (in->flags & TF_DYNAMIC) {
-        const struct tval *v = lookup(r, name);
+        const struct tval *v = lookup(r, in);
         if (!v || v->type != TV_STR)
             return NULL;
         name = v->u.s;
@@ -1276,7 +1281,7 @@ static int render_range(struct render *r, const struct tpl *t, uint32_t from,
             break;
         case OP_VAR:
         case OP_RAW:
-            put_value(r->out, lookup(r, in->s), in->op == OP_VAR);
+            put_value(r->out, lookup(r, in), in->op == OP_VAR);
             ip++;
             break;
         case OP_SECTION:
@@ -1284,7 +1289,7 @@ static int render_range(struct render *r, const struct tpl *t, uint32_t from,
             ip = in->end + 1;
             break;
         case OP_INVERTED:
-            if (!tv_truthy(lookup(r, in->s)))
+            if (!tv_truthy(lookup(r, in)))
                 rc = render_range(r, t, ip + 1, in->end + 1, ind, fr);
             ip = in->end + 1;
             break;

@@ -17,8 +17,8 @@
 
 static struct tval *tv_new(struct arena *a, enum tval_type type)
 {
-    struct tval *v = ARENA_NEW(a, struct tval);
-    v->type = type;
+    struct tval *v = arena_alloc(a, sizeof(*v));
+    *v = (struct tval){.type = type}; /* inline, cheaper than arena_zalloc */
     return v;
 }
 
