@@ -83,13 +83,10 @@ static bool grow(struct buf *b, size_t n)
     return true;
 }
 
-void buf_append(struct buf *b, const void *p, size_t n)
+void buf_append_grow(struct buf *b, const void *p, size_t n)
 {
-    /* The common case, room already there, needs none of grow's checks. */
-    if (n >= b->cap - b->len || n > b->max - b->len || b->err) {
-        if (n == 0 || !grow(b, n))
-            return;
-    }
+    if (n == 0 || !grow(b, n))
+        return;
     memcpy(b->ptr + b->len, p, n);
     b->len += n;
     b->ptr[b->len] = '\0';
