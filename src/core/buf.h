@@ -45,7 +45,7 @@ void buf_append_grow(struct buf *b, const void *p, size_t n);
 /* buf_append appends n bytes; inline for the common case of room left. */
 static inline void buf_append(struct buf *b, const void *p, size_t n)
 {
-    if (n < b->cap - b->len && n <= b->max - b->len && !b->err) {
+    if (n && n < b->cap - b->len && n <= b->max - b->len && !b->err) {
         memcpy(b->ptr + b->len, p, n);
         b->len += n;
         b->ptr[b->len] = '\0';

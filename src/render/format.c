@@ -98,6 +98,13 @@ static bool plain_text(const char *s, size_t max)
  * 0 if it is not one strftime or the names support. */
 static size_t spec_len(const char *p)
 {
+    /* The default patterns' conversions first, without the searches. */
+    switch (p[1]) {
+    case 'A': case 'a': case 'B': case 'b': case 'd': case 'm': case 'Y':
+        return 2;
+    }
+    if (p[1] == '-' && (p[2] == 'd' || p[2] == 'm'))
+        return 3;
     size_t i = 1;
     while (p[i] && strchr("-_0^#", p[i]))
         i++;

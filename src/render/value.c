@@ -151,7 +151,8 @@ struct tval *tv_get(const struct tval *v, struct str key)
         return NULL;
     for (size_t i = 0; i < v->u.map.n; i++) {
         const struct tkv *kv = &v->u.map.kv[i];
-        if (kv->klen == key.len && memcmp(kv->key, key.ptr, key.len) == 0)
+        if (kv->klen == key.len &&
+            (key.len == 0 || memcmp(kv->key, key.ptr, key.len) == 0))
             return kv->val;
     }
     return NULL;
