@@ -2,12 +2,12 @@
  * date.c - parsing and printing dates.
  *
  * Parsing is by hand over fixed-width fields (no sscanf, which accepts
- * signs, spaces and short fields), then timegm converts the validated
- * broken-down UTC time. Printing uses gmtime_r and our own English name
+ * signs, spaces and short fields), then utc_seconds converts the validated
+ * broken-down UTC time. Printing uses date_gmtime and our own English name
  * tables rather than strftime, whose %A and %B follow the process locale.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* timegm */
+#define _GNU_SOURCE
 #endif
 #include "content/date.h"
 
@@ -63,12 +63,29 @@ static int ymd(const char *s, struct tm *tm)
     return 0;
 }
 
+/*
+ * utc_seconds is timegm for the dates ymd accepts (years 1 to 9999), by
+ * Howard Hinnant's days_from_civil: pages parse several dates each and
+ * timegm costs ten times as much.
+ */
+static int64_t utc_seconds(const struct tm *tm)
+{
+    int y = tm->tm_year + 1900, m = tm->tm_mon + 1;
+    y -= m <= 2;
+    int era = y / 400; /* y >= 0 here */
+    int yoe = y - era * 400;
+    int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + tm->tm_mday - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468;
+    return days * 86400 + tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec;
+}
+
 int date_parse_ymd(const char *s, size_t n, int64_t *out)
 {
     struct tm tm;
     if (n != 10 || ymd(s, &tm) != 0)
         return ERR_PARSE;
-    *out = (int64_t)timegm(&tm);
+    *out = utc_seconds(&tm);
     return 0;
 }
 
@@ -115,7 +132,7 @@ int date_parse_rfc3339(const char *s, size_t n, int64_t *out)
     tm.tm_hour = hh;
     tm.tm_min = mi;
     tm.tm_sec = ss;
-    *out = (int64_t)timegm(&tm) - offset;
+    *out = utc_seconds(&tm) - offset;
     return 0;
 }
 
@@ -132,13 +149,48 @@ bool date_valid_ymd(const char *s)
     return s && date_parse_ymd(s, strlen(s), &t) == 0;
 }
 
+/* Seconds of 0001-01-01 and 10000-01-01 (UTC): date_gmtime's own range. */
+#define YEAR1_S (-62135596800LL)
+#define YEAR10000_S 253402300800LL
+
+bool date_gmtime(int64_t t, struct tm *tm)
+{
+    if (t < YEAR1_S || t >= YEAR10000_S) {
+        time_t tt = (time_t)t;
+        return gmtime_r(&tt, tm) != NULL;
+    }
+    /* Howard Hinnant's civil_from_days; every value here is positive. */
+    int64_t days = (t - YEAR1_S) / 86400, secs = (t - YEAR1_S) % 86400;
+    int64_t z = days + 306; /* days since 0000-03-01 */
+    int era = (int)(z / 146097), doe = (int)(z - era * 146097LL);
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    int m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+    static const int before[12] = {0,   31,  59,  90,  120, 151,
+                                   181, 212, 243, 273, 304, 334};
+    *tm = (struct tm){
+        .tm_year = y - 1900,
+        .tm_mon = m - 1,
+        .tm_mday = doy - (153 * mp + 2) / 5 + 1,
+        .tm_hour = (int)(secs / 3600),
+        .tm_min = (int)(secs / 60 % 60),
+        .tm_sec = (int)(secs % 60),
+        .tm_wday = (int)((days + 1) % 7), /* 0001-01-01 was a Monday */
+        .tm_gmtoff = 0,
+        .tm_zone = "GMT",
+    };
+    tm->tm_yday = before[m - 1] + tm->tm_mday - 1 + (m > 2 && leap(y));
+    return true;
+}
+
 /* utc breaks t down; dates outside what struct tm holds, or whose year
  * (tm_year + 1900, as the printers compute it) overflows an int, print as
  * epoch. */
 static void utc(int64_t t, struct tm *tm)
 {
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, tm) || tm->tm_year > INT_MAX - 1900) {
+    time_t tt;
+    if (!date_gmtime(t, tm) || tm->tm_year > INT_MAX - 1900) {
         tt = 0;
         gmtime_r(&tt, tm);
     }
@@ -159,12 +211,52 @@ void date_format_us(struct buf *b, int64_t t)
     buf_printf(b, "%d/%d/%d", tm.tm_mon + 1, tm.tm_mday, tm.tm_year + 1900);
 }
 
+/* put_digits writes v (0 <= v < 10^n) as n digits at p. */
+static void put_digits(char *p, int v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/*
+ * put_ymd writes "YYYY-MM-DD" (10 bytes) at p; false for a year outside
+ * 0..9999, which the callers print with buf_printf instead. By hand, as
+ * pages print several dates each and printf costs ten times as much.
+ */
+static bool put_ymd(char *p, const struct tm *tm)
+{
+    int y = tm->tm_year + 1900;
+    if (y < 0 || y > 9999)
+        return false;
+    put_digits(p, y, 4);
+    p[4] = '-';
+    put_digits(p + 5, tm->tm_mon + 1, 2);
+    p[7] = '-';
+    put_digits(p + 8, tm->tm_mday, 2);
+    return true;
+}
+
 void date_format_rfc3339(struct buf *b, int64_t t)
 {
     struct tm tm;
+    char s[20];
     utc(t, &tm);
-    buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (!put_ymd(s, &tm)) {
+        buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                   tm.tm_sec);
+        return;
+    }
+    s[10] = 'T';
+    put_digits(s + 11, tm.tm_hour, 2);
+    s[13] = ':';
+    put_digits(s + 14, tm.tm_min, 2);
+    s[16] = ':';
+    put_digits(s + 17, tm.tm_sec, 2);
+    s[19] = 'Z';
+    buf_append(b, s, sizeof(s));
 }
 
 void date_format_rfc822(struct buf *b, int64_t t)
@@ -179,9 +271,13 @@ void date_format_rfc822(struct buf *b, int64_t t)
 void date_format_ymd(struct buf *b, int64_t t)
 {
     struct tm tm;
+    char s[10];
     utc(t, &tm);
-    buf_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-               tm.tm_mday);
+    if (put_ymd(s, &tm))
+        buf_append(b, s, sizeof(s));
+    else
+        buf_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                   tm.tm_mday);
 }
 
 void date_format_month_year(struct buf *b, int64_t t)

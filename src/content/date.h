@@ -46,6 +46,14 @@ void date_format_ymd(struct buf *b, int64_t t);
 /* "June 2004" */
 void date_format_month_year(struct buf *b, int64_t t);
 
+/*
+ * date_gmtime is gmtime_r (every field the same), computed by hand for
+ * years 1 to 9999 as pages print several dates each; false where gmtime_r
+ * fails.
+ */
+struct tm;
+bool date_gmtime(int64_t t, struct tm *tm);
+
 /* The same, as a NUL-terminated string allocated from a. */
 char *date_long(struct arena *a, int64_t t);
 char *date_us(struct arena *a, int64_t t);

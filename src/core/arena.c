@@ -134,6 +134,19 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_cat(struct arena *a, const char *s1, const char *s2)
+{
+    if (!s1)
+        s1 = "";
+    if (!s2)
+        s2 = "";
+    size_t n1 = strlen(s1), n2 = strlen(s2);
+    char *p = arena_alloc(a, n1 + n2 + 1);
+    memcpy(p, s1, n1);
+    memcpy(p + n1, s2, n2 + 1);
+    return p;
+}
+
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
     va_list ap, ap2;

@@ -37,6 +37,8 @@ void *arena_zalloc(struct arena *a, size_t n);
 /* arena_strndup copies n bytes and a NUL into the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* arena_cat joins s1 and s2 (NULL counts as ""): a cheap "%s%s" printf. */
+char *arena_cat(struct arena *a, const char *s1, const char *s2);
 /* arena_printf formats into the arena and returns the NUL-terminated result. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct arena;
 
@@ -39,7 +40,19 @@ void buf_reset(struct buf *b);
 /* buf_take hands the heap bytes to the caller (free() them); b is emptied. */
 char *buf_take(struct buf *b, size_t *len);
 
-void buf_append(struct buf *b, const void *p, size_t n);
+/* buf_append_grow is buf_append's slow path: growing, limits, errors. */
+void buf_append_grow(struct buf *b, const void *p, size_t n);
+/* buf_append appends n bytes; inline for the common case of room left. */
+static inline void buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (n && n < b->cap - b->len && n <= b->max - b->len && !b->err) {
+        memcpy(b->ptr + b->len, p, n);
+        b->len += n;
+        b->ptr[b->len] = '\0';
+        return;
+    }
+    buf_append_grow(b, p, n);
+}
 void buf_append_str(struct buf *b, struct str s);
 void buf_append_cstr(struct buf *b, const char *s);
 void buf_append_char(struct buf *b, char c);

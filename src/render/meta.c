@@ -26,7 +26,7 @@ static const char *sentence(struct arena *a, const char *s)
     char last = s[n - 1];
     if (last == '.' || last == '?' || last == '!')
         return s;
-    return arena_printf(a, "%s.", s);
+    return arena_cat(a, s, ".");
 }
 
 /* day_month_year is "30 June 2004": date_long without the weekday. */
@@ -69,9 +69,9 @@ static struct tval *cite(struct arena *a, const struct article *art,
     tv_set_str(a, m, "journal_title", cite_plain(a, j->name));
     tv_set_str(a, m, "date", day_month_year(a, art->published_at));
     tv_set_str(a, m, "url", cite_url(a, j, path));
-    tv_set_str(a, m, "bib_url", arena_printf(a, "%s.bib", path));
-    tv_set_str(a, m, "ris_url", arena_printf(a, "%s.ris", path));
-    tv_set_str(a, m, "json_url", arena_printf(a, "%s.json", path));
+    tv_set_str(a, m, "bib_url", arena_cat(a, path, ".bib"));
+    tv_set_str(a, m, "ris_url", arena_cat(a, path, ".ris"));
+    tv_set_str(a, m, "json_url", arena_cat(a, path, ".json"));
     return m;
 }
 
@@ -79,7 +79,7 @@ struct tval *meta_article(struct arena *a, const struct article *art,
                           const struct cite_journal *j)
 {
     struct tval *m = tv_map(a);
-    const char *path = arena_printf(a, "/articles/%s", art->slug);
+    const char *path = arena_cat(a, "/articles/", art->slug);
     const char *url = cite_url(a, j, path);
     tv_set_str(a, m, "canonical", url ? url : path);
     tv_set_str(a, m, "url", url);

@@ -92,6 +92,7 @@ struct tpl_ins {
     uint8_t flags;
     uint32_t end;      /* index of the matching OP_END */
     uint32_t line;
+    uint32_t first;    /* tag names: length of the part before any '.' */
     struct str s;      /* text or tag name */
     struct str indent; /* standalone partial/parent/block: indentation */
 };
@@ -507,8 +508,10 @@ static uint32_t emit(struct compiler *c, enum op op, uint8_t flags,
         c->capins = c->capins ? c->capins * 2 : 32;
         t->ins = xrealloc(t->ins, c->capins * sizeof(*t->ins));
     }
-    t->ins[t->n] = (struct tpl_ins){.op = (uint8_t)op, .flags = flags,
-                                    .line = line, .s = s};
+    const char *dot = op == OP_TEXT ? NULL : memchr(s.ptr, '.', s.len);
+    t->ins[t->n] = (struct tpl_ins){
+        .op = (uint8_t)op, .flags = flags, .line = line, .s = s,
+        .first = (uint32_t)(dot ? (size_t)(dot - s.ptr) : s.len)};
     return (uint32_t)t->n++;
 }
 
@@ -1046,35 +1049,51 @@ static bool empty_line(const char *p, size_t n)
     return n > 0 && (p[0] == '\n' || (p[0] == '\r' && n > 1 && p[1] == '\n'));
 }
 
+/*
+ * indent_in returns the indentation inside a standalone tag indented by s
+ * within ind. An empty piece adds nothing, so it is left out: with no
+ * indentation at all (the common case: tags at the start of their line),
+ * texts are copied whole instead of scanned for newlines.
+ */
+static const struct indent *indent_in(struct indent *here, struct str s,
+                                      const struct indent *ind)
+{
+    if (s.len == 0)
+        return ind;
+    *here = (struct indent){s, ind};
+    return here;
+}
+
 static void put_text(struct buf *out, const struct tpl_ins *in,
                      const struct indent *ind)
 {
-    const char *p = in->s.ptr;
-    size_t n = in->s.len, run = 0;
+    const char *p = in->s.ptr, *end = p + in->s.len, *run = p, *nl;
     if (!ind) {
-        buf_append(out, p, n);
+        buf_append(out, p, in->s.len);
         return;
     }
-    if ((in->flags & TF_BOL) && !empty_line(p, n))
+    if ((in->flags & TF_BOL) && !empty_line(p, in->s.len))
         put_indent(out, ind);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\n' && i + 1 < n && !empty_line(p + i + 1, n - i - 1)) {
-            buf_append(out, p + run, i + 1 - run);
+    for (; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+        if (nl + 1 < end && !empty_line(nl + 1, (size_t)(end - nl - 1))) {
+            buf_append(out, run, (size_t)(nl + 1 - run));
             put_indent(out, ind);
-            run = i + 1;
+            run = nl + 1;
         }
     }
-    buf_append(out, p + run, n - run);
+    buf_append(out, run, (size_t)(end - run));
 }
 
-/* Resolves a name against the context stack, following the spec. */
-static const struct tval *lookup(const struct render *r, struct str name)
+/* Resolves the name of in against the context stack, following the spec. */
+static const struct tval *lookup(const struct render *r,
+                                 const struct tpl_ins *in)
 {
     const struct tval *v = NULL;
+    struct str name = in->s;
     if (name.len == 1 && name.ptr[0] == '.')
         return r->ctx[r->nctx - 1];
-    const char *dot = memchr(name.ptr, '.', name.len);
-    struct str first = {name.ptr, dot ? (size_t)(dot - name.ptr) : name.len};
+    const char *dot = in->first < name.len ? name.ptr + in->first : NULL;
+    struct str first = {name.ptr, in->first};
     /* The first part is searched down the stack; the rest is not. */
     for (size_t i = r->nctx; i-- > 0;) {
         v = tv_get(r->ctx[i], first);
@@ -1151,7 +1170,7 @@ static int section_once(struct render *r, const struct tpl *t, uint32_t at,
 static int run_section(struct render *r, const struct tpl *t, uint32_t at,
                        const struct indent *ind, const struct frame *fr)
 {
-    const struct tval *v = lookup(r, t->ins[at].s);
+    const struct tval *v = lookup(r, &t->ins[at]);
     if (!tv_truthy(v))
         return 0;
     if (v->type != TV_LIST)
@@ -1172,7 +1191,7 @@ static const struct tpl *target(const struct render *r,
 {
     struct str name = in->s;
     if (in->flags & TF_DYNAMIC) {
-        const struct tval *v = lookup(r, name);
+        const struct tval *v = lookup(r, in);
         if (!v || v->type != TV_STR)
             return NULL;
         name = v->u.s;
@@ -1188,10 +1207,13 @@ static int expand(struct render *r, const struct tpl_ins *in,
     if (r->pdepth >= TPL_MAX_DEPTH)
         return ERR_TOO_BIG;
     /* A standalone tag indents every line; an inline one starts afresh. */
-    struct indent here = {in->indent, ind};
+    struct indent here;
     r->pdepth++;
     int rc = render_range(r, p, 0, (uint32_t)p->n,
-                          (in->flags & TF_STANDALONE) ? &here : NULL, fr);
+                          (in->flags & TF_STANDALONE)
+                              ? indent_in(&here, in->indent, ind)
+                              : NULL,
+                          fr);
     r->pdepth--;
     return rc;
 }
@@ -1223,11 +1245,11 @@ static int run_block(struct render *r, const struct tpl *t, uint32_t at,
     const struct tpl_ins *in = &t->ins[at];
     const struct tpl *bt = t;
     uint32_t bat = at;
-    struct indent here = {in->indent, ind};
+    struct indent here;
 
     find_override(fr, in->s, &bt, &bat);
     if (in->flags & TF_STANDALONE) {
-        ind = &here;
+        ind = indent_in(&here, in->indent, ind);
         /* Even an inline override starts on an indented line. */
         uint32_t first = bat + 1;
         if (first < bt->ins[bat].end && !(bt->ins[first].flags & TF_BOL))
@@ -1259,7 +1281,7 @@ static int render_range(struct render *r, const struct tpl *t, uint32_t from,
             break;
         case OP_VAR:
         case OP_RAW:
-            put_value(r->out, lookup(r, in->s), in->op == OP_VAR);
+            put_value(r->out, lookup(r, in), in->op == OP_VAR);
             ip++;
             break;
         case OP_SECTION:
@@ -1267,7 +1289,7 @@ static int render_range(struct render *r, const struct tpl *t, uint32_t from,
             ip = in->end + 1;
             break;
         case OP_INVERTED:
-            if (!tv_truthy(lookup(r, in->s)))
+            if (!tv_truthy(lookup(r, in)))
                 rc = render_range(r, t, ip + 1, in->end + 1, ind, fr);
             ip = in->end + 1;
             break;

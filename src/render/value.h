@@ -22,6 +22,7 @@ struct tval;
 
 struct tkv {
     const char *key;
+    size_t klen; /* strlen(key), so a lookup compares lengths first */
     struct tval *val;
 };
 

@@ -35,7 +35,7 @@ struct tval *view_section(struct arena *a, const struct section *s)
     struct tval *m = tv_map(a);
     tv_set_str(a, m, "name", s->name);
     tv_set_str(a, m, "slug", s->slug);
-    tv_set_str(a, m, "url", arena_printf(a, "/sections/%s", s->slug));
+    tv_set_str(a, m, "url", arena_cat(a, "/sections/", s->slug));
     return m;
 }
 
@@ -86,7 +86,7 @@ static struct tval *authors(struct arena *a, const struct author *au,
     for (size_t i = 0; i < n; i++) {
         struct tval *m = tv_map(a);
         tv_set_str(a, m, "name", au[i].name);
-        tv_set_str(a, m, "url", arena_printf(a, "/authors/%s", au[i].slug));
+        tv_set_str(a, m, "url", arena_cat(a, "/authors/", au[i].slug));
         tv_set_str(a, m, "sep", i + 2 == n ? " and " : i + 1 < n ? ", " : "");
         tv_push(a, l, m);
     }
@@ -99,7 +99,7 @@ static struct tval *article(struct arena *a, const struct article *art,
     struct tval *m = tv_map(a);
     tv_set_str(a, m, "title", art->title);
     tv_set_str(a, m, "slug", art->slug);
-    tv_set_str(a, m, "url", arena_printf(a, "/articles/%s", art->slug));
+    tv_set_str(a, m, "url", arena_cat(a, "/articles/", art->slug));
     tv_set_str(a, m, "date_long", date_as(a, FMT_DATE_LONG, art->published_at));
     tv_set_str(a, m, "date_iso", date_rfc3339(a, art->published_at));
     tv_set_str(a, m, "summary", art->summary);
@@ -117,7 +117,7 @@ static struct tval *article(struct arena *a, const struct article *art,
             tv_set_str(a, is, "date_short", d);
             tv_set_str(a, is, "date_us", d); /* its older name */
         }
-        tv_set_str(a, is, "url", arena_printf(a, "/issues/%s", art->issue.date));
+        tv_set_str(a, is, "url", arena_cat(a, "/issues/", art->issue.date));
         tv_set(a, m, "issue", is);
     }
     tv_set(a, m, "authors", authors(a, art->authors, art->n_authors));
@@ -126,7 +126,7 @@ static struct tval *article(struct arena *a, const struct article *art,
     for (size_t i = 0; i < art->n_tags; i++) {
         struct tval *t = tv_map(a);
         tv_set_str(a, t, "name", art->tags[i].name);
-        tv_set_str(a, t, "url", arena_printf(a, "/tags/%s", art->tags[i].slug));
+        tv_set_str(a, t, "url", arena_cat(a, "/tags/", art->tags[i].slug));
         tv_push(a, tags, t);
     }
     tv_set(a, m, "tags", tags);
@@ -199,5 +199,5 @@ const char *view_url(struct arena *a, enum public_kind kind, const char *key)
         return "/";
     if (kind < PUBLIC_SECTION || !key)
         return prefix[kind];
-    return arena_printf(a, "%s%s", prefix[kind], key);
+    return arena_cat(a, prefix[kind], key);
 }

@@ -30,7 +30,7 @@ struct tval *view_issue(struct arena *a, const struct issue *is)
     int64_t t;
     tv_set_str(a, m, "date", is->date);
     tv_set_str(a, m, "title", is->title);
-    tv_set_str(a, m, "url", arena_printf(a, "/issues/%s", is->date));
+    tv_set_str(a, m, "url", arena_cat(a, "/issues/", is->date));
     if (is->date && date_parse_ymd(is->date, strlen(is->date), &t) == 0) {
         tv_set_str(a, m, "date_long", format_date(a, format_current(), FMT_DATE_LONG, t));
         tv_set_str(a, m, "date_us", format_date(a, format_current(), FMT_DATE_SHORT, t));
@@ -81,7 +81,7 @@ struct tval *view_author(struct arena *a, const struct author *au)
     struct tval *m = tv_map(a);
     tv_set_str(a, m, "name", au->name);
     tv_set_str(a, m, "slug", au->slug);
-    tv_set_str(a, m, "url", arena_printf(a, "/authors/%s", au->slug));
+    tv_set_str(a, m, "url", arena_cat(a, "/authors/", au->slug));
     return m;
 }
 
@@ -90,7 +90,7 @@ struct tval *view_tag(struct arena *a, const struct tag *t)
     struct tval *m = tv_map(a);
     tv_set_str(a, m, "name", t->name);
     tv_set_str(a, m, "slug", t->slug);
-    tv_set_str(a, m, "url", arena_printf(a, "/tags/%s", t->slug));
+    tv_set_str(a, m, "url", arena_cat(a, "/tags/", t->slug));
     return m;
 }
 

@@ -209,6 +209,84 @@ static void test_jsonld_cannot_close_script(void **state)
     json_decref(v);
 }
 
+/* script_safe is cite.c's pass over jansson's text, written again here. */
+static char *script_safe(const char *text)
+{
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    for (const char *c = text; *c; c++) {
+        if (*c == '<' || *c == '>' || *c == '&') {
+            buf_printf(&b, "\\u%04x", (unsigned)*c);
+        } else if (c[0] == '\xE2' && c[1] == '\x80' &&
+                   (c[2] == '\xA8' || c[2] == '\xA9')) {
+            buf_append_cstr(&b, c[2] == '\xA8' ? "\\u2028" : "\\u2029");
+            c += 2;
+        } else {
+            buf_append_char(&b, *c);
+        }
+    }
+    return b.ptr;
+}
+
+/* The JSON-LD writer gives the very bytes jansson would: parsed and dumped
+ * again compactly (order kept), then made script-safe, nothing changes. */
+static void assert_jansson_bytes(const struct article *art,
+                                 const struct cite_journal *j)
+{
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    assert_int_equal(cite_jsonld(&b, &arena, art, j), 0);
+    json_error_t err;
+    json_t *v = json_loads(b.ptr, 0, &err);
+    assert_non_null(v);
+    char *text = json_dumps(v, JSON_COMPACT);
+    assert_non_null(text);
+    assert_string_equal(b.ptr, script_safe(text));
+    free(text);
+    json_decref(v);
+}
+
+static void test_jsonld_bytes_match_jansson(void **state)
+{
+    (void)state;
+    static struct tag tags[] = {
+        {1, "a", "Z\xc3\xbcrich \"quoted\" \\ back/slash"},
+        {2, "b", ""},
+        {3, "c", "</script> \xe2\x80\xa9 & \x7f end"},
+    };
+    struct article art = sample();
+    art.tags = tags;
+    art.n_tags = 3;
+    /* Not made plain: dates and slugs go out as they are. */
+    art.issue.date = "2004\x01\x1f-07\t\"14\n\r\b\f\xe2\x80\xa8";
+    art.slug = "s<l>u&g";
+    assert_jansson_bytes(&art, &journal);
+
+    art.issue.id = 0;
+    art.section.id = 0;
+    art.n_authors = 0;
+    art.updated_at = 0;
+    struct cite_journal j = {"", NULL};
+    assert_jansson_bytes(&art, &j);
+}
+
+static void test_jsonld_drops_invalid_utf8(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    art.issue.date = "2004-07-\xff"; /* jansson refuses such a string */
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    assert_int_equal(cite_jsonld(&b, &arena, &art, &journal), 0);
+    json_error_t err;
+    json_t *v = json_loads(b.ptr, 0, &err);
+    assert_non_null(v);
+    json_t *issue = json_object_get(v, "isPartOf");
+    assert_null(json_object_get(issue, "datePublished"));
+    assert_non_null(json_object_get(issue, "isPartOf"));
+    json_decref(v);
+}
+
 static void test_no_base_url_no_urls(void **state)
 {
     (void)state;
@@ -239,6 +317,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ris_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonld_cannot_close_script, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_jsonld_bytes_match_jansson,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jsonld_drops_invalid_utf8, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_no_base_url_no_urls, setup,
                                         teardown),

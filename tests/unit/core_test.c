@@ -87,6 +87,54 @@ static void test_buf_html(void **state)
     buf_release(&b);
 }
 
+/* The escaper as the spec reads, one byte at a time. */
+static void html_ref(struct buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '&')
+            buf_append_cstr(b, "&amp;");
+        else if (c == '<')
+            buf_append_cstr(b, "&lt;");
+        else if (c == '>')
+            buf_append_cstr(b, "&gt;");
+        else if (c == '"')
+            buf_append_cstr(b, "&quot;");
+        else if (c == '\'')
+            buf_append_cstr(b, "&#39;");
+        else if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+            buf_append_char(b, (char)c);
+    }
+}
+
+/* Every byte value at every place in runs longer than the 16-byte scan,
+ * with plain bytes of both halves (ASCII and UTF-8) around it. */
+static void test_buf_html_every_byte(void **state)
+{
+    (void)state;
+    char s[80];
+    struct buf got, want;
+    buf_init(&got, 1 << 12);
+    buf_init(&want, 1 << 12);
+    for (int c = 0; c < 256; c++) {
+        for (size_t at = 0; at < sizeof(s); at += 7) {
+            for (size_t i = 0; i < sizeof(s); i++)
+                s[i] = i % 3 ? 'a' + (char)(i % 26) : (char)0xC3;
+            s[at] = (char)c;
+            for (size_t n = at + 1; n <= sizeof(s); n += 13) {
+                buf_reset(&got);
+                buf_reset(&want);
+                buf_append_html(&got, s, n);
+                html_ref(&want, s, n);
+                assert_int_equal(got.len, want.len);
+                assert_memory_equal(got.ptr, want.ptr, want.len);
+            }
+        }
+    }
+    buf_release(&got);
+    buf_release(&want);
+}
+
 static void test_buf_take(void **state)
 {
     (void)state;
@@ -239,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_buf_append),
         cmocka_unit_test(test_buf_limit),
         cmocka_unit_test(test_buf_html),
+        cmocka_unit_test(test_buf_html_every_byte),
         cmocka_unit_test(test_buf_take),
         cmocka_unit_test(test_buf_arena),
         cmocka_unit_test(test_arena),

@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 static int64_t parse(const char *s)
@@ -92,6 +94,71 @@ static void fmt(void (*f)(struct buf *, int64_t), int64_t t, const char *want)
     buf_release(&b);
 }
 
+static void assert_tm_equal(const struct tm *a, const struct tm *b)
+{
+    assert_int_equal(a->tm_year, b->tm_year);
+    assert_int_equal(a->tm_mon, b->tm_mon);
+    assert_int_equal(a->tm_mday, b->tm_mday);
+    assert_int_equal(a->tm_hour, b->tm_hour);
+    assert_int_equal(a->tm_min, b->tm_min);
+    assert_int_equal(a->tm_sec, b->tm_sec);
+    assert_int_equal(a->tm_wday, b->tm_wday);
+    assert_int_equal(a->tm_yday, b->tm_yday);
+    assert_int_equal(a->tm_isdst, b->tm_isdst);
+    assert_int_equal(a->tm_gmtoff, b->tm_gmtoff);
+    assert_string_equal(a->tm_zone, b->tm_zone);
+}
+
+/* date_gmtime at the edges of its own range and beyond is gmtime_r. */
+static void test_gmtime_edges(void **state)
+{
+    (void)state;
+    static const int64_t ts[] = {
+        -62135596800LL - 1, -62135596800LL, -62135596800LL + 86399,
+        -1, 0, 1, 951782400 /* 2000-02-29 */, 253402300800LL - 1,
+        253402300800LL, (int64_t)1 << 40, -((int64_t)1 << 40)};
+    for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+        time_t t = (time_t)ts[i];
+        struct tm g, mine;
+        assert_non_null(gmtime_r(&t, &g));
+        assert_true(date_gmtime(ts[i], &mine));
+        assert_tm_equal(&mine, &g);
+    }
+}
+
+/* Parsing agrees with timegm (and printing with gmtime_r) on every third
+ * day of years 1 to 9999, at a time of day that changes from day to day. */
+static void test_days_round_trip(void **state)
+{
+    (void)state;
+    struct tm tm = {.tm_year = 1 - 1900, .tm_mday = 1};
+    time_t end;
+    struct tm last = {.tm_year = 10000 - 1900, .tm_mday = 1};
+    end = timegm(&last);
+    for (time_t t = timegm(&tm); t < end; t += 3 * 86400 + 3607) {
+        struct tm g;
+        assert_non_null(gmtime_r(&t, &g));
+        char s[80];
+        snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                 g.tm_year + 1900, g.tm_mon + 1, g.tm_mday, g.tm_hour,
+                 g.tm_min, g.tm_sec);
+        struct tm mine;
+        assert_true(date_gmtime((int64_t)t, &mine));
+        assert_tm_equal(&mine, &g);
+        int64_t got;
+        assert_int_equal(date_parse_rfc3339(s, strlen(s), &got), 0);
+        assert_int_equal(got, (int64_t)t);
+        assert_int_equal(date_parse_ymd(s, 10, &got), 0);
+        assert_int_equal(got, (int64_t)t - g.tm_hour * 3600 - g.tm_min * 60 -
+                                  g.tm_sec);
+        struct buf b;
+        buf_init(&b, 64);
+        date_format_rfc3339(&b, (int64_t)t);
+        assert_string_equal(b.ptr, s);
+        buf_release(&b);
+    }
+}
+
 static void test_format(void **state)
 {
     (void)state;
@@ -161,6 +228,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ymd),
         cmocka_unit_test(test_rfc3339),
+        cmocka_unit_test(test_days_round_trip),
+        cmocka_unit_test(test_gmtime_edges),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_out_of_range),
         cmocka_unit_test(test_arena),
