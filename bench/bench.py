@@ -389,6 +389,8 @@ def step_export_hugo(db, work, src):
     qt, ht, renders = [], [], []
     for i in range(ROUNDS):
         out = work / "export"
+        # Both start from an empty destination, as Hugo's does below.
+        shutil.rmtree(out, ignore_errors=True)
         t0 = time.monotonic()
         p = quire_cmd("--db", db, "--config", ini, "export", "static", out)
         qt.append(time.monotonic() - t0)

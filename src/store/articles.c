@@ -77,7 +77,8 @@ static const char SQL_TAG_LINK[] =
              " LIMIT ?1 OFFSET ?2"),                                         \
      "SELECT count(*) FROM articles a WHERE " cond,                          \
      PAGE_OF("SELECT a.id FROM " from " WHERE " after                        \
-             AFTER("a.published_at", "a.id") NEWEST " LIMIT ?1 OFFSET ?2")}
+             AFTER("a.published_at", "a.id") NEWEST " LIMIT ?1 OFFSET ?2"),  \
+     "SELECT a.published_at, a.id FROM " from " WHERE " cond NEWEST}
 #define LIST_SQL_FROM(from, cond) LIST_SQL_AFTER(from, cond, cond)
 #define LIST_SQL(cond) LIST_SQL_FROM("articles a", cond)
 /* Tags and bylines carry their article's status and published_at (schema
@@ -89,7 +90,9 @@ static const char SQL_TAG_LINK[] =
      "SELECT count(*) FROM " table " WHERE " key " = ?3 AND status = 1",     \
      PAGE_OF("SELECT article_id FROM " table " WHERE " key " = ?3"           \
              " AND status = 1" AFTER("published_at", "article_id")           \
-             LINK_NEWEST " LIMIT ?1 OFFSET ?2")}
+             LINK_NEWEST " LIMIT ?1 OFFSET ?2"),                             \
+     "SELECT published_at, article_id FROM " table " WHERE " key " = ?3"     \
+     " AND status = 1" LINK_NEWEST}
 
 static const struct sdb_list_sql list_sql[] = {
     [LIST_ALL] = LIST_SQL("a.status = 1"),
@@ -521,63 +524,6 @@ static int count_list(struct conn *c, bool reader,
 }
 
 /*
- * Page boundaries. A deep page's OFFSET steps over every index entry
- * before it (0.35 ms at 15,000), and a crawler or the static export walks
- * the pages of a list in order: the static export of Reuters read 5.6
- * million entries to skip. So the store remembers where the pages it read
- * ended, and a page seeks to the nearest remembered end before it by its
- * key (published_at, id), then skips only the rows in between (the pager
- * links two pages ahead, so the export renders page N + 2 while N + 1 is
- * not read yet). An entry belongs to one version of the
- * content, the change log's sequence number (sdb_changes_seq), which
- * every write that can move an article in a list moves; it is shared by
- * every reader of the store.
- */
-enum { SDB_BOUNDS = 64 };
-
-struct sdb_bound {
-    const char *sql; /* sdb_list_sql.after; NULL: empty */
-    int64_t seq, id, until, offset;
-    int64_t published, article_id; /* the key of the row before offset */
-};
-
-/* bound_find finds the nearest remembered end at or before q's offset:
- * *skip is how many rows lie between it and the page. */
-static bool bound_find(struct store *s, const char *sql, int64_t seq,
-                       const struct list_query *q, int64_t key[2],
-                       int64_t *skip)
-{
-    const struct sdb_bound *best = NULL;
-    pthread_mutex_lock(&s->xlock);
-    for (size_t i = 0; s->bounds && i < SDB_BOUNDS; i++) {
-        const struct sdb_bound *b = &s->bounds[i];
-        if (b->sql == sql && b->seq == seq && b->id == q->id &&
-            b->until == q->until && b->offset <= q->offset &&
-            (!best || b->offset > best->offset))
-            best = b;
-    }
-    if (best) {
-        key[0] = best->published;
-        key[1] = best->article_id;
-        *skip = q->offset - best->offset;
-    }
-    pthread_mutex_unlock(&s->xlock);
-    return best != NULL;
-}
-
-static void bound_put(struct store *s, const char *sql, int64_t seq,
-                      const struct list_query *q, int64_t offset,
-                      const struct article *last)
-{
-    pthread_mutex_lock(&s->xlock);
-    if (!s->bounds)
-        s->bounds = xcalloc(SDB_BOUNDS, sizeof(*s->bounds));
-    s->bounds[s->bounds_next++ % SDB_BOUNDS] = (struct sdb_bound){
-        sql, seq, q->id, q->until, offset, last->published_at, last->id};
-    pthread_mutex_unlock(&s->xlock);
-}
-
-/*
  * ids_json writes the ids of v as one JSON array ("[12,7,...]") into a.
  * snprintf of integers: the one format json_each reads, no escaping needed.
  */
@@ -716,18 +662,22 @@ int sdb_articles_query(struct store *s, struct arena *a,
         rc = count_list(c, c != &s->writer, sql, q, total);
     if (rc != 0 || q->limit == 0)
         goto out;
-    /* The writer's uncommitted state is no version to remember. */
-    int64_t seq = 0, key[2], skip = 0;
-    bool after = false;
-    if (sql->after && c != &s->writer) {
+    /* A deep page seeks to where its page index says (pages.c); not on
+     * the writer, whose uncommitted state is no version to remember. */
+    int64_t seq, key[2];
+    int after = 0, skip = 0;
+    if (sql->keys && c != &s->writer && q->offset > 0) {
         rc = sdb_changes_seq(c, &seq);
-        if (rc != 0)
+        if (rc == 0)
+            after = sdb_page_start(s, c, sql, seq, q, key, &skip);
+        if (after < 0) {
+            rc = after;
             goto out;
-        after = q->offset > 0 && bound_find(s, sql->after, seq, q, key, &skip);
+        }
     }
     struct list_query from = *q;
     if (after)
-        from.offset = (int)skip;
+        from.offset = skip;
     st = sdb_stmt(c, after ? sql->after : sql->page);
     if (!st) {
         rc = ERR_DB;
@@ -748,9 +698,6 @@ int sdb_articles_query(struct store *s, struct arena *a,
     }
     sdb_done(st);
     st = NULL;
-    if (rc == 0 && seq && len > 0 && len == (size_t)q->limit)
-        bound_put(s, sql->after, seq, q, (int64_t)q->offset + q->limit,
-                  &v[len - 1]);
     if (rc == 0)
         rc = with_authors(c, a, v, len);
     if (rc == 0) {

@@ -387,7 +387,7 @@ void store_close(struct store *s)
         pthread_key_delete(s->tkey);
     }
     sdb_related_free(s);
-    free(s->bounds);
+    sdb_pages_free(s);
     pthread_mutex_destroy(&s->xlock);
     pthread_mutex_destroy(&s->rlock);
     pthread_mutex_destroy(&s->wlock);

@@ -66,10 +66,10 @@ struct store {
     int have_key;
     int lockfd;            /* shared flock on "<path>.lock" (lock.c) */
     bool map;              /* STORE_MAP: readers mmap the file */
-    pthread_mutex_t xlock; /* guards related and bounds */
+    pthread_mutex_t xlock; /* guards related and pages */
     struct related_index *related; /* related.c; one reference held here */
-    struct sdb_bound *bounds;      /* articles.c: SDB_BOUNDS, or NULL */
-    unsigned bounds_next;
+    struct sdb_page_list *pages;   /* pages.c: page indexes, or NULL */
+    unsigned pages_next;
 };
 
 /* --- changes.c ----------------------------------------------------- */
@@ -85,6 +85,22 @@ int sdb_changes_seq(struct conn *c, int64_t *seq);
 
 /* sdb_related_free drops the store's reference to its related index. */
 void sdb_related_free(struct store *s);
+
+/* --- pages.c ------------------------------------------------------- */
+
+struct sdb_list_sql;
+
+/*
+ * sdb_page_start finds where q's page starts in list sql, for a deep page
+ * (reading the list's page index on c at content version seq if it has
+ * none): 1 with the key of the row before it in key and the rows to skip
+ * after that in *skip, 0 to use OFFSET, or a store error.
+ */
+int sdb_page_start(struct store *s, struct conn *c,
+                   const struct sdb_list_sql *sql, int64_t seq,
+                   const struct list_query *q, int64_t key[2], int *skip);
+/* sdb_pages_free drops the page indexes. */
+void sdb_pages_free(struct store *s);
 
 /* --- db.c ---------------------------------------------------------- */
 
@@ -180,10 +196,11 @@ bool sdb_valid_date(const char *d);
  */
 struct sdb_list_sql {
     const char *page, *count;
-    /* The page after a known last row: page's query with the keyset
-     * condition "(published_at, id) < (?5, ?6)" and OFFSET ?2 = 0; NULL
-     * where the order is another (articles.c, page boundaries). */
-    const char *after;
+    /* For deep pages (pages.c), NULL where the order is another: the
+     * page after a known row, page's query with the keyset condition
+     * "(published_at, id) < (?5, ?6)"; and keys, the (published_at, id)
+     * of every row the list selects, in its order. */
+    const char *after, *keys;
 };
 /*
  * sdb_articles_query runs one such list in one read snapshot: *out gets
