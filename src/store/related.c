@@ -57,7 +57,8 @@ struct rel_article {
 
 struct rel_member {
     int64_t tag;
-    uint32_t art; /* index into arts */
+    uint32_t art;   /* index into arts */
+    uint32_t fresh; /* arts' place in the order of publication */
 };
 
 struct rel_id {
@@ -73,8 +74,9 @@ struct related_index {
     uint32_t *fresh;          /* each article's place by (published_at, id) */
     uint32_t *section_no;     /* its section's run number in arts */
     size_t n;
-    int64_t *tags;              /* each article's tags, in arts order */
-    struct rel_member *members; /* (tag, article) by tag, then article */
+    int64_t *tags;               /* each article's tags, in arts order */
+    struct rel_member *members;  /* (tag, article) by tag, then article */
+    struct rel_member *by_fresh; /* the same by tag, then newest first */
     size_t nmembers;
 };
 
@@ -89,6 +91,7 @@ static void index_unref(struct related_index *ix)
     free(ix->section_no);
     free(ix->tags);
     free(ix->members);
+    free(ix->by_fresh);
     free(ix);
 }
 
@@ -133,6 +136,14 @@ static int cmp_published(const void *x, const void *y)
     if (a->published != b->published)
         return (a->published > b->published) - (a->published < b->published);
     return (a->id > b->id) - (a->id < b->id);
+}
+
+static int cmp_fresh(const void *x, const void *y)
+{
+    const struct rel_member *a = x, *b = y;
+    if (a->tag != b->tag)
+        return (a->tag > b->tag) - (a->tag < b->tag);
+    return (a->fresh < b->fresh) - (a->fresh > b->fresh); /* newest first */
 }
 
 static int cmp_member(const void *x, const void *y)
@@ -234,6 +245,13 @@ static int load_tags(struct conn *c, struct related_index *ix)
         ix->tags[r->tags + r->ntags++] = ix->members[m].tag;
     }
     qsort(ix->members, ix->nmembers, sizeof(*ix->members), cmp_member);
+    size_t bytes = (ix->nmembers ? ix->nmembers : 1) * sizeof(*ix->by_fresh);
+    ix->by_fresh = xmalloc(bytes);
+    for (size_t m = 0; m < ix->nmembers; m++) {
+        ix->members[m].fresh = ix->fresh[ix->members[m].art];
+        ix->by_fresh[m] = ix->members[m];
+    }
+    qsort(ix->by_fresh, ix->nmembers, sizeof(*ix->by_fresh), cmp_fresh);
     return 0;
 }
 
@@ -305,18 +323,75 @@ static void consider(struct ranking *r, uint32_t j, uint64_t sc)
         r->floor = r->top[r->limit - 1];
 }
 
-/* members_of is where tag's run starts in ix->members. */
-static size_t members_of(const struct related_index *ix, int64_t tag)
+/* run finds tag's run [*lo, *hi) in v (sorted by tag first). */
+static void run(const struct rel_member *v, size_t n, int64_t tag, size_t *lo,
+                size_t *hi)
 {
-    size_t lo = 0, hi = ix->nmembers;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->members[mid].tag < tag)
-            lo = mid + 1;
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (v[mid].tag < tag)
+            a = mid + 1;
         else
-            hi = mid;
+            b = mid;
     }
-    return lo;
+    *lo = a;
+    while (b < n && v[b].tag == tag)
+        b++;
+    *hi = b;
+}
+
+/* has_tag says whether article j has tag. */
+static bool has_tag(const struct related_index *ix, uint32_t j, int64_t tag)
+{
+    const struct rel_article *r = &ix->arts[j];
+    for (uint32_t t = 0; t < r->ntags; t++)
+        if (ix->tags[r->tags + t] == tag)
+            return true;
+    return false;
+}
+
+/*
+ * rank_one_tag ranks for an article with one tag, without visiting every
+ * article that has it (3,198 for "earn"): they all share exactly that one,
+ * so the best are the newest of its own section, then the newest of the
+ * others, each found from the right end of a sorted run.
+ */
+static void rank_one_tag(const struct related_index *ix, struct ranking *r,
+                         uint32_t x, int64_t tag)
+{
+    uint32_t sec = ix->section_no[x], last = ix->arts[x].section_last;
+    size_t lo, hi;
+    run(ix->members, ix->nmembers, tag, &lo, &hi);
+    /* Its section is one run of arts, so of the tag's members too: from
+     * the newest of the section (the last with art <= last) back. */
+    size_t a = lo, b = hi;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (ix->members[mid].art <= last)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    int taken = 0;
+    for (size_t m = a; m-- > lo && taken < r->limit;) {
+        uint32_t j = ix->members[m].art;
+        if (ix->section_no[j] != sec)
+            break;
+        if (j != x) {
+            consider(r, j, score(ix, j, 1, sec));
+            taken++;
+        }
+    }
+    run(ix->by_fresh, ix->nmembers, tag, &lo, &hi);
+    taken = 0;
+    for (size_t m = lo; m < hi && taken < r->limit; m++) {
+        uint32_t j = ix->by_fresh[m].art;
+        if (ix->section_no[j] != sec) {
+            consider(r, j, score(ix, j, 1, sec));
+            taken++;
+        }
+    }
 }
 
 enum { SEEN = 1u << 31 };
@@ -327,22 +402,29 @@ static void rank(struct arena *a, const struct related_index *ix,
 {
     const struct rel_article *me = &ix->arts[x];
     uint32_t my_section = ix->section_no[x];
-    uint32_t *shared = arena_zalloc(a, ix->n * sizeof(*shared));
+    uint32_t *shared = NULL;
 
-    /* Count the tags each article shares with x, then rank each once. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t t = 0; t < me->ntags; t++) {
-            int64_t tag = ix->tags[me->tags + t];
-            for (size_t m = members_of(ix, tag);
-                 m < ix->nmembers && ix->members[m].tag == tag; m++) {
-                uint32_t j = ix->members[m].art;
-                if (j == x)
-                    continue;
-                if (pass == 0) {
-                    shared[j]++;
-                } else if (!(shared[j] & SEEN)) {
-                    consider(r, j, score(ix, j, shared[j], my_section));
-                    shared[j] |= SEEN;
+    if (me->ntags == 1) {
+        rank_one_tag(ix, r, x, ix->tags[me->tags]);
+    } else if (me->ntags > 1) {
+        /* Count the tags each article shares with x, then rank each
+         * once. */
+        shared = arena_zalloc(a, ix->n * sizeof(*shared));
+        for (int pass = 0; pass < 2; pass++) {
+            for (uint32_t t = 0; t < me->ntags; t++) {
+                size_t lo, hi;
+                run(ix->members, ix->nmembers, ix->tags[me->tags + t], &lo,
+                    &hi);
+                for (size_t m = lo; m < hi; m++) {
+                    uint32_t j = ix->members[m].art;
+                    if (j == x)
+                        continue;
+                    if (pass == 0) {
+                        shared[j]++;
+                    } else if (!(shared[j] & SEEN)) {
+                        consider(r, j, score(ix, j, shared[j], my_section));
+                        shared[j] |= SEEN;
+                    }
                 }
             }
         }
@@ -354,8 +436,12 @@ static void rank(struct arena *a, const struct related_index *ix,
     for (int64_t j = me->section_last;
          j >= 0 && ix->arts[j].section == me->section && taken < r->limit;
          j--) {
-        if ((uint32_t)j != x && shared[j] == 0) {
-            consider(r, (uint32_t)j, score(ix, (uint32_t)j, 0, my_section));
+        uint32_t k = (uint32_t)j;
+        bool shares =
+            shared ? shared[k] != 0
+                   : me->ntags == 1 && has_tag(ix, k, ix->tags[me->tags]);
+        if (k != x && !shares) {
+            consider(r, k, score(ix, k, 0, my_section));
             taken++;
         }
     }
