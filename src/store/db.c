@@ -127,7 +127,14 @@ void sdb_done(sqlite3_stmt *st)
 
 int sdb_step(struct conn *c, sqlite3_stmt *st, const char *ctx)
 {
-    int rc = sqlite3_step(st);
+    int rc;
+    if (sdb_profiling) {
+        uint64_t t0 = sdb_profile_now();
+        rc = sqlite3_step(st);
+        sdb_profile_add(st, sdb_profile_now() - t0);
+    } else {
+        rc = sqlite3_step(st);
+    }
     if (rc == SQLITE_ROW)
         return 1;
     if (rc == SQLITE_DONE)
@@ -323,6 +330,7 @@ int store_open(const char *path, int flags, struct store **out)
     int rc;
 
     pthread_once(&once, sqlite_setup);
+    sdb_profile_init();
     *out = NULL;
     if (!path || !*path)
         return sdb_invalid("store_open", "empty path");

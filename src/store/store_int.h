@@ -102,6 +102,15 @@ int sdb_page_start(struct store *s, struct conn *c,
 /* sdb_pages_free drops the page indexes. */
 void sdb_pages_free(struct store *s);
 
+/* --- profile.c ----------------------------------------------------- */
+
+/* sdb_profiling: QUIRE_SQL_PROFILE is set (read by sdb_profile_init, at
+ * the first store_open); sdb_step then times each step and adds it. */
+extern bool sdb_profiling;
+void sdb_profile_init(void);
+uint64_t sdb_profile_now(void);
+void sdb_profile_add(sqlite3_stmt *st, uint64_t ns);
+
 /* --- db.c ---------------------------------------------------------- */
 
 /* sdb_errorf records a message as this thread's store_last_error. */

@@ -77,3 +77,25 @@ def test_links_and_publications(tmp_path):
                  "2021-13-01", "Bad date", check=False).returncode != 0
     quire(db, "publication", "remove", pid)
     assert quire(db, "publication", "list").stdout == ""
+
+
+def test_sql_profile_lists_statements_by_time(tmp_path):
+    """QUIRE_SQL_PROFILE=1 prints each statement's time at exit, and only
+    then: stdout stays the command's own."""
+    import os
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    quire(db, "config", "set", "tagline", "T")
+    plain = quire(db, "config", "list")
+    assert "SQL profile" not in plain.stderr
+    env = dict(os.environ, QUIRE_SQL_PROFILE="1")
+    r = quire(db, "config", "list", env=env)
+    assert r.stdout == plain.stdout
+    lines = r.stderr.splitlines()
+    head = lines.index(next(x for x in lines if x.startswith("SQL profile")))
+    rows = [x.split(None, 3) for x in lines[head + 1:]]
+    assert any(sql.startswith("SELECT key, value FROM settings")
+               for _, _, _, sql in rows)
+    totals = [float(ms) for ms, _, _, _ in rows]
+    assert totals == sorted(totals, reverse=True) and all(
+        int(steps) >= 1 for _, steps, _, _ in rows)
