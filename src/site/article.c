@@ -55,9 +55,15 @@ int site_article(struct request *req, struct response *res, void *ctx)
     rc = site_render(s, res, "article", c, counter);
     if (rc != 200)
         return rc;
-    /* Related articles come by tag: a change in a shared tag may show. */
+    /* Related articles come by tag and section: an article gaining or
+     * losing a shared tag, or joining the section, may show; and those
+     * shown show their titles and bylines. */
     page_depend(res->page, "article", art.id);
     for (size_t i = 0; i < art.n_tags; i++)
         page_depend(res->page, "tag", art.tags[i].id);
+    if (art.section.id)
+        page_depend(res->page, "section", art.section.id);
+    for (size_t i = 0; i < nrel; i++)
+        page_depend(res->page, "article", rel[i].id);
     return 200;
 }
