@@ -38,9 +38,11 @@ static const char SQL_TAGS[] =
 
 /* The winners' rows; unbound ids are NULL. A draft in this snapshot stays
  * out even if a newer index ranked it. */
+/* clang-format off */
 static const char SQL_ROWS[] =
-    SDB_ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                                   "?8) AND a.status = 1";
+    SDB_ARTICLE_COLS("NULL, NULL")
+    "WHERE a.id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) AND a.status = 1";
+/* clang-format on */
 static const char SQL_BYLINES[] =
     "SELECT aa.article_id, au.id, au.slug, au.name, au.bio"
     " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
