@@ -11,17 +11,10 @@
 
 static const char SQL_BY_SLUG[] =
     "SELECT id, slug, name, bio FROM authors WHERE slug = ?1";
-/* By name (authors_name), each counted over one index range (see tags.c). */
-#define PUBLISHED(au)                                                        \
-    "(SELECT count(*) FROM article_authors aa WHERE aa.author_id = " au      \
-    " AND aa.status = 1)"
-#define HAS_PUBLISHED                                                        \
-    " FROM authors au WHERE EXISTS (SELECT 1 FROM article_authors aa"        \
-    " WHERE aa.author_id = au.id AND aa.status = 1)"
-static const char SQL_COUNT[] = "SELECT count(*)" HAS_PUBLISHED;
+static const char SQL_COUNT[] =
+    SDB_NAMED_COUNT("authors", "article_authors", "author_id");
 static const char SQL_PAGE[] =
-    "SELECT au.id, au.slug, au.name, " PUBLISHED("au.id") HAS_PUBLISHED
-    " ORDER BY au.name COLLATE NOCASE, au.id LIMIT ?1 OFFSET ?2";
+    SDB_NAMED_PAGE("authors", "article_authors", "author_id");
 
 static void author_row(struct arena *a, sqlite3_stmt *st, void *elem)
 {

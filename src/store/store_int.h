@@ -72,6 +72,26 @@ struct store {
     unsigned pages_next;
 };
 
+/*
+ * The index of tags or of authors, by name (the tags_name and authors_name
+ * indexes), each entry with its count of published articles: one range of
+ * the link table's (key, status) index, as links carry their article's
+ * status (schema migration 6). Counting every published article's links
+ * and sorting cost 6 ms a page on the Reuters fixture. SDB_NAMED_COUNT
+ * counts the entries; SDB_NAMED_PAGE selects id, slug, name, count with
+ * LIMIT ?1 OFFSET ?2.
+ */
+#define SDB_HAS_PUBLISHED(table, link, key)                                  \
+    " FROM " table " x WHERE EXISTS (SELECT 1 FROM " link " l"               \
+    " WHERE l." key " = x.id AND l.status = 1)"
+#define SDB_NAMED_COUNT(table, link, key)                                    \
+    "SELECT count(*)" SDB_HAS_PUBLISHED(table, link, key)
+#define SDB_NAMED_PAGE(table, link, key)                                     \
+    "SELECT x.id, x.slug, x.name, (SELECT count(*) FROM " link " l"          \
+    " WHERE l." key " = x.id AND l.status = 1)"                              \
+    SDB_HAS_PUBLISHED(table, link, key)                                      \
+    " ORDER BY x.name COLLATE NOCASE, x.id LIMIT ?1 OFFSET ?2"
+
 /* --- changes.c ----------------------------------------------------- */
 
 /*

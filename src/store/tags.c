@@ -8,22 +8,10 @@
 
 static const char SQL_BY_SLUG[] =
     "SELECT id, slug, name FROM tags WHERE slug = ?1";
-/*
- * By name, as the index tags_name orders them, each with a count of one
- * index range: article_tags carries its article's status (schema migration
- * 6). Counting every published article's tags and sorting the tags cost 6
- * ms a page on the Reuters fixture.
- */
-#define PUBLISHED(t)                                                         \
-    "(SELECT count(*) FROM article_tags at WHERE at.tag_id = " t             \
-    " AND at.status = 1)"
-#define HAS_PUBLISHED                                                        \
-    " FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags at"               \
-    " WHERE at.tag_id = t.id AND at.status = 1)"
-static const char SQL_COUNT[] = "SELECT count(*)" HAS_PUBLISHED;
+static const char SQL_COUNT[] =
+    SDB_NAMED_COUNT("tags", "article_tags", "tag_id");
 static const char SQL_PAGE[] =
-    "SELECT t.id, t.slug, t.name, " PUBLISHED("t.id") HAS_PUBLISHED
-    " ORDER BY t.name COLLATE NOCASE, t.id LIMIT ?1 OFFSET ?2";
+    SDB_NAMED_PAGE("tags", "article_tags", "tag_id");
 
 static void tag_row(struct arena *a, sqlite3_stmt *st, void *elem)
 {
