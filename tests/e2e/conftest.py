@@ -139,7 +139,8 @@ class Server:
             "[limits]\n"
             "header_max = 8192\n"
             "body_max = 65536\n" + extra_ini)
-        self.log = open(tmp / f"server-{self.port}.log", "w+")
+        self.log_path = tmp / f"server-{self.port}.log"
+        self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [QUIRE, "--db", str(db), "--config", str(self.ini), "serve",
              "--listen", f"127.0.0.1:{self.port}"],
@@ -156,9 +157,8 @@ class Server:
         raise AssertionError("server did not start: " + self.output())
 
     def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
+        """Everything the server printed; still readable after stop()."""
+        return self.log_path.read_text(errors="replace")
 
     def get(self, path, **kw):
         kw.setdefault("headers", {}).setdefault(

@@ -95,6 +95,34 @@ def test_dribbling_request_gets_408(quick, head, drip):
     assert quick.get("/").status_code == 200
 
 
+def test_dribbling_second_request_gets_408(quick):
+    """On a kept-alive connection the next request's clock starts too:
+    guard.c marks the bytes received after a request on its next walk."""
+    with socket.create_connection(("127.0.0.1", quick.port)) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.3)
+        assert s.recv(65536).startswith(b"HTTP/1.1 200")
+        t0 = time.monotonic()
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        s.settimeout(0.5)
+        out = b""
+        while time.monotonic() - t0 < REQUEST + 5:
+            try:
+                s.sendall(b"X-Slow: a\r\n")
+                c = s.recv(4096)
+                if not c:
+                    break
+                out += c
+            except socket.timeout:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        took = time.monotonic() - t0
+    # Up to one walk (0.5 s) and one drip (0.5 s) later than a first request.
+    assert REQUEST - 0.5 <= took <= REQUEST + 3, took
+    assert out.startswith(b"HTTP/1.1 408 "), out[:80]
+
+
 def test_slow_but_complete_request_is_served(quick):
     req = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     with socket.create_connection(("127.0.0.1", quick.port)) as s:
