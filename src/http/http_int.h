@@ -113,6 +113,21 @@ bool http_ua_is_bot(const char *ua);
 /* http_method_of maps a method name to enum http_method (HTTP_OTHER). */
 enum http_method http_method_of(const char *name);
 
+/* --- reuse.c: a page's response, sent again while unchanged ---------- */
+
+struct page;
+/*
+ * reuse_queue queues p's kept response if it was made under key (all a
+ * response holds besides the page's bytes): true, with *ok saying whether
+ * libmicrohttpd took it and *size the body's. False if there is none or
+ * its key differs.
+ */
+bool reuse_queue(struct MHD_Connection *c, struct page *p, struct str key,
+                 uint64_t *size, bool *ok);
+/* reuse_keep keeps r with p under key, taking the caller's reference. */
+void reuse_keep(struct page *p, struct str key, struct MHD_Response *r,
+                uint64_t size);
+
 /* --- validate.c: request sanity before the application runs ---------- */
 
 /* What http_scan_header learnt from the header fields of a request. */

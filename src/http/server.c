@@ -20,10 +20,10 @@
  * response's data only while sending it and notifies completion after.
  *
  * Page bodies (render/page.h) are sent from the page's own bytes; a page
- * with a read count is copied once with the count spliced in, so the body
- * is one buffer (see page_response). The response's free callback owns a
- * page reference (and that copy), so the bytes stay alive exactly as long
- * as libmicrohttpd needs them, even if the request's arena is gone.
+ * with a read count is copied with the count spliced in, so the body is
+ * one buffer (see page_response). The request holds its page reference
+ * until the completion notice, like its arena. A page's response is kept
+ * with the page and sent again while nothing in it changes (reuse.c).
  *
  * Limits (struct http_limits, defaults in core/limits.h). A request line
  * above request_line_max gets 414, line + headers above header_max or more
@@ -183,56 +183,70 @@ static void access_log(struct http_req *hr,
 
 /* --- responses ----------------------------------------------------- */
 
-/* A page being sent: the free callback's state (see the file comment). */
-struct page_send {
-    struct page *page;
-    char bytes[]; /* a spliced page: its whole body, count included */
-};
-
-static void page_send_free(void *cls)
-{
-    struct page_send *ps = cls;
-    page_unref(ps->page);
-    free(ps);
-}
-
 /*
- * page_response takes the reference in res->page; *size gets the length.
+ * page_response makes the response for res->page as sent now; *size gets
+ * the body's length. The page's bytes are not copied, unless a count is
+ * spliced in: the request keeps its page reference until its completion
+ * notice (req_free), and libmicrohttpd reads the body only before that.
  * The body goes out as one buffer: libmicrohttpd 0.9.75 sends headers and
  * body in one sendmsg only for a single-element body; with the splice as
  * three elements it sent the headers alone first (sendto, setsockopt,
  * sendmsg: two syscalls and two TCP segments per page). Copying a 21 KB
- * page costs less than that extra syscall (docs/benchmarks.md).
+ * page costs less than that extra syscall, and reuse.c makes the copy
+ * once per count, not per request (docs/benchmarks.md).
  */
-static struct MHD_Response *page_response(struct response *res,
+static struct MHD_Response *page_response(const struct response *res,
                                           uint64_t *size)
 {
-    struct page *p = res->page;
-    res->page = NULL;
+    const struct page *p = res->page;
     bool splice = p->splice_at != PAGE_NO_SPLICE && p->splice_at <= p->len;
-    size_t slen = splice ? res->splice.len : 0;
-    struct page_send *ps = xmalloc(sizeof(*ps) + (splice ? p->len + slen : 0));
-    ps->page = p;
-    struct MHD_IoVec iov = {p->bytes, p->len};
-    if (splice) {
-        memcpy(ps->bytes, p->bytes, p->splice_at);
-        if (slen)
-            memcpy(ps->bytes + p->splice_at, res->splice.ptr, slen);
-        memcpy(ps->bytes + p->splice_at + slen, p->bytes + p->splice_at,
-               p->len - p->splice_at);
-        iov = (struct MHD_IoVec){ps->bytes, p->len + slen};
+    if (!splice) {
+        *size = p->len;
+        return MHD_create_response_from_buffer(p->len, p->bytes,
+                                               MHD_RESPMEM_PERSISTENT);
     }
-    *size = iov.iov_len;
-    struct MHD_Response *r;
-    if (iov.iov_len == 0) {
-        page_send_free(ps);
-        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    } else {
-        r = MHD_create_response_from_iovec(&iov, 1, page_send_free, ps);
-        if (!r)
-            page_send_free(ps);
-    }
+    size_t slen = res->splice.len, n = p->len + slen;
+    char *b = xmalloc(n);
+    memcpy(b, p->bytes, p->splice_at);
+    if (slen)
+        memcpy(b + p->splice_at, res->splice.ptr, slen);
+    memcpy(b + p->splice_at + slen, p->bytes + p->splice_at,
+           p->len - p->splice_at);
+    *size = n;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback(n, b, free);
+    if (!r)
+        free(b);
     return r;
+}
+
+/*
+ * page_key: everything a page's response holds besides the page's bytes,
+ * as one string (reuse.c keeps the response under it). The security
+ * headers follow from the app's headers and https.
+ */
+static struct str page_key(struct http_req *hr, bool https)
+{
+    const struct response *res = &hr->res;
+    struct buf k;
+    buf_init_arena(&k, &hr->arena, SIZE_MAX);
+    buf_append_str(&k, res->splice);
+    const char *const fixed[] = {res->content_type, res->etag,
+                                 res->cache_control};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        buf_append_char(&k, '\0');
+        if (fixed[i])
+            buf_append_cstr(&k, fixed[i]);
+    }
+    for (size_t i = 0; i < res->n_headers; i++) {
+        buf_append_char(&k, '\0');
+        buf_append_cstr(&k, res->headers[i].name);
+        buf_append_char(&k, '\0');
+        if (res->headers[i].value)
+            buf_append_cstr(&k, res->headers[i].value);
+    }
+    buf_append_char(&k, https ? '\1' : '\0');
+    return buf_str(&k);
 }
 
 /* plain_page puts http/'s minimal error page into res->body. */
@@ -276,7 +290,20 @@ static void drop_payload(struct response *res)
     }
 }
 
-/* queue sends res with status; ownership of page/fd passes to MHD. */
+/* queued records what MHD_queue_response said, for the access log. */
+static enum MHD_Result queued(struct http_req *hr, enum MHD_Result ret,
+                              int status, uint64_t size)
+{
+    if (ret == MHD_YES) {
+        hr->queued = true;
+        hr->status = status;
+        hr->bytes = hr->req.method == HTTP_HEAD ? 0 : size;
+    }
+    return ret;
+}
+
+/* queue sends res with status; an fd passes to MHD, a page stays the
+ * request's until its completion (req_free). */
 static enum MHD_Result queue(struct http_req *hr, int status)
 {
     struct request *req = &hr->req;
@@ -284,6 +311,10 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     struct MHD_Response *r = NULL;
     uint64_t size = 0;
     bool from_app = hr->early_status == 0;
+    const struct http_server_opts *o = &hr->srv->opts;
+    bool https = o->is_https && o->is_https(o->app_ctx);
+    struct str key = {NULL, 0};
+    bool keep = false; /* reuse.c keeps the response with the page */
 
     if (status < 200 || status > 599) { /* 1xx are not final answers */
         log_error("%s %.*s: handler returned status %d", req->method_name,
@@ -312,6 +343,13 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     } else if (res->page) {
         if (!res->content_type)
             res->content_type = res->page->content_type;
+        if (status == 200 && from_app) {
+            key = page_key(hr, https);
+            bool ok;
+            if (reuse_queue(hr->conn, res->page, key, &size, &ok))
+                return queued(hr, ok ? MHD_YES : MHD_NO, status, size);
+            keep = true;
+        }
         r = page_response(res, &size);
     } else if (res->fd >= 0) {
         size = res->fd_size;
@@ -344,18 +382,14 @@ static enum MHD_Result queue(struct http_req *hr, int status)
             add_header(r, res->headers[i].name, res->headers[i].value);
     else if (hr->close_now || status == 413 || status == 414 || status == 431)
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    const struct http_server_opts *o = &hr->srv->opts;
-    http_security_headers(r, from_app ? res : NULL,
-                          o->is_https && o->is_https(o->app_ctx));
+    http_security_headers(r, from_app ? res : NULL, https);
 
     enum MHD_Result ret = MHD_queue_response(hr->conn, (unsigned)status, r);
-    MHD_destroy_response(r);
-    if (ret == MHD_YES) {
-        hr->queued = true;
-        hr->status = status;
-        hr->bytes = bodyless || req->method == HTTP_HEAD ? 0 : size;
-    }
-    return ret;
+    if (keep)
+        reuse_keep(res->page, key, r, size);
+    else
+        MHD_destroy_response(r);
+    return queued(hr, ret, status, bodyless ? 0 : size);
 }
 
 /* queue_error answers status with http/'s plain page, app not involved. */
@@ -715,10 +749,10 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 
 static size_t pool_size(size_t head, unsigned header_count)
 {
+    /* Not rounded up: libmicrohttpd zeroes the whole pool after every
+     * request (MHD_pool_reset), a tenth of a cached page's CPU. */
     size_t pool = head + (size_t)header_count * 64 + POOL_SLACK;
-    if (pool < POOL_MALLOC_MAX)
-        pool = POOL_MALLOC_MAX;
-    else
+    if (pool > POOL_MALLOC_MAX)
         log_debug("connection pool %zu bytes: above %d libmicrohttpd "
                   "mmaps it per connection (slower)",
                   pool, POOL_MALLOC_MAX);

@@ -108,6 +108,8 @@ void page_unref(struct page *p)
     assert(old > 0);
     if (old != 1)
         return;
+    if (p->sent)
+        p->sent->free(p->sent);
     free(p->bytes);
     free(p);
 }

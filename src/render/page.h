@@ -19,6 +19,14 @@
 
 struct hit_counter;
 
+/*
+ * What the sender keeps with a page to send it again (http/reuse.c): an
+ * opaque object freed by its own function when the page goes.
+ */
+struct page_sent {
+    void (*free)(struct page_sent *);
+};
+
 struct page {
     atomic_int refs;
     int status;
@@ -37,6 +45,7 @@ struct page {
     unsigned n_deps;
     bool deps_all;
     int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
+    struct page_sent *sent; /* the sender's, under the sender's own lock */
 };
 
 /*

@@ -77,3 +77,49 @@ def test_cli_edits_reach_the_running_server(tmp_path):
         assert "New Partner" in srv.get(f"/articles/{SEED_SLUG}").text
     finally:
         assert srv.stop() == 0
+
+
+def test_a_page_sent_again_shows_the_live_count(tmp_path):
+    """http/reuse.c sends a cached page's response again while nothing in
+    it changes: every copy must still be the page with the current count,
+    its own ETag and every header, from any number of connections."""
+    import concurrent.futures
+    import requests
+    db = make_journal(tmp_path)
+    srv = Server(db, tmp_path)
+    path = f"/articles/{SEED_SLUG}"
+    bot = {"User-Agent": "Googlebot/2.1"}
+
+    def fetch(headers, method="GET"):
+        with requests.Session() as s:
+            r = s.request(method, srv.url + path, headers=headers, timeout=10)
+        return r.status_code, dict(r.headers), r.content
+
+    try:
+        srv.get(path, headers=bot)  # rendered and cached
+        status, h, body = fetch(bot)
+        n = int(re.search(rb"Read (\d+) times", body).group(1))
+        assert status == 200 and h["X-Cache"] == "hit"
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            same = list(ex.map(lambda _: fetch(bot), range(200)))
+        for st, hh, b in same:
+            assert (st, b) == (200, body)
+            assert hh["ETag"] == h["ETag"]
+            assert hh["Content-Security-Policy"] == h["Content-Security-Policy"]
+            assert hh["X-Content-Type-Options"] == "nosniff"
+            assert hh["Content-Length"] == str(len(body))
+        # A reader raises the count: the next copies show it, bots' too.
+        _, hr, br = fetch({"User-Agent": "Mozilla/5.0 Firefox/120.0"})
+        assert f"Read {n + 1} times".encode() in br
+        assert hr["ETag"] != h["ETag"]
+        for _ in range(3):
+            _, hb, bb = fetch(bot)
+            assert bb == br and hb["ETag"] == hr["ETag"]
+        st, hh, b = fetch(bot, "HEAD")
+        assert (st, b, hh["ETag"]) == (200, b"", hr["ETag"])
+        assert hh["Content-Length"] == str(len(br))
+        # A conditional request with the current ETag: 304, not the page.
+        st, _, b = fetch({**bot, "If-None-Match": hr["ETag"]})
+        assert (st, b) == (304, b"")
+    finally:
+        assert srv.stop() == 0, srv.output()
