@@ -42,6 +42,27 @@ def wait_close(sock, limit):
     return time.monotonic() - t0, out
 
 
+def dribble(sock, head, drip, limit):
+    """Send head, then drip every half second until the server answers and
+    closes (or limit seconds pass); seconds taken and what it said."""
+    t0 = time.monotonic()
+    sock.sendall(head)
+    sock.settimeout(0.5)
+    out = b""
+    while time.monotonic() - t0 < limit:
+        try:
+            sock.sendall(drip)
+            c = sock.recv(4096)
+            if not c:
+                break
+            out += c
+        except socket.timeout:
+            continue
+        except (BrokenPipeError, ConnectionResetError):
+            break
+    return time.monotonic() - t0, out
+
+
 def test_idle_connection_closed_on_time(quick):
     with socket.create_connection(("127.0.0.1", quick.port)) as s:
         took, out = wait_close(s, IDLE + 5)
@@ -74,22 +95,7 @@ def test_dribbling_request_gets_408(quick, head, drip):
     """A byte every half second beats the idle timeout, not the request
     timeout."""
     with socket.create_connection(("127.0.0.1", quick.port)) as s:
-        t0 = time.monotonic()
-        s.sendall(head)
-        s.settimeout(0.5)
-        out = b""
-        while time.monotonic() - t0 < REQUEST + 4:
-            try:
-                s.sendall(drip)
-                c = s.recv(4096)
-                if not c:
-                    break
-                out += c
-            except socket.timeout:
-                continue
-            except (BrokenPipeError, ConnectionResetError):
-                break
-        took = time.monotonic() - t0
+        took, out = dribble(s, head, drip, REQUEST + 4)
     assert REQUEST - 0.5 <= took <= REQUEST + 2, took
     assert out.startswith(b"HTTP/1.1 408 "), out[:80]
     assert quick.get("/").status_code == 200
@@ -102,22 +108,8 @@ def test_dribbling_second_request_gets_408(quick):
         s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.3)
         assert s.recv(65536).startswith(b"HTTP/1.1 200")
-        t0 = time.monotonic()
-        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
-        s.settimeout(0.5)
-        out = b""
-        while time.monotonic() - t0 < REQUEST + 5:
-            try:
-                s.sendall(b"X-Slow: a\r\n")
-                c = s.recv(4096)
-                if not c:
-                    break
-                out += c
-            except socket.timeout:
-                continue
-            except (BrokenPipeError, ConnectionResetError):
-                break
-        took = time.monotonic() - t0
+        took, out = dribble(s, b"GET / HTTP/1.1\r\nHost: x\r\n",
+                            b"X-Slow: a\r\n", REQUEST + 5)
     # Up to one walk (0.5 s) and one drip (0.5 s) later than a first request.
     assert REQUEST - 0.5 <= took <= REQUEST + 3, took
     assert out.startswith(b"HTTP/1.1 408 "), out[:80]
