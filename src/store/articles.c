@@ -413,6 +413,8 @@ int store_article_by_slug(struct store *s, struct arena *a, struct str slug,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
+    if (sdb_memo_get(c, a, slug, drafts, out))
+        goto out;
     st = sdb_stmt(c, SQL_BY_SLUG);
     if (!st) {
         rc = ERR_DB;
@@ -438,6 +440,8 @@ int store_article_by_slug(struct store *s, struct arena *a, struct str slug,
     rc = load_authors(c, a, out);
     if (rc == 0)
         rc = load_tags(c, a, out);
+    if (rc == 0)
+        sdb_memo_put(c, slug, drafts, out);
 out:
     sdb_done(st);
     sdb_read_end(s, c);

@@ -156,6 +156,15 @@ void store_rollback(struct store *s);
  */
 void store_read_hold(struct store *s);
 void store_read_release(struct store *s);
+/*
+ * store_read_memo: until the hold this thread is in ends, this thread's
+ * store_article_by_slug remembers the last article it read and answers the
+ * same slug again from memory (the snapshot cannot change under it). For a
+ * thread that renders many pages in one hold (the export: an article page,
+ * then its citation files). Call it after store_read_hold; without a hold
+ * it does nothing (memo.c).
+ */
+void store_read_memo(struct store *s);
 
 /*
  * The change log. Every write names what it touched: "article:<id>",

@@ -53,6 +53,7 @@ struct conn {
     struct sdb_slot stmts[SDB_STMT_SLOTS];
     struct sdb_count counts[SDB_COUNTS]; /* readers only */
     unsigned counts_next;
+    struct sdb_memo *memo; /* memo.c: readers in a memo'd hold, else NULL */
 };
 
 struct store {
@@ -121,6 +122,21 @@ int sdb_page_start(struct store *s, struct conn *c,
                    const struct list_query *q, int64_t key[2], int *skip);
 /* sdb_pages_free drops the page indexes. */
 void sdb_pages_free(struct store *s);
+
+/* --- memo.c ------------------------------------------------------- */
+
+/*
+ * The last article read by slug in c's held snapshot (store_read_memo).
+ * sdb_memo_get copies it into a and returns true if it is slug's (read
+ * with the same drafts flag); sdb_memo_put remembers art, read for slug;
+ * both do nothing unless c has a memo. sdb_memo_free drops c's memo.
+ */
+struct sdb_memo;
+bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug,
+                  bool drafts, struct article *out);
+void sdb_memo_put(struct conn *c, struct str slug, bool drafts,
+                  const struct article *art);
+void sdb_memo_free(struct conn *c);
 
 /* --- profile.c ----------------------------------------------------- */
 

@@ -179,6 +179,86 @@ static void test_read_hold(void **state)
     store_close(s);
 }
 
+/*
+ * store_read_memo: in a held snapshot, store_article_by_slug answers a
+ * repeated slug from memory. What it answers must be what SQLite would:
+ * the slug asked for, drafts only when asked for, the caller's own copy
+ * (still whole after the memo moves on: ASan poisons a reset arena), a
+ * write transaction's own writes, and after the hold, the new data.
+ */
+static void test_read_memo(void **state)
+{
+    (void)state;
+    struct store *s = open_new("memo.db");
+    struct arena a;
+    arena_init(&a, 1024);
+    const char *authors[] = {"Svante E. Cornell", "S. Frederick Starr"};
+    const char *tags[] = {"Georgia", "Oil"};
+    struct article_input in = {
+        .slug = "one", .title = "One", .body_md = "Body one.",
+        .body_html = "<p>Body one.</p>", .status = ARTICLE_PUBLISHED,
+        .published_at = 1000, .hits = -1, .section = "News",
+        .issue_date = "2004-06-30", .authors = authors, .n_authors = 2,
+        .tags = tags, .n_tags = 2,
+    };
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    in = (struct article_input){.slug = "two", .title = "Two",
+                                .status = ARTICLE_PUBLISHED, .hits = -1};
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    in = (struct article_input){.slug = "draft", .title = "Draft",
+                                .status = ARTICLE_DRAFT, .hits = -1};
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+
+    store_read_memo(s); /* no hold: nothing to remember for */
+    store_read_hold(s);
+    store_read_memo(s);
+    struct article one, again, two;
+    assert_int_equal(store_article_by_slug(s, &a, STR("one"), false, &one), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("one"), false, &again),
+                     0);
+    assert_int_equal(again.id, one.id);
+    assert_ptr_not_equal(again.title, one.title); /* a copy of its own */
+    assert_string_equal(again.title, "One");
+    assert_string_equal(again.body_html, "<p>Body one.</p>");
+    assert_null(again.summary);
+    assert_string_equal(again.section.name, "News");
+    assert_string_equal(again.issue.date, "2004-06-30");
+    assert_int_equal(again.n_authors, 2);
+    assert_string_equal(again.authors[1].name, "S. Frederick Starr");
+    assert_int_equal(again.n_tags, 2);
+    assert_string_equal(again.tags[1].name, "Oil");
+    /* another slug replaces it; the copies handed out stay whole */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two");
+    assert_int_equal(two.n_authors, 0);
+    assert_null(two.section.name);
+    assert_string_equal(again.authors[0].name, "Svante E. Cornell");
+    assert_string_equal(one.tags[0].name, "Georgia");
+    /* a draft read with drafts is not an answer without them */
+    struct article d;
+    assert_int_equal(store_article_by_slug(s, &a, STR("draft"), true, &d), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("draft"), false, &d),
+                     ERR_NOT_FOUND);
+    /* a write transaction reads its own writes, not the memo */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_int_equal(store_begin(s), 0);
+    in = (struct article_input){.slug = "two", .title = "Two, revised",
+                                .status = ARTICLE_PUBLISHED, .hits = -1};
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two, revised");
+    assert_int_equal(store_commit(s), 0);
+    /* the held snapshot (and its memo) still shows the old one */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two");
+    store_read_release(s);
+    /* the hold is over: the memo went with it */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two, revised");
+    arena_release(&a);
+    store_close(s);
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -1052,6 +1132,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_read_hold),
+        cmocka_unit_test(test_read_memo),
         cmocka_unit_test(test_import_speed),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
