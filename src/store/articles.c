@@ -473,8 +473,7 @@ static int bind_list(sqlite3_stmt *st, const struct list_query *q)
 
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
-/* data_version reads the connection's PRAGMA data_version (0 on error). */
-static int64_t data_version(struct conn *c)
+int64_t sdb_data_version(struct conn *c)
 {
     sqlite3_stmt *st = sdb_stmt(c, SQL_DATA_VERSION);
     int64_t v = 0;
@@ -496,7 +495,7 @@ static int count_list(struct conn *c, bool reader,
                       const struct sdb_list_sql *sql,
                       const struct list_query *q, int64_t *n)
 {
-    int64_t version = reader ? data_version(c) : 0;
+    int64_t version = reader ? sdb_data_version(c) : 0;
     for (size_t i = 0; version && i < SDB_COUNTS; i++) {
         const struct sdb_count *m = &c->counts[i];
         if (m->version == version && m->sql == sql->count && m->id == q->id &&

@@ -211,6 +211,7 @@ bool sdb_valid_date(const char *d)
 static void conn_close(struct conn *c)
 {
     sdb_memo_free(c);
+    sdb_toc_free(c);
     for (size_t i = 0; i < SDB_STMT_SLOTS; i++) {
         if (c->stmts[i].st)
             sqlite3_finalize(c->stmts[i].st);

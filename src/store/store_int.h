@@ -54,6 +54,7 @@ struct conn {
     struct sdb_count counts[SDB_COUNTS]; /* readers only */
     unsigned counts_next;
     struct sdb_memo *memo; /* memo.c: readers in a memo'd hold, else NULL */
+    struct sdb_toc_memo *tocs; /* issues.c: readers only; NULL until used */
 };
 
 struct store {
@@ -122,6 +123,21 @@ int sdb_page_start(struct store *s, struct conn *c,
                    const struct list_query *q, int64_t key[2], int *skip);
 /* sdb_pages_free drops the page indexes. */
 void sdb_pages_free(struct store *s);
+
+/* --- articles.c --------------------------------------------------- */
+
+/*
+ * sdb_data_version reads c's PRAGMA data_version (0 on error): it moves
+ * when another connection commits, and stays put through a read
+ * transaction, so what a reader derived at one value still holds at it.
+ */
+int64_t sdb_data_version(struct conn *c);
+
+/* --- issues.c ------------------------------------------------------ */
+
+/* sdb_toc_free drops what a reader remembers of tables of contents. */
+struct sdb_toc_memo;
+void sdb_toc_free(struct conn *c);
 
 /* --- memo.c ------------------------------------------------------- */
 

@@ -259,6 +259,70 @@ static void test_read_memo(void **state)
     store_close(s);
 }
 
+/*
+ * A reader remembers an issue's table of contents (its sections' counts)
+ * while the database stays as it was: every write, by this store's writer
+ * or by another process, shows on the next read; a held snapshot keeps
+ * showing its moment.
+ */
+static void test_issue_toc_follows_writes(void **state)
+{
+    (void)state;
+    struct store *s = open_new("toc.db");
+    struct store *other = NULL;
+    assert_int_equal(store_open(path_of("toc.db"), 0, &other), 0);
+    struct arena a;
+    arena_init(&a, 1024);
+    struct article_input in = {
+        .slug = "b1", .title = "B1", .status = ARTICLE_PUBLISHED,
+        .published_at = 1000, .hits = -1, .section = "Beta",
+        .issue_date = "2004-06-30",
+    };
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    struct issue is;
+    assert_int_equal(store_issue_by_date(s, &a, STR("2004-06-30"), &is), 0);
+    struct article *v;
+    size_t n;
+    int64_t total;
+    for (int i = 0; i < 2; i++) { /* the second is remembered */
+        assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total),
+                         0);
+        assert_int_equal(total, 1);
+        assert_int_equal(n, 1);
+    }
+    /* this store's own write */
+    in.slug = "b2";
+    in.title = "B2";
+    in.published_at = 2000;
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total), 0);
+    assert_int_equal(total, 2);
+    assert_string_equal(v[1].slug, "b2");
+    /* another process's write, in a section that comes first */
+    in = (struct article_input){
+        .slug = "u1", .title = "U1", .status = ARTICLE_PUBLISHED,
+        .published_at = 500, .hits = -1, .issue_date = "2004-06-30",
+    };
+    assert_int_equal(store_article_save(other, &in, NULL, NULL), 0);
+    store_read_hold(s);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total), 0);
+    assert_int_equal(total, 3);
+    assert_string_equal(v[2].slug, "u1"); /* unfiled come last */
+    in.slug = "u2";
+    in.title = "U2";
+    assert_int_equal(store_article_save(other, &in, NULL, NULL), 0);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total), 0);
+    assert_int_equal(total, 3); /* the held snapshot */
+    store_read_release(s);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 1, &v, &n, &total), 0);
+    assert_int_equal(total, 4);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].slug, "b2");
+    arena_release(&a);
+    store_close(other);
+    store_close(s);
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -1133,6 +1197,7 @@ int main(void)
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_read_hold),
         cmocka_unit_test(test_read_memo),
+        cmocka_unit_test(test_issue_toc_follows_writes),
         cmocka_unit_test(test_import_speed),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
