@@ -44,7 +44,7 @@ static const struct row rows[] = {
     {"three-tags-draft", "Field Reports", 11, ARTICLE_DRAFT,
      {"russia", "pakistan", "gas"}},
     {"one-tag-same-section", "Field Reports", 2, ARTICLE_PUBLISHED,
-     {"gas"}},
+     {"gas"}, {"B Two", "A One"}}, /* not in the authors' id order */
     {"one-tag-other-new", "Other", 9, ARTICLE_PUBLISHED, {"russia"}},
     {"one-tag-other-old", "Other", 3, ARTICLE_PUBLISHED, {"pakistan"}},
     {"section-only-new", "Field Reports", 8, ARTICLE_PUBLISHED, {"x"}},
@@ -122,7 +122,10 @@ static void test_ranking(void **state)
     assert_int_equal(v[0].n_authors, 2);
     assert_string_equal(v[0].authors[0].name, "A One");
     assert_string_equal(v[0].authors[1].name, "B Two");
-    assert_int_equal(v[1].n_authors, 0);
+    assert_int_equal(v[1].n_authors, 2);
+    assert_string_equal(v[1].authors[0].name, "B Two");
+    assert_string_equal(v[1].authors[1].name, "A One");
+    assert_int_equal(v[2].n_authors, 0);
     assert_string_equal(v[1].section.name, "Field Reports");
 }
 
