@@ -527,16 +527,30 @@ static int count_list(struct conn *c, bool reader,
 }
 
 /*
- * ids_json writes the ids of v as one JSON array ("[12,7,...]") into a.
- * snprintf of integers: the one format json_each reads, no escaping needed.
+ * ids_json writes the ids of v as one JSON array ("[12,7,...]") into a:
+ * decimal integers, the one format json_each reads, no escaping needed.
  */
 static const char *ids_json(struct arena *a, const struct article *v, size_t n)
 {
     struct buf b;
     buf_init_arena(&b, a, 24 * n + 3);
     buf_append_char(&b, '[');
-    for (size_t i = 0; i < n; i++)
-        buf_printf(&b, "%s%lld", i ? "," : "", (long long)v[i].id);
+    for (size_t i = 0; i < n; i++) {
+        /* digits by hand: a printf per id was 1,700 instructions, and
+         * a list page's ids are written twice (rows, bylines) */
+        char d[24];
+        size_t k = sizeof(d);
+        uint64_t x = v[i].id < 0 ? 0 - (uint64_t)v[i].id : (uint64_t)v[i].id;
+        do {
+            d[--k] = (char)('0' + x % 10);
+            x /= 10;
+        } while (x);
+        if (v[i].id < 0)
+            d[--k] = '-';
+        if (i)
+            buf_append_char(&b, ',');
+        buf_append(&b, d + k, sizeof(d) - k);
+    }
     buf_append_char(&b, ']');
     return buf_error(&b) ? NULL : b.ptr;
 }
