@@ -145,13 +145,18 @@ void sdb_toc_free(struct conn *c);
  * The last article read by slug in c's held snapshot (store_read_memo).
  * sdb_memo_get copies it into a and returns true if it is slug's (read
  * with the same drafts flag); sdb_memo_put remembers art, read for slug;
- * both do nothing unless c has a memo. sdb_memo_free drops c's memo.
+ * both do nothing unless c has a memo. sdb_memo_row_get and _put do the
+ * same for rows by id (related articles: no bodies, with bylines).
+ * sdb_memo_free drops c's memo.
  */
 struct sdb_memo;
 bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug,
                   bool drafts, struct article *out);
 void sdb_memo_put(struct conn *c, struct str slug, bool drafts,
                   const struct article *art);
+bool sdb_memo_row_get(struct conn *c, struct arena *a, int64_t id,
+                      struct article *out);
+void sdb_memo_row_put(struct conn *c, const struct article *art);
 void sdb_memo_free(struct conn *c);
 
 /* --- profile.c ----------------------------------------------------- */
