@@ -60,6 +60,7 @@ struct visit {
     char *key;
     const char *from; /* the key of the page that linked here; NULL: seed */
     uint64_t hash;
+    bool taken; /* rendered out of turn by the worker of its page (own) */
 };
 
 struct exporter {
@@ -144,11 +145,13 @@ static void grow_set(struct exporter *e)
 }
 
 /*
- * add_locked queues key unless it was seen; from is NULL for seeds. It
- * wakes no one: record_locked does, once per page and only if a worker
- * waits (a signal per key was a futex call per key).
+ * add_locked queues key unless it was seen and returns its new visit (NULL
+ * if seen); from is NULL for seeds. It wakes no one: record_locked does,
+ * once per page and only if a worker waits (a signal per key was a futex
+ * call per key).
  */
-static void add_locked(struct exporter *e, struct str key, const char *from)
+static struct visit *add_locked(struct exporter *e, struct str key,
+                                const char *from)
 {
     if ((e->n + 1) * 2 > e->cap)
         grow_set(e);
@@ -158,18 +161,28 @@ static void add_locked(struct exporter *e, struct str key, const char *from)
         struct visit *v = e->slots[i];
         if (v->hash == h && strlen(v->key) == key.len &&
             memcmp(v->key, key.ptr, key.len) == 0)
-            return;
+            return NULL;
     }
     struct visit *v = xmalloc(sizeof(*v));
     v->key = xstrndup(key.ptr, key.len);
     v->from = from;
     v->hash = h;
+    v->taken = false;
     e->slots[i] = v;
     if (e->n == e->list_cap) {
         e->list_cap = e->list_cap ? e->list_cap * 2 : 4096;
         e->list = xrealloc(e->list, e->list_cap * sizeof(*e->list));
     }
     e->list[e->n++] = v;
+    return v;
+}
+
+/* skip_taken_locked keeps the queue's head off visits a worker took out
+ * of turn, so head == n still means that nothing is left to take. */
+static void skip_taken_locked(struct exporter *e)
+{
+    while (e->head < e->n && e->list[e->head]->taken)
+        e->head++;
 }
 
 /* --- one page ------------------------------------------------------- */
@@ -455,6 +468,29 @@ static int render_one(struct exporter *e, struct visit *v, struct arena *a,
     return status;
 }
 
+/*
+ * A page's own files: the keys it links to that are its key and an
+ * extension (/articles/x.bib, .ris and .json of /articles/x). The worker
+ * that rendered the page renders them next, out of the queue's turn, so
+ * they find the article it read still in its store memo (store_read_memo)
+ * instead of reading it again, each, a whole queue later.
+ */
+enum { OWN_MAX = 8 };
+struct own {
+    struct visit *v[OWN_MAX];
+    size_t n, next; /* v[next, n) are still to render */
+};
+
+static bool is_own(const char *page, struct str key)
+{
+    size_t n = strlen(page);
+    if (key.len <= n + 1 || memcmp(key.ptr, page, n) != 0 || key.ptr[n] != '.')
+        return false;
+    struct str ext = {key.ptr + n + 1, key.len - n - 1};
+    return !memchr(ext.ptr, '/', ext.len) && !memchr(ext.ptr, '?', ext.len) &&
+           !memchr(page, '?', n);
+}
+
 static bool is_article(const char *key)
 {
     static const char pre[] = "/articles/";
@@ -462,13 +498,22 @@ static bool is_article(const char *key)
            !strpbrk(key + sizeof(pre) - 1, "./?");
 }
 
+/* record_locked adds what v linked to, taking v's own files into own. */
 static void record_locked(struct exporter *e, struct visit *v, int status,
-                          double us, struct found *f)
+                          double us, struct found *f, struct own *own)
 {
     if (status == 200) {
         size_t before = e->n;
-        for (size_t i = 0; i < f->n; i++)
-            add_locked(e, f->keys[i], v->key);
+        if (own->next == own->n)
+            own->n = own->next = 0;
+        for (size_t i = 0; i < f->n; i++) {
+            struct visit *nv = add_locked(e, f->keys[i], v->key);
+            if (nv && own->n < OWN_MAX && is_own(v->key, f->keys[i])) {
+                nv->taken = true;
+                own->v[own->n++] = nv;
+            }
+        }
+        skip_taken_locked(e);
         if (e->n > before && e->idle)
             pthread_cond_broadcast(&e->cv);
         if (is_article(v->key)) {
@@ -507,18 +552,26 @@ static void *worker(void *arg)
      * COMMIT per page (5 % of the export), and no page sees a write that
      * came after the first. */
     store_read_hold(e->store);
+    store_read_memo(e->store);
 
+    struct own own = {0};
     pthread_mutex_lock(&e->mu);
     for (;;) {
-        while (!e->failed && e->head == e->n && e->active > 0) {
-            e->idle++;
-            pthread_cond_wait(&e->cv, &e->mu);
-            e->idle--;
+        struct visit *v;
+        if (own.next < own.n) {
+            v = own.v[own.next++]; /* still counted in active */
+        } else {
+            while (!e->failed && e->head == e->n && e->active > 0) {
+                e->idle++;
+                pthread_cond_wait(&e->cv, &e->mu);
+                e->idle--;
+            }
+            if (e->failed || e->head == e->n)
+                break;
+            v = e->list[e->head++];
+            skip_taken_locked(e);
+            e->active++;
         }
-        if (e->failed || e->head == e->n)
-            break;
-        struct visit *v = e->list[e->head++];
-        e->active++;
         pthread_mutex_unlock(&e->mu);
 
         struct found f = {.a = &a};
@@ -553,11 +606,14 @@ static void *worker(void *arg)
         atomic_fetch_add(&e->done, 1);
 
         pthread_mutex_lock(&e->mu);
-        e->active--;
         if (rc)
             fail_locked(e, rc, "%s: cannot write: %s", v->key, why);
         else
-            record_locked(e, v, status, us, &f);
+            record_locked(e, v, status, us, &f, &own);
+        if (e->failed)
+            own.next = own.n; /* dropped: the export stops */
+        if (own.next == own.n)
+            e->active--;
         if (e->active == 0 && e->head == e->n)
             pthread_cond_broadcast(&e->cv);
         arena_reset(&a);

@@ -4,8 +4,9 @@
  *
  * Every text that goes out is first made plain (cite_plain): valid UTF-8,
  * one line, no control characters. Then each format escapes it its own
- * way: LaTeX specials for BibTeX, JSON (jansson) for CSL-JSON and JSON-LD,
- * with JSON-LD also made safe inside an HTML <script> element. Absolute
+ * way: LaTeX specials for BibTeX, JSON (jansson's escapes and layout, written
+ * directly) for CSL-JSON and JSON-LD, with JSON-LD also made safe inside an
+ * HTML <script> element. Absolute
  * URLs need the journal's base_url; without one the formats leave their
  * URL fields out rather than print a URL that points nowhere.
  */
@@ -63,8 +64,8 @@ void cite_bibtex(struct buf *b, struct arena *a, const struct article *art,
 /* RIS, with CRLF line ends as the format asks. */
 void cite_ris(struct buf *b, struct arena *a, const struct article *art,
               const struct cite_journal *j);
-/* CSL-JSON: an array of one article-journal item. ERR_INVALID if jansson
- * fails (it allocates on the heap and frees before returning). */
+/* CSL-JSON: an array of one article-journal item, indented by two spaces
+ * as jansson's JSON_INDENT(2). Returns 0. */
 int cite_csl_json(struct buf *b, struct arena *a, const struct article *art,
                   const struct cite_journal *j) WUR;
 /*

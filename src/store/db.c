@@ -210,6 +210,8 @@ bool sdb_valid_date(const char *d)
 
 static void conn_close(struct conn *c)
 {
+    sdb_memo_free(c);
+    sdb_toc_free(c);
     for (size_t i = 0; i < SDB_STMT_SLOTS; i++) {
         if (c->stmts[i].st)
             sqlite3_finalize(c->stmts[i].st);
@@ -463,6 +465,7 @@ void store_read_release(struct store *s)
     struct conn *c = pthread_getspecific(s->tkey);
     if (!c || c->hold == 0 || --c->hold > 0)
         return;
+    sdb_memo_free(c); /* it was this snapshot's */
     if (c->db && !sqlite3_get_autocommit(c->db) &&
         sdb_exec(c, SQL_COMMIT, "read end") != 0)
         (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");

@@ -11,6 +11,10 @@
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static const char SQL_BY_DATE[] =
     "SELECT id, date, title FROM issues WHERE date = ?1";
@@ -52,6 +56,65 @@ static const char SQL_TOC_SLICE[] =
 struct toc_part {
     int64_t section, n;
 };
+
+/*
+ * A reader remembers the parts of the last TOC_MEMO tables of contents
+ * while no other connection commits (PRAGMA data_version), as count_list
+ * does for lists (articles.c): every page of an issue counted each of its
+ * sections again (80 index ranges; 305 issue pages and the home page in
+ * an export of the Reuters corpus, 117 ms of SQL). The writer (inside
+ * store_begin) never remembers: its own writes do not move its version.
+ */
+enum { TOC_MEMO = 8 };
+struct sdb_toc_memo {
+    struct toc_memo_entry {
+        int64_t version; /* 0: empty */
+        int64_t issue_id;
+        struct toc_part *parts; /* heap */
+        size_t np;
+    } e[TOC_MEMO];
+    unsigned next;
+};
+
+/* toc_recall copies the parts remembered for issue_id at version into a. */
+static bool toc_recall(struct conn *c, struct arena *a, int64_t version,
+                       int64_t issue_id, struct toc_part **parts, size_t *np)
+{
+    for (size_t i = 0; c->tocs && i < TOC_MEMO; i++) {
+        const struct toc_memo_entry *m = &c->tocs->e[i];
+        if (m->version != version || m->issue_id != issue_id)
+            continue;
+        *parts = arena_alloc(a, m->np * sizeof(**parts));
+        memcpy(*parts, m->parts, m->np * sizeof(**parts));
+        *np = m->np;
+        return true;
+    }
+    return false;
+}
+
+static void toc_remember(struct conn *c, int64_t version, int64_t issue_id,
+                         const struct toc_part *parts, size_t np)
+{
+    if (!c->tocs)
+        c->tocs = xcalloc(1, sizeof(*c->tocs));
+    struct toc_memo_entry *m = &c->tocs->e[c->tocs->next++ % TOC_MEMO];
+    free(m->parts);
+    m->parts = xmalloc(np * sizeof(*parts));
+    memcpy(m->parts, parts, np * sizeof(*parts));
+    m->np = np;
+    m->issue_id = issue_id;
+    m->version = version;
+}
+
+void sdb_toc_free(struct conn *c)
+{
+    if (!c->tocs)
+        return;
+    for (size_t i = 0; i < TOC_MEMO; i++)
+        free(c->tocs->e[i].parts);
+    free(c->tocs);
+    c->tocs = NULL;
+}
 
 static void issue_row(struct arena *a, sqlite3_stmt *st, void *elem)
 {
@@ -173,17 +236,22 @@ int store_issue_toc(struct store *s, struct arena *a, int64_t issue_id,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = sdb_rows(c, a, SQL_TOC_SECTIONS, "issue_toc", &issue_id, 1,
-                  sizeof(*parts), part_row, (void **)&parts, &np);
-    if (rc == 0)
-        rc = sdb_rows(c, a, SQL_TOC_UNFILED, "issue_toc", &issue_id, 1,
-                      sizeof(*unfiled), part_row, (void **)&unfiled, &nu);
-    if (rc != 0)
-        goto out;
-    /* The unfiled articles are one more part, after every section. */
-    size_t cap = np;
-    parts = sdb_grow(a, parts, np, &cap, sizeof(*parts));
-    parts[np++] = nu ? unfiled[0] : (struct toc_part){0, 0};
+    int64_t version = c != &s->writer ? sdb_data_version(c) : 0;
+    if (!version || !toc_recall(c, a, version, issue_id, &parts, &np)) {
+        rc = sdb_rows(c, a, SQL_TOC_SECTIONS, "issue_toc", &issue_id, 1,
+                      sizeof(*parts), part_row, (void **)&parts, &np);
+        if (rc == 0)
+            rc = sdb_rows(c, a, SQL_TOC_UNFILED, "issue_toc", &issue_id, 1,
+                          sizeof(*unfiled), part_row, (void **)&unfiled, &nu);
+        if (rc != 0)
+            goto out;
+        /* The unfiled articles are one more part, after every section. */
+        size_t cap = np;
+        parts = sdb_grow(a, parts, np, &cap, sizeof(*parts));
+        parts[np++] = nu ? unfiled[0] : (struct toc_part){0, 0};
+        if (version)
+            toc_remember(c, version, issue_id, parts, np);
+    }
     for (size_t i = 0; i < np; i++)
         sum += parts[i].n;
     if (total)

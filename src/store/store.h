@@ -156,6 +156,16 @@ void store_rollback(struct store *s);
  */
 void store_read_hold(struct store *s);
 void store_read_release(struct store *s);
+/*
+ * store_read_memo: until the hold this thread is in ends, this thread's
+ * store_article_by_slug remembers the last article it read and answers the
+ * same slug again from memory, and store_articles_related the rows it read
+ * (the snapshot cannot change under them). For a thread that renders many
+ * pages in one hold (the export: an article page, then its citation files;
+ * neighbours sharing related articles). Call it after store_read_hold;
+ * without a hold it does nothing (memo.c).
+ */
+void store_read_memo(struct store *s);
 
 /*
  * The change log. Every write names what it touched: "article:<id>",

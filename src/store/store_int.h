@@ -53,6 +53,8 @@ struct conn {
     struct sdb_slot stmts[SDB_STMT_SLOTS];
     struct sdb_count counts[SDB_COUNTS]; /* readers only */
     unsigned counts_next;
+    struct sdb_memo *memo; /* memo.c: readers in a memo'd hold, else NULL */
+    struct sdb_toc_memo *tocs; /* issues.c: readers only; NULL until used */
 };
 
 struct store {
@@ -121,6 +123,41 @@ int sdb_page_start(struct store *s, struct conn *c,
                    const struct list_query *q, int64_t key[2], int *skip);
 /* sdb_pages_free drops the page indexes. */
 void sdb_pages_free(struct store *s);
+
+/* --- articles.c --------------------------------------------------- */
+
+/*
+ * sdb_data_version reads c's PRAGMA data_version (0 on error): it moves
+ * when another connection commits, and stays put through a read
+ * transaction, so what a reader derived at one value still holds at it.
+ */
+int64_t sdb_data_version(struct conn *c);
+
+/* --- issues.c ------------------------------------------------------ */
+
+/* sdb_toc_free drops what a reader remembers of tables of contents. */
+struct sdb_toc_memo;
+void sdb_toc_free(struct conn *c);
+
+/* --- memo.c ------------------------------------------------------- */
+
+/*
+ * The last article read by slug in c's held snapshot (store_read_memo).
+ * sdb_memo_get copies it into a and returns true if it is slug's (read
+ * with the same drafts flag); sdb_memo_put remembers art, read for slug;
+ * both do nothing unless c has a memo. sdb_memo_row_get and _put do the
+ * same for rows by id (related articles: no bodies, with bylines).
+ * sdb_memo_free drops c's memo.
+ */
+struct sdb_memo;
+bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug,
+                  bool drafts, struct article *out);
+void sdb_memo_put(struct conn *c, struct str slug, bool drafts,
+                  const struct article *art);
+bool sdb_memo_row_get(struct conn *c, struct arena *a, int64_t id,
+                      struct article *out);
+void sdb_memo_row_put(struct conn *c, const struct article *art);
+void sdb_memo_free(struct conn *c);
 
 /* --- profile.c ----------------------------------------------------- */
 

@@ -231,6 +231,42 @@ def test_reuters_slice_under_a_base_path(tmp_path):
     assert 'href="/journal/page/2/"' in home
 
 
+def test_citation_files_are_the_live_ones(tmp_path):
+    """Each article's .bib, .ris and .json are rendered by the worker that
+    rendered the article, from the article it read (the store's memo): the
+    bytes must be the live server's, article by article, and their byline,
+    section, tags and summary the article's own, not a neighbour's."""
+    src = tmp_path / "reuters"
+    src.mkdir()
+    for f in sorted(REUTERS.glob("reuters-*.md"))[:120]:
+        os.symlink(f, src / f.name)
+    db = tmp_path / "r.db"
+    quire(db, "init")
+    quire(db, "config", "set", "base_url", "https://journal.example")
+    quire(db, "import", "markdown", str(src))
+    out = tmp_path / "site"
+    p = export(db, tmp_path, out, "--threads", "4")
+    assert p.returncode == 0, p.stderr
+    slugs = sorted(d.name for d in (out / "articles").iterdir() if d.is_dir())
+    assert len(slugs) == 120
+    srv = Server(db, tmp_path)
+    try:
+        for slug in slugs:
+            for ext in ("bib", "ris", "json"):
+                live = srv.get(f"/articles/{slug}.{ext}")
+                assert live.status_code == 200, (slug, ext)
+                # the export links the page in its folder form
+                url = f"https://journal.example/articles/{slug}".encode()
+                want = live.content.replace(url, url + b"/")
+                exported = (out / "articles" / f"{slug}.{ext}").read_bytes()
+                assert exported == want, (slug, ext)
+            ris = (out / "articles" / f"{slug}.ris").read_bytes()
+            assert (f"UR  - https://journal.example/articles/{slug}/\r\n"
+                    .encode()) in ris
+    finally:
+        srv.stop()
+
+
 def test_failed_export_leaves_the_old_site(tmp_path):
     db = make_journal(tmp_path)
     out = tmp_path / "site"

@@ -287,6 +287,111 @@ static void test_jsonld_drops_invalid_utf8(void **state)
     json_decref(v);
 }
 
+/* CSL-JSON, written directly, is the very text jansson's JSON_INDENT(2)
+ * dump of the same tree gave (this text came from that dump). */
+static void test_csl_json_as_jansson_wrote_it(void **state)
+{
+    (void)state;
+    static struct author people[] = {
+        {1, "svante-e-cornell", "Svante E. Cornell", NULL},
+        {2, "x", "Mart\xc3\xadn \"Q\" Luther King, Jr.", NULL},
+        {3, "y", "Plato", NULL},
+        {4, "z", "\xe2\x80\xa8 </b> \\ &amp;", NULL},
+    };
+    static struct tag tags[] = {{1, "a", "Z\xc3\xbcrich"}};
+    struct article art = sample();
+    art.title = "Three \"Voices\" on the\tCaspian </script> \xe2\x80\xa8 & "
+                "\\ \x01 \xff end";
+    art.summary = "An intro.\n\nWith <b>two</b> lines & a \"quote\".";
+    art.issue.title = "Vol. 6 \"No. 14\"";
+    art.authors = people;
+    art.n_authors = 4;
+    art.tags = tags;
+    art.n_tags = 1;
+    struct cite_journal j = {"the CACI \"Analyst\" <x>",
+                             "https://journal.example"};
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    assert_int_equal(cite_csl_json(&b, &arena, &art, &j), 0);
+    assert_string_equal(
+        b.ptr,
+        "[\n"
+        "  {\n"
+        "    \"id\": \"cornell2004caspian\",\n"
+        "    \"type\": \"article-journal\",\n"
+        "    \"title\": \"Three \\\"Voices\\\" on the Caspian </script> & "
+        "\\\\ \xef\xbf\xbd end\",\n"
+        "    \"author\": [\n"
+        "      {\n"
+        "        \"family\": \"Cornell\",\n"
+        "        \"given\": \"Svante E.\"\n"
+        "      },\n"
+        "      {\n"
+        "        \"family\": \"King\",\n"
+        "        \"given\": \"Mart\xc3\xadn \\\"Q\\\" Luther\",\n"
+        "        \"suffix\": \"Jr.\"\n"
+        "      },\n"
+        "      {\n"
+        "        \"family\": \"Plato\"\n"
+        "      },\n"
+        "      {\n"
+        "        \"family\": \"&amp;\",\n"
+        "        \"given\": \"</b> \\\\\"\n"
+        "      }\n"
+        "    ],\n"
+        "    \"issued\": {\n"
+        "      \"date-parts\": [\n"
+        "        [\n"
+        "          2004,\n"
+        "          7,\n"
+        "          14\n"
+        "        ]\n"
+        "      ]\n"
+        "    },\n"
+        "    \"container-title\": \"the CACI \\\"Analyst\\\" <x>\",\n"
+        "    \"issue\": \"Vol. 6 \\\"No. 14\\\"\",\n"
+        "    \"URL\": \"https://journal.example/articles/"
+        "the-caspian-voices\",\n"
+        "    \"abstract\": \"An intro. With <b>two</b> lines & a "
+        "\\\"quote\\\".\"\n"
+        "  }\n"
+        "]\n");
+}
+
+/* Parsed by jansson and dumped again with JSON_INDENT(2) (order kept), the
+ * text does not change: the same escapes (a slug is not made plain) and the
+ * same layout, empty author list included. */
+static void test_csl_json_bytes_match_jansson(void **state)
+{
+    (void)state;
+    struct article art = sample();
+    art.slug = "s\x01\x1f<l>\"u\\g\t\x7f";
+    for (int round = 0; round < 2; round++) {
+        struct buf b;
+        buf_init_arena(&b, &arena, 1 << 20);
+        assert_int_equal(cite_csl_json(&b, &arena, &art, &journal), 0);
+        json_error_t err;
+        json_t *v = json_loads(b.ptr, 0, &err);
+        assert_non_null(v);
+        char *text = json_dumps(v, JSON_INDENT(2));
+        assert_non_null(text);
+        assert_memory_equal(b.ptr, text, strlen(text));
+        assert_string_equal(b.ptr + strlen(text), "\n");
+        free(text);
+        json_decref(v);
+        art.n_authors = 0;
+        art.issue.id = 0;
+        art.summary = NULL;
+    }
+    /* a string jansson refuses (invalid UTF-8) is left out, as it was */
+    art.slug = "bad\xff";
+    struct buf b;
+    buf_init_arena(&b, &arena, 1 << 20);
+    assert_int_equal(cite_csl_json(&b, &arena, &art, &journal), 0);
+    assert_null(strstr(b.ptr, "\"URL\""));
+    assert_non_null(strstr(b.ptr, "\"author\": [],\n"));
+}
+
 static void test_no_base_url_no_urls(void **state)
 {
     (void)state;
@@ -322,6 +427,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonld_drops_invalid_utf8, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_csl_json_as_jansson_wrote_it,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csl_json_bytes_match_jansson,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_base_url_no_urls, setup,
                                         teardown),
     };

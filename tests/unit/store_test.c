@@ -179,6 +179,150 @@ static void test_read_hold(void **state)
     store_close(s);
 }
 
+/*
+ * store_read_memo: in a held snapshot, store_article_by_slug answers a
+ * repeated slug from memory. What it answers must be what SQLite would:
+ * the slug asked for, drafts only when asked for, the caller's own copy
+ * (still whole after the memo moves on: ASan poisons a reset arena), a
+ * write transaction's own writes, and after the hold, the new data.
+ */
+static void test_read_memo(void **state)
+{
+    (void)state;
+    struct store *s = open_new("memo.db");
+    struct arena a;
+    arena_init(&a, 1024);
+    const char *authors[] = {"Svante E. Cornell", "S. Frederick Starr"};
+    const char *tags[] = {"Georgia", "Oil"};
+    struct article_input in = {
+        .slug = "one", .title = "One", .body_md = "Body one.",
+        .body_html = "<p>Body one.</p>", .status = ARTICLE_PUBLISHED,
+        .published_at = 1000, .hits = -1, .section = "News",
+        .issue_date = "2004-06-30", .authors = authors, .n_authors = 2,
+        .tags = tags, .n_tags = 2,
+    };
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    in = (struct article_input){.slug = "two", .title = "Two",
+                                .status = ARTICLE_PUBLISHED, .hits = -1};
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    in = (struct article_input){.slug = "draft", .title = "Draft",
+                                .status = ARTICLE_DRAFT, .hits = -1};
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+
+    store_read_memo(s); /* no hold: nothing to remember for */
+    store_read_hold(s);
+    store_read_memo(s);
+    struct article one, again, two;
+    assert_int_equal(store_article_by_slug(s, &a, STR("one"), false, &one), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("one"), false, &again),
+                     0);
+    assert_int_equal(again.id, one.id);
+    assert_ptr_not_equal(again.title, one.title); /* a copy of its own */
+    assert_string_equal(again.title, "One");
+    assert_string_equal(again.body_html, "<p>Body one.</p>");
+    assert_null(again.summary);
+    assert_string_equal(again.section.name, "News");
+    assert_string_equal(again.issue.date, "2004-06-30");
+    assert_int_equal(again.n_authors, 2);
+    assert_string_equal(again.authors[1].name, "S. Frederick Starr");
+    assert_int_equal(again.n_tags, 2);
+    assert_string_equal(again.tags[1].name, "Oil");
+    /* another slug replaces it; the copies handed out stay whole */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two");
+    assert_int_equal(two.n_authors, 0);
+    assert_null(two.section.name);
+    assert_string_equal(again.authors[0].name, "Svante E. Cornell");
+    assert_string_equal(one.tags[0].name, "Georgia");
+    /* a draft read with drafts is not an answer without them */
+    struct article d;
+    assert_int_equal(store_article_by_slug(s, &a, STR("draft"), true, &d), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("draft"), false, &d),
+                     ERR_NOT_FOUND);
+    /* a write transaction reads its own writes, not the memo */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_int_equal(store_begin(s), 0);
+    in = (struct article_input){.slug = "two", .title = "Two, revised",
+                                .status = ARTICLE_PUBLISHED, .hits = -1};
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two, revised");
+    assert_int_equal(store_commit(s), 0);
+    /* the held snapshot (and its memo) still shows the old one */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two");
+    store_read_release(s);
+    /* the hold is over: the memo went with it */
+    assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
+    assert_string_equal(two.title, "Two, revised");
+    arena_release(&a);
+    store_close(s);
+}
+
+/*
+ * A reader remembers an issue's table of contents (its sections' counts)
+ * while the database stays as it was: every write, by this store's writer
+ * or by another process, shows on the next read; a held snapshot keeps
+ * showing its moment.
+ */
+static void test_issue_toc_follows_writes(void **state)
+{
+    (void)state;
+    struct store *s = open_new("toc.db");
+    struct store *other = NULL;
+    assert_int_equal(store_open(path_of("toc.db"), 0, &other), 0);
+    struct arena a;
+    arena_init(&a, 1024);
+    struct article_input in = {
+        .slug = "b1", .title = "B1", .status = ARTICLE_PUBLISHED,
+        .published_at = 1000, .hits = -1, .section = "Beta",
+        .issue_date = "2004-06-30",
+    };
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    struct issue is;
+    assert_int_equal(store_issue_by_date(s, &a, STR("2004-06-30"), &is), 0);
+    struct article *v;
+    size_t n;
+    int64_t total;
+    for (int i = 0; i < 2; i++) { /* the second is remembered */
+        assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total),
+                         0);
+        assert_int_equal(total, 1);
+        assert_int_equal(n, 1);
+    }
+    /* this store's own write */
+    in.slug = "b2";
+    in.title = "B2";
+    in.published_at = 2000;
+    assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total), 0);
+    assert_int_equal(total, 2);
+    assert_string_equal(v[1].slug, "b2");
+    /* another process's write, in a section that comes first */
+    in = (struct article_input){
+        .slug = "u1", .title = "U1", .status = ARTICLE_PUBLISHED,
+        .published_at = 500, .hits = -1, .issue_date = "2004-06-30",
+    };
+    assert_int_equal(store_article_save(other, &in, NULL, NULL), 0);
+    store_read_hold(s);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total), 0);
+    assert_int_equal(total, 3);
+    assert_string_equal(v[2].slug, "u1"); /* unfiled come last */
+    in.slug = "u2";
+    in.title = "U2";
+    assert_int_equal(store_article_save(other, &in, NULL, NULL), 0);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 0, &v, &n, &total), 0);
+    assert_int_equal(total, 3); /* the held snapshot */
+    store_read_release(s);
+    assert_int_equal(store_issue_toc(s, &a, is.id, 10, 1, &v, &n, &total), 0);
+    assert_int_equal(total, 4);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].slug, "b2");
+    arena_release(&a);
+    store_close(other);
+    store_close(s);
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -1044,6 +1188,8 @@ int main(void)
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_read_hold),
+        cmocka_unit_test(test_read_memo),
+        cmocka_unit_test(test_issue_toc_follows_writes),
         cmocka_unit_test(test_bulk_save),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
