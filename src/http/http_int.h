@@ -124,6 +124,11 @@ struct page;
  */
 bool reuse_queue(struct MHD_Connection *c, struct page *p, struct str key,
                  uint64_t *size, bool *ok);
+/*
+ * reuse_worth_keeping: is this the second time p goes out under key (then
+ * keep the response)? The first time only the key is remembered.
+ */
+bool reuse_worth_keeping(struct page *p, struct str key);
 /* reuse_keep keeps r with p under key, taking the caller's reference. */
 void reuse_keep(struct page *p, struct str key, struct MHD_Response *r,
                 uint64_t size);

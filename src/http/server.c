@@ -348,7 +348,7 @@ static enum MHD_Result queue(struct http_req *hr, int status)
             bool ok;
             if (reuse_queue(hr->conn, res->page, key, &size, &ok))
                 return queued(hr, ok ? MHD_YES : MHD_NO, status, size);
-            keep = true;
+            keep = reuse_worth_keeping(res->page, key);
         }
         r = page_response(res, &size);
     } else if (res->fd >= 0) {
