@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #define TMPDIR_NAME "/tmp/quire-lists-XXXXXX"
+#include "test_sql.h"
 #include "test_tmpdir.h"
 #include "test_undo_v6.h"
 static struct store *st;
@@ -379,14 +380,6 @@ static void test_most_read_all_time(void **state)
     assert_string_equal(v[0].slug, "a4");
 }
 
-static void exec_sql(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
-
 static void test_most_read_period_and_prune(void **state)
 {
     (void)state;
@@ -403,7 +396,7 @@ static void test_most_read_period_and_prune(void **state)
              " (%lld, date('now', '-500 days'), 70);",
              (long long)ids[1], (long long)ids[1], (long long)ids[0],
              (long long)ids[3], (long long)ids[6], (long long)ids[5]);
-    exec_sql(path_of("lists.db"), sql);
+    sql_exec(path_of("lists.db"), sql);
 
     int64_t since = (int64_t)time(NULL) - 29 * DAY;
     struct article *v;
@@ -532,14 +525,6 @@ static size_t ref_ids(const char *db, const char *sql, int64_t id, int64_t *out)
     return n;
 }
 
-static void ref_exec(const char *db, const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
-}
-
 /* ref_check compares every page of every list with the plain queries. */
 static void ref_check(struct store *s, const char *db)
 {
@@ -631,7 +616,7 @@ static void test_pages_match_plain_order(void **state)
         assert_int_equal(ref_save(s, i, i % 7 == 3, T2004_06_30 + i % 4 * 60),
                          0);
     /* Zeta and Alpha share a position: the name decides; Mid comes first. */
-    ref_exec(db, "UPDATE sections SET position = 5 WHERE name IN"
+    sql_exec(db, "UPDATE sections SET position = 5 WHERE name IN"
                  " ('Zeta', 'Alpha'); UPDATE sections SET position = 1"
                  " WHERE name = 'Mid'");
     ref_check(s, db);
@@ -643,14 +628,14 @@ static void test_pages_match_plain_order(void **state)
     assert_int_equal(ref_save(s, 12, false, T2004_06_30 - 600), 0);
     ref_check(s, db);
     /* The same by any writer, without the store's relinking. */
-    ref_exec(db, "UPDATE articles SET status = 0 WHERE slug = 'r6';"
+    sql_exec(db, "UPDATE articles SET status = 0 WHERE slug = 'r6';"
                  "UPDATE articles SET published_at = published_at + 3600"
                  " WHERE slug IN ('r8', 'r15')");
     ref_check(s, db);
 
     /* A file from before migration 6 is filled in when opened. */
     store_close(s);
-    ref_exec(db, UNDO_MIGRATION_6 "PRAGMA user_version = 5");
+    sql_exec(db, UNDO_MIGRATION_6 "PRAGMA user_version = 5");
     assert_int_equal(store_open(db, 0, &s), 0);
     ref_check(s, db);
     store_close(s);

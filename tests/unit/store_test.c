@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #define TMPDIR_NAME "/tmp/quire-store-XXXXXX"
+#include "test_sql.h"
 #include "test_tmpdir.h"
 
 static struct store *open_new(const char *name)
@@ -57,27 +58,6 @@ static int64_t save(struct store *s, const char *slug, const char *base,
     return id;
 }
 
-static int64_t sqlite_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static void sqlite_exec(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
-
 /* --- opening ------------------------------------------------------- */
 
 static void test_open_create_reopen(void **state)
@@ -94,9 +74,9 @@ static void test_open_create_reopen(void **state)
     store_close(s);
     char path[700];
     snprintf(path, sizeof(path), "%s", path_of("open.db"));
-    assert_int_equal(sqlite_int(path, "PRAGMA user_version"),
+    assert_int_equal(sql_int(path, "PRAGMA user_version"),
                      store_schema_version());
-    assert_int_equal(sqlite_int(path, "SELECT count(*) FROM pragma_journal_mode"
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_journal_mode"
                                       " WHERE journal_mode = 'wal'"), 1);
 
     assert_int_equal(store_open(path, 0, &s), 0);
@@ -132,17 +112,17 @@ static void test_open_refuses(void **state)
     s = open_new("newer.db");
     store_close(s);
     snprintf(path, sizeof(path), "%s", path_of("newer.db"));
-    sqlite_exec(path, "PRAGMA user_version = 99");
+    sql_exec(path, "PRAGMA user_version = 99");
     assert_int_equal(store_open(path, 0, &s), ERR_DB);
     assert_null(s);
     assert_non_null(strstr(store_last_error(NULL), "newer"));
 
     /* Somebody else's SQLite database. */
     snprintf(path, sizeof(path), "%s", path_of("other.db"));
-    sqlite_exec(path, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    sql_exec(path, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
     assert_int_equal(store_open(path, 0, &s), ERR_DB);
     assert_non_null(strstr(store_last_error(NULL), "not a Quire database"));
-    assert_int_equal(sqlite_int(path, "SELECT count(*) FROM sqlite_master"),
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_master"),
                      1);
 
     assert_int_equal(store_open("", STORE_CREATE, &s), ERR_INVALID);
@@ -894,7 +874,7 @@ static void test_hits(void **state)
     store_close(s);
     char path[700];
     snprintf(path, sizeof(path), "%s", path_of("hits.db"));
-    assert_int_equal(sqlite_int(path, "SELECT sum(count) FROM hits_daily"),
+    assert_int_equal(sql_int(path, "SELECT sum(count) FROM hits_daily"),
                      6);
 }
 
