@@ -6,6 +6,7 @@
  * "quire: ..." to stderr and exit non-zero.
  */
 #define LOG_MODULE "main"
+#include "cli/cli.h"
 #include "content/date.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -32,54 +33,12 @@
 #define DEFAULT_DB "data/quire.db"
 #define DEFAULT_CONFIG "quire.ini"
 
-struct cli {
-    const char *db;
-    const char *config_path;
-    bool config_explicit;
-    struct config cfg;
-};
-
 struct command {
     const char *name;
     int (*run)(struct cli *cli, int argc, char **argv);
     const char *usage;
     const char *help;
 };
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("quire: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return 1;
-}
-
-static bool wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return false;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return true;
-    }
-    return false;
-}
-
-/* open_store opens the journal's database, which must exist. */
-static int open_store(struct cli *cli, int flags, struct store **s)
-{
-    int rc = store_open(cli->db, flags, s);
-    if (rc == ERR_NOT_FOUND)
-        return fail("%s: no journal here; create one with 'quire init'",
-                    cli->db);
-    if (rc != 0)
-        return fail("cannot open the database: %s", store_last_error(NULL));
-    return 0;
-}
 
 /* --- init ---------------------------------------------------------- */
 
@@ -111,16 +70,16 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
 {
     (void)argv;
     if (argc != 1)
-        return fail("init takes no arguments (see quire init --help)");
+        return cli_fail("init takes no arguments (see quire init --help)");
     if (access(cli->db, F_OK) == 0)
-        return fail("%s: a journal already exists here", cli->db);
+        return cli_fail("%s: a journal already exists here", cli->db);
     if (mkdir_parents(cli->db) != 0)
-        return fail("%s: cannot create its folder: %s", cli->db,
+        return cli_fail("%s: cannot create its folder: %s", cli->db,
                     strerror(errno));
     struct store *s;
     int rc = store_open(cli->db, STORE_CREATE, &s);
     if (rc != 0)
-        return fail("%s: cannot create the database: %s", cli->db,
+        return cli_fail("%s: cannot create the database: %s", cli->db,
                     err_str(rc));
     for (size_t i = 0; i < journal_keys_len && rc == 0; i++)
         if (journal_keys[i].def)
@@ -128,7 +87,7 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
                                    journal_keys[i].def);
     store_close(s);
     if (rc != 0)
-        return fail("%s: cannot write the default settings", cli->db);
+        return cli_fail("%s: cannot write the default settings", cli->db);
     printf("created a new journal in %s (schema version %d)\n", cli->db,
            store_schema_version());
     return 0;
@@ -145,15 +104,15 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
 
     if (argc < 2)
-        return fail("config needs get, set or list (see quire config --help)");
+        return cli_fail("config needs get, set or list (see quire config --help)");
     const char *verb = argv[1];
     if (strcmp(verb, "list") == 0 && argc == 2) {
-        if (open_store(cli, 0, &s) != 0)
+        if (cli_open_store(cli, 0, &s) != 0)
             return 1;
         struct setting *set;
         size_t n;
         if (store_settings_list(s, &a, &set, &n) != 0) {
-            status = fail("cannot read settings");
+            status = cli_fail("cannot read settings");
             goto out;
         }
         printf("# journal settings (database %s)\n", cli->db);
@@ -171,18 +130,18 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
     } else if (strcmp(verb, "get") == 0 && argc == 3) {
         if (!journal_key_find(argv[2])) {
             if (config_get(&cli->cfg, argv[2], err, sizeof(err)) != 0)
-                return fail("unknown setting '%s'", argv[2]);
+                return cli_fail("unknown setting '%s'", argv[2]);
             printf("%s\n", err);
             return 0;
         }
-        if (open_store(cli, 0, &s) != 0)
+        if (cli_open_store(cli, 0, &s) != 0)
             return 1;
         const char *v;
         int rc = store_setting_get(s, &a, argv[2], &v);
         if (rc == ERR_NOT_FOUND)
             v = "";
         else if (rc != 0) {
-            status = fail("cannot read setting '%s'", argv[2]);
+            status = cli_fail("cannot read setting '%s'", argv[2]);
             goto out;
         }
         printf("%s\n", v);
@@ -191,17 +150,17 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
         char v[512];
         if (rc == ERR_NOT_FOUND &&
             config_get(&cli->cfg, argv[2], v, sizeof(v)) == 0)
-            return fail("%s is a server setting: put it in %s", argv[2],
+            return cli_fail("%s is a server setting: put it in %s", argv[2],
                         cli->config_path);
         if (rc != 0)
-            return fail("%s", err);
-        if (open_store(cli, 0, &s) != 0)
+            return cli_fail("%s", err);
+        if (cli_open_store(cli, 0, &s) != 0)
             return 1;
         if (store_setting_set(s, argv[2], argv[3]) != 0)
-            status = fail("cannot write setting '%s': %s", argv[2],
+            status = cli_fail("cannot write setting '%s': %s", argv[2],
                           store_last_error(s));
     } else {
-        return fail("usage: quire config get KEY | set KEY VALUE | list");
+        return cli_fail("usage: quire config get KEY | set KEY VALUE | list");
     }
 out:
     if (s)
@@ -218,15 +177,6 @@ static bool http_url(const char *u)
            strlen(u) > 8 && strlen(u) <= 2048 && !strpbrk(u, " \t\r\n\"<>");
 }
 
-static int parse_id(const char *text, int64_t *id)
-{
-    long long v;
-    if (str_to_i64(str_from(text), 1, INT64_MAX, &v) != 0)
-        return fail("'%s' is not an id (see the list command)", text);
-    *id = v;
-    return 0;
-}
-
 static int cmd_link(struct cli *cli, int argc, char **argv)
 {
     struct store *s;
@@ -235,38 +185,38 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     int64_t id;
 
     if (argc < 2)
-        return fail("link needs add, list or remove (see quire link --help)");
+        return cli_fail("link needs add, list or remove (see quire link --help)");
     const char *verb = argv[1];
     bool add = strcmp(verb, "add") == 0 && argc == 4;
     bool list = strcmp(verb, "list") == 0 && argc == 2;
     bool rm = strcmp(verb, "remove") == 0 && argc == 3;
     if (!add && !list && !rm)
-        return fail("usage: quire link add TITLE URL | list | remove ID");
+        return cli_fail("usage: quire link add TITLE URL | list | remove ID");
     if (add && (!*argv[2] || strlen(argv[2]) > 200))
-        return fail("a link title must have 1 to 200 characters");
+        return cli_fail("a link title must have 1 to 200 characters");
     if (add && !http_url(argv[3]))
-        return fail("'%s' is not an http(s) URL", argv[3]);
-    if (rm && parse_id(argv[2], &id) != 0)
+        return cli_fail("'%s' is not an http(s) URL", argv[3]);
+    if (rm && cli_parse_id(argv[2], &id) != 0)
         return 1;
-    if (open_store(cli, 0, &s) != 0)
+    if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     arena_init(&a, 4096);
     if (add) {
         if (store_link_add(s, argv[2], argv[3], &id) != 0)
-            status = fail("cannot add the link: %s", store_last_error(s));
+            status = cli_fail("cannot add the link: %s", store_last_error(s));
         else
             printf("%" PRId64 "\n", id);
     } else if (rm) {
         int rc = store_link_remove(s, id);
         if (rc == ERR_NOT_FOUND)
-            status = fail("no link with id %" PRId64, id);
+            status = cli_fail("no link with id %" PRId64, id);
         else if (rc != 0)
-            status = fail("cannot remove the link: %s", store_last_error(s));
+            status = cli_fail("cannot remove the link: %s", store_last_error(s));
     } else {
         struct link *l;
         size_t n;
         if (store_links_list(s, &a, &l, &n) != 0)
-            status = fail("cannot list links");
+            status = cli_fail("cannot list links");
         else
             for (size_t i = 0; i < n; i++)
                 printf("%" PRId64 "\t%s\t%s\n", l[i].id, l[i].title, l[i].url);
@@ -282,15 +232,15 @@ static int cmd_article(struct cli *cli, int argc, char **argv)
 {
     struct store *s;
     if (argc != 3 || strcmp(argv[1], "delete") != 0)
-        return fail("usage: quire article delete SLUG");
-    if (open_store(cli, 0, &s) != 0)
+        return cli_fail("usage: quire article delete SLUG");
+    if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     int status = 0;
     int rc = store_article_delete(s, str_from(argv[2]));
     if (rc == ERR_NOT_FOUND)
-        status = fail("no article with slug '%s'", argv[2]);
+        status = cli_fail("no article with slug '%s'", argv[2]);
     else if (rc != 0)
-        status = fail("cannot delete the article: %s", store_last_error(s));
+        status = cli_fail("cannot delete the article: %s", store_last_error(s));
     store_close(s);
     return status;
 }
@@ -305,7 +255,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
     int64_t id;
 
     if (argc < 2)
-        return fail("publication needs add, list or remove "
+        return cli_fail("publication needs add, list or remove "
                     "(see quire publication --help)");
     const char *verb = argv[1];
     if (strcmp(verb, "add") == 0) {
@@ -323,28 +273,28 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             else if (c == 'd')
                 p.date = optarg;
             else
-                return fail("usage: quire publication add --kind KIND "
+                return cli_fail("usage: quire publication add --kind KIND "
                             "--date YYYY-MM-DD TITLE [URL]");
         }
         int rest = argc - 1 - optind;
         char **args = argv + 1 + optind;
         if (!p.kind || !p.date || rest < 1 || rest > 2)
-            return fail("usage: quire publication add --kind KIND "
+            return cli_fail("usage: quire publication add --kind KIND "
                         "--date YYYY-MM-DD TITLE [URL]");
         if (!*p.kind || strlen(p.kind) > 100)
-            return fail("a kind must have 1 to 100 characters");
+            return cli_fail("a kind must have 1 to 100 characters");
         if (!date_valid_ymd(p.date))
-            return fail("'%s' is not a date (YYYY-MM-DD)", p.date);
+            return cli_fail("'%s' is not a date (YYYY-MM-DD)", p.date);
         p.title = args[0];
         if (!*p.title || strlen(p.title) > 1000)
-            return fail("a title must have 1 to 1000 characters");
+            return cli_fail("a title must have 1 to 1000 characters");
         p.url = rest == 2 ? args[1] : NULL;
         if (p.url && !http_url(p.url))
-            return fail("'%s' is not an http(s) URL", p.url);
-        if (open_store(cli, 0, &s) != 0)
+            return cli_fail("'%s' is not an http(s) URL", p.url);
+        if (cli_open_store(cli, 0, &s) != 0)
             return 1;
         if (store_publication_add(s, &p, &id) != 0)
-            status = fail("cannot add the publication: %s",
+            status = cli_fail("cannot add the publication: %s",
                           store_last_error(s));
         else
             printf("%" PRId64 "\n", id);
@@ -354,24 +304,24 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
     bool list = strcmp(verb, "list") == 0 && argc == 2;
     bool rm = strcmp(verb, "remove") == 0 && argc == 3;
     if (!list && !rm)
-        return fail("usage: quire publication add ... | list | remove ID");
-    if (rm && parse_id(argv[2], &id) != 0)
+        return cli_fail("usage: quire publication add ... | list | remove ID");
+    if (rm && cli_parse_id(argv[2], &id) != 0)
         return 1;
-    if (open_store(cli, 0, &s) != 0)
+    if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     arena_init(&a, 4096);
     if (rm) {
         int rc = store_publication_remove(s, id);
         if (rc == ERR_NOT_FOUND)
-            status = fail("no publication with id %" PRId64, id);
+            status = cli_fail("no publication with id %" PRId64, id);
         else if (rc != 0)
-            status = fail("cannot remove the publication: %s",
+            status = cli_fail("cannot remove the publication: %s",
                           store_last_error(s));
     } else {
         struct publication *p;
         size_t n;
         if (store_publications_list(s, &a, &p, &n) != 0)
-            status = fail("cannot list publications");
+            status = cli_fail("cannot list publications");
         else
             for (size_t i = 0; i < n; i++)
                 printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", p[i].id, p[i].date,
@@ -394,9 +344,9 @@ static double now_s(void)
 static int cmd_import(struct cli *cli, int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[1], "markdown") != 0)
-        return fail("usage: quire import markdown PATH...");
+        return cli_fail("usage: quire import markdown PATH...");
     struct store *s;
-    if (open_store(cli, 0, &s) != 0)
+    if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     struct import_report rep = {0};
     double t0 = now_s();
@@ -421,16 +371,16 @@ static int cmd_backup(struct cli *cli, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         if (c != 'f')
-            return fail("usage: quire backup [--force] FILE");
+            return cli_fail("usage: quire backup [--force] FILE");
         force = true;
     }
     if (argc - optind != 1)
-        return fail("usage: quire backup [--force] FILE");
+        return cli_fail("usage: quire backup [--force] FILE");
     const char *dest = argv[optind];
     struct backup_stats st;
     double t0 = now_s();
     if (store_backup(cli->db, dest, force, &st) != 0)
-        return fail("backup failed: %s", store_last_error(NULL));
+        return cli_fail("backup failed: %s", store_last_error(NULL));
     printf("backed up %s to %s: %" PRId64 " bytes (%" PRId64 " pages in "
            "%d steps), schema version %d, integrity ok, in %.2f s\n",
            cli->db, dest, st.bytes, st.pages, st.steps, st.schema,
@@ -441,14 +391,14 @@ static int cmd_backup(struct cli *cli, int argc, char **argv)
 static int cmd_restore(struct cli *cli, int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-')
-        return fail("usage: quire restore FILE");
+        return cli_fail("usage: quire restore FILE");
     if (mkdir_parents(cli->db) != 0)
-        return fail("%s: cannot create its folder: %s", cli->db,
+        return cli_fail("%s: cannot create its folder: %s", cli->db,
                     strerror(errno));
     struct backup_stats st;
     double t0 = now_s();
     if (store_restore(cli->db, argv[1], &st) != 0)
-        return fail("restore refused: %s", store_last_error(NULL));
+        return cli_fail("restore refused: %s", store_last_error(NULL));
     printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
            "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
            st.schema, now_s() - t0);
@@ -479,26 +429,26 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     char err[1024];
     int c;
     if (argc < 2 || strcmp(argv[1], "static") != 0)
-        return fail("%s", usage_text);
+        return cli_fail("%s", usage_text);
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
         if (c == 'b') {
             if (journal_key_check("base_url", optarg, err, sizeof(err)) != 0)
-                return fail("--base-url: '%s' must be an http(s) URL "
+                return cli_fail("--base-url: '%s' must be an http(s) URL "
                             "without a trailing slash", optarg);
             o.base_url = optarg;
         } else if (c == 't') {
             long long n;
             if (str_to_i64(str_from(optarg), 0, 256, &n) != 0)
-                return fail("--threads: '%s' is not a number of threads "
+                return cli_fail("--threads: '%s' is not a number of threads "
                             "(0 to 256)", optarg);
             o.threads = (unsigned)n;
         } else {
-            return fail("%s", usage_text);
+            return cli_fail("%s", usage_text);
         }
     }
     if (optind + 1 != argc - 1)
-        return fail("%s", usage_text);
+        return cli_fail("%s", usage_text);
     o.dir = argv[1 + optind];
     o.progress = isatty(STDERR_FILENO);
     /* Ctrl-C removes the half-built copy instead of leaving it behind. */
@@ -509,13 +459,13 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     o.stop = &export_stop;
     struct store *s;
-    if (open_store(cli, STORE_MAP, &s) != 0)
+    if (cli_open_store(cli, STORE_MAP, &s) != 0)
         return 1;
     struct export_report rep;
     int rc = export_static(s, &o, &rep, err, sizeof(err));
     store_close(s);
     if (rc != 0)
-        return fail("export: %s", err);
+        return cli_fail("export: %s", err);
     fprintf(stderr,
             "exported %zu files (%.1f MB) to %s in %.2f s; %zu articles, "
             "render median %.0f us, p95 %.0f us; %zu broken links\n",
@@ -551,13 +501,13 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
                           : c == 't' ? "server.threads"
                           : c == 'T' ? "server.theme" : NULL;
         if (!key)
-            return fail("usage: quire serve [--listen ADDR:PORT] "
+            return cli_fail("usage: quire serve [--listen ADDR:PORT] "
                         "[--threads N] [--theme DIR]");
         if (config_set(&cli->cfg, key, optarg, err, sizeof(err)) != 0)
-            return fail("%s", err);
+            return cli_fail("%s", err);
     }
     if (optind != argc)
-        return fail("serve takes no arguments besides its options");
+        return cli_fail("serve takes no arguments besides its options");
 
     /* Block the stop signals in every thread; the main thread waits. */
     sigset_t stop;
@@ -568,7 +518,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     struct store *s;
-    if (open_store(cli, 0, &s) != 0)
+    if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     struct site *site;
     struct site_opts so = {
@@ -580,7 +530,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     };
     if (site_open(&so, &site, err, sizeof(err)) != 0) {
         store_close(s);
-        return fail("theme: %s", err);
+        return cli_fail("theme: %s", err);
     }
     struct http_server_opts ho = {
         .listen = cli->cfg.listen,
@@ -606,7 +556,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     if (http_server_start(&ho, &srv) != 0) {
         site_close(site);
         store_close(s);
-        return fail("cannot listen on %s", cli->cfg.listen);
+        return cli_fail("cannot listen on %s", cli->cfg.listen);
     }
     log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
              (unsigned)http_server_port(srv));
@@ -703,7 +653,7 @@ int main(int argc, char **argv)
             cli.config_explicit = true;
         } else {
             usage(stderr);
-            return fail("unknown option '%s'", argv[i]);
+            return cli_fail("unknown option '%s'", argv[i]);
         }
     }
     if (!cli.db || !*cli.db)
@@ -720,8 +670,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], commands[k].name) == 0)
             cmd = &commands[k];
     if (!cmd)
-        return fail("unknown command '%s' (see quire --help)", argv[i]);
-    if (wants_help(argc - i, argv + i)) {
+        return cli_fail("unknown command '%s' (see quire --help)", argv[i]);
+    if (cli_wants_help(argc - i, argv + i)) {
         printf("usage: %s\n\n%s\n", cmd->usage, cmd->help);
         return 0;
     }
@@ -730,7 +680,7 @@ int main(int argc, char **argv)
     int rc = config_load(&cli.cfg, cli.config_path, err, sizeof(err));
     if (rc != 0 && !(rc == ERR_NOT_FOUND && !cli.config_explicit)) {
         config_release(&cli.cfg);
-        return fail("%s", err);
+        return cli_fail("%s", err);
     }
     int level = log_parse_level(cli.cfg.log_level);
     if (level >= 0)
