@@ -7,6 +7,7 @@
  */
 #define LOG_MODULE "main"
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "content/date.h"
 #include "core/arena.h"
 #include "core/config.h"
