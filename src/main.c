@@ -113,7 +113,7 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
         struct setting *set;
         size_t n;
         if (store_settings_list(s, &a, &set, &n) != 0) {
-            status = cli_fail("cannot read settings");
+            status = cli_fail("cannot read settings: %s", store_last_error());
             goto out;
         }
         printf("# journal settings (database %s)\n", cli->db);
@@ -159,7 +159,7 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
             return 1;
         if (store_setting_set(s, argv[2], argv[3]) != 0)
             status = cli_fail("cannot write setting '%s': %s", argv[2],
-                          store_last_error(s));
+                          store_last_error());
     } else {
         return cli_fail("usage: quire config get KEY | set KEY VALUE | list");
     }
@@ -204,7 +204,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
     if (add) {
         if (store_link_add(s, argv[2], argv[3], &id) != 0)
-            status = cli_fail("cannot add the link: %s", store_last_error(s));
+            status = cli_fail("cannot add the link: %s", store_last_error());
         else
             printf("%" PRId64 "\n", id);
     } else if (rm) {
@@ -212,12 +212,12 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND)
             status = cli_fail("no link with id %" PRId64, id);
         else if (rc != 0)
-            status = cli_fail("cannot remove the link: %s", store_last_error(s));
+            status = cli_fail("cannot remove the link: %s", store_last_error());
     } else {
         struct link *l;
         size_t n;
         if (store_links_list(s, &a, &l, &n) != 0)
-            status = cli_fail("cannot list links");
+            status = cli_fail("cannot list links: %s", store_last_error());
         else
             for (size_t i = 0; i < n; i++)
                 printf("%" PRId64 "\t%s\t%s\n", l[i].id, l[i].title, l[i].url);
@@ -241,7 +241,7 @@ static int cmd_article(struct cli *cli, int argc, char **argv)
     if (rc == ERR_NOT_FOUND)
         status = cli_fail("no article with slug '%s'", argv[2]);
     else if (rc != 0)
-        status = cli_fail("cannot delete the article: %s", store_last_error(s));
+        status = cli_fail("cannot delete the article: %s", store_last_error());
     store_close(s);
     return status;
 }
@@ -296,7 +296,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             return 1;
         if (store_publication_add(s, &p, &id) != 0)
             status = cli_fail("cannot add the publication: %s",
-                          store_last_error(s));
+                          store_last_error());
         else
             printf("%" PRId64 "\n", id);
         store_close(s);
@@ -317,12 +317,12 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             status = cli_fail("no publication with id %" PRId64, id);
         else if (rc != 0)
             status = cli_fail("cannot remove the publication: %s",
-                          store_last_error(s));
+                          store_last_error());
     } else {
         struct publication *p;
         size_t n;
         if (store_publications_list(s, &a, &p, &n) != 0)
-            status = cli_fail("cannot list publications");
+            status = cli_fail("cannot list publications: %s", store_last_error());
         else
             for (size_t i = 0; i < n; i++)
                 printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", p[i].id, p[i].date,
@@ -381,7 +381,7 @@ static int cmd_backup(struct cli *cli, int argc, char **argv)
     struct backup_stats st;
     double t0 = now_s();
     if (store_backup(cli->db, dest, force, &st) != 0)
-        return cli_fail("backup failed: %s", store_last_error(NULL));
+        return cli_fail("backup failed: %s", store_last_error());
     printf("backed up %s to %s: %" PRId64 " bytes (%" PRId64 " pages in "
            "%d steps), schema version %d, integrity ok, in %.2f s\n",
            cli->db, dest, st.bytes, st.pages, st.steps, st.schema,
@@ -399,7 +399,7 @@ static int cmd_restore(struct cli *cli, int argc, char **argv)
     struct backup_stats st;
     double t0 = now_s();
     if (store_restore(cli->db, argv[1], &st) != 0)
-        return cli_fail("restore refused: %s", store_last_error(NULL));
+        return cli_fail("restore refused: %s", store_last_error());
     printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
            "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
            st.schema, now_s() - t0);
@@ -486,6 +486,27 @@ static enum log_format access_log_format(const char *s)
     return ACCESS_LOG_COMMON;
 }
 
+/*
+ * warn_host_reflection: with base_url empty, absolute URLs (feeds,
+ * sitemap, robots.txt) take their origin from the request's Host header;
+ * on a public address anyone can choose it (docs/security.md).
+ */
+static void warn_host_reflection(struct store *s, const char *listen)
+{
+    struct arena a;
+    const char *base = NULL;
+    arena_init(&a, 256);
+    if (store_setting_get(s, &a, "base_url", &base) != 0)
+        base = NULL;
+    if ((!base || !*base) && !http_listen_is_loopback(listen))
+        log_warn("base_url is not set and %s is not a loopback address: "
+                 "feeds, the sitemap and robots.txt will name whatever "
+                 "host a request's Host header says; set it with 'quire "
+                 "config set base_url https://...' (docs/security.md)",
+                 listen);
+    arena_release(&a);
+}
+
 static int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -554,11 +575,16 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         .is_https = site_is_https,
     };
     struct http_server *srv;
-    if (http_server_start(&ho, &srv) != 0) {
+    int hrc = http_server_start(&ho, &srv);
+    if (hrc != 0) {
         site_close(site);
         store_close(s);
+        if (hrc == ERR_PARSE)
+            return cli_fail("'%s' is not a listen address (ADDR:PORT or "
+                            "[ADDR]:PORT)", cli->cfg.listen);
         return cli_fail("cannot listen on %s", cli->cfg.listen);
     }
+    warn_host_reflection(s, cli->cfg.listen);
     log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
              (unsigned)http_server_port(srv));
     int sig = 0;

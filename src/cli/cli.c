@@ -42,7 +42,7 @@ int cli_open_store(struct cli *cli, int flags, struct store **s)
                         cli->db);
     if (rc != 0)
         return cli_fail("cannot open the database: %s",
-                        store_last_error(NULL));
+                        store_last_error());
     return 0;
 }
 

@@ -15,6 +15,7 @@ const char *err_str(int rc)
     case ERR_EXISTS: return "already exists";
     case ERR_INVALID: return "invalid value";
     case ERR_BUSY: return "resource busy";
+    case ERR_STATUS: return "error status from the server";
     }
     return "unknown error";
 }

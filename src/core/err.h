@@ -18,6 +18,8 @@ enum quire_err {
     ERR_EXISTS = -6,    /* a unique key is already taken */
     ERR_INVALID = -7,   /* a value is out of range or of the wrong kind */
     ERR_BUSY = -8,      /* the resource is held by someone else */
+    ERR_STATUS = -9,    /* a server (ours in process, or remote) answered
+                         * an error status instead of the page */
 };
 
 #define WUR __attribute__((warn_unused_result))

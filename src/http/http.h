@@ -133,9 +133,16 @@ struct http_server_opts {
 
 struct http_server;
 
-/* http_server_start binds and starts serving; ERR_IO if the bind fails. */
+/*
+ * http_server_start binds and starts serving. ERR_PARSE if opts->listen is
+ * not ADDR:PORT or [ADDR]:PORT (or ADDR does not resolve), ERR_IO if the
+ * bind or the server's start fails (libmicrohttpd logs why). It does not
+ * report either: the caller does, once.
+ */
 int http_server_start(const struct http_server_opts *opts,
                       struct http_server **out) WUR;
+/* http_listen_is_loopback: listen parses and names a loopback address. */
+bool http_listen_is_loopback(const char *listen);
 /* http_server_port is the bound port (useful with port 0). */
 uint16_t http_server_port(const struct http_server *srv);
 /* http_server_stop stops accepting, lets in-flight requests finish, frees. */

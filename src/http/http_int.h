@@ -140,6 +140,7 @@ struct http_scan {
     unsigned count;       /* header fields seen */
     unsigned n_length;    /* Content-Length fields */
     unsigned n_coding;    /* Transfer-Encoding fields */
+    unsigned n_host;      /* Host fields */
     bool unknown_coding;  /* a Transfer-Encoding other than "chunked" */
     bool malformed;       /* a name not a token, a CTL in a value, a
                              Content-Length not all digits */
@@ -155,7 +156,8 @@ void http_scan_header(struct http_scan *sc, const char *name,
                       const char *value);
 /*
  * http_scan_verdict: 0 if the headers are acceptable, else the status to
- * refuse with: 400 (malformed field, several Content-Length, Transfer-
+ * refuse with: 400 (malformed field, no Host in HTTP/1.1 or several Host
+ * in any version (RFC 9112 3.2), several Content-Length, Transfer-
  * Encoding with Content-Length or in HTTP/1.0 or repeated), 431 (more than
  * header_count_max fields; 0 = no limit), 501 (a transfer coding other
  * than chunked). A 400 or 501 leaves the body's length unknowable, so the

@@ -719,7 +719,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
     struct addrinfo *ai = NULL;
     int gai = getaddrinfo(host, NULL, &hints, &ai);
     if (gai != 0 || !ai) {
-        log_error("listen address %s: %s", host, gai_strerror(gai));
+        log_debug("listen address %s: %s", host, gai_strerror(gai));
         return ERR_PARSE;
     }
     memset(ss, 0, sizeof(*ss));
@@ -765,12 +765,8 @@ int http_server_start(const struct http_server_opts *opts,
     assert(opts->app);
     struct sockaddr_storage ss;
     int rc = parse_listen(opts->listen, &ss);
-    if (rc != 0) {
-        log_error("cannot parse listen address '%s' (ADDR:PORT or "
-                  "[ADDR]:PORT)",
-                  opts->listen ? opts->listen : "(null)");
-        return ERR_IO;
-    }
+    if (rc != 0)
+        return ERR_PARSE; /* the caller says so: one line */
     /* sendfile and writes on a closed socket must not kill the process. */
     signal(SIGPIPE, SIG_IGN);
 
@@ -836,7 +832,7 @@ int http_server_start(const struct http_server_opts *opts,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_END);
     if (!srv->daemon) {
-        log_error("cannot listen on %s", opts->listen);
+        /* libmicrohttpd logged why (on_mhd_log); the caller reports. */
         guard_stop(&srv->guard);
         guard_release(&srv->guard);
         free(srv);
@@ -850,6 +846,20 @@ int http_server_start(const struct http_server_opts *opts,
               opts->listen, (unsigned)srv->port, threads, conns);
     *out = srv;
     return 0;
+}
+
+bool http_listen_is_loopback(const char *listen)
+{
+    struct sockaddr_storage ss;
+    if (parse_listen(listen, &ss) != 0)
+        return false;
+    if (ss.ss_family == AF_INET) {
+        uint32_t a = ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+        return (a >> 24) == 127;
+    }
+    if (ss.ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+    return false;
 }
 
 uint16_t http_server_port(const struct http_server *srv)

@@ -84,6 +84,8 @@ void http_scan_header(struct http_scan *sc, const char *name, const char *value)
         sc->n_length++;
         if (!all_digits(str_trim(str_from(value))))
             sc->malformed = true;
+    } else if (strcasecmp(name, "Host") == 0) {
+        sc->n_host++;
     } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
         sc->n_coding++;
         struct str v = str_trim(str_from(value));
@@ -101,13 +103,17 @@ int http_scan_verdict(const struct http_scan *sc, bool http10,
         return 431;
     if (sc->n_length > 1)
         return 400; /* even equal copies: one reading only */
-    if (sc->n_coding == 0)
-        return 0;
     /* RFC 9112 6.1: Transfer-Encoding with Content-Length, or in
      * HTTP/1.0, may be a smuggling attempt; either way, refuse. */
-    if (sc->n_length || http10 || sc->n_coding > 1)
+    if (sc->n_coding && (sc->n_length || http10 || sc->n_coding > 1))
         return 400;
-    return sc->unknown_coding ? 501 : 0;
+    if (sc->n_coding && sc->unknown_coding)
+        return 501;
+    /* RFC 9112 3.2: an HTTP/1.1 request without Host, or any with two,
+     * is a 400 (a proxy and this server could each pick another one). */
+    if (sc->n_host > 1 || (!http10 && sc->n_host == 0))
+        return 400;
+    return 0;
 }
 
 bool http_is_urlencoded(const char *content_type)

@@ -536,7 +536,8 @@ static void record_locked(struct exporter *e, struct visit *v, int status,
                      v->key, status, v->from);
         e->broken++;
     } else {
-        fail_locked(e, ERR_DB, "%s: the site answered %d", v->key, status);
+        fail_locked(e, ERR_STATUS, "%s: the site answered %d", v->key,
+                    status);
     }
 }
 
@@ -648,7 +649,9 @@ static void seed_assets(struct exporter *e, char *rel, size_t len,
         rel[len] = '/';
         memcpy(rel + len + 1, de->d_name, n + 1);
         struct stat st;
-        if (lstat(rel, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (lstat(rel, &st) != 0)
+            continue; /* gone since readdir: st would be garbage */
+        if (S_ISDIR(st.st_mode)) {
             seed_assets(e, rel, len + 1 + n, cap, depth + 1);
         } else if (S_ISREG(st.st_mode)) {
             /* the key is /assets/ + the part below the assets folder */
@@ -888,7 +891,7 @@ int export_static(struct store *s, const struct export_opts *o,
     rc = seed(&e, s);
     if (rc != 0) {
         snprintf(err, errlen, "cannot list the articles: %s",
-                 store_last_error(s));
+                 store_last_error());
         goto out;
     }
 

@@ -216,7 +216,7 @@ static void import_file(struct importer *im, const char *path)
     rc = store_article_save(im->s, &in, &id, &created);
     if (rc != 0) {
         report(im, path, 0, "cannot save: %s (%s)", err_str(rc),
-               store_last_error(im->s));
+               store_last_error());
         if (rc == ERR_IO)
             im->fatal = rc;
         return;
@@ -236,7 +236,7 @@ static int commit(struct importer *im)
     im->in_txn = false;
     int rc = store_commit(im->s);
     if (rc != 0) {
-        log_error("cannot commit: %s", store_last_error(im->s));
+        log_error("cannot commit: %s", store_last_error());
         return rc;
     }
     im->rep->imported += im->batch_new;
@@ -256,7 +256,7 @@ static int tick(struct importer *im)
     if (rc == 0)
         rc = store_begin(im->s);
     if (rc != 0) {
-        log_error("transaction failed: %s", store_last_error(im->s));
+        log_error("transaction failed: %s", store_last_error());
         return rc;
     }
     im->in_txn = true;
@@ -345,7 +345,7 @@ int import_markdown_paths(struct store *s, const char *const *paths, size_t n,
     buf_init(&im.html, HTML_MAX);
     rc = store_begin(s);
     if (rc != 0) {
-        log_error("cannot start a transaction: %s", store_last_error(s));
+        log_error("cannot start a transaction: %s", store_last_error());
         goto out;
     }
     im.in_txn = true;

@@ -135,7 +135,8 @@ int hits_flush(struct hits *h)
 
     int rc = n ? store_hits_add(h->store, d, n) : 0;
     if (rc != 0) {
-        log_error("writing %zu read counts failed; keeping them pending", n);
+        log_error("writing %zu read counts failed (%s); keeping them pending",
+                  n, store_last_error());
         for (size_t i = 0; i < n; i++)
             atomic_fetch_add(&src[i]->pending, d[i].count);
     }

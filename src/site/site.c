@@ -157,6 +157,10 @@ static int error_page(struct site *s, struct request *req,
                       struct response *res, int status)
 {
     char key[8];
+    /* The one report of a failure below: the store only records it. */
+    if (status >= 500 && store_last_error()[0])
+        log_error("%s %.*s: %s", req->method_name, STR_FMT(req->path),
+                  store_last_error());
     int n = snprintf(key, sizeof(key), "!%d", status);
     struct page *p = cache_get(s->cache, (struct str){key, (size_t)n});
     if (!p) {
@@ -239,6 +243,7 @@ int site_app(struct request *req, struct response *res, void *ctx)
     struct site *s = ctx;
     const struct route *r;
     const char *allow;
+    store_clear_error(); /* so a 500 reports this request's failure only */
     int rc = router_match(routes, NROUTES, req, &r, &allow);
     if (rc == ERR_NOT_FOUND)
         return error_page(s, req, res, 404);
@@ -286,7 +291,8 @@ static void follow_changes(struct site *s, int64_t *seq)
     struct change_set cs;
     arena_init(&a, 4096);
     if (store_changes_since(s->store, &a, *seq, SITE_CHANGES_MAX, &cs) != 0) {
-        log_warn("cannot read the change log; clearing the page cache");
+        log_warn("cannot read the change log (%s); clearing the page cache",
+                 store_last_error());
         cache_clear(s->cache);
         goto out;
     }
@@ -354,7 +360,7 @@ static int changes_start(struct site *s, char *err, size_t errlen)
         rc = store_changes_prune(s->store, cs.seq);
     if (rc != 0)
         snprintf(err, errlen, "cannot read the change log: %s",
-                 store_last_error(s->store));
+                 store_last_error());
     return rc;
 }
 

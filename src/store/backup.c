@@ -61,14 +61,12 @@ static int fail_db(sqlite3 *db, int code, const char *path, const char *what)
         return ERR_INVALID;
     }
     sdb_errorf("%s: %s: %s", path, what, msg);
-    log_error("%s", store_last_error(NULL));
     return primary == SQLITE_FULL || primary == SQLITE_IOERR ? ERR_IO : ERR_DB;
 }
 
 static int fail_errno(const char *path, const char *what)
 {
     sdb_errorf("%s: %s: %s", path, what, strerror(errno));
-    log_error("%s", store_last_error(NULL));
     return ERR_IO;
 }
 

@@ -55,28 +55,40 @@ void sdb_errorf(const char *fmt, ...)
     va_end(ap);
 }
 
-const char *store_last_error(struct store *s)
+/* Per thread, not per store: the thread that got the code reads the
+ * message, whichever store (or none yet, for store_open) it came from. */
+const char *store_last_error(void)
 {
-    (void)s; /* per thread, not per store: SQLite's own are per connection */
     return last_error;
+}
+
+void store_clear_error(void)
+{
+    last_error[0] = '\0';
+}
+
+int sdb_code(int sqlite_code)
+{
+    int primary = sqlite_code & 0xff;
+    if (sqlite_code == SQLITE_CONSTRAINT_UNIQUE ||
+        sqlite_code == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return ERR_EXISTS;
+    /* The storage failed, not the statement: callers stop rather than go
+     * on to the next item (SQLite may have rolled the transaction back). */
+    if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
+        return ERR_IO;
+    return ERR_DB;
 }
 
 int sdb_fail(struct conn *c, const char *ctx)
 {
     int code = c->db ? sqlite3_extended_errcode(c->db) : SQLITE_NOMEM;
     const char *msg = c->db ? sqlite3_errmsg(c->db) : "out of memory";
+    /* Recorded, not logged: the caller decides whether and how to report
+     * it (one line, in its own words), as with curl's error buffer. */
     sdb_errorf("%s: %s", ctx, msg);
-    if (code == SQLITE_CONSTRAINT_UNIQUE ||
-        code == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        log_debug("%s: %s", ctx, msg);
-        return ERR_EXISTS;
-    }
-    log_error("%s: %s (sqlite code %d)", ctx, msg, code);
-    /* The storage failed, not the statement: callers stop rather than go
-     * on to the next item (SQLite may have rolled the transaction back). */
-    if ((code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR)
-        return ERR_IO;
-    return ERR_DB;
+    log_debug("%s: %s (sqlite code %d)", ctx, msg, code);
+    return sdb_code(code);
 }
 
 int sdb_invalid(const char *ctx, const char *why)
@@ -105,15 +117,14 @@ sqlite3_stmt *sdb_stmt(struct conn *c, const char *sql)
         if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                &st, NULL) != SQLITE_OK) {
             sdb_fail(c, "prepare");
-            log_error("statement: %s", sql);
+            log_debug("statement: %s", sql);
             return NULL;
         }
         sl->sql = sql;
         sl->st = st;
         return st;
     }
-    sdb_errorf("statement cache full");
-    log_error("statement cache full (%d slots)", SDB_STMT_SLOTS);
+    sdb_errorf("statement cache full (%d slots)", SDB_STMT_SLOTS);
     return NULL;
 }
 
@@ -270,7 +281,6 @@ static int conn_open(struct conn *c, const char *path, bool writer,
         if (strcmp(mode, "wal") != 0) {
             sdb_errorf("%s: cannot use WAL mode (journal mode is '%s')",
                        path, mode);
-            log_error("%s", last_error);
             rc = ERR_DB;
             goto fail;
         }
@@ -305,7 +315,6 @@ static struct conn *thread_conn(struct store *s)
     if (pthread_setspecific(s->tkey, c) != 0) {
         free(c);
         sdb_errorf("cannot create per-thread state");
-        log_error("pthread_setspecific failed");
         return NULL;
     }
     pthread_mutex_lock(&s->rlock);
@@ -372,7 +381,10 @@ int store_open(const char *path, int flags, struct store **out)
     return 0;
 fail:
     store_close(s);
-    return rc == ERR_NOT_FOUND || rc == ERR_BUSY ? rc : ERR_DB;
+    /* ERR_IO (the disk), ERR_BUSY (the lock), ERR_NOT_FOUND stay; any
+     * other failure means the file is not a database we can use. */
+    return rc == ERR_NOT_FOUND || rc == ERR_BUSY || rc == ERR_IO ? rc
+                                                                : ERR_DB;
 }
 
 void store_close(struct store *s)
@@ -484,14 +496,14 @@ int store_begin(struct store *s)
          * savepoint now would start a new one and commit half of it. */
         pthread_mutex_unlock(&s->wlock);
         sdb_errorf("begin: the enclosing transaction was rolled back");
-        log_error("%s", last_error);
         return ERR_DB;
     }
     int rc = sdb_exec(&s->writer, s->depth ? SQL_SAVEPOINT
                                            : SQL_BEGIN_IMMEDIATE, "begin");
     if (rc != 0) {
+        /* sdb_exec's code: ERR_IO for a full disk (SQLITE_FULL/IOERR). */
         pthread_mutex_unlock(&s->wlock);
-        return ERR_DB;
+        return rc;
     }
     s->depth++;
     t->txn++;
@@ -527,7 +539,6 @@ int store_commit(struct store *s)
     struct conn *t = pthread_getspecific(s->tkey);
     if (!t || t->txn == 0) {
         sdb_errorf("commit: no transaction on this thread");
-        log_error("%s", last_error);
         return ERR_DB;
     }
     int rc = sdb_exec(&s->writer, s->depth > 1 ? SQL_RELEASE : SQL_COMMIT,
@@ -535,8 +546,7 @@ int store_commit(struct store *s)
     if (rc != 0) {
         /* A failed COMMIT leaves the transaction open; end it here so
          * the level is over either way and the mutex is released. */
-        undo(s);
-        rc = ERR_DB;
+        undo(s); /* rc stays: ERR_IO for a full disk, as store.h says */
     }
     end_level(s);
     return rc;

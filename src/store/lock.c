@@ -64,7 +64,6 @@ int sdb_lock(const char *db, int how, int *fd)
     if (f < 0) {
         sdb_errorf("%s: cannot open the lock file: %s", path,
                    strerror(errno));
-        log_error("%s", store_last_error(NULL));
         return ERR_IO;
     }
     int rc;
@@ -84,7 +83,6 @@ int sdb_lock(const char *db, int how, int *fd)
             return ERR_BUSY;
         }
         sdb_errorf("%s: cannot lock: %s", path, strerror(e));
-        log_error("%s", store_last_error(NULL));
         return ERR_IO;
     }
     *fd = f;

@@ -326,12 +326,10 @@ static int check(struct conn *w, int64_t *v)
     if (*v > N_MIGRATIONS) {
         sdb_errorf("%s: schema version %lld is newer than this program's "
                    "(%d); upgrade quire", file, (long long)*v, N_MIGRATIONS);
-        log_error("%s", store_last_error(NULL));
         return ERR_DB;
     }
     if ((*v == 0 && tables > 0) || (*v > 0 && app != SDB_APP_ID)) {
         sdb_errorf("%s: not a Quire database", file);
-        log_error("%s", store_last_error(NULL));
         return ERR_DB;
     }
     return 0;

@@ -136,8 +136,14 @@ enum { STORE_CREATE = 1, STORE_MAP = 2 };
 int store_open(const char *path, int flags, struct store **out) WUR;
 /* store_close closes every connection; no thread may still use the store. */
 void store_close(struct store *s);
-/* store_last_error is the last SQLite message on this thread (static). */
-const char *store_last_error(struct store *s);
+/*
+ * store_last_error is the message of the last failed store call on this
+ * thread (static storage, "" if none since store_clear_error). The store
+ * never logs a failure itself: it returns a code and records this message,
+ * and the caller reports it once, in its own words.
+ */
+const char *store_last_error(void);
+void store_clear_error(void);
 /* store_schema_version is the PRAGMA user_version the store migrated to. */
 int store_schema_version(void);
 

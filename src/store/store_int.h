@@ -173,12 +173,17 @@ void sdb_profile_add(sqlite3_stmt *st, uint64_t ns);
 /* sdb_errorf records a message as this thread's store_last_error. */
 void sdb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
- * sdb_fail records and logs c's last SQLite error prefixed by ctx. Returns
- * ERR_EXISTS for a UNIQUE/PRIMARY KEY violation (logged at debug level
- * only: callers expect them), ERR_IO when the disk is full or failed
- * (SQLITE_FULL, SQLITE_IOERR_*), ERR_DB otherwise.
+ * sdb_fail records c's last SQLite error prefixed by ctx as this thread's
+ * store_last_error, and returns its code (sdb_code). It does not log: the
+ * store returns a code and a message, only the caller reports (one line).
  */
 int sdb_fail(struct conn *c, const char *ctx);
+/*
+ * sdb_code maps an extended SQLite result code to core/err.h: ERR_EXISTS
+ * for a UNIQUE/PRIMARY KEY violation, ERR_IO when the disk is full or
+ * failed (SQLITE_FULL, SQLITE_IOERR_*), ERR_DB otherwise.
+ */
+int sdb_code(int sqlite_code);
 /* sdb_invalid records "ctx: why" and returns ERR_INVALID. */
 int sdb_invalid(const char *ctx, const char *why);
 

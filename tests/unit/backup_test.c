@@ -58,7 +58,7 @@ static void test_backup_and_restore_round_trip(void **state)
     /* An existing file is kept, unless forced; never the database. */
     assert_int_equal(store_backup(path_of("a.db"), path_of("a-copy.db"),
                                   false, &st), ERR_EXISTS);
-    assert_non_null(strstr(store_last_error(NULL), "--force"));
+    assert_non_null(strstr(store_last_error(), "--force"));
     assert_int_equal(store_backup(path_of("a.db"), path_of("a-copy.db"),
                                   true, &st), 0);
     assert_int_equal(store_backup(path_of("a.db"), path_of("a.db"), true,
@@ -73,7 +73,7 @@ static void test_backup_and_restore_round_trip(void **state)
     /* ...but not while a store has it open. */
     assert_int_equal(store_restore(path_of("a.db"), path_of("a-copy.db"),
                                    &st), ERR_BUSY);
-    assert_non_null(strstr(store_last_error(NULL), "in use"));
+    assert_non_null(strstr(store_last_error(), "in use"));
     store_close(s);
     assert_string_equal(name_in("a.db"), "Second");
     assert_int_equal(store_restore(path_of("a.db"), path_of("a-copy.db"),
@@ -91,7 +91,7 @@ static void test_restore_while_locked_blocks_open(void **state)
     /* What restore holds while it replaces the file. */
     assert_int_equal(sdb_lock(path_of("b.db"), SDB_LOCK_EXCLUSIVE, &fd), 0);
     assert_int_equal(store_open(path_of("b.db"), 0, &s), ERR_BUSY);
-    assert_non_null(strstr(store_last_error(NULL), "being restored"));
+    assert_non_null(strstr(store_last_error(), "being restored"));
     sdb_unlock(fd);
     assert_int_equal(store_open(path_of("b.db"), 0, &s), 0);
     /* Shared locks do not conflict: servers and CLI commands coexist. */
@@ -127,7 +127,7 @@ static void test_restore_refuses_what_is_not_ours(void **state)
     sqlite3_close(db);
     assert_int_equal(store_restore(path_of("c.db"), path_of("plain.db"), &st),
                      ERR_INVALID);
-    assert_non_null(strstr(store_last_error(NULL), "not a Quire database"));
+    assert_non_null(strstr(store_last_error(), "not a Quire database"));
     assert_int_equal(store_restore(path_of("c.db"), path_of("gone.db"), &st),
                      ERR_NOT_FOUND);
     assert_string_equal(name_in("c.db"), "C");

@@ -749,8 +749,24 @@ static void listen_addresses(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct http_server_opts o = {.listen = bad[i], .app = app};
         struct http_server *s = NULL;
-        assert_int_equal(http_server_start(&o, &s), ERR_IO);
+        assert_int_equal(http_server_start(&o, &s), ERR_PARSE);
     }
+    /* A good address that cannot be bound is an I/O error, not a parse
+     * one: here, a port already taken. */
+    struct http_server_opts taken = {.listen = "127.0.0.1:0", .app = app};
+    struct http_server *first = NULL, *second = NULL;
+    assert_int_equal(http_server_start(&taken, &first), 0);
+    char addr[32];
+    snprintf(addr, sizeof(addr), "127.0.0.1:%u",
+             (unsigned)http_server_port(first));
+    taken.listen = addr;
+    assert_int_equal(http_server_start(&taken, &second), ERR_IO);
+    http_server_stop(first);
+    assert_true(http_listen_is_loopback("127.0.0.1:80"));
+    assert_true(http_listen_is_loopback("[::1]:80"));
+    assert_false(http_listen_is_loopback("0.0.0.0:80"));
+    assert_false(http_listen_is_loopback(":80"));
+    assert_false(http_listen_is_loopback("nonsense"));
     struct http_server_opts o = {.listen = "[::1]:0", .app = app};
     struct http_server *s = NULL;
     if (http_server_start(&o, &s) == 0) { /* no IPv6 in some sandboxes */

@@ -53,7 +53,20 @@ static void test_plain_requests_pass(void **state)
     assert_int_equal(V("Host", "x", "Content-Length", " 12 "), 0);
     assert_int_equal(V("Host", "x", "Transfer-Encoding", "chunked"), 0);
     assert_int_equal(V("Host", "x", "transfer-encoding", "  Chunked"), 0);
-    assert_int_equal(V("User-Agent", "Mozilla/5.0 (X11)\t\xc3\xa9"), 0);
+    assert_int_equal(V("Host", "x", "User-Agent", "Mozilla/5.0 (X11)\t\xc3\xa9"), 0);
+    assert_int_equal(V10("User-Agent", "x"), 0); /* HTTP/1.0: Host optional */
+    assert_int_equal(V10("Host", "x"), 0);
+}
+
+/* RFC 9112 3.2: HTTP/1.1 needs exactly one Host; none or two is a 400. */
+static void test_host_required(void **state)
+{
+    (void)state;
+    assert_int_equal(V("User-Agent", "x"), 400);
+    assert_int_equal(V("Host", "a", "Host", "b"), 400);
+    assert_int_equal(V("Host", "a", "host", "a"), 400);
+    assert_int_equal(V10("Host", "a", "Host", "b"), 400);
+    assert_int_equal(V("host", "x"), 0);
 }
 
 static void test_smuggling_shapes_refused(void **state)
@@ -96,7 +109,8 @@ static void test_header_count(void **state)
 {
     (void)state;
     struct http_scan sc = {0};
-    for (int i = 0; i < 100; i++)
+    http_scan_header(&sc, "Host", "x");
+    for (int i = 0; i < 99; i++)
         http_scan_header(&sc, "X-A", "1");
     assert_int_equal(http_scan_verdict(&sc, false, 100), 0);
     http_scan_header(&sc, "X-A", "1");
@@ -132,6 +146,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens_and_methods),
         cmocka_unit_test(test_plain_requests_pass),
+        cmocka_unit_test(test_host_required),
         cmocka_unit_test(test_smuggling_shapes_refused),
         cmocka_unit_test(test_header_count),
         cmocka_unit_test(test_forms),
