@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -945,6 +948,49 @@ static void test_transactions(void **state)
     store_close(s);
 }
 
+/*
+ * A full disk at commit is ERR_IO, as store.h promises (the importer stops
+ * on it), not ERR_DB. RLIMIT_FSIZE makes the WAL write fail as a full disk
+ * would, without a small filesystem. The message says why, and nothing was
+ * logged by the store (only the caller reports).
+ */
+static void test_full_disk_is_err_io(void **state)
+{
+    (void)state;
+    struct store *s = open_new("full.db");
+    char title[2048];
+    memset(title, 'x', sizeof(title) - 1);
+    title[sizeof(title) - 1] = '\0';
+    assert_int_equal(store_begin(s), 0);
+    for (int i = 0; i < 200; i++) {
+        int64_t id;
+        assert_int_equal(store_link_add(s, title, "https://example.org/",
+                                        &id), 0);
+    }
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    struct stat st;
+    char wal[512];
+    snprintf(wal, sizeof(wal), "%s-wal", path_of("full.db"));
+    off_t have = stat(wal, &st) == 0 ? st.st_size : 0;
+    low = old;
+    low.rlim_cur = (rlim_t)have + 8192; /* the 400 KB commit cannot fit */
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+    store_clear_error();
+    int rc = store_commit(s);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(rc, ERR_IO);
+    assert_true(store_last_error()[0] != '\0');
+    /* The level is over either way: a new transaction starts and works. */
+    assert_int_equal(store_begin(s), 0);
+    int64_t id;
+    assert_int_equal(store_link_add(s, "t", "https://example.org/", &id), 0);
+    assert_int_equal(store_commit(s), 0);
+    store_close(s);
+}
+
 struct reader_arg {
     struct store *s;
     atomic_int *stop;
@@ -1151,6 +1197,7 @@ static void test_bulk_save(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_disk_is_err_io),
         cmocka_unit_test(test_open_create_reopen),
         cmocka_unit_test(test_open_refuses),
         cmocka_unit_test(test_settings),
