@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/nocache.h"
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
@@ -665,6 +666,7 @@ int main(int argc, char **argv)
     char err[512];
     int status;
 
+    nocache_init(); /* QUIRE_NO_CACHE: once, before any cache exists */
     cli.db = getenv("QUIRE_DB");
     cli.config_path = getenv("QUIRE_CONFIG");
     cli.config_explicit = cli.config_path != NULL;

@@ -27,6 +27,7 @@
  */
 #include "http/http_int.h"
 
+#include "core/nocache.h"
 #include "core/xalloc.h"
 #include "render/page.h"
 
@@ -108,6 +109,8 @@ bool reuse_queue(struct MHD_Connection *c, struct page *p, struct str key,
 
 bool reuse_worth_keeping(struct page *p, struct str key)
 {
+    if (nocache_on())
+        return false; /* QUIRE_NO_CACHE: every response made afresh */
     pthread_mutex_t *m = stripe(p);
     pthread_mutex_lock(m);
     bool again = same_key((const struct kept *)p->sent, key);

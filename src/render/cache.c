@@ -7,6 +7,8 @@
  */
 #include "render/cache.h"
 
+#include "core/nocache.h"
+
 #include "core/xalloc.h"
 #include "render/page.h"
 
@@ -109,6 +111,8 @@ static size_t find(const struct page_cache *c, struct str key, uint64_t h,
 
 struct page *cache_get(struct page_cache *c, struct str key)
 {
+    if (nocache_on())
+        return NULL;
     uint64_t h = hash_key(key);
     bool found;
     struct page *p = NULL;
@@ -127,8 +131,14 @@ struct page *cache_get(struct page_cache *c, struct str key)
 
 uint64_t cache_generation(struct page_cache *c)
 {
-    pthread_rwlock_rdlock(&c->lock);
-    uint64_t g = c->gen;
+    /* QUIRE_NO_CACHE: a new generation per render, so what follows it
+     * (side.c's snapshot, origin.c's base_url) is read afresh too. */
+    bool off = nocache_on();
+    if (off)
+        pthread_rwlock_wrlock(&c->lock);
+    else
+        pthread_rwlock_rdlock(&c->lock);
+    uint64_t g = off ? ++c->gen : c->gen;
     pthread_rwlock_unlock(&c->lock);
     return g;
 }
@@ -181,7 +191,7 @@ void cache_put(struct page_cache *c, struct str key, struct page *p,
 {
     uint64_t h = hash_key(key);
     size_t cost = p->len + key.len;
-    if (cost > c->max_bytes)
+    if (cost > c->max_bytes || nocache_on())
         return;
     (void)page_etag(p); /* now, while p is still the caller's alone */
     pthread_rwlock_wrlock(&c->lock);

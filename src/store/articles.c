@@ -471,31 +471,17 @@ static int bind_list(sqlite3_stmt *st, const struct list_query *q)
     return brc;
 }
 
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
-
-int64_t sdb_data_version(struct conn *c)
-{
-    sqlite3_stmt *st = sdb_stmt(c, SQL_DATA_VERSION);
-    int64_t v = 0;
-    if (st && sdb_step(c, st, "data_version") == 1)
-        v = sqlite3_column_int64(st, 0);
-    sdb_done(st);
-    return v;
-}
-
 /*
  * count_list counts every article q selects, ignoring its page. A reader
- * remembers the last SDB_COUNTS counts while no other connection commits
- * (PRAGMA data_version): every page of a list counted all its articles
+ * remembers the last SDB_COUNTS counts while the content version
+ * (sdb_memo_version) stays: every page of a list counted all its articles
  * again, 8-11 ms for the home page of 15,000 (docs/benchmarks.md). The
- * writer (inside store_begin) never remembers: its own writes do not move
- * its data_version.
+ * writer (inside store_begin) never remembers (version 0).
  */
-static int count_list(struct conn *c, bool reader,
+static int count_list(struct conn *c, int64_t version,
                       const struct sdb_list_sql *sql,
                       const struct list_query *q, int64_t *n)
 {
-    int64_t version = reader ? sdb_data_version(c) : 0;
     for (size_t i = 0; version && i < SDB_COUNTS; i++) {
         const struct sdb_count *m = &c->counts[i];
         if (m->version == version && m->sql == sql->count && m->id == q->id &&
@@ -676,7 +662,8 @@ int sdb_articles_query(struct store *s, struct arena *a,
     if (rc != 0)
         return rc;
     if (total)
-        rc = count_list(c, c != &s->writer, sql, q, total);
+        rc = count_list(c, sql->by_reads ? 0 : sdb_memo_version(s, c), sql,
+                        q, total);
     if (rc != 0 || q->limit == 0)
         goto out;
     /* A deep page seeks to where its page index says (pages.c); not on

@@ -12,6 +12,7 @@
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/nocache.h"
 
 static const char SQL_LATEST[] =
     "SELECT coalesce(max(seq), 0) FROM changes";
@@ -21,14 +22,32 @@ static const char SQL_PRUNE[] = "DELETE FROM changes WHERE seq < ?1";
 
 int sdb_changes_seq(struct conn *c, int64_t *seq)
 {
+    /* One snapshot, one value: a held read asks once. */
+    if (c->hold > 0 && c->has_held_seq) {
+        *seq = c->held_seq;
+        return 0;
+    }
     sqlite3_stmt *st = sdb_stmt(c, SQL_LATEST);
     int rc = st ? sdb_step(c, st, "changes: latest") : ERR_DB;
     if (rc == 1) {
         *seq = sqlite3_column_int64(st, 0);
         rc = 0;
+        if (c->hold > 0) {
+            c->held_seq = *seq;
+            c->has_held_seq = true;
+        }
     }
     sdb_done(st);
     return rc;
+}
+
+int64_t sdb_memo_version(struct store *s, struct conn *c)
+{
+    int64_t seq;
+    if (c == &s->writer || nocache_on() || sdb_changes_seq(c, &seq) != 0)
+        return 0;
+    /* +1: an empty log (seq 0) is a version too, and 0 means none. */
+    return seq + 1;
 }
 
 int store_changes_since(struct store *s, struct arena *a, int64_t since,

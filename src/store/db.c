@@ -468,8 +468,8 @@ void sdb_read_end(struct store *s, struct conn *c)
 void store_read_hold(struct store *s)
 {
     struct conn *c = thread_conn(s);
-    if (c)
-        c->hold++;
+    if (c && c->hold++ == 0)
+        c->has_held_seq = false;
 }
 
 void store_read_release(struct store *s)
@@ -478,6 +478,7 @@ void store_read_release(struct store *s)
     if (!c || c->hold == 0 || --c->hold > 0)
         return;
     sdb_memo_free(c); /* it was this snapshot's */
+    c->has_held_seq = false;
     if (c->db && !sqlite3_get_autocommit(c->db) &&
         sdb_exec(c, SQL_COMMIT, "read end") != 0)
         (void)sdb_exec(c, SQL_ROLLBACK, "read rollback");

@@ -59,11 +59,11 @@ struct toc_part {
 
 /*
  * A reader remembers the parts of the last TOC_MEMO tables of contents
- * while no other connection commits (PRAGMA data_version), as count_list
+ * while the content version stays (sdb_memo_version), as count_list
  * does for lists (articles.c): every page of an issue counted each of its
  * sections again (80 index ranges; 305 issue pages and the home page in
  * an export of the Reuters corpus, 117 ms of SQL). The writer (inside
- * store_begin) never remembers: its own writes do not move its version.
+ * store_begin) never remembers (version 0).
  */
 enum { TOC_MEMO = 8 };
 struct sdb_toc_memo {
@@ -236,7 +236,7 @@ int store_issue_toc(struct store *s, struct arena *a, int64_t issue_id,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    int64_t version = c != &s->writer ? sdb_data_version(c) : 0;
+    int64_t version = sdb_memo_version(s, c);
     if (!version || !toc_recall(c, a, version, issue_id, &parts, &np)) {
         rc = sdb_rows(c, a, SQL_TOC_SECTIONS, "issue_toc", &issue_id, 1,
                       sizeof(*parts), part_row, (void **)&parts, &np);

@@ -22,6 +22,7 @@
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/nocache.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>
@@ -89,7 +90,7 @@ static void copy_article(struct arena *a, struct article *dst,
 void store_read_memo(struct store *s)
 {
     struct conn *c = pthread_getspecific(s->tkey);
-    if (!c || c->hold == 0 || c->memo)
+    if (!c || c->hold == 0 || c->memo || nocache_on())
         return;
     c->memo = xcalloc(1, sizeof(*c->memo));
     arena_init(&c->memo->a, 16 * 1024);

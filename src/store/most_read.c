@@ -15,6 +15,7 @@
 static const struct sdb_list_sql all_sql = {
     SDB_ARTICLE_SELECT("NULL, NULL", "a.hits") ALL_WHERE ALL_ORDER,
     "SELECT count(*) FROM articles a" ALL_WHERE,
+    .by_reads = true,
 };
 
 /*
@@ -32,6 +33,7 @@ static const struct sdb_list_sql period_sql = {
     "JOIN " PERIOD " ON h.article_id = a.id" PERIOD_WHERE PERIOD_ORDER,
     "SELECT count(*) FROM " PERIOD " JOIN articles a ON a.id = h.article_id"
     PERIOD_WHERE,
+    .by_reads = true,
 };
 
 int store_articles_most_read(struct store *s, struct arena *a, int64_t since,

@@ -15,6 +15,7 @@
 #define LOG_MODULE "store"
 #include "store/store_int.h"
 
+#include "core/nocache.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>
@@ -110,7 +111,8 @@ int sdb_page_start(struct store *s, struct conn *c,
 {
     bool known, found;
     *skip = 0;
-    if (!sql->keys || q->limit <= 0 || q->offset < SDB_DEEP * q->limit)
+    if (!sql->keys || q->limit <= 0 || q->offset < SDB_DEEP * q->limit ||
+        nocache_on())
         return 0;
     pthread_mutex_lock(&s->xlock);
     found = find(s, sql->keys, seq, q, key, &known);

@@ -22,6 +22,7 @@
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/nocache.h"
 #include "core/xalloc.h"
 
 #include <stdatomic.h>
@@ -268,7 +269,7 @@ static int index_get(struct store *s, struct conn *c,
         return rc;
     pthread_mutex_lock(&s->xlock);
     struct related_index *ix = s->related;
-    if (!ix || ix->seq < seq) {
+    if (!ix || ix->seq < seq || nocache_on()) {
         ix = xcalloc(1, sizeof(*ix));
         atomic_init(&ix->refs, 1);
         ix->seq = seq;

@@ -37,7 +37,7 @@ struct sdb_slot {
 };
 
 /* A remembered count of a list query (articles.c), valid while the
- * connection's PRAGMA data_version stays at version. */
+ * content version (sdb_memo_version) stays at version. */
 struct sdb_count {
     int64_t version; /* 0: empty */
     const char *sql; /* the count statement (its SQL text's address) */
@@ -55,6 +55,8 @@ struct conn {
     unsigned counts_next;
     struct sdb_memo *memo; /* memo.c: readers in a memo'd hold, else NULL */
     struct sdb_toc_memo *tocs; /* issues.c: readers only; NULL until used */
+    int64_t held_seq;  /* readers: the change-log seq of the held snapshot */
+    bool has_held_seq; /* held_seq was read in this hold */
 };
 
 struct store {
@@ -102,6 +104,14 @@ struct store {
  * versions whatever is derived from the content (related.c).
  */
 int sdb_changes_seq(struct conn *c, int64_t *seq);
+/*
+ * sdb_memo_version is the one version every store-side memo follows (list
+ * counts, tables of contents, page indexes, the related index): the change
+ * log's sequence number in c's snapshot (read once per store_read_hold).
+ * 0 means "do not remember": on the writer (its uncommitted state is no
+ * version), on error, and with QUIRE_NO_CACHE=1. docs/internals/caches.md.
+ */
+int64_t sdb_memo_version(struct store *s, struct conn *c);
 
 /* --- related.c ----------------------------------------------------- */
 
@@ -126,12 +136,6 @@ void sdb_pages_free(struct store *s);
 
 /* --- articles.c --------------------------------------------------- */
 
-/*
- * sdb_data_version reads c's PRAGMA data_version (0 on error): it moves
- * when another connection commits, and stays put through a read
- * transaction, so what a reader derived at one value still holds at it.
- */
-int64_t sdb_data_version(struct conn *c);
 
 /* --- issues.c ------------------------------------------------------ */
 
@@ -272,6 +276,9 @@ struct sdb_list_sql {
      * "(published_at, id) < (?5, ?6)"; and keys, the (published_at, id)
      * of every row the list selects, in its order. */
     const char *after, *keys;
+    /* The list follows the read counts, which the change log (the memos'
+     * version) leaves out: its count is never remembered. */
+    bool by_reads;
 };
 /*
  * sdb_articles_query runs one such list in one read snapshot: *out gets
