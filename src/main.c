@@ -580,6 +580,8 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     if (hrc != 0) {
         site_close(site);
         store_close(s);
+        if (hrc == ERR_INVALID)
+            return cli_fail("%s", http_library_check());
         if (hrc == ERR_PARSE)
             return cli_fail("'%s' is not a listen address (ADDR:PORT or "
                             "[ADDR]:PORT)", cli->cfg.listen);

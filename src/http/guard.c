@@ -1,6 +1,41 @@
 /*
  * guard.c - open connections, the request timeout, and the descriptors
- * they need.
+ * they need; and the one list of what Quire assumes of libmicrohttpd.
+ *
+ * WHAT WE ASSUME OF LIBMICROHTTPD. Each was verified on the versions in
+ * MHD_VERIFIED below (Debian 12's 0.9.75); each has a test that fails if
+ * the library stops doing it. A build against another version stops at
+ * the #error below, and `quire serve` with another shared library refuses
+ * to start (http_library_check), so a distribution upgrade fails loudly
+ * instead of silently disabling the slowloris guard. To try a new version:
+ * build with -DQUIRE_MHD_UNVERIFIED, run with QUIRE_MHD_UNVERIFIED=1, run
+ * the tests named here, then add the version to MHD_VERIFIED.
+ *
+ *  A1 MHD_OPTION_CONNECTION_TIMEOUT counts silence only: a client sending
+ *     a byte every few seconds is never timed out by it (why the watchdog
+ *     here exists). test_slow_clients.py test_dribbling_request_gets_408,
+ *     test_dribbling_second_request_gets_408.
+ *  A2 A socket libmicrohttpd owns may be written to and shut down by us
+ *     (the 408); libmicrohttpd then reads end-of-stream and closes the
+ *     descriptor itself, after its "closed" notice. Same tests, and
+ *     test_slowloris_does_not_starve_readers (no descriptor leaks).
+ *  A3 A first request line it cannot parse ("GARBAGE") is dropped without
+ *     an answer, and with MHD_USE_TURBO the socket stays open until after
+ *     the "closed" notice, so the canned 400 below can still go out.
+ *     test_hostile.py test_unparseable_first_line_gets_one_400.
+ *  A4 The request target passed to the URI log callback and the version
+ *     passed to the access handler point into one read buffer, the target
+ *     ended by a NUL where the space before the version was, and the
+ *     buffer is grown in place, so a raw NUL inside the target shows as a
+ *     gap between the two (server.c target_has_nul). test_hostile.py
+ *     test_malformed_targets_get_400 (the raw-NUL targets).
+ *  A5 Notices come in order: "started" before the URI callback of the
+ *     connection's first request, "closed" after its last completion
+ *     notice (the list invariant below). server_test.c (every test stops
+ *     a server with connections open under ASan: make check-asan).
+ *  A6 Speed, not correctness: the connection pool comes from malloc up to
+ *     32 KB (server.c POOL_MALLOC_MAX). A later version may change it; the
+ *     bench (make bench) would show it.
  *
  * libmicrohttpd 0.9.75 has one timeout, MHD_OPTION_CONNECTION_TIMEOUT,
  * and it counts silence: a client that sends one header byte every few
@@ -43,11 +78,21 @@
 
 #include <microhttpd.h>
 
+/* The libmicrohttpd versions A1-A6 were verified on (MHD_VERSION form). */
+#define MHD_VERIFIED_MIN 0x00097500
+#define MHD_VERIFIED_MAX 0x00097500
+static const char *const MHD_VERIFIED[] = {"0.9.75"};
+#if (MHD_VERSION < MHD_VERIFIED_MIN || MHD_VERSION > MHD_VERIFIED_MAX) &&    \
+    !defined(QUIRE_MHD_UNVERIFIED)
+#error "libmicrohttpd version not verified: see the list at the top of src/http/guard.c"
+#endif
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/tcp.h> /* struct tcp_info with the byte counters */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -331,4 +376,33 @@ void guard_fd_limit(unsigned *connections)
              "connections instead of %u",
              (unsigned long long)rl.rlim_cur, fit, *connections);
     *connections = fit;
+}
+
+/* --- the library's version ----------------------------------------- */
+
+bool http_library_verified(const char *version)
+{
+    if (!version)
+        return false;
+    for (size_t i = 0; i < sizeof(MHD_VERIFIED) / sizeof(MHD_VERIFIED[0]);
+         i++)
+        if (strcmp(version, MHD_VERIFIED[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *http_library_check(void)
+{
+    static char msg[256];
+    const char *v = MHD_get_version();
+    if (http_library_verified(v))
+        return NULL;
+    const char *env = getenv("QUIRE_MHD_UNVERIFIED");
+    snprintf(msg, sizeof(msg),
+             "libmicrohttpd %s is not a version Quire was verified with "
+             "(%s); see the list at the top of src/http/guard.c%s",
+             v ? v : "(unknown)", MHD_VERIFIED[0],
+             env && strcmp(env, "1") == 0 ? "" :
+             " (QUIRE_MHD_UNVERIFIED=1 starts anyway)");
+    return msg;
 }

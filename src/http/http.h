@@ -59,7 +59,7 @@ struct response {
     const char *content_type;   /* default "text/html; charset=utf-8" */
     struct buf body;            /* arena-backed; sent unless page or fd */
     struct page *page;          /* a cached page; one reference is dropped
-                                   after sending (see render/page.h) */
+                                   after sending (see core/page.h) */
     struct str splice;          /* inserted at page->splice_at, if any */
     int fd;                     /* -1, or a file to send (closed by http/) */
     uint64_t fd_size;
@@ -136,11 +136,19 @@ struct http_server;
 /*
  * http_server_start binds and starts serving. ERR_PARSE if opts->listen is
  * not ADDR:PORT or [ADDR]:PORT (or ADDR does not resolve), ERR_IO if the
- * bind or the server's start fails (libmicrohttpd logs why). It does not
+ * bind or the server's start fails (libmicrohttpd logs why), ERR_INVALID
+ * if the library is unverified (http_library_check). It does not
  * report either: the caller does, once.
  */
 int http_server_start(const struct http_server_opts *opts,
                       struct http_server **out) WUR;
+/*
+ * http_library_check: NULL if the running libmicrohttpd is a version the
+ * server's assumptions were verified on (src/http/guard.c), else why not
+ * (static). http_server_start refuses such a library with ERR_INVALID
+ * unless QUIRE_MHD_UNVERIFIED=1 is set.
+ */
+const char *http_library_check(void);
 /* http_listen_is_loopback: listen parses and names a loopback address. */
 bool http_listen_is_loopback(const char *listen);
 /* http_server_port is the bound port (useful with port 0). */

@@ -183,6 +183,10 @@ void http_security_headers(struct MHD_Response *r, const struct response *res,
 
 /* --- guard.c: connections, request timeout, fd limit ------------------- */
 
+/* http_library_verified: is version (MHD_get_version's form, "0.9.75")
+ * one that guard.c's assumptions were verified on? */
+bool http_library_verified(const char *version);
+
 /* guard_start starts the watchdog thread; ERR_IO if it cannot. */
 int guard_start(struct http_guard *g, unsigned request_timeout_s,
                 unsigned idle_timeout_s) WUR;

@@ -29,7 +29,7 @@
 
 #include "core/nocache.h"
 #include "core/xalloc.h"
-#include "render/page.h"
+#include "core/page.h"
 
 #include <microhttpd.h>
 

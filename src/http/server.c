@@ -19,7 +19,7 @@
  * header values) stays valid until then, since libmicrohttpd reads a
  * response's data only while sending it and notifies completion after.
  *
- * Page bodies (render/page.h) are sent from the page's own bytes; a page
+ * Page bodies (core/page.h) are sent from the page's own bytes; a page
  * with a read count is copied with the count spliced in, so the body is
  * one buffer (see page_response). The request holds its page reference
  * until the completion notice, like its arena. A page's response is kept
@@ -48,7 +48,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "render/page.h"
+#include "core/page.h"
 
 #include <microhttpd.h>
 
@@ -767,6 +767,13 @@ int http_server_start(const struct http_server_opts *opts,
     int rc = parse_listen(opts->listen, &ss);
     if (rc != 0)
         return ERR_PARSE; /* the caller says so: one line */
+    const char *unverified = http_library_check();
+    if (unverified) {
+        const char *env = getenv("QUIRE_MHD_UNVERIFIED");
+        if (!env || strcmp(env, "1") != 0)
+            return ERR_INVALID;
+        log_warn("%s", unverified);
+    }
     /* sendfile and writes on a closed socket must not kill the process. */
     signal(SIGPIPE, SIG_IGN);
 

@@ -33,7 +33,7 @@
 #include "http/http.h"
 #include "io/linkmap.h"
 #include "io/rmtree.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "site/site.h"
 #include "store/store.h"
 

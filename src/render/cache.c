@@ -10,7 +10,7 @@
 #include "core/nocache.h"
 
 #include "core/xalloc.h"
-#include "render/page.h"
+#include "core/page.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include "core/arena.h"
 #include "render/cite.h"
 #include "render/meta.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"

@@ -10,7 +10,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "render/cite.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "site/site_int.h"
 #include "store/store.h"
 

@@ -11,7 +11,7 @@
  */
 #include "core/arena.h"
 #include "render/feed.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/view.h"
 #include "site/site_int.h"
 #include "store/store.h"

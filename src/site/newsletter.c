@@ -7,7 +7,7 @@
  */
 #include "content/email.h"
 #include "core/arena.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/value.h"
 #include "site/site_int.h"
 #include "store/store.h"

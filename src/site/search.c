@@ -21,7 +21,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "render/cache.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "render/view_search.h"

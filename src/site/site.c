@@ -23,7 +23,7 @@
 #include "render/cache.h"
 #include "render/format.h"
 #include "render/mustache.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/theme_ini.h"
 #include "render/value.h"
 #include "render/view.h"

@@ -13,7 +13,7 @@
 #include "content/date.h"
 #include "core/arena.h"
 #include "core/buf.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/view.h"
 #include "render/xml.h"
 #include "site/site_int.h"

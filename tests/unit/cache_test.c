@@ -9,7 +9,7 @@
 
 #include "core/xalloc.h"
 #include "render/cache.h"
-#include "render/page.h"
+#include "core/page.h"
 
 #include <stdio.h>
 #include <string.h>

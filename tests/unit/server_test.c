@@ -16,9 +16,10 @@
 #include "core/arena.h"
 #include "core/xalloc.h"
 #include "http/http.h"
+#include "http/http_int.h"
 #include "http/router.h"
 #include "http/static.h"
-#include "render/page.h"
+#include "core/page.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -741,6 +742,19 @@ static void stop_lets_in_flight_finish(void **state)
     close(s);
 }
 
+/* The libmicrohttpd here is one guard.c's assumptions were verified on,
+ * and another version is refused (guard.c's list, A1-A6). */
+static void library_version_pinned(void **state)
+{
+    (void)state;
+    assert_true(http_library_verified("0.9.75"));
+    assert_false(http_library_verified("0.9.76"));
+    assert_false(http_library_verified("1.0.1"));
+    assert_false(http_library_verified(""));
+    assert_false(http_library_verified(NULL));
+    assert_null(http_library_check());
+}
+
 static void listen_addresses(void **state)
 {
     (void)state;
@@ -818,6 +832,7 @@ int main(void)
         cmocka_unit_test(burst_after_idle),
         cmocka_unit_test(stop_lets_in_flight_finish),
         cmocka_unit_test(listen_addresses),
+        cmocka_unit_test(library_version_pinned),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,7 +9,7 @@
  * on first use (page_etag), which comes before the page is shared: the
  * cache hashes before it publishes, and an uncached page has one holder.
  */
-#include "render/page.h"
+#include "core/page.h"
 
 #include "core/xalloc.h"
 
