@@ -68,11 +68,6 @@ void arena_release(struct arena *a)
     }
 }
 
-void arena_reset(struct arena *a)
-{
-    arena_release(a);
-}
-
 static struct arena_block *new_block(size_t size)
 {
     struct arena_block *b = xmalloc(sizeof(*b) + size);

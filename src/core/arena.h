@@ -28,7 +28,7 @@ void arena_init(struct arena *a, size_t block_size);
 /* arena_release runs deferred cleanups and frees every block. */
 void arena_release(struct arena *a);
 /* arena_reset is arena_release, then the arena is ready for reuse. */
-void arena_reset(struct arena *a);
+void arena_release(struct arena *a);
 
 /* arena_alloc returns n bytes aligned for any type (uninitialised). */
 void *arena_alloc(struct arena *a, size_t n);

@@ -46,6 +46,9 @@ struct request {
     const char *remote_addr;  /* textual peer address */
     struct str params[HTTP_MAX_PARAMS]; /* captures of the matched route */
     size_t n_params;
+    bool form;                /* the matched route takes a form (ROUTE_FORM):
+                                 only then does request_form_field read the
+                                 body */
     void *conn;               /* private to http/ */
 };
 
@@ -76,7 +79,8 @@ const char *request_header(const struct request *req, const char *name);
 const char *request_query_arg(const struct request *req, const char *name);
 /*
  * request_form_field returns a decoded field of an
- * application/x-www-form-urlencoded body, or NULL.
+ * application/x-www-form-urlencoded body, or NULL; always NULL unless the
+ * matched route is declared ROUTE_FORM (http/router.h).
  */
 const char *request_form_field(const struct request *req, const char *name);
 /* request_is_fresh: does If-None-Match match etag (so 304 is due)? */

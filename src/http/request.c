@@ -205,7 +205,8 @@ const char *request_query_arg(const struct request *req, const char *name)
 
 const char *request_form_field(const struct request *req, const char *name)
 {
-    if (!http_is_urlencoded(request_header(req, "Content-Type")))
+    if (!req->form ||
+        !http_is_urlencoded(request_header(req, "Content-Type")))
         return NULL;
     return http_form_lookup(req->arena, req->body, name);
 }

@@ -9,6 +9,8 @@
  */
 #include "http/router.h"
 
+#include "http/http_int.h"
+
 #include "core/arena.h"
 
 #include <assert.h>
@@ -96,6 +98,12 @@ int router_match(const struct route *routes, size_t n, struct request *req,
             memcpy(req->params, caps, ncaps * sizeof(caps[0]));
             req->n_params = ncaps;
             *out = &routes[i];
+            /* Forms are declared per route: a handler elsewhere never
+             * reads one, and a form route says so when sent another. */
+            req->form = (routes[i].flags & ROUTE_FORM) != 0;
+            if (req->form && req->body.len > 0 &&
+                !http_is_urlencoded(request_header(req, "Content-Type")))
+                return ERR_PARSE;
             return 0;
         }
         allowed |= m;

@@ -16,7 +16,9 @@
 
 enum route_flag {
     ROUTE_CACHED = 1,  /* public page: served from the page cache */
-    ROUTE_FORM = 2,    /* takes an urlencoded form body */
+    ROUTE_FORM = 2,    /* takes an urlencoded form body: the only routes
+                          whose handlers can read form fields, and a body
+                          of another type to one is refused (415) */
 };
 
 struct route {
@@ -28,8 +30,10 @@ struct route {
 
 /*
  * router_match finds the route for req. Returns 0 and sets *out (and
- * req->params); ERR_NOT_FOUND for 404; ERR_INVALID for 405, with *allow
- * set to the allowed methods ("GET, HEAD, POST") from req->arena.
+ * req->params, req->form); ERR_NOT_FOUND for 404; ERR_INVALID for 405,
+ * with *allow set to the allowed methods ("GET, HEAD, POST") from
+ * req->arena; ERR_PARSE for 415: a ROUTE_FORM route sent a body that is
+ * not an urlencoded form.
  */
 int router_match(const struct route *routes, size_t n, struct request *req,
                  const struct route **out, const char **allow) WUR;

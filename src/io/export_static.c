@@ -617,7 +617,7 @@ static void *worker(void *arg)
             e->active--;
         if (e->active == 0 && e->head == e->n)
             pthread_cond_broadcast(&e->cv);
-        arena_reset(&a);
+        arena_release(&a);
     }
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
@@ -700,7 +700,7 @@ static int seed(struct exporter *e, struct store *s)
         size_t n;
         struct list_query q = {.kind = LIST_ALL, .limit = SEED_BATCH,
                                .offset = off};
-        arena_reset(&a);
+        arena_release(&a);
         if (store_articles_list(s, &a, &q, &arts, &n, NULL) != 0) {
             rc = ERR_DB;
             goto out;

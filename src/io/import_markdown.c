@@ -154,7 +154,7 @@ static void import_file(struct importer *im, const char *path)
     int line, rc;
     const char *msg;
 
-    arena_reset(&im->arena);
+    arena_release(&im->arena);
     buf_reset(&im->html);
     if (read_file(im, path, &len, &mtime) != 0)
         return;

@@ -46,9 +46,10 @@ int site_home(struct request *req, struct response *res, void *ctx)
     size_t n;
     int64_t total;
 
-    if (store_articles_recent(s->store, a, 0, SITE_PER_PAGE,
-                              (page - 1) * SITE_PER_PAGE, &arts, &n,
-                              &total) != 0)
+    struct list_query q = {.kind = LIST_ALL,
+                           .limit = SITE_PER_PAGE,
+                           .offset = (page - 1) * SITE_PER_PAGE};
+    if (store_articles_list(s->store, a, &q, &arts, &n, &total) != 0)
         return 500;
     if (n == 0 && page > 1)
         return 404; /* unknown page numbers are not empty pages */

@@ -22,9 +22,11 @@ int site_section(struct request *req, struct response *res, void *ctx)
         return 404;
     if (rc != 0)
         return 500;
-    if (store_articles_recent(s->store, a, sec.id, SITE_PER_PAGE,
-                              (page - 1) * SITE_PER_PAGE, &arts, &n,
-                              &total) != 0)
+    struct list_query q = {.kind = LIST_SECTION,
+                           .id = sec.id,
+                           .limit = SITE_PER_PAGE,
+                           .offset = (page - 1) * SITE_PER_PAGE};
+    if (store_articles_list(s->store, a, &q, &arts, &n, &total) != 0)
         return 500;
     if (n == 0 && page > 1)
         return 404;

@@ -247,6 +247,8 @@ int site_app(struct request *req, struct response *res, void *ctx)
     int rc = router_match(routes, NROUTES, req, &r, &allow);
     if (rc == ERR_NOT_FOUND)
         return error_page(s, req, res, 404);
+    if (rc == ERR_PARSE)
+        return error_page(s, req, res, 415);
     if (rc != 0) {
         res->allow = allow;
         return error_page(s, req, res, 405);

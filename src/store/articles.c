@@ -56,8 +56,8 @@ static const char SQL_TAG_LINK[] =
     "INSERT OR IGNORE INTO article_tags(article_id, tag_id, position)"
     " VALUES (?1, ?2, ?3)";
 
-/* The columns read_article expects; lists select NULL for the bodies. */
-#define ARTICLE_COLS(bodies) SDB_ARTICLE_SELECT(bodies, "a.hits")
+/* Rows are SDB_ARTICLE_COLS (store_int.h), as sdb_read_article expects;
+ * lists select NULL for the bodies. */
 #define NEWEST " ORDER BY a.published_at DESC, a.id DESC"
 
 /*
@@ -69,7 +69,7 @@ static const char SQL_TAG_LINK[] =
  * after), and only the page's rows are read and sorted.
  */
 /* clang-format off */
-#define PAGE_OF(ids) ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (" ids ")" NEWEST
+#define PAGE_OF(ids) SDB_ARTICLE_COLS("NULL, NULL") "WHERE a.id IN (" ids ")" NEWEST
 #define AFTER(pub, id) " AND (" pub ", " id ") < (?5, ?6)"
 /* after: cond for the page after a known row, whose key bounds it. */
 #define LIST_SQL_AFTER(from, cond, after)                                    \
@@ -117,9 +117,9 @@ static const char SQL_PAGE_AUTHORS[] =
     " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
     " WHERE aa.article_id IN (SELECT value FROM json_each(?1))"
     " ORDER BY aa.article_id, aa.position";
-static const char SQL_BY_IDS[] = ARTICLE_COLS(
+static const char SQL_BY_IDS[] = SDB_ARTICLE_COLS(
     "NULL, NULL") "WHERE a.id IN (SELECT value FROM json_each(?1))";
-static const char SQL_BY_SLUG[] = ARTICLE_COLS(
+static const char SQL_BY_SLUG[] = SDB_ARTICLE_COLS(
     "a.body_md, a.body_html") "WHERE a.slug = ?1 AND (?2 OR a.status = 1)";
 static const char SQL_AUTHORS_OF[] =
     "SELECT au.id, au.slug, au.name, au.bio FROM article_authors aa"
@@ -726,22 +726,6 @@ int store_articles_list(struct store *s, struct arena *a,
         return sdb_invalid("articles_list", "unknown kind");
     }
     return sdb_articles_query(s, a, &list_sql[q->kind], q, out, n, total);
-}
-
-int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
-                          int limit, int offset, struct article **out,
-                          size_t *n, int64_t *total)
-{
-    if (section_id < 0) {
-        *out = NULL;
-        *n = 0;
-        return sdb_invalid("articles_recent", "negative section id");
-    }
-    struct list_query q = {.kind = section_id ? LIST_SECTION : LIST_ALL,
-                           .id = section_id,
-                           .limit = limit,
-                           .offset = offset};
-    return store_articles_list(s, a, &q, out, n, total);
 }
 
 int store_article_count(struct store *s, int64_t *n)

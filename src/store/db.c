@@ -100,32 +100,70 @@ int sdb_invalid(const char *ctx, const char *why)
 
 /* --- statements ---------------------------------------------------- */
 
+/* Fibonacci hashing of the address; the top bits pick the slot. */
+static size_t stmt_home(const char *sql, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 40) & (cap - 1);
+}
+
+/* stmt_grow doubles c's statement table (or makes its first). */
+static void stmt_grow(struct conn *c)
+{
+    size_t cap = c->stmt_cap ? c->stmt_cap * 2 : SDB_STMT_SLOTS;
+    struct sdb_slot *t = xcalloc(cap, sizeof(*t));
+    for (size_t i = 0; i < c->stmt_cap; i++) {
+        if (!c->stmts[i].sql)
+            continue;
+        size_t j = stmt_home(c->stmts[i].sql, cap);
+        while (t[j].sql)
+            j = (j + 1) & (cap - 1);
+        t[j] = c->stmts[i];
+    }
+    free(c->stmts);
+    c->stmts = t;
+    c->stmt_cap = cap;
+}
+
 sqlite3_stmt *sdb_stmt(struct conn *c, const char *sql)
 {
-    /* Fibonacci hashing of the address; the top bits pick the slot. */
-    uint64_t h = (uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15);
-    size_t i0 = (size_t)(h >> 56) & (SDB_STMT_SLOTS - 1);
-    for (size_t k = 0; k < SDB_STMT_SLOTS; k++) {
-        struct sdb_slot *sl = &c->stmts[(i0 + k) & (SDB_STMT_SLOTS - 1)];
+    /* At most half full, so a probe always ends at the statement or at
+     * an empty slot: the cache never refuses a statement. */
+    if ((c->nstmts + 1) * 2 > c->stmt_cap)
+        stmt_grow(c);
+    size_t i = stmt_home(sql, c->stmt_cap);
+    for (;; i = (i + 1) & (c->stmt_cap - 1)) {
+        struct sdb_slot *sl = &c->stmts[i];
         if (sl->sql == sql) {
             sdb_done(sl->st); /* in case an earlier path forgot */
             return sl->st;
         }
-        if (sl->sql)
-            continue;
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                               &st, NULL) != SQLITE_OK) {
-            sdb_fail(c, "prepare");
-            log_debug("statement: %s", sql);
-            return NULL;
-        }
-        sl->sql = sql;
-        sl->st = st;
-        return st;
+        if (!sl->sql)
+            break;
     }
-    sdb_errorf("statement cache full (%d slots)", SDB_STMT_SLOTS);
-    return NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                           NULL) != SQLITE_OK) {
+        sdb_fail(c, "prepare");
+        log_debug("statement: %s", sql);
+        return NULL;
+    }
+    c->stmts[i] = (struct sdb_slot){sql, st};
+    c->nstmts++;
+    return st;
+}
+
+size_t store_statements(struct store *s)
+{
+    pthread_mutex_lock(&s->wlock);
+    size_t most = s->writer.nstmts;
+    pthread_mutex_unlock(&s->wlock);
+    pthread_mutex_lock(&s->rlock);
+    for (const struct conn *c = s->readers; c; c = c->next)
+        if (c->nstmts > most)
+            most = c->nstmts;
+    pthread_mutex_unlock(&s->rlock);
+    return most;
 }
 
 void sdb_done(sqlite3_stmt *st)
@@ -223,11 +261,12 @@ static void conn_close(struct conn *c)
 {
     sdb_memo_free(c);
     sdb_toc_free(c);
-    for (size_t i = 0; i < SDB_STMT_SLOTS; i++) {
+    for (size_t i = 0; i < c->stmt_cap; i++)
         if (c->stmts[i].st)
             sqlite3_finalize(c->stmts[i].st);
-        c->stmts[i] = (struct sdb_slot){0};
-    }
+    free(c->stmts);
+    c->stmts = NULL;
+    c->nstmts = c->stmt_cap = 0;
     if (c->db && sqlite3_close(c->db) != SQLITE_OK)
         log_error("close: %s", sqlite3_errmsg(c->db));
     c->db = NULL;

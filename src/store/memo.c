@@ -113,7 +113,7 @@ void sdb_memo_put(struct conn *c, struct str slug, bool drafts,
     struct sdb_memo *m = c->memo;
     if (!m || c->hold == 0)
         return;
-    arena_reset(&m->a);
+    arena_release(&m->a);
     m->slug = (struct str){arena_strndup(&m->a, slug.ptr, slug.len), slug.len};
     m->drafts = drafts;
     copy_article(&m->a, &m->art, art);
@@ -151,7 +151,7 @@ void sdb_memo_row_put(struct conn *c, const struct article *art)
             arena_init(&m->rows[i].a, 1024);
     }
     struct memo_row *r = row_slot(m, art->id);
-    arena_reset(&r->a);
+    arena_release(&r->a);
     copy_article(&r->a, &r->art, art);
 }
 

@@ -144,6 +144,11 @@ void store_close(struct store *s);
  */
 const char *store_last_error(void);
 void store_clear_error(void);
+/*
+ * store_statements: the most prepared statements any one connection of s
+ * holds (a test keeps it well below the cache's first size, 256).
+ */
+size_t store_statements(struct store *s);
 /* store_schema_version is the PRAGMA user_version the store migrated to. */
 int store_schema_version(void);
 
@@ -213,14 +218,6 @@ int store_article_save(struct store *s, const struct article_input *in,
 /* store_article_by_slug loads a published article (or any, if drafts). */
 int store_article_by_slug(struct store *s, struct arena *a, struct str slug,
                           bool drafts, struct article *out) WUR;
-/*
- * store_articles_recent lists published articles newest first, without
- * bodies but with section, issue and authors; section_id 0 means all.
- * *total (may be NULL) receives the count of all matching articles.
- */
-int store_articles_recent(struct store *s, struct arena *a, int64_t section_id,
-                          int limit, int offset, struct article **out,
-                          size_t *n, int64_t *total) WUR;
 /* What store_articles_list selects: published articles, newest first. */
 enum list_kind {
     LIST_ALL,

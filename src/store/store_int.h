@@ -26,7 +26,10 @@
 
 struct arena;
 
-#define SDB_STMT_SLOTS 256 /* power of two; the store has ~60 statements */
+/* The statement cache's first size (a power of two). It doubles when half
+ * full, so it never refuses a statement; store_statements' test keeps the
+ * count (about 110 in 2026) well below it, so it never needs to. */
+#define SDB_STMT_SLOTS 256
 #define SDB_BUSY_MS 5000
 #define SDB_NAME_MAX 4096  /* longest section/author/tag name or slug base */
 #define SDB_APP_ID 0x51756972 /* PRAGMA application_id of ours: "Quir" */
@@ -50,7 +53,8 @@ struct conn {
     int txn;          /* reader structs only: this thread's store_begin depth */
     int hold;         /* reader structs only: store_read_hold depth */
     struct conn *next; /* the store's list of per-thread structs */
-    struct sdb_slot stmts[SDB_STMT_SLOTS];
+    struct sdb_slot *stmts; /* open addressing; NULL until the first */
+    size_t nstmts, stmt_cap;
     struct sdb_count counts[SDB_COUNTS]; /* readers only */
     unsigned counts_next;
     struct sdb_memo *memo; /* memo.c: readers in a memo'd hold, else NULL */

@@ -126,3 +126,21 @@ def test_base_url_warning_on_public_address(tmp_path):
     quire(db, "config", "set", "base_url", "https://journal.example")
     out = start_warning(db, tmp_path, f"0.0.0.0:{free_port()}")
     assert "base_url is not set" not in out, out
+
+
+def test_form_route_refuses_other_bodies(tmp_path):
+    """ROUTE_FORM: POST /newsletter takes an urlencoded form, nothing else."""
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    srv = Server(db, tmp_path)
+    try:
+        import requests
+        r = requests.post(srv.url + "/newsletter", data='{"email": "a@b.c"}',
+                          headers={"Content-Type": "application/json"},
+                          timeout=10)
+        assert r.status_code == 415
+        r = requests.post(srv.url + "/newsletter", data={"email": "nope"},
+                          timeout=10)
+        assert r.status_code == 400  # a form, read: the address is refused
+    finally:
+        assert srv.stop() == 0

@@ -215,7 +215,7 @@ static void test_arena(void **state)
 
     /* Released arenas can be used again. */
     assert_string_equal(arena_strdup(&a, "again"), "again");
-    arena_reset(&a);
+    arena_release(&a);
     arena_release(&a);
 }
 

@@ -163,6 +163,38 @@ static void not_found_vs_not_allowed(void **state)
     arena_release(&t.a);
 }
 
+/* ROUTE_FORM: only a form route's handler reads form fields, and a body of
+ * another type sent to one is refused (ERR_PARSE, answered 415). */
+static void forms_declared_per_route(void **state)
+{
+    (void)state;
+    struct t t;
+    arena_init(&t.a, 0);
+    const struct route *r;
+    const char *allow;
+    assert_int_equal(match(&t, HTTP_POST, "/newsletter", &r, &allow), 0);
+    assert_true(t.req.form);
+    assert_int_equal(match(&t, HTTP_GET, "/admin/articles/7", &r, &allow), 0);
+    assert_false(t.req.form);
+    /* A body without an urlencoded Content-Type (here: none at all). */
+    arena_release(&t.a);
+    t.req = (struct request){.arena = &t.a, .method = HTTP_POST,
+                             .path = STR("/newsletter"),
+                             .body = STR("{\"email\": 1}")};
+    assert_int_equal(router_match(routes, sizeof(routes) / sizeof(routes[0]),
+                                  &t.req, &r, &allow),
+                     ERR_PARSE);
+    assert_null(request_form_field(&t.req, "email"));
+    /* The same body to a route without ROUTE_FORM is the handler's. */
+    t.req.path = STR("/admin/articles/7");
+    t.req.method = HTTP_PUT;
+    assert_int_equal(router_match(routes, sizeof(routes) / sizeof(routes[0]),
+                                  &t.req, &r, &allow),
+                     0);
+    assert_false(t.req.form);
+    arena_release(&t.a);
+}
+
 static void head_implied_by_get(void **state)
 {
     (void)state;
@@ -184,6 +216,7 @@ int main(void)
         cmocka_unit_test(segment_rules),
         cmocka_unit_test(not_found_vs_not_allowed),
         cmocka_unit_test(head_implied_by_get),
+        cmocka_unit_test(forms_declared_per_route),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,17 @@ static struct store *open_new(const char *name)
     return s;
 }
 
+/* recent: the home (section 0) or a section's list, as site/ asks. */
+static int recent(struct store *s, struct arena *a, int64_t section_id,
+                  int limit, int offset, struct article **out, size_t *n,
+                  int64_t *total)
+{
+    struct list_query q = {.kind = section_id ? LIST_SECTION : LIST_ALL,
+                           .id = section_id, .limit = limit,
+                           .offset = offset};
+    return store_articles_list(s, a, &q, out, n, total);
+}
+
 /* save is store_article_save with the common fields. */
 static int64_t save(struct store *s, const char *slug, const char *base,
                     const char *source, const char *title, const char *section,
@@ -591,7 +602,7 @@ static void test_drafts(void **state)
     struct article *v;
     size_t n;
     int64_t total = -1, count = 0;
-    assert_int_equal(store_articles_recent(s, &a, 0, 10, 0, &v, &n, &total),
+    assert_int_equal(recent(s, &a, 0, 10, 0, &v, &n, &total),
                      0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 0);
@@ -633,7 +644,7 @@ static void test_recent(void **state)
     struct article *v;
     size_t n;
     int64_t total = 0;
-    assert_int_equal(store_articles_recent(s, &a, 0, 4, 0, &v, &n, &total),
+    assert_int_equal(recent(s, &a, 0, 4, 0, &v, &n, &total),
                      0);
     assert_int_equal(total, 10);
     assert_int_equal(n, 4);
@@ -651,24 +662,24 @@ static void test_recent(void **state)
     assert_string_equal(v[2].authors[0].name, "First 8");
     assert_string_equal(v[2].authors[1].name, "Second 8");
 
-    assert_int_equal(store_articles_recent(s, &a, 0, 4, 4, &v, &n, NULL), 0);
+    assert_int_equal(recent(s, &a, 0, 4, 4, &v, &n, NULL), 0);
     assert_int_equal(n, 4);
     assert_string_equal(v[0].slug, "a6");
     assert_string_equal(v[1].slug, "a5"); /* same date as a4, newer id */
     assert_string_equal(v[2].slug, "a4");
     assert_int_equal(v[2].n_authors, 1);
     assert_string_equal(v[2].authors[0].name, "First 4");
-    assert_int_equal(store_articles_recent(s, &a, 0, 4, 8, &v, &n, &total),
+    assert_int_equal(recent(s, &a, 0, 4, 8, &v, &n, &total),
                      0);
     assert_int_equal(n, 2);
-    assert_int_equal(store_articles_recent(s, &a, 0, 4, 100, &v, &n, &total),
+    assert_int_equal(recent(s, &a, 0, 4, 100, &v, &n, &total),
                      0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 10);
 
     struct section odd;
     assert_int_equal(store_section_by_slug(s, &a, STR("odd"), &odd), 0);
-    assert_int_equal(store_articles_recent(s, &a, odd.id, 3, 1, &v, &n,
+    assert_int_equal(recent(s, &a, odd.id, 3, 1, &v, &n,
                                            &total), 0);
     assert_int_equal(total, 5); /* the draft is not counted */
     assert_int_equal(n, 3);
@@ -681,17 +692,17 @@ static void test_recent(void **state)
     assert_int_equal(v[2].n_authors, 0);
 
     /* Unknown section, zero limit, bad arguments. */
-    assert_int_equal(store_articles_recent(s, &a, 9999, 3, 0, &v, &n,
+    assert_int_equal(recent(s, &a, 9999, 3, 0, &v, &n,
                                            &total), 0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 0);
-    assert_int_equal(store_articles_recent(s, &a, 0, 0, 0, &v, &n, &total),
+    assert_int_equal(recent(s, &a, 0, 0, 0, &v, &n, &total),
                      0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 10);
-    assert_int_equal(store_articles_recent(s, &a, 0, -1, 0, &v, &n, NULL),
+    assert_int_equal(recent(s, &a, 0, -1, 0, &v, &n, NULL),
                      ERR_INVALID);
-    assert_int_equal(store_articles_recent(s, &a, 0, 1, -1, &v, &n, NULL),
+    assert_int_equal(recent(s, &a, 0, 1, -1, &v, &n, NULL),
                      ERR_INVALID);
     arena_release(&a);
     store_close(s);
@@ -1008,7 +1019,7 @@ static void *reader(void *p)
         size_t n;
         int64_t total;
         struct article art;
-        if (store_articles_recent(r->s, &a, 0, 20, 0, &v, &n, &total) != 0)
+        if (recent(r->s, &a, 0, 20, 0, &v, &n, &total) != 0)
             r->errors++;
         else if (n > 0 && (int64_t)n > total)
             r->errors++;
@@ -1019,7 +1030,7 @@ static void *reader(void *p)
         if (store_links_list(r->s, &a, &l, &n) != 0)
             r->errors++;
         r->reads++;
-        arena_reset(&a);
+        arena_release(&a);
     }
     arena_release(&a);
     return NULL;
@@ -1180,15 +1191,15 @@ static void test_bulk_save(void **state)
     size_t n;
     int64_t total;
     for (int i = 0; i < N / 20; i++) {
-        assert_int_equal(store_articles_recent(s, &a, 0, 20, i * 20, &v, &n,
+        assert_int_equal(recent(s, &a, 0, 20, i * 20, &v, &n,
                                                &total), 0);
         assert_int_equal(n, 20);
         /* newest first: article N - 1 - i * 20 heads page i */
         assert_int_equal(v[0].published_at, 1000000000 + N - 1 - i * 20);
-        arena_reset(&a);
+        arena_release(&a);
     }
     assert_int_equal(total, N);
-    assert_int_equal(store_articles_recent(s, &a, 0, 1, 0, &v, &n, NULL), 0);
+    assert_int_equal(recent(s, &a, 0, 1, 0, &v, &n, NULL), 0);
     assert_string_equal(v[0].slug, "article-number-199-2");
     arena_release(&a);
     store_close(s);
