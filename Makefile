@@ -4,6 +4,7 @@
 #   make check      build and run every test (unit, Mustache spec, end-to-end, browser)
 #   make check-asan the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
+#   make format     apply .clang-format to every C file (docs/conventions.md)
 
 PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0
 CC      ?= cc
@@ -25,8 +26,12 @@ TESTS   := $(sort $(wildcard tests/unit/*_test.c))
 TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
 DB      ?= data/quire.db
+# The shared test fixtures (not in the repository); tests skip what they
+# need from here when it is absent.
+FIXTURES ?= $(CURDIR)/../shared/fixtures
 
-.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench
+.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench \
+        format check-format
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -61,14 +66,15 @@ run: deps
 
 check: deps
 	@scripts/checksrc
+	@scripts/check-format
 	$(MAKE) check-unit check-fuzz check-e2e
 
 check-unit: $(TBINS)
 	@set -e; for t in $(TBINS); do echo "== $$t"; \
-	    QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures $$t; done
+	    QUIRE_FIXTURES=$(FIXTURES) $$t; done
 
 check-e2e: $(QUIRE) browser-deps
-	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures \
+	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(FIXTURES) \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
 # Sanitizer build in its own folder so it never mixes with the normal one.
@@ -109,7 +115,7 @@ fuzz-build: $(FUZZERS)
 # build-fuzz/NAME-crash-* and fails the target with the report.
 $(FUZZ_NAMES:%=fuzz-%): fuzz-%: build-fuzz/%_fuzz
 	@rm -rf $(FUZZ_CORPUS)/$*.seed; mkdir -p $(FUZZ_CORPUS)/$* $(FUZZ_CORPUS)/$*.seed
-	@$(PYTHON) tests/fuzz/seeds.py $* $(CURDIR)/../shared/fixtures $(FUZZ_CORPUS)/$*.seed
+	@$(PYTHON) tests/fuzz/seeds.py $* $(FIXTURES) $(FUZZ_CORPUS)/$*.seed
 	@echo "== $< ($(FUZZ_SECONDS) s)"
 	@dict=tests/fuzz/$*.dict; [ -f $$dict ] && dict="-dict=$$dict" || dict=; \
 	    reg=tests/fuzz/regressions/$*; [ -d $$reg ] || reg=; \
@@ -134,14 +140,25 @@ $(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $(BUILD)/fuzz/replay.o $(BUILD)/libqui
 check-fuzz: $(REPLAYS)
 	@set -e; for n in $(FUZZ_NAMES); do \
 	    d=tests/fuzz/regressions/$$n; [ -d $$d ] || continue; \
-	    QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures $(BUILD)/fuzz/$${n}_fuzz $$d; done
+	    QUIRE_FIXTURES=$(FIXTURES) $(BUILD)/fuzz/$${n}_fuzz $$d; done
 
 # The benchmark against nginx and Hugo (docs/benchmarks.md); quick run:
 # BENCH_ARTICLES=2000 BENCH_SECONDS=5 make bench
 bench:
 	@bench/run
 
+# scripts/check-format checks the files in scripts/format-clean.txt (all
+# with FORMAT_ALL=1); `make format` rewrites every C file in place.
+check-format:
+	@scripts/check-format
+
+format:
+	clang-format -i --style=file $$(git ls-files 'src/*.c' 'src/*.h' \
+	    'tests/unit/*.c' 'tests/unit/*.h' 'tests/fuzz/*.c' 'tests/fuzz/*.h')
+
 clean:
 	rm -rf build build-asan build-fuzz build-bench quire
 
--include $(OBJS:.o=.d) $(BUILD)/main.d $(REPLAYS:=.d)
+# Test programs too: touching a test header (tests/unit/test_*.h) rebuilds
+# the tests that include it.
+-include $(OBJS:.o=.d) $(BUILD)/main.d $(REPLAYS:=.d) $(TBINS:=.d)

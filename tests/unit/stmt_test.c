@@ -38,20 +38,26 @@ static void test_statements_well_below_slots(void **state)
         snprintf(title, sizeof(title), "Article %d", i);
         snprintf(issue, sizeof(issue), "2004-0%d-15", 1 + i % 6);
         const char *authors[] = {i % 2 ? "Ann Lee" : "Bo Chen", "Cy Dane"};
-        struct article_input in = {
-            .slug = slug, .title = title, .summary = "Summary.",
-            .body_md = "Body.", .body_html = "<p>Body.</p>",
-            .status = ARTICLE_PUBLISHED,
-            .published_at = 1072915200 + (int64_t)i * 86400 * 20,
-            .hits = i, .section = sections[i % 2], .issue_date = issue,
-            .authors = authors, .n_authors = 1 + (size_t)(i % 2),
-            .tags = &tags[i % 3], .n_tags = 1};
+        struct article_input in = {.slug = slug,
+                                   .title = title,
+                                   .summary = "Summary.",
+                                   .body_md = "Body.",
+                                   .body_html = "<p>Body.</p>",
+                                   .status = ARTICLE_PUBLISHED,
+                                   .published_at = 1072915200 +
+                                                   (int64_t)i * 86400 * 20,
+                                   .hits = i,
+                                   .section = sections[i % 2],
+                                   .issue_date = issue,
+                                   .authors = authors,
+                                   .n_authors = 1 + (size_t)(i % 2),
+                                   .tags = &tags[i % 3],
+                                   .n_tags = 1};
         int64_t id;
         assert_int_equal(store_article_save(s, &in, &id, NULL), 0);
     }
     int64_t id;
-    assert_int_equal(store_link_add(s, "Site", "https://example.org/", &id),
-                     0);
+    assert_int_equal(store_link_add(s, "Site", "https://example.org/", &id), 0);
     assert_int_equal(store_setting_set(s, "name", "Journal"), 0);
 
     struct export_opts o = {.dir = path_of("out"),
