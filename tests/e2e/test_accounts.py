@@ -1,0 +1,371 @@
+"""The back office's accounts over HTTP: login, sessions, cookies, CSRF,
+roles, the login limiter, the admin API's errors and the audit log.
+
+A real `quire serve` on loopback over a real journal; users and tokens
+made with the CLI as an administrator would. Session expiry is tested by
+moving a session's times back in the SQLite file, not by waiting.
+"""
+import re
+import sqlite3
+
+import pytest
+import requests
+
+from conftest import Server, make_journal, quire
+
+PW = "correct horse battery"
+UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}
+
+
+def add_user(db, email, role, pw=PW, name="Ann Editor"):
+    quire(db, "user", "add", email, "--name", name, "--role", role,
+          "--password-stdin", input=pw + "\n")
+
+
+def csrf_of(html):
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, html
+    return m.group(1)
+
+
+def login(srv, email, pw=PW):
+    """A logged-in requests.Session (asserts the redirect to /admin/)."""
+    s = requests.Session()
+    s.headers.update(UA)
+    r = s.get(srv.url + "/admin/login")
+    assert r.status_code == 200
+    r = s.post(srv.url + "/admin/login", allow_redirects=False,
+               data={"email": email, "password": pw,
+                     "csrf": csrf_of(r.text)})
+    assert r.status_code == 303, r.text
+    assert r.headers["Location"] == "/admin/"
+    return s, r
+
+
+def page_csrf(s, srv):
+    return csrf_of(s.get(srv.url + "/admin/").text)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("accounts")
+    db = make_journal(tmp)
+    add_user(db, "admin@example.org", "admin", name="Ada Admin")
+    add_user(db, "ed@example.org", "editor", name="Ed Itor")
+    add_user(db, "au@example.org", "author", name="Au Thor")
+    srv = Server(db, tmp)
+    yield srv
+    assert srv.stop() == 0, srv.output()
+
+
+def test_cli_refuses_short_password_and_bad_role(site):
+    p = quire(site.db, "user", "add", "x@example.org", "--name", "X",
+              "--role", "admin", "--password-stdin", input="short\n",
+              check=False)
+    assert p.returncode == 1
+    assert "at least 10 characters" in p.stderr
+    p = quire(site.db, "user", "add", "x@example.org", "--name", "X",
+              "--role", "boss", "--password-stdin", input=PW + "\n",
+              check=False)
+    assert p.returncode == 1 and "not a role" in p.stderr
+    listed = quire(site.db, "user", "list").stdout
+    assert "x@example.org" not in listed
+    assert "admin@example.org\tAda Admin\tadmin\tactive" in listed
+
+
+def test_dashboard_needs_login(site):
+    r = site.get("/admin/", allow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/admin/login"
+
+
+def test_login_sets_a_strict_session_cookie(site):
+    s, r = login(site, "admin@example.org")
+    cookie = r.headers["Set-Cookie"]
+    assert cookie.startswith("quire_session=")
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert len(value) == 43  # 256 bits, base64url
+    flags = [f.strip() for f in cookie.split(";")[1:]]
+    assert "HttpOnly" in flags and "SameSite=Strict" in flags
+    assert "Path=/" in flags
+    assert "Secure" not in flags  # base_url is not https
+    r = s.get(site.url + "/admin/")
+    assert r.status_code == 200
+    assert "Ada Admin" in r.text and "Dashboard" in r.text
+    assert r.headers["Cache-Control"] == "no-store"
+    # the id is stored hashed, never as sent
+    con = sqlite3.connect(site.db)
+    ids = [row[0] for row in con.execute("SELECT id_hash FROM sessions")]
+    con.close()
+    assert value not in ids and all(len(i) == 64 for i in ids)
+
+
+def test_no_account_enumeration(site):
+    s = requests.Session()
+    s.headers.update(UA)
+    tok = csrf_of(s.get(site.url + "/admin/login").text)
+    wrong = s.post(site.url + "/admin/login",
+                   data={"email": "ed@example.org", "password": "nope" * 3,
+                         "csrf": tok})
+    unknown = s.post(site.url + "/admin/login",
+                     data={"email": "nobody@example.org",
+                           "password": "nope" * 3, "csrf": tok})
+    assert wrong.status_code == unknown.status_code == 200
+    assert "Wrong email address or password." in wrong.text
+    strip = lambda t: t.replace("nobody@example.org", "X").replace(
+        "ed@example.org", "X")
+    assert strip(wrong.text) == strip(unknown.text)
+    assert "quire_session" not in wrong.headers.get("Set-Cookie", "")
+
+
+def test_login_form_needs_its_csrf_token(site):
+    s = requests.Session()
+    s.headers.update(UA)
+    s.get(site.url + "/admin/login")
+    r = s.post(site.url + "/admin/login", allow_redirects=False,
+               data={"email": "admin@example.org", "password": PW})
+    assert r.status_code == 403
+    r = requests.post(site.url + "/admin/login", allow_redirects=False,
+                      data={"email": "admin@example.org", "password": PW,
+                            "csrf": "x" * 43}, headers=UA)
+    assert r.status_code == 403
+    assert "quire_session" not in r.headers.get("Set-Cookie", "")
+
+
+def test_post_needs_csrf_and_same_origin(site):
+    s, _ = login(site, "ed@example.org")
+    tok = page_csrf(s, site)
+    r = s.post(site.url + "/admin/logout", allow_redirects=False, data={})
+    assert r.status_code == 403
+    r = s.post(site.url + "/admin/logout", allow_redirects=False,
+               data={"csrf": "A" * 43})
+    assert r.status_code == 403
+    r = s.post(site.url + "/admin/logout", allow_redirects=False,
+               data={"csrf": tok},
+               headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403
+    r = s.post(site.url + "/admin/logout", allow_redirects=False,
+               data={"csrf": tok},
+               headers={"Referer": "https://evil.example/x"})
+    assert r.status_code == 403
+    # nothing changed: still logged in
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 200
+    # the header form of the token works, with our own Origin
+    r = s.post(site.url + "/admin/logout", allow_redirects=False,
+               headers={"X-CSRF-Token": tok, "Origin": site.url})
+    assert r.status_code == 303
+    assert "Max-Age=0" in r.headers["Set-Cookie"]
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 303
+
+
+def set_session_times(db, delta_seen, delta_created):
+    con = sqlite3.connect(db)
+    con.execute("UPDATE sessions SET seen_at = seen_at - ?,"
+                " created_at = created_at - ?", (delta_seen, delta_created))
+    con.commit()
+    con.close()
+
+
+def test_session_idle_and_absolute_expiry(site):
+    s, _ = login(site, "au@example.org")
+    # 11 h idle: still valid (and the visit renews it)
+    set_session_times(site.db, 11 * 3600, 0)
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 200
+    # over 12 h idle: gone
+    set_session_times(site.db, 12 * 3600 + 5, 0)
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 303
+    s, _ = login(site, "au@example.org")
+    # seen a minute ago, but logged in over 14 days ago: gone
+    set_session_times(site.db, 0, 14 * 86400 + 5)
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 303
+
+
+def test_passwd_and_disable_end_sessions(site):
+    add_user(site.db, "tmp@example.org", "editor")
+    s, _ = login(site, "tmp@example.org")
+    quire(site.db, "user", "passwd", "tmp@example.org", "--password-stdin",
+          input="another long password\n")
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 303
+    s, _ = login(site, "tmp@example.org", "another long password")
+    quire(site.db, "user", "disable", "tmp@example.org")
+    assert s.get(site.url + "/admin/", allow_redirects=False).status_code \
+        == 303
+    s2 = requests.Session()
+    tok = csrf_of(s2.get(site.url + "/admin/login", headers=UA).text)
+    r = s2.post(site.url + "/admin/login", allow_redirects=False, headers=UA,
+                data={"email": "tmp@example.org",
+                      "password": "another long password", "csrf": tok})
+    assert r.status_code == 200 and "Wrong email" in r.text
+
+
+def api(site, method, path, token=None, **kw):
+    h = kw.pop("headers", {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    return requests.request(method, site.url + path, headers=h, timeout=10,
+                            **kw)
+
+
+@pytest.fixture(scope="module")
+def tokens(site):
+    out = {}
+    for role in ("admin", "editor"):
+        out[role] = quire(site.db, "token", "add", "--name", "t-" + role,
+                          "--role", role).stdout.strip()
+    return out
+
+
+def error_of(r):
+    assert r.headers["Content-Type"].startswith("application/json")
+    e = r.json()["error"]
+    assert set(e) == {"code", "message"}
+    return e
+
+
+def test_api_auth_and_roles(site, tokens):
+    r = api(site, "GET", "/api/admin/users")
+    assert r.status_code == 401 and error_of(r)["code"] == "unauthorized"
+    r = api(site, "GET", "/api/admin/users", "not-a-token")
+    assert r.status_code == 401
+    r = api(site, "GET", "/api/admin/users", tokens["editor"])
+    assert r.status_code == 403 and error_of(r)["code"] == "forbidden"
+    r = api(site, "GET", "/api/admin/users", tokens["admin"])
+    assert r.status_code == 200
+    emails = [u["email"] for u in r.json()["users"]]
+    assert "admin@example.org" in emails
+    assert all("pw_hash" not in u and "password" not in u
+               for u in r.json()["users"])
+    # a session cookie is no bearer token
+    s, _ = login(site, "admin@example.org")
+    r = s.get(site.url + "/api/admin/users")
+    assert r.status_code == 401
+    r = api(site, "GET", "/api/admin/nothing", tokens["admin"])
+    assert r.status_code == 404 and error_of(r)["code"] == "not_found"
+    r = api(site, "DELETE", "/api/admin/users", tokens["admin"])
+    assert r.status_code == 405
+    # revoked tokens stop working
+    t = quire(site.db, "token", "add", "--name", "short-lived", "--role",
+              "admin").stdout.strip()
+    assert api(site, "GET", "/api/admin/me", t).status_code == 200
+    quire(site.db, "token", "revoke", "short-lived")
+    assert api(site, "GET", "/api/admin/me", t).status_code == 401
+    assert "short-lived" not in quire(site.db, "token", "list").stdout
+
+
+def test_api_json_errors(site, tokens):
+    t = tokens["admin"]
+    good = {"email": "new@example.org", "name": "New", "role": "author",
+            "password": PW}
+    J = {"Content-Type": "application/json"}
+    cases = [
+        (b"{", 400, "malformed_json", "line"),
+        (b'{"email": "a@b.org",}', 400, "malformed_json", "line"),
+        (b"[1, 2]", 400, "malformed_json", "object"),
+        (b'{"email": "a@b.org", "email": "c@d.org"}', 400, "malformed_json",
+         "duplicate"),
+        (b'{"email": 5, "name": "x", "role": "author", "password": "x"}',
+         400, "wrong_type", "'email'"),
+        (b'{"bogus": 1}', 400, "unknown_field", "'bogus'"),
+        (b'{"email": "\xff\xfe"}', 400, "invalid_utf8", "UTF-8"),
+        (b'{"email": "n@example.org"}', 400, "missing_field", "'name'"),
+    ]
+    for body, status, code, words in cases:
+        r = api(site, "POST", "/api/admin/users", t, data=body, headers=J)
+        assert r.status_code == status, (body, r.text)
+        e = error_of(r)
+        assert e["code"] == code and words in e["message"], (body, e)
+    r = api(site, "POST", "/api/admin/users", t, data=b"email=x",
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 415 and error_of(r)["code"] == \
+        "unsupported_media_type"
+    r = api(site, "POST", "/api/admin/users", t,
+            json=dict(good, password="short"))
+    assert r.status_code == 422 and "'password'" in error_of(r)["message"]
+    r = api(site, "POST", "/api/admin/users", t, json=dict(good, role="boss"))
+    assert r.status_code == 422
+    r = api(site, "POST", "/api/admin/users", t, data=b"{" + b" " * 70000
+            + b"}", headers=J)
+    assert r.status_code == 413
+    # nothing of the above was written
+    assert "new@example.org" not in quire(site.db, "user", "list").stdout
+    r = api(site, "POST", "/api/admin/users", t, json=good)
+    assert r.status_code == 201, r.text
+    assert r.json()["email"] == "new@example.org"
+    assert r.json()["role"] == "author"
+    r = api(site, "POST", "/api/admin/users", t, json=good)
+    assert r.status_code == 409 and error_of(r)["code"] == "exists"
+    login(site, "new@example.org")  # the new account works
+
+
+def test_audit_log_records_writes(site, tokens):
+    out = quire(site.db, "audit", "--limit", "500").stdout
+    lines = [l.split("\t") for l in out.splitlines()]
+    actions = {(l[1], l[2]) for l in lines}
+    assert any(w.startswith("cli:") and a == "user.add" for w, a in actions)
+    assert ("admin@example.org", "login") in actions
+    assert ("ed@example.org", "logout") in actions
+    assert ("token:t-admin", "user.add") in actions
+    assert any(a == "user.disable" and "tmp@example.org" in l[3]
+               for l in lines for a in [l[2]])
+    assert len(quire(site.db, "audit", "--limit", "2").stdout.splitlines()) \
+        == 2
+    p = quire(site.db, "audit", "--limit", "x", check=False)
+    assert p.returncode == 1
+
+
+def test_admin_pages_carry_the_strict_csp(site):
+    s, _ = login(site, "admin@example.org")
+    for path in ("/admin/", "/admin/login", "/admin/nope"):
+        r = s.get(site.url + path)
+        csp = r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "<script" not in r.text and "style=" not in r.text
+    r = s.get(site.url + "/admin/assets/admin.css")
+    assert r.status_code == 200 and "text/css" in r.headers["Content-Type"]
+    assert s.get(site.url + "/admin/nope").status_code == 404
+
+
+@pytest.fixture()
+def fresh(tmp_path):
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    add_user(db, "victim@example.org", "admin")
+    add_user(db, "other@example.org", "editor")
+    srv = Server(db, tmp_path)
+    yield srv
+    assert srv.stop() == 0, srv.output()
+
+
+def try_login(srv, s, email, pw):
+    tok = csrf_of(s.get(srv.url + "/admin/login").text)
+    return s.post(srv.url + "/admin/login", allow_redirects=False,
+                  data={"email": email, "password": pw, "csrf": tok})
+
+
+def test_login_limiter(fresh):
+    s = requests.Session()
+    s.headers.update(UA)
+    for _ in range(10):
+        assert try_login(fresh, s, "victim@example.org",
+                         "wrong password!").status_code == 200
+    r = try_login(fresh, s, "victim@example.org", PW)
+    assert r.status_code == 429
+    assert 1 <= int(r.headers["Retry-After"]) <= 900
+    assert "quire_session" not in r.headers.get("Set-Cookie", "")
+    # another account from the same address still logs in
+    assert try_login(fresh, s, "other@example.org", PW).status_code == 303
+    # 30 failures from one address, whatever the accounts
+    for i in range(19):
+        assert try_login(fresh, s, f"u{i}@example.org",
+                         "wrong password!").status_code == 200
+    r = try_login(fresh, s, "other@example.org", PW)
+    assert r.status_code == 200 or r.status_code == 303
+    try_login(fresh, s, "u99@example.org", "wrong password!")
+    r = try_login(fresh, s, "other@example.org", PW)
+    assert r.status_code == 429 and "Retry-After" in r.headers
