@@ -44,6 +44,32 @@ static const struct route routes[] = {
     {HTTP_POST, "/admin/logout", admin_logout,
      AR_PENDING | ROUTE_FORM},
     {HTTP_GET, "/admin/assets/*", admin_asset, AR_PUBLIC},
+    {HTTP_GET, "/admin/login/totp", admin_login_totp_page, AR_PENDING},
+    {HTTP_POST, "/admin/login/totp", admin_login_totp,
+     AR_PENDING | ROUTE_FORM},
+    {HTTP_GET, "/admin/account", admin_account, AR_ENROL},
+    {HTTP_POST, "/admin/account/password", admin_account_password,
+     AR_ENROL | ROUTE_FORM},
+    {HTTP_GET, "/admin/account/totp", admin_account_totp_page, AR_ENROL},
+    {HTTP_POST, "/admin/account/totp", admin_account_totp,
+     AR_ENROL | ROUTE_FORM},
+    {HTTP_POST, "/admin/account/totp/disable", admin_account_totp_disable,
+     ROUTE_FORM},
+    {HTTP_GET, "/admin/users", admin_users, AR_ADMIN},
+    {HTTP_POST, "/admin/users", admin_user_add, AR_ADMIN | ROUTE_FORM},
+    {HTTP_POST, "/admin/users/require-totp", admin_require_totp,
+     AR_ADMIN | ROUTE_FORM},
+    {HTTP_POST, "/admin/users/{}/role", admin_user_role,
+     AR_ADMIN | ROUTE_FORM},
+    {HTTP_POST, "/admin/users/{}/disable", admin_user_disable,
+     AR_ADMIN | ROUTE_FORM},
+    {HTTP_POST, "/admin/users/{}/enable", admin_user_disable,
+     AR_ADMIN | ROUTE_FORM},
+    {HTTP_GET, "/admin/tokens", admin_tokens, AR_ADMIN},
+    {HTTP_POST, "/admin/tokens", admin_token_add, AR_ADMIN | ROUTE_FORM},
+    {HTTP_POST, "/admin/tokens/{}/revoke", admin_token_revoke,
+     AR_ADMIN | ROUTE_FORM},
+    {HTTP_GET, "/admin/audit", admin_audit_page, AR_ADMIN},
     /* The admin API */
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
@@ -57,6 +83,10 @@ static const struct nav_entry {
     enum admin_role level;
 } nav[] = {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
+    {"/admin/users", "Users", ROLE_ADMIN},
+    {"/admin/tokens", "API tokens", ROLE_ADMIN},
+    {"/admin/audit", "Audit log", ROLE_ADMIN},
+    {"/admin/account", "Account", ROLE_AUTHOR},
 };
 
 enum admin_role admin_role_of(const char *name)
@@ -324,6 +354,11 @@ static int page_app(struct admin_req *ar, struct request *req,
         }
         if (ar->sess.pending && !(r->flags & AR_PENDING))
             return admin_redirect(res, "/admin/login/totp");
+        /* An admin may require TOTP of all: enrol before anything else. */
+        if (!ar->sess.pending && !ar->user.totp_secret &&
+            !(r->flags & (AR_ENROL | AR_PENDING)) &&
+            admin_totp_required(ar->ad, req->arena))
+            return admin_redirect(res, "/admin/account/totp");
         if (!admin_role_can(ar->role, level_of(r->flags)))
             return admin_error_page(ar, res, 403,
                                     "Your role does not allow this page.");

@@ -43,6 +43,7 @@ enum admin_route_flag {
     AR_ADMIN = 1 << 10,   /* role admin */
     AR_JSON = 1 << 11,    /* API: takes a JSON body (415 otherwise) */
     AR_PENDING = 1 << 12, /* reachable by a session awaiting its TOTP code */
+    AR_ENROL = 1 << 13,   /* reachable while TOTP is required, not set up */
 };
 
 enum admin_role { ROLE_NONE = 0, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN };
@@ -145,6 +146,31 @@ int admin_asset(struct request *req, struct response *res, void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);
+
+int admin_login_totp_page(struct request *req, struct response *res,
+                          void *ctx);
+int admin_login_totp(struct request *req, struct response *res, void *ctx);
+int admin_account(struct request *req, struct response *res, void *ctx);
+int admin_account_password(struct request *req, struct response *res,
+                           void *ctx);
+int admin_account_totp_page(struct request *req, struct response *res,
+                            void *ctx);
+int admin_account_totp(struct request *req, struct response *res, void *ctx);
+int admin_account_totp_disable(struct request *req, struct response *res,
+                               void *ctx);
+int admin_users(struct request *req, struct response *res, void *ctx);
+int admin_user_add(struct request *req, struct response *res, void *ctx);
+int admin_user_role(struct request *req, struct response *res, void *ctx);
+int admin_user_disable(struct request *req, struct response *res, void *ctx);
+int admin_require_totp(struct request *req, struct response *res, void *ctx);
+int admin_tokens(struct request *req, struct response *res, void *ctx);
+int admin_token_add(struct request *req, struct response *res, void *ctx);
+int admin_token_revoke(struct request *req, struct response *res, void *ctx);
+int admin_audit_page(struct request *req, struct response *res, void *ctx);
+/* admin_totp_required: has an admin required TOTP of every account? */
+bool admin_totp_required(struct admin *ad, struct arena *a);
+/* admin_token_name_ok: 1-64 of [A-Za-z0-9._-]. */
+bool admin_token_name_ok(const char *name);
 
 /* Cookies (session.c). */
 #define ADMIN_COOKIE "quire_session"

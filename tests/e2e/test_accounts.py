@@ -369,3 +369,179 @@ def test_login_limiter(fresh):
     try_login(fresh, s, "u99@example.org", "wrong password!")
     r = try_login(fresh, s, "other@example.org", PW)
     assert r.status_code == 429 and "Retry-After" in r.headers
+
+
+def test_admin_pages_by_role(site):
+    pages = ["/admin/users", "/admin/tokens", "/admin/audit"]
+    s, _ = login(site, "au@example.org")
+    for p in pages:
+        assert s.get(site.url + p, allow_redirects=False).status_code == 403
+    tok = page_csrf(s, site)
+    r = s.post(site.url + "/admin/users", allow_redirects=False,
+               data={"csrf": tok, "email": "x2@example.org", "name": "X",
+                     "role": "admin", "password": PW})
+    assert r.status_code == 403
+    assert "x2@example.org" not in quire(site.db, "user", "list").stdout
+    home = s.get(site.url + "/admin/").text
+    assert 'href="/admin/users"' not in home
+    assert 'href="/admin/account"' in home
+    s, _ = login(site, "admin@example.org")
+    for p in pages + ["/admin/account"]:
+        r = s.get(site.url + p)
+        assert r.status_code == 200, p
+    assert "ed@example.org" in s.get(site.url + "/admin/users").text
+    assert "user.add" in s.get(site.url + "/admin/audit").text
+
+
+def test_users_and_tokens_pages_write(site):
+    s, _ = login(site, "admin@example.org")
+    tok = page_csrf(s, site)
+    r = s.post(site.url + "/admin/users",
+               data={"csrf": tok, "email": "page@example.org",
+                     "name": "<b>Page</b>", "role": "editor",
+                     "password": PW})
+    assert r.status_code == 200 and "User added." in r.text
+    assert "&lt;b&gt;Page&lt;/b&gt;" in r.text and "<b>Page</b>" not in r.text
+    r = s.post(site.url + "/admin/users",
+               data={"csrf": tok, "email": "page2@example.org", "name": "P",
+                     "role": "editor", "password": "short"})
+    assert r.status_code == 400 and "at least 10 characters" in r.text
+    uid = [l.split("\t")[0] for l in quire(site.db, "user", "list")
+           .stdout.splitlines() if "page@example.org" in l][0]
+    r = s.post(site.url + f"/admin/users/{uid}/role",
+               data={"csrf": tok, "role": "author"})
+    assert r.status_code == 200
+    assert "page@example.org\t<b>Page</b>\tauthor" in \
+        quire(site.db, "user", "list").stdout
+    r = s.post(site.url + "/admin/tokens",
+               data={"csrf": tok, "name": "web-made", "role": "editor"})
+    assert r.status_code == 200
+    token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
+    assert api(site, "GET", "/api/admin/me", token).json()["role"] == \
+        "editor"
+    assert token not in s.get(site.url + "/admin/tokens").text
+    r = s.post(site.url + "/admin/tokens/web-made/revoke",
+               data={"csrf": tok})
+    assert r.status_code == 200
+    assert api(site, "GET", "/api/admin/me", token).status_code == 401
+    out = quire(site.db, "audit").stdout
+    assert "admin@example.org\ttoken.revoke\ttoken:web-made" in out
+    assert "admin@example.org\tuser.role\tuser:" in out
+
+
+def test_password_change_keeps_this_session_only(site):
+    add_user(site.db, "pw@example.org", "author")
+    s1, _ = login(site, "pw@example.org")
+    s2, _ = login(site, "pw@example.org")
+    tok = page_csrf(s1, site)
+    r = s1.post(site.url + "/admin/account/password",
+                data={"csrf": tok, "current": "wrong one!!", "password":
+                      "new password 123", "again": "new password 123"})
+    assert r.status_code == 400
+    r = s1.post(site.url + "/admin/account/password",
+                data={"csrf": tok, "current": PW, "password":
+                      "new password 123", "again": "new password 123"})
+    assert r.status_code == 200 and "Password changed" in r.text
+    assert s1.get(site.url + "/admin/", allow_redirects=False) \
+        .status_code == 200
+    assert s2.get(site.url + "/admin/", allow_redirects=False) \
+        .status_code == 303
+    login(site, "pw@example.org", "new password 123")
+
+
+def test_totp_enrol_and_login(site):
+    import pyotp
+    add_user(site.db, "otp@example.org", "editor")
+    s, _ = login(site, "otp@example.org")
+    r = s.get(site.url + "/admin/account/totp")
+    assert r.status_code == 200 and "<svg" in r.text
+    secret = re.search(r'id="totp-secret">([A-Z2-7]{32})<', r.text).group(1)
+    tok = csrf_of(r.text)
+    r = s.post(site.url + "/admin/account/totp",
+               data={"csrf": tok, "secret": secret, "code": "000000"})
+    assert r.status_code == 400
+    r = s.post(site.url + "/admin/account/totp",
+               data={"csrf": tok, "secret": secret,
+                     "code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 200
+    codes = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>",
+                       r.text)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    # the next login needs a code
+    s2 = requests.Session()
+    s2.headers.update(UA)
+    t = csrf_of(s2.get(site.url + "/admin/login").text)
+    r = s2.post(site.url + "/admin/login", allow_redirects=False,
+                data={"email": "otp@example.org", "password": PW, "csrf": t})
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/admin/login/totp"
+    assert s2.get(site.url + "/admin/", allow_redirects=False) \
+        .headers["Location"] == "/admin/login/totp"
+    assert s2.get(site.url + "/admin/users",
+                  allow_redirects=False).status_code == 303
+    page = s2.get(site.url + "/admin/login/totp").text
+    t = csrf_of(page)
+    r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
+                data={"csrf": t, "code": "123456"})
+    assert r.status_code == 200 and "not right" in r.text
+    r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
+                data={"csrf": t, "code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 303 and r.headers["Location"] == "/admin/"
+    assert s2.get(site.url + "/admin/").status_code == 200
+    # a recovery code works once
+    for attempt in (303, 200):
+        s3 = requests.Session()
+        s3.headers.update(UA)
+        t = csrf_of(s3.get(site.url + "/admin/login").text)
+        s3.post(site.url + "/admin/login",
+                data={"email": "otp@example.org", "password": PW, "csrf": t})
+        t = csrf_of(s3.get(site.url + "/admin/login/totp").text)
+        r = s3.post(site.url + "/admin/login/totp", allow_redirects=False,
+                    data={"csrf": t, "code": codes[0].upper()})
+        assert r.status_code == attempt
+    # the secret is stored, the recovery codes only hashed
+    con = sqlite3.connect(site.db)
+    hashes = [h for (h,) in con.execute("SELECT hash FROM recovery_codes")]
+    con.close()
+    assert len(hashes) == 9 and not set(codes) & set(hashes)
+    out = quire(site.db, "audit").stdout
+    assert "otp@example.org\ttotp.enable" in out
+    assert "otp@example.org\ttotp.recovery_used" in out
+
+
+def enrol(srv, s):
+    """Enrols the session's user in TOTP; returns the secret."""
+    import pyotp
+    r = s.get(srv.url + "/admin/account/totp")
+    secret = re.search(r'id="totp-secret">([A-Z2-7]{32})<', r.text).group(1)
+    r = s.post(srv.url + "/admin/account/totp",
+               data={"csrf": csrf_of(r.text), "secret": secret,
+                     "code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 200, r.text
+    return secret
+
+
+def test_require_totp_for_all(site):
+    add_user(site.db, "req@example.org", "author")
+    add_user(site.db, "boss@example.org", "admin")
+    s, _ = login(site, "boss@example.org")
+    tok = page_csrf(s, site)
+    r = s.post(site.url + "/admin/users/require-totp",
+               data={"csrf": tok, "require": "1"})
+    assert r.status_code == 409 and "your own account first" in r.text
+    enrol(site, s)
+    r = s.post(site.url + "/admin/users/require-totp",
+               data={"csrf": tok, "require": "1"})
+    assert r.status_code == 200 and "now required" in r.text
+    u, _ = login(site, "req@example.org")
+    r = u.get(site.url + "/admin/", allow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/admin/account/totp"
+    assert u.get(site.url + "/admin/account/totp").status_code == 200
+    r = s.post(site.url + "/admin/users/require-totp",
+               data={"csrf": tok, "require": "0"})
+    assert r.status_code == 200 and "now optional" in r.text
+    assert u.get(site.url + "/admin/", allow_redirects=False) \
+        .status_code == 200
+    assert "boss@example.org\tsettings.require_totp\ton" in \
+        quire(site.db, "audit").stdout
