@@ -35,6 +35,8 @@
 #include <strings.h>
 #include <time.h>
 
+enum { API_FAIL_ADDRESS = 30 }; /* bad tokens per address in 15 min */
+
 static const struct route routes[] = {
     /* Pages */
     {HTTP_GET, "/admin", admin_dashboard, 0},
@@ -247,6 +249,17 @@ static bool is_type(const struct request *req, const char *type)
 /* api_auth checks the bearer token; 0 or a JSON error's status. */
 static int api_auth(struct admin_req *ar, struct response *res)
 {
+    /* Guessing tokens is as limited as guessing passwords. */
+    const char *ikey = arena_printf(ar->req->arena, "t:%s",
+                                    ar->req->remote_addr);
+    unsigned wait;
+    if (limiter_blocked(ar->ad->limiter, ikey, API_FAIL_ADDRESS, ar->now,
+                        &wait)) {
+        response_header(res, "Retry-After",
+                        arena_printf(ar->req->arena, "%u", wait));
+        return admin_json_error(res, 429, "too_many_requests",
+                                "too many bad tokens; retry in %u s", wait);
+    }
     const char *h = request_header(ar->req, "Authorization");
     if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
         response_header(res, "WWW-Authenticate", "Bearer");
@@ -262,6 +275,7 @@ static int api_auth(struct admin_req *ar, struct response *res)
     int rc = store_token_by_hash(ar->ad->store, ar->req->arena, hash, ar->now,
                                  &t);
     if (rc == ERR_NOT_FOUND) {
+        limiter_fail(ar->ad->limiter, ikey, ar->now);
         response_header(res, "WWW-Authenticate",
                         "Bearer error=\"invalid_token\"");
         return admin_json_error(res, 401, "unauthorized",

@@ -127,6 +127,11 @@ enum { ADMIN_JSON_MAX = 4 << 20 }; /* bytes of an API request body */
 int admin_json_read(struct admin_req *ar, struct response *res,
                     const struct json_field *fields, size_t n,
                     struct json_value *out);
+/* admin_json_parse is admin_json_read's body check and parse, on bytes
+ * (for the fuzz harness); strings come from a. */
+int admin_json_parse(struct arena *a, struct str body, struct response *res,
+                     const struct json_field *fields, size_t n,
+                     struct json_value *out);
 /* admin_json_error puts {"error":{"code":code,"message":...}} in res and
  * returns status. */
 int admin_json_error(struct response *res, int status, const char *code,
@@ -182,6 +187,9 @@ enum {
 };
 /* admin_cookie returns the value of cookie name in the request, or NULL. */
 const char *admin_cookie(const struct request *req, const char *name);
+/* admin_cookie_find: the same in a Cookie header's text h (may be NULL). */
+const char *admin_cookie_find(struct arena *a, const char *h,
+                              const char *name);
 /* admin_session_load reads and checks the request's session cookie;
  * fills ar->user/sess/role; true when a valid session is found. */
 bool admin_session_load(struct admin_req *ar);

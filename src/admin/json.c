@@ -66,10 +66,9 @@ static const char *kind_name(enum json_kind k)
 }
 
 /* take checks one value against its field and copies it into out. */
-static int take(struct admin_req *ar, struct response *res,
+static int take(struct arena *a, struct response *res,
                 const struct json_field *f, json_t *v, struct json_value *o)
 {
-    struct arena *a = ar->req->arena;
     if (json_is_null(v))
         return 0;
     switch (f->kind) {
@@ -127,15 +126,23 @@ int admin_json_read(struct admin_req *ar, struct response *res,
                     const struct json_field *fields, size_t n,
                     struct json_value *out)
 {
-    struct str body = ar->req->body;
-    json_t *root = NULL;
-    int status = 0;
     memset(out, 0, n * sizeof(*out));
     const char *ct = request_header(ar->req, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
         (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
         return admin_json_error(res, 415, "unsupported_media_type",
                                 "send Content-Type: application/json");
+    return admin_json_parse(ar->req->arena, ar->req->body, res, fields, n,
+                            out);
+}
+
+int admin_json_parse(struct arena *a, struct str body, struct response *res,
+                     const struct json_field *fields, size_t n,
+                     struct json_value *out)
+{
+    json_t *root = NULL;
+    int status = 0;
+    memset(out, 0, n * sizeof(*out));
     if (body.len > ADMIN_JSON_MAX)
         return admin_json_error(res, 413, "too_big",
                                 "the body is over %d bytes", ADMIN_JSON_MAX);
@@ -165,7 +172,7 @@ int admin_json_read(struct admin_req *ar, struct response *res,
                                       "unknown field '%.100s'", key);
             goto out;
         }
-        status = take(ar, res, &fields[i], v, &out[i]);
+        status = take(a, res, &fields[i], v, &out[i]);
         if (status != 0)
             goto out;
     }

@@ -17,14 +17,19 @@
 
 const char *admin_cookie(const struct request *req, const char *name)
 {
-    const char *h = request_header(req, "Cookie");
+    return admin_cookie_find(req->arena, request_header(req, "Cookie"), name);
+}
+
+const char *admin_cookie_find(struct arena *a, const char *h,
+                              const char *name)
+{
     size_t n = strlen(name);
     while (h && *h) {
         while (*h == ' ' || *h == ';')
             h++;
         size_t len = strcspn(h, ";");
         if (len > n && strncmp(h, name, n) == 0 && h[n] == '=')
-            return arena_strndup(req->arena, h + n + 1, len - n - 1);
+            return arena_strndup(a, h + n + 1, len - n - 1);
         h += len;
     }
     return NULL;

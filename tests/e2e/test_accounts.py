@@ -545,3 +545,15 @@ def test_require_totp_for_all(site):
         .status_code == 200
     assert "boss@example.org\tsettings.require_totp\ton" in \
         quire(site.db, "audit").stdout
+
+
+def test_api_token_guessing_is_limited(fresh):
+    t = quire(fresh.db, "token", "add", "--name", "good", "--role",
+              "admin").stdout.strip()
+    for i in range(30):
+        r = api(fresh, "GET", "/api/admin/me", f"guess-{i}")
+        assert r.status_code == 401
+    r = api(fresh, "GET", "/api/admin/me", t)
+    assert r.status_code == 429
+    assert error_of(r)["code"] == "too_many_requests"
+    assert int(r.headers["Retry-After"]) >= 1
