@@ -76,6 +76,9 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
     {HTTP_POST, "/api/admin/users", admin_api_user_add, AR_ADMIN | AR_JSON},
+    {HTTP_GET, "/api/admin/tokens", admin_api_tokens, AR_ADMIN},
+    {HTTP_POST, "/api/admin/tokens", admin_api_token_add, AR_ADMIN | AR_JSON},
+    {HTTP_DELETE, "/api/admin/tokens/{}", admin_api_token_revoke, AR_ADMIN},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
