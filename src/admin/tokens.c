@@ -133,7 +133,7 @@ int admin_audit_page(struct request *req, struct response *res, void *ctx)
         time_t t = (time_t)e[i].at;
         struct tm tm;
         strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-        tv_set_str(a, m, "at", s);
+        tv_set_str(a, m, "at", arena_strdup(a, s)); /* tv_ keeps pointers */
         tv_set_str(a, m, "who", e[i].who);
         tv_set_str(a, m, "action", e[i].action);
         tv_set_str(a, m, "object", e[i].object);
