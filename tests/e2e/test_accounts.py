@@ -608,3 +608,42 @@ def test_cookie_secure_when_base_url_is_https(fresh):
     assert r.status_code == 303
     flags = r.headers["Set-Cookie"].split("; ")
     assert flags[0].startswith("quire_session=") and "Secure" in flags
+
+
+def test_user_add_prompts_without_echo(tmp_path):
+    """Without --password-stdin the password is asked on the terminal,
+    twice, and not echoed."""
+    import os
+    import pty
+    from conftest import QUIRE
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(QUIRE, [QUIRE, "--db", str(db), "user", "add",
+                         "tty@example.org", "--name", "Tty", "--role",
+                         "editor"])
+    seen = b""
+
+    def read_until(word):
+        nonlocal seen
+        while word not in seen:
+            chunk = os.read(fd, 1024)
+            if not chunk:
+                break
+            seen += chunk
+
+    read_until(b"Password: ")
+    os.write(fd, b"typed on a tty\n")
+    read_until(b"again: ")
+    os.write(fd, b"typed on a tty\n")
+    try:
+        while os.read(fd, 1024):
+            pass
+    except OSError:
+        pass
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, seen
+    assert b"typed on a tty" not in seen
+    assert "tty@example.org" in quire(db, "user", "list").stdout
