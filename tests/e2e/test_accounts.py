@@ -479,6 +479,12 @@ def test_totp_enrol_and_login(site):
         .headers["Location"] == "/admin/login/totp"
     assert s2.get(site.url + "/admin/users",
                   allow_redirects=False).status_code == 303
+    # the login form still works for a browser awaiting its code
+    t = csrf_of(s2.get(site.url + "/admin/login").text)
+    r = s2.post(site.url + "/admin/login", allow_redirects=False,
+                data={"email": "otp@example.org", "password": PW, "csrf": t})
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/admin/login/totp"
     page = s2.get(site.url + "/admin/login/totp").text
     t = csrf_of(page)
     r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
