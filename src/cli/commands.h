@@ -7,4 +7,10 @@
 
 #include "cli/cli.h"
 
+int cmd_user(struct cli *cli, int argc, char **argv);  /* user.c */
+int cmd_token(struct cli *cli, int argc, char **argv); /* token.c */
+int cmd_audit(struct cli *cli, int argc, char **argv); /* audit.c */
+/* cli_who names the shell's user for the audit log: "cli:NAME". */
+const char *cli_who(void);
+
 #endif

@@ -41,6 +41,7 @@ struct site {
     struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
     atomic_bool https;        /* base_url is https (https.c) */
     bool no_etags;            /* site_opts.no_etags */
+    struct admin *admin;      /* the back office, or NULL (admin/) */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
