@@ -76,6 +76,15 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
     {HTTP_POST, "/api/admin/users", admin_api_user_add, AR_ADMIN | AR_JSON},
+    {HTTP_GET, "/api/admin/articles", admin_api_articles, 0},
+    {HTTP_POST, "/api/admin/articles", admin_api_article_add, AR_JSON},
+    {HTTP_GET, "/api/admin/articles/{}", admin_api_article, 0},
+    {HTTP_PUT, "/api/admin/articles/{}", admin_api_article_put, AR_JSON},
+    {HTTP_DELETE, "/api/admin/articles/{}", admin_api_article_delete, 0},
+    {HTTP_GET, "/api/admin/articles/{}/revisions",
+     admin_api_article_revisions, 0},
+    {HTTP_POST, "/api/admin/articles/{}/revisions/{}/restore",
+     admin_api_article_restore, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -148,6 +148,19 @@ int admin_login_post(struct request *req, struct response *res, void *ctx);
 int admin_logout(struct request *req, struct response *res, void *ctx);
 int admin_dashboard(struct request *req, struct response *res, void *ctx);
 int admin_asset(struct request *req, struct response *res, void *ctx);
+/* articles_api.c (editorial) */
+int admin_api_articles(struct request *req, struct response *res, void *ctx);
+int admin_api_article_add(struct request *req, struct response *res,
+                          void *ctx);
+int admin_api_article(struct request *req, struct response *res, void *ctx);
+int admin_api_article_put(struct request *req, struct response *res,
+                          void *ctx);
+int admin_api_article_delete(struct request *req, struct response *res,
+                             void *ctx);
+int admin_api_article_revisions(struct request *req, struct response *res,
+                                void *ctx);
+int admin_api_article_restore(struct request *req, struct response *res,
+                              void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);

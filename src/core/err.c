@@ -15,6 +15,7 @@ const char *err_str(int rc)
     case ERR_EXISTS: return "already exists";
     case ERR_INVALID: return "invalid value";
     case ERR_BUSY: return "resource busy";
+    case ERR_CONFLICT: return "changed meanwhile";
     }
     return "unknown error";
 }

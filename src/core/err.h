@@ -18,6 +18,7 @@ enum quire_err {
     ERR_EXISTS = -6,    /* a unique key is already taken */
     ERR_INVALID = -7,   /* a value is out of range or of the wrong kind */
     ERR_BUSY = -8,      /* the resource is held by someone else */
+    ERR_CONFLICT = -9,  /* a stale revision: someone saved meanwhile */
 };
 
 #define WUR __attribute__((warn_unused_result))

@@ -11,6 +11,7 @@
 #include "render/view.h"
 #include "site/hits.h"
 #include "site/site_int.h"
+#include "store/editorial.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -33,8 +34,15 @@ int site_article(struct request *req, struct response *res, void *ctx)
         return site_article_cite(req, res, s, slug, ext);
     }
     int rc = store_article_by_slug(s->store, a, slug, false, &art);
-    if (rc == ERR_NOT_FOUND)
-        return 404;
+    if (rc == ERR_NOT_FOUND) {
+        /* Only a miss pays for the slug history: a renamed article's
+         * old URL moves permanently to the current one. */
+        const char *now_slug;
+        if (store_slug_current(s->store, a, slug, &now_slug) != 0)
+            return 404;
+        response_header(res, "Location", arena_cat(a, "/articles/", now_slug));
+        return 301;
+    }
     if (rc != 0)
         return 500;
     if (store_articles_related(s->store, a, art.id, SITE_RELATED, &rel,

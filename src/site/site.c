@@ -29,6 +29,7 @@
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
+#include "store/editorial.h"
 #include "store/store.h"
 
 #include <inttypes.h>
@@ -328,6 +329,9 @@ static void *ticker(void *arg)
             break;
         pthread_mutex_unlock(&s->lock);
 
+        int flipped = 0; /* scheduled articles whose time has come */
+        if (store_schedule_run(s->store, (int64_t)time(NULL), &flipped) != 0)
+            log_warn("scheduled articles not published; will retry");
         follow_changes(s, &seq);
         time_t now = time(NULL);
         if (now - last_flush >= (time_t)s->hits_flush) {

@@ -328,7 +328,53 @@ static const char V_ACCOUNTS[] =
     "  object TEXT NOT NULL DEFAULT ''"
     ");";
 
-static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_ACCOUNTS};
+/*
+ * V_EDITORIAL: the editors' side of articles. articles.status stays the
+ * public flag (0 hidden, 1 shown): a scheduled article is hidden with
+ * article_edit.scheduled = 1 until the server's ticker flips it at its
+ * published_at, so no public query can show it early. Every save keeps a
+ * revision (its fields as text); a slug change leaves the old slug
+ * pointing at the article's id, so chains of renames all reach the
+ * current slug in one lookup.
+ */
+static const char V_EDITORIAL[] =
+    "CREATE TABLE article_edit("
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles(id)"
+    "    ON DELETE CASCADE,"
+    "  revision INTEGER NOT NULL DEFAULT 0,"
+    "  scheduled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  owner TEXT"
+    ");"
+    "CREATE INDEX article_edit_due ON article_edit(scheduled)"
+    "  WHERE scheduled = 1;"
+    "CREATE TABLE article_revisions("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  n INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  title TEXT NOT NULL, summary TEXT, body_md TEXT NOT NULL,"
+    "  section TEXT, issue TEXT, authors TEXT NOT NULL, tags TEXT NOT NULL,"
+    "  slug TEXT NOT NULL, status TEXT NOT NULL, publish_at INTEGER,"
+    "  PRIMARY KEY (article_id, n)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE slug_history("
+    "  old_slug TEXT PRIMARY KEY NOT NULL,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX slug_history_article ON slug_history(article_id);"
+    "CREATE TRIGGER articles_slug_hist AFTER UPDATE OF slug ON articles"
+    " WHEN old.slug IS NOT new.slug BEGIN"
+    "  INSERT OR REPLACE INTO slug_history(old_slug, article_id)"
+    "    VALUES (old.slug, new.id);"
+    "  DELETE FROM slug_history WHERE old_slug = new.slug;"
+    "END;"
+    "CREATE TRIGGER articles_slug_new AFTER INSERT ON articles BEGIN"
+    "  DELETE FROM slug_history WHERE old_slug = new.slug;"
+    "END;";
+
+static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_ACCOUNTS,
+                                       V_EDITORIAL};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)

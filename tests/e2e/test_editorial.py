@@ -1,0 +1,236 @@
+"""
+The editors' side of articles over the admin API, against a real
+`quire serve`: create, read, optimistic concurrency, revisions and
+restore, scheduling by the server's own thread, slug-change redirects
+(chains too), roles on content, validation errors and stored-XSS payloads
+staying inert on public pages.
+"""
+import datetime
+import time
+
+import pytest
+import requests
+
+from conftest import Server, make_journal, quire
+
+
+def api(srv, method, path, token, **kw):
+    h = kw.pop("headers", {})
+    h["Authorization"] = "Bearer " + token
+    return requests.request(method, srv.url + path, headers=h, timeout=10,
+                            **kw)
+
+
+def rfc3339(t):
+    return datetime.datetime.fromtimestamp(
+        t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("editorial")
+    db = make_journal(tmp)
+    srv = Server(db, tmp)
+    srv.tokens = {}
+    for role in ("admin", "editor", "author"):
+        srv.tokens[role] = quire(db, "token", "add", "--name", "e-" + role,
+                                 "--role", role).stdout.strip()
+    yield srv
+    assert srv.stop() == 0, srv.output()
+
+
+def new_article(site, role="editor", **fields):
+    body = {"title": "Gas deals in the Caspian", "body": "First *line*.\n",
+            "summary": "Pipelines.", "section": "Analytical Articles",
+            "issue": "2024-03-01", "authors": ["Nino Beridze", "Alan Rae"],
+            "tags": ["Energy", "Caspian"], "status": "draft"}
+    body.update(fields)
+    r = api(site, "POST", "/api/admin/articles", site.tokens[role], json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_create_then_get_gives_the_same_article(site):
+    a = new_article(site, slug="caspian-gas", status="published")
+    assert a["revision"] == 1 and a["status"] == "published"
+    assert a["authors"] == ["Nino Beridze", "Alan Rae"]
+    assert a["tags"] == ["Energy", "Caspian"]
+    assert a["url"] == "/articles/caspian-gas"
+    for k in ("id", "created_at", "updated_at", "publish_at", "issue"):
+        assert a[k], k
+    g = api(site, "GET", f"/api/admin/articles/{a['id']}",
+            site.tokens["editor"])
+    assert g.status_code == 200 and g.json() == a
+    page = site.get("/articles/caspian-gas")
+    assert page.status_code == 200 and "Gas deals in the Caspian" in page.text
+    lst = api(site, "GET", "/api/admin/articles?status=published&page=1",
+              site.tokens["editor"]).json()
+    assert a["id"] in [x["id"] for x in lst["articles"]]
+    assert all(x["status"] == "published" for x in lst["articles"])
+
+
+def test_stale_revision_gets_409_and_changes_nothing(site):
+    a = new_article(site, slug="optimistic")
+    base = {k: a[k] for k in ("title", "body", "slug", "status")}
+    r1 = api(site, "PUT", f"/api/admin/articles/{a['id']}",
+             site.tokens["editor"], json=dict(base, title="First editor",
+                                              revision=1))
+    assert r1.status_code == 200 and r1.json()["revision"] == 2
+    r2 = api(site, "PUT", f"/api/admin/articles/{a['id']}",
+             site.tokens["admin"], json=dict(base, title="Second editor",
+                                             revision=1))
+    assert r2.status_code == 409
+    assert r2.json()["error"]["code"] == "conflict"
+    g = api(site, "GET", f"/api/admin/articles/{a['id']}",
+            site.tokens["editor"]).json()
+    assert g["title"] == "First editor" and g["revision"] == 2
+    # a PUT without the revision it read is refused
+    r3 = api(site, "PUT", f"/api/admin/articles/{a['id']}",
+             site.tokens["editor"], json=dict(base, title="x"))
+    assert r3.status_code == 400 and "revision" in r3.json()["error"]["message"]
+
+
+def test_revisions_and_restore(site):
+    a = new_article(site, slug="revised", body="alpha\nbeta\n")
+    aid = a["id"]
+    r = api(site, "PUT", f"/api/admin/articles/{aid}", site.tokens["editor"],
+            json={"title": "Revised", "body": "alpha\ngamma\n",
+                  "slug": "revised", "revision": 1})
+    assert r.status_code == 200
+    revs = api(site, "GET", f"/api/admin/articles/{aid}/revisions",
+               site.tokens["editor"]).json()["revisions"]
+    assert [x["revision"] for x in revs] == [2, 1]
+    assert revs[0]["who"] == "token:e-editor" and revs[0]["at"]
+    r = api(site, "POST", f"/api/admin/articles/{aid}/revisions/1/restore",
+            site.tokens["editor"])
+    assert r.status_code == 200, r.text
+    g = r.json()
+    assert g["revision"] == 3 and g["body"] == "alpha\nbeta\n"
+    assert g["title"] == "Gas deals in the Caspian"
+    r = api(site, "POST", f"/api/admin/articles/{aid}/revisions/9/restore",
+            site.tokens["editor"])
+    assert r.status_code == 404
+    audit = quire(site.db, "audit", "--limit", "50").stdout
+    assert "article.restore" in audit and "article.update" in audit
+
+
+def test_slug_changes_redirect_through_chains(site):
+    a = new_article(site, slug="first-name", status="published")
+    aid, rev = a["id"], 1
+    for new in ("second-name", "third-name"):
+        r = api(site, "PUT", f"/api/admin/articles/{aid}",
+                site.tokens["editor"],
+                json={"title": a["title"], "body": a["body"], "slug": new,
+                      "status": "published", "revision": rev})
+        assert r.status_code == 200, r.text
+        rev = r.json()["revision"]
+    for old in ("first-name", "second-name"):
+        r = site.get("/articles/" + old, allow_redirects=False)
+        assert r.status_code == 301, old
+        assert r.headers["Location"].endswith("/articles/third-name")
+    assert site.get("/articles/third-name").status_code == 200
+    assert site.get("/articles/never-was").status_code == 404
+    # a slug taken by another article is refused
+    b = new_article(site, slug="other-one")
+    r = api(site, "PUT", f"/api/admin/articles/{b['id']}",
+            site.tokens["editor"],
+            json={"title": "x", "slug": "third-name", "revision": 1})
+    assert r.status_code == 409
+
+
+def test_scheduled_article_appears_on_time_without_a_request(site):
+    # warm the caches: the home page and feed are cached before the flip
+    assert site.get("/").status_code == 200
+    assert site.get("/feed.xml").status_code in (200, 404)
+    at = int(time.time()) + 3
+    a = new_article(site, title="Scheduled Zanzibar Piece",
+                    slug="scheduled-piece", status="scheduled",
+                    publish_at=rfc3339(at))
+    assert a["status"] == "scheduled"
+    seen = None
+    while time.time() < at + 6:
+        r = site.get("/articles/scheduled-piece")
+        now = time.time()
+        if r.status_code == 200:
+            seen = now
+            break
+        time.sleep(0.1)
+    assert seen is not None, "never appeared"
+    assert seen >= at, "appeared before its time"
+    assert seen - at <= 2.5
+    home = site.get("/").text
+    assert "Scheduled Zanzibar Piece" in home
+    g = api(site, "GET", f"/api/admin/articles/{a['id']}",
+            site.tokens["editor"]).json()
+    assert g["status"] == "published"
+    s = site.get("/search?q=Zanzibar")
+    assert "Scheduled Zanzibar Piece" in s.text
+
+
+def test_scheduling_needs_a_future_time(site):
+    r = api(site, "POST", "/api/admin/articles", site.tokens["editor"],
+            json={"title": "t", "status": "scheduled"})
+    assert r.status_code == 422 and "publish_at" in r.json()["error"]["message"]
+
+
+def test_author_role_on_content(site):
+    mine = new_article(site, role="author", slug="authors-draft")
+    assert mine["status"] == "draft"
+    r = api(site, "POST", "/api/admin/articles", site.tokens["author"],
+            json={"title": "t", "status": "published"})
+    assert r.status_code == 403
+    r = api(site, "PUT", f"/api/admin/articles/{mine['id']}",
+            site.tokens["author"],
+            json={"title": "Mine, edited", "revision": 1})
+    assert r.status_code == 200
+    theirs = new_article(site, slug="editors-piece")
+    r = api(site, "PUT", f"/api/admin/articles/{theirs['id']}",
+            site.tokens["author"], json={"title": "Hijack", "revision": 1})
+    assert r.status_code == 403
+    r = api(site, "DELETE", f"/api/admin/articles/{theirs['id']}",
+            site.tokens["author"])
+    assert r.status_code == 403
+    r = api(site, "DELETE", f"/api/admin/articles/{mine['id']}",
+            site.tokens["author"])
+    assert r.status_code == 204
+    r = api(site, "GET", f"/api/admin/articles/{mine['id']}",
+            site.tokens["author"])
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("body,status,word", [
+    ('{"title": 5}', 400, "title"),
+    ('{"title": "x", "status": "live"}', 400, "status"),
+    ('{"title": "x", "issue": "2024-13-45"}', 400, "issue"),
+    ('{"title": "x", "publish_at": "tomorrow"}', 400, "publish_at"),
+    ('{"title": "x", "slug": "Bad Slug"}', 400, "slug"),
+    ('{"title": "x", "colour": "red"}', 400, "colour"),
+    ('{"title": "x", "authors": "one"}', 400, "authors"),
+    ('{"title": "x",', 400, ""),
+    ('{}', 400, "title"),
+])
+def test_api_validation_errors(site, body, status, word):
+    before = api(site, "GET", "/api/admin/articles", site.tokens["editor"])
+    r = api(site, "POST", "/api/admin/articles", site.tokens["editor"],
+            data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == status, r.text
+    assert word in r.json()["error"]["message"]
+    after = api(site, "GET", "/api/admin/articles", site.tokens["editor"])
+    assert after.json()["meta"]["total"] == before.json()["meta"]["total"]
+
+
+def test_stored_xss_is_inert_on_public_pages(site):
+    p = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    a = new_article(site, title="XSS " + p, summary=p, slug="xss-test",
+                    body="Body " + p + "\n\n[x](javascript:alert(3))\n",
+                    authors=["Evil " + p], tags=["t" + p],
+                    section="S" + p, status="published")
+    assert a["title"] == "XSS " + p
+    assert site.get("/articles/xss-test").status_code == 200
+    for path in ("/articles/xss-test", "/", "/feed.xml"):
+        r = site.get(path)
+        if r.status_code != 200:
+            continue
+        assert "<script>alert(1)" not in r.text, path
+        assert "<img src=x onerror" not in r.text, path
+        assert 'href="javascript:' not in r.text, path
