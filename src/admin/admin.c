@@ -85,6 +85,13 @@ static const struct route routes[] = {
      admin_api_article_revisions, 0},
     {HTTP_POST, "/api/admin/articles/{}/revisions/{}/restore",
      admin_api_article_restore, 0},
+    {HTTP_POST, "/api/admin/issues", admin_api_issue_add,
+     AR_EDITOR | AR_JSON},
+    {HTTP_POST, "/api/admin/issues/{}/publish", admin_api_issue_publish,
+     AR_EDITOR},
+    {HTTP_GET, "/api/admin/authors", admin_api_authors, 0},
+    {HTTP_PUT, "/api/admin/authors/{}", admin_api_author_put,
+     AR_EDITOR | AR_JSON},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

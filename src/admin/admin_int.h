@@ -161,6 +161,13 @@ int admin_api_article_revisions(struct request *req, struct response *res,
                                 void *ctx);
 int admin_api_article_restore(struct request *req, struct response *res,
                               void *ctx);
+/* issues_api.c (editorial) */
+int admin_api_issue_add(struct request *req, struct response *res, void *ctx);
+int admin_api_issue_publish(struct request *req, struct response *res,
+                            void *ctx);
+int admin_api_authors(struct request *req, struct response *res, void *ctx);
+int admin_api_author_put(struct request *req, struct response *res,
+                         void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);

@@ -119,4 +119,32 @@ int store_schedule_run(struct store *s, int64_t now, int *flipped) WUR;
 int store_slug_current(struct store *s, struct arena *a, struct str old,
                        const char **slug) WUR;
 
+/* --- issues and authors (editorial_issues.c) --- */
+
+/*
+ * store_issue_create adds the issue of date (YYYY-MM-DD) with an optional
+ * title; ERR_EXISTS if there is one (its title is then set when given).
+ */
+int store_issue_create(struct store *s, const char *date, const char *title,
+                       int64_t *id) WUR;
+/*
+ * store_issue_publish publishes every unpublished article of the issue at
+ * once (one transaction; each article's revision moves on, so an editor
+ * holding the old one gets a conflict rather than unpublishing it).
+ * ERR_NOT_FOUND: no such issue. *n counts the articles published.
+ */
+int store_issue_publish(struct store *s, const char *date, int *n) WUR;
+
+struct edit_author {
+    int64_t id;
+    const char *slug, *name, *bio;
+};
+/* store_edit_authors lists every author by name. */
+int store_edit_authors(struct store *s, struct arena *a,
+                       struct edit_author **out, size_t *n) WUR;
+/* store_edit_author_set changes an author's name, slug and Markdown bio
+ * (NULL keeps a field). ERR_NOT_FOUND, ERR_EXISTS (name or slug taken). */
+int store_edit_author_set(struct store *s, int64_t id, const char *name,
+                          const char *slug, const char *bio) WUR;
+
 #endif

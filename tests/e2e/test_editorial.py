@@ -234,3 +234,57 @@ def test_stored_xss_is_inert_on_public_pages(site):
         assert "<script>alert(1)" not in r.text, path
         assert "<img src=x onerror" not in r.text, path
         assert 'href="javascript:' not in r.text, path
+
+
+def test_issue_create_and_publish_at_once(site):
+    r = api(site, "POST", "/api/admin/issues", site.tokens["editor"],
+            json={"date": "2031-01-15", "title": "Winter issue"})
+    assert r.status_code == 201 and r.json()["date"] == "2031-01-15"
+    r = api(site, "POST", "/api/admin/issues", site.tokens["editor"],
+            json={"date": "2031-01-15"})
+    assert r.status_code == 409
+    r = api(site, "POST", "/api/admin/issues", site.tokens["author"],
+            json={"date": "2031-02-01"})
+    assert r.status_code == 403
+    a = new_article(site, title="Issue piece one", slug="issue-one",
+                    issue="2031-01-15")
+    b = new_article(site, title="Issue piece two", slug="issue-two",
+                    issue="2031-01-15", section="Field Reports")
+    for slug in ("issue-one", "issue-two"):
+        assert site.get("/articles/" + slug).status_code == 404
+    r = api(site, "POST", "/api/admin/issues/2031-01-15/publish",
+            site.tokens["editor"])
+    assert r.status_code == 200 and r.json()["published"] == 2
+    for slug in ("issue-one", "issue-two"):
+        assert site.get("/articles/" + slug).status_code == 200
+    for x in (a, b):
+        g = api(site, "GET", f"/api/admin/articles/{x['id']}",
+                site.tokens["editor"]).json()
+        assert g["status"] == "published" and g["revision"] == 2
+    # an editor holding the old revision gets a conflict, not an unpublish
+    r = api(site, "PUT", f"/api/admin/articles/{a['id']}",
+            site.tokens["editor"], json={"title": "x", "revision": 1})
+    assert r.status_code == 409
+    r = api(site, "POST", "/api/admin/issues/2099-01-01/publish",
+            site.tokens["editor"])
+    assert r.status_code == 404
+    assert "issue.publish" in quire(site.db, "audit", "--limit", "80").stdout
+
+
+def test_author_bio_shows_on_the_author_page(site):
+    new_article(site, slug="bio-piece", status="published",
+                authors=["Bio Person"])
+    authors = api(site, "GET", "/api/admin/authors",
+                  site.tokens["editor"]).json()["authors"]
+    au = next(x for x in authors if x["name"] == "Bio Person")
+    r = api(site, "PUT", f"/api/admin/authors/{au['id']}",
+            site.tokens["editor"],
+            json={"bio": "Writes on **energy**. <script>alert(1)</script>"})
+    assert r.status_code == 200, r.text
+    page = site.get("/authors/" + au["slug"])
+    assert page.status_code == 200
+    assert "<strong>energy</strong>" in page.text
+    assert "<script>alert(1)" not in page.text
+    r = api(site, "PUT", f"/api/admin/authors/{au['id']}",
+            site.tokens["author"], json={"bio": "x"})
+    assert r.status_code == 403
