@@ -72,6 +72,17 @@ static const struct route routes[] = {
     {HTTP_POST, "/admin/tokens/{}/revoke", admin_token_revoke,
      AR_ADMIN | ROUTE_FORM},
     {HTTP_GET, "/admin/audit", admin_audit_page, AR_ADMIN},
+    {HTTP_GET, "/admin/articles", admin_articles, 0},
+    {HTTP_POST, "/admin/articles", admin_article_create, ROUTE_FORM},
+    {HTTP_GET, "/admin/articles/{}", admin_article_edit, 0},
+    {HTTP_POST, "/admin/articles/{}", admin_article_save, ROUTE_FORM},
+    {HTTP_POST, "/admin/articles/{}/delete", admin_article_delete,
+     ROUTE_FORM},
+    {HTTP_GET, "/admin/articles/{}/revisions", admin_article_revisions, 0},
+    {HTTP_POST, "/admin/articles/{}/preview", admin_article_preview,
+     ROUTE_FORM},
+    {HTTP_POST, "/admin/articles/{}/revisions/{}/restore",
+     admin_article_restore, ROUTE_FORM},
     /* The admin API */
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
@@ -101,6 +112,7 @@ static const struct nav_entry {
     enum admin_role level;
 } nav[] = {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
+    {"/admin/articles", "Articles", ROLE_AUTHOR},
     {"/admin/users", "Users", ROLE_ADMIN},
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
     {"/admin/audit", "Audit log", ROLE_ADMIN},
@@ -424,6 +436,8 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
     ad->store = o->store;
     ad->is_https = o->is_https;
     ad->https_ctx = o->https_ctx;
+    ad->preview = o->preview;
+    ad->preview_ctx = o->preview_ctx;
     ad->tpl = tpl_set_new();
     size_t n = strlen(o->dir) + sizeof("/templates");
     dir = xmalloc(n);

@@ -31,6 +31,8 @@ struct admin {
     http_flag_fn is_https;
     void *https_ctx;
     struct limiter *limiter;
+    admin_preview_fn preview;
+    void *preview_ctx;
 };
 
 /*
@@ -161,6 +163,21 @@ int admin_api_article_revisions(struct request *req, struct response *res,
                                 void *ctx);
 int admin_api_article_restore(struct request *req, struct response *res,
                               void *ctx);
+/* articles.c (editorial): the back office's articles */
+int admin_articles(struct request *req, struct response *res, void *ctx);
+int admin_article_new(struct request *req, struct response *res, void *ctx);
+int admin_article_edit(struct request *req, struct response *res, void *ctx);
+int admin_article_create(struct request *req, struct response *res,
+                         void *ctx);
+int admin_article_save(struct request *req, struct response *res, void *ctx);
+int admin_article_delete(struct request *req, struct response *res,
+                         void *ctx);
+int admin_article_revisions(struct request *req, struct response *res,
+                            void *ctx);
+int admin_article_restore(struct request *req, struct response *res,
+                          void *ctx);
+int admin_article_preview(struct request *req, struct response *res,
+                          void *ctx);
 /* issues_api.c (editorial) */
 int admin_api_issue_add(struct request *req, struct response *res, void *ctx);
 int admin_api_issue_publish(struct request *req, struct response *res,

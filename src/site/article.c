@@ -75,3 +75,20 @@ int site_article(struct request *req, struct response *res, void *ctx)
         page_depend(res->page, "article", rel[i].id);
     return 200;
 }
+
+int site_article_preview(void *ctx, struct request *req, struct response *res,
+                         const struct article *art)
+{
+    struct site *s = ctx;
+    struct arena *a = req->arena;
+    struct tval *c = site_context(s, a);
+    struct cite_journal j;
+    if (!c || site_cite_journal(s, a, &j) != 0)
+        return 500;
+    tv_set(a, c, "article", view_article(a, art));
+    tv_set(a, c, "meta", meta_article(a, art, &j));
+    tv_set(a, c, "related", view_article_list(a, NULL, 0));
+    tv_set_bool(a, c, "has_related", false);
+    tv_set_str(a, c, "page_title", cite_plain(a, art->title));
+    return site_render(s, res, "article", c, NULL);
+}

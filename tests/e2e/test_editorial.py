@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from conftest import Server, make_journal, quire
+from test_accounts import add_user, csrf_of, login
 
 
 def api(srv, method, path, token, **kw):
@@ -30,6 +31,8 @@ def rfc3339(t):
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("editorial")
     db = make_journal(tmp)
+    add_user(db, "ed@example.org", "editor", name="Ed Itor")
+    add_user(db, "au@example.org", "author", name="Au Thor")
     srv = Server(db, tmp)
     srv.tokens = {}
     for role in ("admin", "editor", "author"):
@@ -141,7 +144,7 @@ def test_slug_changes_redirect_through_chains(site):
 def test_scheduled_article_appears_on_time_without_a_request(site):
     # warm the caches: the home page and feed are cached before the flip
     assert site.get("/").status_code == 200
-    assert site.get("/feed.xml").status_code in (200, 404)
+    assert site.get("/feed.atom").status_code in (200, 404)
     at = int(time.time()) + 3
     a = new_article(site, title="Scheduled Zanzibar Piece",
                     slug="scheduled-piece", status="scheduled",
@@ -227,7 +230,7 @@ def test_stored_xss_is_inert_on_public_pages(site):
                     section="S" + p, status="published")
     assert a["title"] == "XSS " + p
     assert site.get("/articles/xss-test").status_code == 200
-    for path in ("/articles/xss-test", "/", "/feed.xml"):
+    for path in ("/articles/xss-test", "/", "/feed.atom"):
         r = site.get(path)
         if r.status_code != 200:
             continue
@@ -288,3 +291,108 @@ def test_author_bio_shows_on_the_author_page(site):
     r = api(site, "PUT", f"/api/admin/authors/{au['id']}",
             site.tokens["author"], json={"bio": "x"})
     assert r.status_code == 403
+
+
+TABLE_MD = """Intro paragraph.[^1]
+
+| Country | Exports |
+|---------|---------|
+| Kazakhstan | Oil |
+
+[^1]: A footnote.
+"""
+
+
+def form(csrf, **kw):
+    d = {"csrf": csrf, "title": "Back office piece", "body": TABLE_MD,
+         "summary": "From the editor.", "section": "Field Reports",
+         "issue": "", "authors": "Ed Itor\nSecond Writer", "tags": "Trade, Oil",
+         "slug": "", "status": "draft", "publish_at": "", "revision": "0"}
+    d.update(kw)
+    return d
+
+
+def test_back_office_write_preview_publish_conflict_restore(site):
+    s, _ = login(site, "ed@example.org")
+    page = s.get(site.url + "/admin/articles/new")
+    assert page.status_code == 200 and 'name="body"' in page.text
+    csrf = csrf_of(page.text)
+    # preview: the public template, the table and the footnote rendered
+    r = s.post(site.url + "/admin/articles/preview",
+               data=form(csrf, title="Preview only"))
+    assert r.status_code == 200, r.text
+    assert "<table>" in r.text and "footnote" in r.text
+    assert "Preview only" in r.text
+    assert site.get("/articles/preview-only").status_code == 404
+    # save a draft, then publish it
+    r = s.post(site.url + "/admin/articles", data=form(csrf, slug="bo-piece"),
+               allow_redirects=False)
+    assert r.status_code == 303, r.text
+    edit_url = site.url + r.headers["Location"].split("?")[0]
+    aid = edit_url.rsplit("/", 1)[1]
+    assert site.get("/articles/bo-piece").status_code == 404
+    r = s.post(edit_url, data=form(csrf, slug="bo-piece", status="published",
+                                   revision="1"), allow_redirects=False)
+    assert r.status_code == 303
+    pub = site.get("/articles/bo-piece")
+    assert pub.status_code == 200 and "<table>" in pub.text
+    # list with filters
+    lst = s.get(site.url + "/admin/articles?status=published&q=back+office")
+    assert "Back office piece" in lst.text
+    lst = s.get(site.url + "/admin/articles?status=draft&q=back+office")
+    assert "Back office piece" not in lst.text
+    # a stale save: the conflict message, the text kept, nothing changed
+    r = s.post(edit_url, data=form(csrf, slug="bo-piece", status="published",
+                                   title="Stale title", revision="1"))
+    assert r.status_code == 409
+    assert "Someone else saved this article" in r.text
+    assert "Stale title" in r.text
+    assert "Stale title" not in site.get("/articles/bo-piece").text
+    # edit, see the diff, restore revision 1 (a new revision, a draft again)
+    r = s.post(edit_url, data=form(csrf, slug="bo-piece", status="published",
+                                   body="Changed body.\n", revision="2"),
+               allow_redirects=False)
+    assert r.status_code == 303
+    time.sleep(1.5)  # the page cache drops the page within a second
+    assert "Changed body." in site.get("/articles/bo-piece").text
+    revs = s.get(edit_url + "/revisions?diff=2")
+    assert revs.status_code == 200
+    assert 'class="add">+ Changed body.' in revs.text
+    assert 'class="del">- Intro paragraph.[^1]' in revs.text
+    r = s.post(edit_url + "/revisions/1/restore", data={"csrf": csrf},
+               allow_redirects=False)
+    assert r.status_code == 303
+    g = api(site, "GET", f"/api/admin/articles/{aid}",
+            site.tokens["editor"]).json()
+    assert g["revision"] == 4 and g["status"] == "draft"
+    assert g["body"] == TABLE_MD
+    # no CSRF token: refused, nothing changes
+    r = s.post(edit_url, data=dict(form("", revision="4"), csrf="bad"))
+    assert r.status_code == 403
+    assert api(site, "GET", f"/api/admin/articles/{aid}",
+               site.tokens["editor"]).json()["revision"] == 4
+
+
+def test_back_office_author_limits_and_xss(site):
+    s, _ = login(site, "au@example.org")
+    csrf = csrf_of(s.get(site.url + "/admin/articles/new").text)
+    p = '<script>alert(1)</script>'
+    r = s.post(site.url + "/admin/articles",
+               data=form(csrf, title="Author " + p, slug="au-draft",
+                         authors="Au " + p), allow_redirects=False)
+    assert r.status_code == 303
+    edit_url = site.url + r.headers["Location"].split("?")[0]
+    for url in (edit_url, site.url + "/admin/articles"):
+        page = s.get(url).text
+        assert "Author &lt;script&gt;" in page and p not in page
+    # an author cannot publish
+    r = s.post(edit_url, data=form(csrf, title="x", slug="au-draft",
+                                   status="published", revision="1"))
+    assert r.status_code == 422 and "cannot publish" in r.text
+    # nor touch an editor's article
+    theirs = new_article(site, slug="not-the-authors")
+    r = s.post(site.url + f"/admin/articles/{theirs['id']}",
+               data=form(csrf, title="Hijack", revision="1"))
+    assert r.status_code == 403
+    assert api(site, "GET", f"/api/admin/articles/{theirs['id']}",
+               site.tokens["editor"]).json()["title"] != "Hijack"
