@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 enum { API_PAGE = 20 };
@@ -134,15 +135,12 @@ static bool slug_ok(const char *s)
     return true;
 }
 
-/*
- * read_article parses and validates the body into e; returns 0 or the
- * status of the error already written. *revision is -1 when absent.
- */
-static int read_article(struct admin_req *ar, struct response *res,
+int admin_article_parse(struct arena *a, struct str body,
+                        struct response *res, int64_t now, bool editor,
                         struct edit_article *e, long long *revision)
 {
     struct json_value v[N_FIELDS];
-    int st = admin_json_read(ar, res, article_fields, N_FIELDS, v);
+    int st = admin_json_parse(a, body, res, article_fields, N_FIELDS, v);
     if (st != 0)
         return st;
     *e = (struct edit_article){
@@ -189,15 +187,27 @@ static int read_article(struct admin_req *ar, struct response *res,
                                     "time");
         e->publish_at = t;
     }
-    if (e->status == EDIT_SCHEDULED &&
-        (!v[9].present || e->publish_at <= ar->now))
+    if (e->status == EDIT_SCHEDULED && (!v[9].present || e->publish_at <= now))
         return admin_json_error(res, 422, "invalid",
                                 "field 'publish_at' must be a future time "
                                 "for a scheduled article");
-    if (e->status != EDIT_DRAFT && !is_editor(ar))
+    if (e->status != EDIT_DRAFT && !editor)
         return admin_json_error(res, 403, "forbidden",
                                 "an author cannot publish or schedule");
     return 0;
+}
+
+/* read_article: the request's Content-Type, then admin_article_parse. */
+static int read_article(struct admin_req *ar, struct response *res,
+                        struct edit_article *e, long long *revision)
+{
+    const char *ct = request_header(ar->req, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
+        return admin_json_error(res, 415, "unsupported_media_type",
+                                "send Content-Type: application/json");
+    return admin_article_parse(ar->req->arena, ar->req->body, res, ar->now,
+                               is_editor(ar), e, revision);
 }
 
 int admin_api_articles(struct request *req, struct response *res, void *ctx)
