@@ -217,6 +217,11 @@ int admin_require_totp(struct request *req, struct response *res, void *ctx);
 int admin_tokens(struct request *req, struct response *res, void *ctx);
 int admin_token_add(struct request *req, struct response *res, void *ctx);
 int admin_token_revoke(struct request *req, struct response *res, void *ctx);
+int admin_api_tokens(struct request *req, struct response *res, void *ctx);
+int admin_api_token_add(struct request *req, struct response *res,
+                        void *ctx);
+int admin_api_token_revoke(struct request *req, struct response *res,
+                           void *ctx);
 int admin_audit_page(struct request *req, struct response *res, void *ctx);
 /* admin_totp_required: has an admin required TOTP of every account? */
 bool admin_totp_required(struct admin *ad, struct arena *a);

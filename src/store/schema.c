@@ -284,10 +284,12 @@ static const char V6[] =
  * an argon2id hash; sessions and API tokens are kept only as the hex of a
  * BLAKE2b hash of the secret, so a copy of the file opens no door. The
  * audit log is append-only by convention (no code deletes from it).
- * Independent of every other table, so it merges in any order.
+ * Independent of every other table, so it merges in any order; IF NOT
+ * EXISTS because tests rewind user_version past it to replay older
+ * migrations, and it must then run again as a no-op.
  */
 static const char V_ACCOUNTS[] =
-    "CREATE TABLE users("
+    "CREATE TABLE IF NOT EXISTS users("
     "  id INTEGER PRIMARY KEY,"
     "  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
     "  name TEXT NOT NULL,"
@@ -298,7 +300,7 @@ static const char V_ACCOUNTS[] =
     "  created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL"
     ");"
-    "CREATE TABLE sessions("
+    "CREATE TABLE IF NOT EXISTS sessions("
     "  id_hash TEXT PRIMARY KEY NOT NULL,"
     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
     "  csrf TEXT NOT NULL,"
@@ -306,8 +308,8 @@ static const char V_ACCOUNTS[] =
     "  seen_at INTEGER NOT NULL,"
     "  pending INTEGER NOT NULL DEFAULT 0"
     ") WITHOUT ROWID;"
-    "CREATE INDEX sessions_user ON sessions(user_id);"
-    "CREATE TABLE api_tokens("
+    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);"
+    "CREATE TABLE IF NOT EXISTS api_tokens("
     "  id INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL UNIQUE,"
     "  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),"
@@ -315,12 +317,12 @@ static const char V_ACCOUNTS[] =
     "  created_at INTEGER NOT NULL,"
     "  last_used_at INTEGER"
     ");"
-    "CREATE TABLE recovery_codes("
+    "CREATE TABLE IF NOT EXISTS recovery_codes("
     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
     "  hash TEXT NOT NULL,"
     "  PRIMARY KEY (user_id, hash)"
     ") WITHOUT ROWID;"
-    "CREATE TABLE audit_log("
+    "CREATE TABLE IF NOT EXISTS audit_log("
     "  id INTEGER PRIMARY KEY,"
     "  at INTEGER NOT NULL,"
     "  who TEXT NOT NULL,"

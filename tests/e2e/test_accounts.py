@@ -557,3 +557,93 @@ def test_api_token_guessing_is_limited(fresh):
     assert r.status_code == 429
     assert error_of(r)["code"] == "too_many_requests"
     assert int(r.headers["Retry-After"]) >= 1
+
+
+def test_api_tokens(site, tokens):
+    t = tokens["admin"]
+    r = api(site, "POST", "/api/admin/tokens", t,
+            json={"name": "made-by-api", "role": "author"})
+    assert r.status_code == 201, r.text
+    made = r.json()["token"]
+    assert api(site, "GET", "/api/admin/me", made).json() == \
+        {"who": "token:made-by-api", "role": "author"}
+    listed = api(site, "GET", "/api/admin/tokens", t).json()["tokens"]
+    assert {"made-by-api", "t-admin"} <= {x["name"] for x in listed}
+    assert made not in str(listed)
+    r = api(site, "POST", "/api/admin/tokens", t,
+            json={"name": "made-by-api", "role": "author"})
+    assert r.status_code == 409
+    r = api(site, "POST", "/api/admin/tokens", t,
+            json={"name": "bad name!", "role": "author"})
+    assert r.status_code == 422 and "'name'" in error_of(r)["message"]
+    r = api(site, "DELETE", "/api/admin/tokens/made-by-api", tokens["editor"])
+    assert r.status_code == 403
+    r = api(site, "DELETE", "/api/admin/tokens/made-by-api", t)
+    assert r.status_code == 204
+    assert api(site, "GET", "/api/admin/me", made).status_code == 401
+    r = api(site, "DELETE", "/api/admin/tokens/made-by-api", t)
+    assert r.status_code == 404
+    assert "token:t-admin\ttoken.revoke\ttoken:made-by-api" in \
+        quire(site.db, "audit").stdout
+
+
+def test_cookie_secure_when_base_url_is_https(fresh):
+    import time
+    quire(fresh.db, "config", "set", "base_url", "https://journal.example")
+    deadline = time.time() + 10
+    while True:  # the server rereads base_url within a second or so
+        s = requests.Session()
+        s.headers.update(UA)
+        r = s.get(fresh.url + "/admin/login")
+        if "Secure" in r.headers["Set-Cookie"] or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert "Secure" in r.headers["Set-Cookie"].split("; ")
+    # a Secure cookie does not go back over http: send it by hand
+    login_cookie = r.headers["Set-Cookie"].split(";")[0]
+    r = requests.post(fresh.url + "/admin/login", allow_redirects=False,
+                      headers=dict(UA, Cookie=login_cookie),
+                      data={"email": "victim@example.org", "password": PW,
+                            "csrf": csrf_of(r.text)})
+    assert r.status_code == 303
+    flags = r.headers["Set-Cookie"].split("; ")
+    assert flags[0].startswith("quire_session=") and "Secure" in flags
+
+
+def test_user_add_prompts_without_echo(tmp_path):
+    """Without --password-stdin the password is asked on the terminal,
+    twice, and not echoed."""
+    import os
+    import pty
+    from conftest import QUIRE
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(QUIRE, [QUIRE, "--db", str(db), "user", "add",
+                         "tty@example.org", "--name", "Tty", "--role",
+                         "editor"])
+    seen = b""
+
+    def read_until(word):
+        nonlocal seen
+        while word not in seen:
+            chunk = os.read(fd, 1024)
+            if not chunk:
+                break
+            seen += chunk
+
+    read_until(b"Password: ")
+    os.write(fd, b"typed on a tty\n")
+    read_until(b"again: ")
+    os.write(fd, b"typed on a tty\n")
+    try:
+        while os.read(fd, 1024):
+            pass
+    except OSError:
+        pass
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, seen
+    assert b"typed on a tty" not in seen
+    assert "tty@example.org" in quire(db, "user", "list").stdout
