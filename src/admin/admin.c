@@ -72,6 +72,10 @@ static const struct route routes[] = {
     {HTTP_POST, "/admin/tokens/{}/revoke", admin_token_revoke,
      AR_ADMIN | ROUTE_FORM},
     {HTTP_GET, "/admin/audit", admin_audit_page, AR_ADMIN},
+    {HTTP_GET, "/admin/issues", admin_issues, AR_EDITOR},
+    {HTTP_POST, "/admin/issues", admin_issue_add, AR_EDITOR | ROUTE_FORM},
+    {HTTP_POST, "/admin/issues/publish", admin_issue_publish,
+     AR_EDITOR | ROUTE_FORM},
     {HTTP_GET, "/admin/articles", admin_articles, 0},
     {HTTP_POST, "/admin/articles", admin_article_create, ROUTE_FORM},
     {HTTP_GET, "/admin/articles/{}", admin_article_edit, 0},
@@ -116,6 +120,7 @@ static const struct nav_entry {
 } nav[] = {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
     {"/admin/articles", "Articles", ROLE_AUTHOR},
+    {"/admin/issues", "Issues", ROLE_EDITOR},
     {"/admin/users", "Users", ROLE_ADMIN},
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
     {"/admin/audit", "Audit log", ROLE_ADMIN},

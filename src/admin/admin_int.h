@@ -192,6 +192,9 @@ int admin_api_issue_add(struct request *req, struct response *res, void *ctx);
 int admin_api_issue_publish(struct request *req, struct response *res,
                             void *ctx);
 int admin_api_authors(struct request *req, struct response *res, void *ctx);
+int admin_issues(struct request *req, struct response *res, void *ctx);
+int admin_issue_add(struct request *req, struct response *res, void *ctx);
+int admin_issue_publish(struct request *req, struct response *res, void *ctx);
 int admin_api_author_put(struct request *req, struct response *res,
                          void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);

@@ -9,6 +9,7 @@
 #include "content/date.h"
 #include "core/arena.h"
 #include "core/str.h"
+#include "render/value.h"
 #include "store/editorial.h"
 #include "store/store.h"
 
@@ -129,4 +130,84 @@ int admin_api_author_put(struct request *req, struct response *res,
     admin_audit(ar, "author.update", "author:%lld", id);
     return admin_json_reply(res, 200,
                             json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+/* --- the back office's issues page --- */
+
+static int issues_page(struct admin_req *ar, struct response *res,
+                       const char *ok, const char *error, int status)
+{
+    struct arena *a = ar->req->arena;
+    struct issue_entry *l;
+    size_t n;
+    if (store_issues_list(ar->ad->store, a, &l, &n) != 0)
+        return admin_error_page(ar, res, 500, "The issues cannot be read.");
+    struct tval *c = admin_context(ar, "Issues");
+    struct tval *rows = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        struct tval *r = tv_map(a);
+        tv_set_str(a, r, "date", l[i].issue.date);
+        tv_set_str(a, r, "title", l[i].issue.title ? l[i].issue.title : "");
+        tv_set_int(a, r, "published", l[i].articles);
+        tv_push(a, rows, r);
+    }
+    tv_set(a, c, "issues", rows);
+    if (ok)
+        tv_set_str(a, c, "ok", ok);
+    if (error)
+        tv_set_str(a, c, "error", error);
+    return admin_render(ar, res, "issues", c, status);
+}
+
+int admin_issues(struct request *req, struct response *res, void *ctx)
+{
+    (void)req;
+    return issues_page(ctx, res, NULL, NULL, 200);
+}
+
+int admin_issue_add(struct request *req, struct response *res, void *ctx)
+{
+    struct admin_req *ar = ctx;
+    const char *date = admin_form(ar, "date");
+    const char *title = admin_form(ar, "title");
+    (void)req;
+    if (!date || !date_valid_ymd(date))
+        return issues_page(ar, res, NULL, "The date must be YYYY-MM-DD.", 422);
+    if (title && strpbrk(title, "\r\n"))
+        return issues_page(ar, res, NULL, "The title must be one line.", 422);
+    int64_t id;
+    int rc = store_issue_create(ar->ad->store, date, title, &id);
+    if (rc != 0 && rc != ERR_EXISTS)
+        return issues_page(ar, res, NULL, "The issue cannot be saved.", 500);
+    admin_audit(ar, "issue.create", "issue:%s", date);
+    return issues_page(ar, res,
+                       rc == ERR_EXISTS ? "The issue exists; its title is "
+                                          "updated."
+                                        : "Issue created. Give articles this "
+                                          "issue's date in the editor, then "
+                                          "publish the issue.",
+                       NULL, 200);
+}
+
+int admin_issue_publish(struct request *req, struct response *res, void *ctx)
+{
+    struct admin_req *ar = ctx;
+    const char *date = admin_form(ar, "date");
+    (void)req;
+    if (!date || !date_valid_ymd(date))
+        return issues_page(ar, res, NULL, "The date must be YYYY-MM-DD.", 422);
+    int n = 0;
+    int rc = store_issue_publish(ar->ad->store, date, &n);
+    if (rc == ERR_NOT_FOUND)
+        return issues_page(ar, res, NULL, "There is no issue of that date.",
+                           404);
+    if (rc != 0)
+        return issues_page(ar, res, NULL, "The issue cannot be published.",
+                           500);
+    admin_audit(ar, "issue.publish", "issue:%s (%d articles)", date, n);
+    return issues_page(ar, res,
+                       arena_printf(ar->req->arena,
+                                    "Issue %s published: %d articles went "
+                                    "public.", date, n),
+                       NULL, 200);
 }

@@ -396,3 +396,22 @@ def test_back_office_author_limits_and_xss(site):
     assert r.status_code == 403
     assert api(site, "GET", f"/api/admin/articles/{theirs['id']}",
                site.tokens["editor"]).json()["title"] != "Hijack"
+
+
+def test_back_office_issue_create_and_publish(site):
+    s, _ = login(site, "ed@example.org")
+    page = s.get(site.url + "/admin/issues")
+    assert page.status_code == 200 and "New issue" in page.text
+    csrf = csrf_of(page.text)
+    r = s.post(site.url + "/admin/issues",
+               data={"csrf": csrf, "date": "2032-05-01", "title": "May"})
+    assert r.status_code == 200 and "Issue created" in r.text
+    new_article(site, title="May piece", slug="may-piece", issue="2032-05-01")
+    assert site.get("/articles/may-piece").status_code == 404
+    r = s.post(site.url + "/admin/issues/publish",
+               data={"csrf": csrf, "date": "2032-05-01"})
+    assert r.status_code == 200 and "1 articles went public" in r.text
+    assert site.get("/articles/may-piece").status_code == 200
+    assert "2032-05-01" in s.get(site.url + "/admin/issues").text
+    a, _ = login(site, "au@example.org")
+    assert a.get(site.url + "/admin/issues").status_code == 403
