@@ -45,7 +45,7 @@ static const char *local_input(struct arena *a, int64_t t)
     char s[32];
     time_t tt = (time_t)t;
     struct tm tm;
-    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M", gmtime_r(&tt, &tm));
+    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", gmtime_r(&tt, &tm));
     return arena_strdup(a, s);
 }
 
@@ -281,8 +281,11 @@ static const char *form_article(struct admin_req *ar, struct edit_article *e,
     e->status = st < 0 ? EDIT_DRAFT : (enum edit_status)st;
     if ((v = admin_form(ar, "publish_at")) && *v) {
         int64_t t;
-        const char *full = strlen(v) == 16 ? arena_cat(a, v, ":00Z")
-                                           : arena_cat(a, v, "");
+        /* datetime-local: minutes, or seconds with step="1"; UTC */
+        size_t vl = strlen(v);
+        const char *full = vl == 16   ? arena_cat(a, v, ":00Z")
+                           : vl == 19 ? arena_cat(a, v, "Z")
+                                      : v;
         if (date_parse_rfc3339(full, strlen(full), &t) != 0 || t <= 0)
             return "The publish time must look like 2025-05-01T09:30 (UTC).";
         e->publish_at = t;
