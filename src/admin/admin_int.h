@@ -155,11 +155,13 @@ struct edit_article;
 /*
  * admin_article_parse reads an article's JSON body (the API's fields) into
  * e, checking every field; returns 0 or the status of the JSON error put
- * in res (400, 403 author publishing, 413, 422). *revision: -1 if absent.
+ * in res (400, 403 author publishing, 413, 422). *revision: -1 if absent;
+ * *present has bit i set when article_fields[i] was in the body.
  */
 int admin_article_parse(struct arena *a, struct str body,
                         struct response *res, int64_t now, bool editor,
-                        struct edit_article *e, long long *revision);
+                        struct edit_article *e, long long *revision,
+                        unsigned *present);
 int admin_api_articles(struct request *req, struct response *res, void *ctx);
 int admin_api_article_add(struct request *req, struct response *res,
                           void *ctx);

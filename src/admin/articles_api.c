@@ -115,6 +115,12 @@ static const struct json_field article_fields[] = {
     {"revision", JF_INT, false, 0},
 };
 #define N_FIELDS (sizeof(article_fields) / sizeof(article_fields[0]))
+/* Bits of admin_article_parse's *present, in article_fields' order. */
+enum {
+    F_BODY = 1u << 1, F_SUMMARY = 1u << 2, F_SECTION = 1u << 3,
+    F_ISSUE = 1u << 4, F_AUTHORS = 1u << 5, F_TAGS = 1u << 6,
+    F_STATUS = 1u << 8, F_PUBLISH_AT = 1u << 9,
+};
 
 static bool has_break(const char *const *list, size_t n)
 {
@@ -137,12 +143,17 @@ static bool slug_ok(const char *s)
 
 int admin_article_parse(struct arena *a, struct str body,
                         struct response *res, int64_t now, bool editor,
-                        struct edit_article *e, long long *revision)
+                        struct edit_article *e, long long *revision,
+                        unsigned *present)
 {
     struct json_value v[N_FIELDS];
     int st = admin_json_parse(a, body, res, article_fields, N_FIELDS, v);
     if (st != 0)
         return st;
+    *present = 0;
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (v[i].present)
+            *present |= 1u << i;
     *e = (struct edit_article){
         .title = v[0].s,
         .body_md = v[1].present ? v[1].s : "",
@@ -199,7 +210,8 @@ int admin_article_parse(struct arena *a, struct str body,
 
 /* read_article: the request's Content-Type, then admin_article_parse. */
 static int read_article(struct admin_req *ar, struct response *res,
-                        struct edit_article *e, long long *revision)
+                        struct edit_article *e, long long *revision,
+                        unsigned *present)
 {
     const char *ct = request_header(ar->req, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
@@ -207,7 +219,7 @@ static int read_article(struct admin_req *ar, struct response *res,
         return admin_json_error(res, 415, "unsupported_media_type",
                                 "send Content-Type: application/json");
     return admin_article_parse(ar->req->arena, ar->req->body, res, ar->now,
-                               is_editor(ar), e, revision);
+                               is_editor(ar), e, revision, present);
 }
 
 int admin_api_articles(struct request *req, struct response *res, void *ctx)
@@ -250,8 +262,9 @@ int admin_api_article_add(struct request *req, struct response *res,
     struct admin_req *ar = ctx;
     struct edit_article e;
     long long rev;
+    unsigned present;
     (void)req;
-    int st = read_article(ar, res, &e, &rev);
+    int st = read_article(ar, res, &e, &rev, &present);
     if (st != 0)
         return st;
     int64_t id, r;
@@ -307,7 +320,8 @@ int admin_api_article_put(struct request *req, struct response *res,
     (void)req;
     if (!id_param(ar, 0, &id))
         return admin_json_error(res, 404, "not_found", "no such article");
-    int st = read_article(ar, res, &e, &rev);
+    unsigned present;
+    int st = read_article(ar, res, &e, &rev, &present);
     if (st != 0)
         return st;
     if (rev < 0)
@@ -316,6 +330,33 @@ int admin_api_article_put(struct request *req, struct response *res,
                                 "you read");
     if ((st = may_touch(ar, res, id)) != 0)
         return st;
+    /* Fields the body leaves out keep their values (as in Ghost). */
+    struct edit_article cur;
+    if (store_edit_get(ar->ad->store, req->arena, id, &cur) != 0)
+        return admin_json_error(res, 404, "not_found", "no such article");
+    if (!(present & F_BODY))
+        e.body_md = cur.body_md;
+    if (!(present & F_SUMMARY))
+        e.summary = cur.summary;
+    if (!(present & F_SECTION))
+        e.section = cur.section;
+    if (!(present & F_ISSUE))
+        e.issue = cur.issue;
+    if (!(present & F_AUTHORS)) {
+        e.authors = cur.authors;
+        e.n_authors = cur.n_authors;
+    }
+    if (!(present & F_TAGS)) {
+        e.tags = cur.tags;
+        e.n_tags = cur.n_tags;
+    }
+    if (!(present & F_STATUS))
+        e.status = cur.status;
+    if (!(present & F_PUBLISH_AT))
+        e.publish_at = cur.publish_at;
+    if (e.status != cur.status && e.status != EDIT_DRAFT && !is_editor(ar))
+        return admin_json_error(res, 403, "forbidden",
+                                "an author cannot publish or schedule");
     e.id = id;
     int rc = store_edit_save(ar->ad->store, &e, rev, ar->who, NULL, &r);
     if (rc != 0)

@@ -415,3 +415,18 @@ def test_back_office_issue_create_and_publish(site):
     assert "2032-05-01" in s.get(site.url + "/admin/issues").text
     a, _ = login(site, "au@example.org")
     assert a.get(site.url + "/admin/issues").status_code == 403
+
+
+def test_put_keeps_the_fields_it_leaves_out(site):
+    a = new_article(site, slug="partial-put", status="published",
+                    body="Keep this body.\n")
+    r = api(site, "PUT", f"/api/admin/articles/{a['id']}",
+            site.tokens["editor"], json={"title": "Only the title",
+                                         "revision": 1})
+    assert r.status_code == 200, r.text
+    g = r.json()
+    assert g["title"] == "Only the title" and g["status"] == "published"
+    assert g["body"] == "Keep this body.\n"
+    assert g["authors"] == a["authors"] and g["tags"] == a["tags"]
+    assert g["section"] == a["section"] and g["issue"] == a["issue"]
+    assert g["publish_at"] == a["publish_at"]

@@ -23,8 +23,10 @@ static void check(struct arena *a, struct str body, bool editor)
     struct response res = {0};
     struct edit_article e;
     long long rev;
+    unsigned present;
     buf_init_arena(&res.body, a, 1 << 20);
-    int st = admin_article_parse(a, body, &res, 1700000000, editor, &e, &rev);
+    int st = admin_article_parse(a, body, &res, 1700000000, editor, &e, &rev,
+                                 &present);
     assert(st == 0 || st == 400 || st == 403 || st == 413 || st == 422);
     if (st != 0) {
         json_error_t je;
@@ -36,6 +38,7 @@ static void check(struct arena *a, struct str body, bool editor)
         json_decref(err);
         return;
     }
+    assert(present & 1u); /* the title is required */
     assert(e.title && *e.title && !strpbrk(e.title, "\r\n"));
     assert(utf8_valid(e.title, strlen(e.title), NULL));
     assert((unsigned)e.status <= EDIT_PUBLISHED);
