@@ -380,7 +380,9 @@ static int page_app(struct admin_req *ar, struct request *req,
         return admin_error_page(ar, res, 405, NULL);
     }
     if (req->method == HTTP_POST) {
-        if (!ar->logged_in)
+        /* The login form carries the login cookie's token, even for a
+         * browser holding a session (one awaiting its TOTP code). */
+        if (!ar->logged_in || (r->flags & AR_PUBLIC))
             ar->csrf = admin_cookie(req, ADMIN_LOGIN_COOKIE);
         if (!same_origin(req))
             return admin_error_page(ar, res, 403,

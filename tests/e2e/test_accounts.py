@@ -479,6 +479,12 @@ def test_totp_enrol_and_login(site):
         .headers["Location"] == "/admin/login/totp"
     assert s2.get(site.url + "/admin/users",
                   allow_redirects=False).status_code == 303
+    # the login form still works for a browser awaiting its code
+    t = csrf_of(s2.get(site.url + "/admin/login").text)
+    r = s2.post(site.url + "/admin/login", allow_redirects=False,
+                data={"email": "otp@example.org", "password": PW, "csrf": t})
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/admin/login/totp"
     page = s2.get(site.url + "/admin/login/totp").text
     t = csrf_of(page)
     r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
@@ -647,3 +653,33 @@ def test_user_add_prompts_without_echo(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0, seen
     assert b"typed on a tty" not in seen
     assert "tty@example.org" in quire(db, "user", "list").stdout
+
+
+def test_a_theme_change_leaves_the_back_office_alone(tmp_path):
+    """The journal's theme replaced by a stripped-down one (its error page
+    and layout rewritten, its stylesheet gone): the back office renders
+    from theme/admin exactly as before."""
+    import shutil
+    from conftest import REPO
+    theme = tmp_path / "mytheme"
+    shutil.copytree(REPO / "theme" / "default", theme)
+    (theme / "templates" / "error.mustache").write_text("oops {{status}}")
+    (theme / "templates" / "layout.mustache").write_text("{{> content}}")
+    for css in (theme / "assets").rglob("*.css"):
+        css.unlink()
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    add_user(db, "t@example.org", "admin")
+    srv = Server(db, tmp_path,
+                 extra_ini=f"[server]\ntheme = {theme}\n")
+    try:
+        assert srv.get("/no-such-page").text.startswith("oops 404")
+        s, _ = login(srv, "t@example.org")
+        r = s.get(srv.url + "/admin/")
+        assert r.status_code == 200 and "Dashboard" in r.text
+        assert "/admin/assets/admin.css" in r.text
+        assert s.get(srv.url + "/admin/assets/admin.css").status_code == 200
+        r = s.get(srv.url + "/admin/nope")
+        assert r.status_code == 404 and "oops" not in r.text
+    finally:
+        assert srv.stop() == 0, srv.output()
