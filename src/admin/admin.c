@@ -72,6 +72,21 @@ static const struct route routes[] = {
     {HTTP_POST, "/admin/tokens/{}/revoke", admin_token_revoke,
      AR_ADMIN | ROUTE_FORM},
     {HTTP_GET, "/admin/audit", admin_audit_page, AR_ADMIN},
+    {HTTP_GET, "/admin/issues", admin_issues, AR_EDITOR},
+    {HTTP_POST, "/admin/issues", admin_issue_add, AR_EDITOR | ROUTE_FORM},
+    {HTTP_POST, "/admin/issues/publish", admin_issue_publish,
+     AR_EDITOR | ROUTE_FORM},
+    {HTTP_GET, "/admin/articles", admin_articles, 0},
+    {HTTP_POST, "/admin/articles", admin_article_create, ROUTE_FORM},
+    {HTTP_GET, "/admin/articles/{}", admin_article_edit, 0},
+    {HTTP_POST, "/admin/articles/{}", admin_article_save, ROUTE_FORM},
+    {HTTP_POST, "/admin/articles/{}/delete", admin_article_delete,
+     ROUTE_FORM},
+    {HTTP_GET, "/admin/articles/{}/revisions", admin_article_revisions, 0},
+    {HTTP_POST, "/admin/articles/{}/preview", admin_article_preview,
+     ROUTE_FORM},
+    {HTTP_POST, "/admin/articles/{}/revisions/{}/restore",
+     admin_article_restore, ROUTE_FORM},
     /* The admin API */
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
@@ -79,6 +94,22 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/admin/tokens", admin_api_tokens, AR_ADMIN},
     {HTTP_POST, "/api/admin/tokens", admin_api_token_add, AR_ADMIN | AR_JSON},
     {HTTP_DELETE, "/api/admin/tokens/{}", admin_api_token_revoke, AR_ADMIN},
+    {HTTP_GET, "/api/admin/articles", admin_api_articles, 0},
+    {HTTP_POST, "/api/admin/articles", admin_api_article_add, AR_JSON},
+    {HTTP_GET, "/api/admin/articles/{}", admin_api_article, 0},
+    {HTTP_PUT, "/api/admin/articles/{}", admin_api_article_put, AR_JSON},
+    {HTTP_DELETE, "/api/admin/articles/{}", admin_api_article_delete, 0},
+    {HTTP_GET, "/api/admin/articles/{}/revisions",
+     admin_api_article_revisions, 0},
+    {HTTP_POST, "/api/admin/articles/{}/revisions/{}/restore",
+     admin_api_article_restore, 0},
+    {HTTP_POST, "/api/admin/issues", admin_api_issue_add,
+     AR_EDITOR | AR_JSON},
+    {HTTP_POST, "/api/admin/issues/{}/publish", admin_api_issue_publish,
+     AR_EDITOR},
+    {HTTP_GET, "/api/admin/authors", admin_api_authors, 0},
+    {HTTP_PUT, "/api/admin/authors/{}", admin_api_author_put,
+     AR_EDITOR | AR_JSON},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -88,6 +119,8 @@ static const struct nav_entry {
     enum admin_role level;
 } nav[] = {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
+    {"/admin/articles", "Articles", ROLE_AUTHOR},
+    {"/admin/issues", "Issues", ROLE_EDITOR},
     {"/admin/users", "Users", ROLE_ADMIN},
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
     {"/admin/audit", "Audit log", ROLE_ADMIN},
@@ -418,6 +451,8 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
     ad->store = o->store;
     ad->is_https = o->is_https;
     ad->https_ctx = o->https_ctx;
+    ad->preview = o->preview;
+    ad->preview_ctx = o->preview_ctx;
     ad->tpl = tpl_set_new();
     size_t n = strlen(o->dir) + sizeof("/templates");
     dir = xmalloc(n);

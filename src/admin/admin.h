@@ -17,13 +17,25 @@
 #include <stdbool.h>
 
 struct admin;
+struct article;
 struct store;
+
+/*
+ * admin_preview_fn renders art as the public site renders its article
+ * page (the editor's preview); returns an HTTP status. The site gives it,
+ * so the back office never reaches into the journal's theme itself.
+ */
+typedef int (*admin_preview_fn)(void *ctx, struct request *req,
+                                struct response *res,
+                                const struct article *art);
 
 struct admin_opts {
     struct store *store;
     const char *dir;        /* holds templates/ and assets/ */
     http_flag_fn is_https;  /* base_url is https: cookies get Secure */
     void *https_ctx;
+    admin_preview_fn preview; /* NULL: no preview */
+    void *preview_ctx;
 };
 
 /*

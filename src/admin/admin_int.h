@@ -31,6 +31,8 @@ struct admin {
     http_flag_fn is_https;
     void *https_ctx;
     struct limiter *limiter;
+    admin_preview_fn preview;
+    void *preview_ctx;
 };
 
 /*
@@ -148,6 +150,55 @@ int admin_login_post(struct request *req, struct response *res, void *ctx);
 int admin_logout(struct request *req, struct response *res, void *ctx);
 int admin_dashboard(struct request *req, struct response *res, void *ctx);
 int admin_asset(struct request *req, struct response *res, void *ctx);
+/* articles_api.c (editorial) */
+struct edit_article;
+/*
+ * admin_article_parse reads an article's JSON body (the API's fields) into
+ * e, checking every field; returns 0 or the status of the JSON error put
+ * in res (400, 403 author publishing, 413, 422). *revision: -1 if absent;
+ * *present has bit i set when article_fields[i] was in the body.
+ */
+int admin_article_parse(struct arena *a, struct str body,
+                        struct response *res, int64_t now, bool editor,
+                        struct edit_article *e, long long *revision,
+                        unsigned *present);
+int admin_api_articles(struct request *req, struct response *res, void *ctx);
+int admin_api_article_add(struct request *req, struct response *res,
+                          void *ctx);
+int admin_api_article(struct request *req, struct response *res, void *ctx);
+int admin_api_article_put(struct request *req, struct response *res,
+                          void *ctx);
+int admin_api_article_delete(struct request *req, struct response *res,
+                             void *ctx);
+int admin_api_article_revisions(struct request *req, struct response *res,
+                                void *ctx);
+int admin_api_article_restore(struct request *req, struct response *res,
+                              void *ctx);
+/* articles.c (editorial): the back office's articles */
+int admin_articles(struct request *req, struct response *res, void *ctx);
+int admin_article_new(struct request *req, struct response *res, void *ctx);
+int admin_article_edit(struct request *req, struct response *res, void *ctx);
+int admin_article_create(struct request *req, struct response *res,
+                         void *ctx);
+int admin_article_save(struct request *req, struct response *res, void *ctx);
+int admin_article_delete(struct request *req, struct response *res,
+                         void *ctx);
+int admin_article_revisions(struct request *req, struct response *res,
+                            void *ctx);
+int admin_article_restore(struct request *req, struct response *res,
+                          void *ctx);
+int admin_article_preview(struct request *req, struct response *res,
+                          void *ctx);
+/* issues_api.c (editorial) */
+int admin_api_issue_add(struct request *req, struct response *res, void *ctx);
+int admin_api_issue_publish(struct request *req, struct response *res,
+                            void *ctx);
+int admin_api_authors(struct request *req, struct response *res, void *ctx);
+int admin_issues(struct request *req, struct response *res, void *ctx);
+int admin_issue_add(struct request *req, struct response *res, void *ctx);
+int admin_issue_publish(struct request *req, struct response *res, void *ctx);
+int admin_api_author_put(struct request *req, struct response *res,
+                         void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);

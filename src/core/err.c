@@ -16,6 +16,7 @@ const char *err_str(int rc)
     case ERR_INVALID: return "invalid value";
     case ERR_BUSY: return "resource busy";
     case ERR_STATUS: return "error status from the server";
+    case ERR_CONFLICT: return "changed meanwhile";
     }
     return "unknown error";
 }

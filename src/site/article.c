@@ -11,6 +11,7 @@
 #include "render/view.h"
 #include "site/hits.h"
 #include "site/site_int.h"
+#include "store/editorial.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -33,8 +34,15 @@ int site_article(struct request *req, struct response *res, void *ctx)
         return site_article_cite(req, res, s, slug, ext);
     }
     int rc = store_article_by_slug(s->store, a, slug, false, &art);
-    if (rc == ERR_NOT_FOUND)
-        return 404;
+    if (rc == ERR_NOT_FOUND) {
+        /* Only a miss pays for the slug history: a renamed article's
+         * old URL moves permanently to the current one. */
+        const char *now_slug;
+        if (store_slug_current(s->store, a, slug, &now_slug) != 0)
+            return 404;
+        response_header(res, "Location", arena_cat(a, "/articles/", now_slug));
+        return 301;
+    }
     if (rc != 0)
         return 500;
     if (store_articles_related(s->store, a, art.id, SITE_RELATED, &rel,
@@ -66,4 +74,21 @@ int site_article(struct request *req, struct response *res, void *ctx)
     for (size_t i = 0; i < nrel; i++)
         page_depend(res->page, "article", rel[i].id);
     return 200;
+}
+
+int site_article_preview(void *ctx, struct request *req, struct response *res,
+                         const struct article *art)
+{
+    struct site *s = ctx;
+    struct arena *a = req->arena;
+    struct tval *c = site_context(s, a);
+    struct cite_journal j;
+    if (!c || site_cite_journal(s, a, &j) != 0)
+        return 500;
+    tv_set(a, c, "article", view_article(a, art));
+    tv_set(a, c, "meta", meta_article(a, art, &j));
+    tv_set(a, c, "related", view_article_list(a, NULL, 0));
+    tv_set_bool(a, c, "has_related", false);
+    tv_set_str(a, c, "page_title", cite_plain(a, art->title));
+    return site_render(s, res, "article", c, NULL);
 }

@@ -29,6 +29,7 @@
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
+#include "store/editorial.h"
 #include "store/store.h"
 
 #include <inttypes.h>
@@ -336,6 +337,9 @@ static void *ticker(void *arg)
             break;
         pthread_mutex_unlock(&s->lock);
 
+        int flipped = 0; /* scheduled articles whose time has come */
+        if (store_schedule_run(s->store, (int64_t)time(NULL), &flipped) != 0)
+            log_warn("scheduled articles not published; will retry");
         follow_changes(s, &seq);
         time_t now = time(NULL);
         if (now - last_flush >= (time_t)s->hits_flush) {
@@ -414,7 +418,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     site_https_refresh(s);
     if (o->admin_dir) {
         struct admin_opts ao = {.store = o->store, .dir = o->admin_dir,
-                                .is_https = site_is_https, .https_ctx = s};
+                                .is_https = site_is_https, .https_ctx = s,
+                                .preview = site_article_preview,
+                                .preview_ctx = s};
         /* The readers' site must not go down with the back office. */
         if (admin_open(&ao, &s->admin, err, errlen) != 0) {
             log_error("back office off: %s", err);

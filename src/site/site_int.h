@@ -79,6 +79,11 @@ int site_render(struct site *s, struct response *res, const char *name,
 int site_render_showing(struct site *s, struct response *res,
                         const char *name, struct tval *ctx, const char *kind,
                         int64_t id);
+/* site_article_preview renders an unsaved article as its public page
+ * would show it (an admin_preview_fn; article.c). Never cached. */
+struct article;
+int site_article_preview(void *ctx, struct request *req, struct response *res,
+                         const struct article *art);
 /* site_page_arg parses ?page=N (1 if absent); 0 if malformed or too big. */
 int site_page_arg(const struct request *req);
 

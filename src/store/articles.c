@@ -272,7 +272,15 @@ int store_article_save(struct store *s, const struct article_input *in,
         return rc;
     struct conn *w = &s->writer;
 
-    if (!blank(in->slug))
+    if (in->id) {
+        /* The editor saves by id; a slug taken by another is refused. */
+        int64_t other = 0;
+        aid = in->id; /* the caller checked that it exists */
+        if (!blank(in->slug))
+            rc = find_id(w, SQL_ID_BY_SLUG, in->slug, &other);
+        if (rc == 0 && other != 0 && other != in->id)
+            rc = ERR_EXISTS;
+    } else if (!blank(in->slug))
         rc = find_id(w, SQL_ID_BY_SLUG, in->slug, &aid);
     if (rc == 0 && aid == 0 && !blank(in->source))
         rc = find_id(w, SQL_ID_BY_SOURCE, in->source, &aid);

@@ -330,7 +330,105 @@ static const char V_ACCOUNTS[] =
     "  object TEXT NOT NULL DEFAULT ''"
     ");";
 
-static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_ACCOUNTS};
+/*
+ * V_EDITORIAL: the editors' side of articles. articles.status stays the
+ * public flag (0 hidden, 1 shown): a scheduled article is hidden with
+ * article_edit.scheduled = 1 until the server's ticker flips it at its
+ * published_at, so no public query can show it early. Every save keeps a
+ * revision (its fields as text); a slug change leaves the old slug
+ * pointing at the article's id, so chains of renames all reach the
+ * current slug in one lookup.
+ */
+static const char V_EDITORIAL[] =
+    "CREATE TABLE IF NOT EXISTS article_edit("
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles(id)"
+    "    ON DELETE CASCADE,"
+    "  revision INTEGER NOT NULL DEFAULT 0,"
+    "  scheduled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  owner TEXT"
+    ");"
+    "CREATE INDEX IF NOT EXISTS article_edit_due ON article_edit(scheduled)"
+    "  WHERE scheduled = 1;"
+    "CREATE TABLE IF NOT EXISTS article_revisions("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  n INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  title TEXT NOT NULL, summary TEXT, body_md TEXT NOT NULL,"
+    "  section TEXT, issue TEXT, authors TEXT NOT NULL, tags TEXT NOT NULL,"
+    "  slug TEXT NOT NULL, status TEXT NOT NULL, publish_at INTEGER,"
+    "  PRIMARY KEY (article_id, n)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS slug_history("
+    "  old_slug TEXT PRIMARY KEY NOT NULL,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS slug_history_article ON slug_history(article_id);"
+    "DROP TRIGGER IF EXISTS articles_slug_hist;"
+    "CREATE TRIGGER articles_slug_hist AFTER UPDATE OF slug ON articles"
+    " WHEN old.slug IS NOT new.slug BEGIN"
+    "  INSERT OR REPLACE INTO slug_history(old_slug, article_id)"
+    "    VALUES (old.slug, new.id);"
+    "  DELETE FROM slug_history WHERE old_slug = new.slug;"
+    "END;"
+    "DROP TRIGGER IF EXISTS articles_slug_new;"
+    "CREATE TRIGGER articles_slug_new AFTER INSERT ON articles BEGIN"
+    "  DELETE FROM slug_history WHERE old_slug = new.slug;"
+    "END;"
+    /* Drafts are on no public page: an editor saving a draft every few
+     * seconds must not empty the readers' page cache. Only writes to an
+     * article that is or was public feed the change log now. */
+    "DROP TRIGGER IF EXISTS articles_ins;"
+    "DROP TRIGGER IF EXISTS articles_upd;"
+    "DROP TRIGGER IF EXISTS articles_del;"
+    "DROP TRIGGER IF EXISTS article_authors_ins;"
+    "DROP TRIGGER IF EXISTS article_authors_del;"
+    "DROP TRIGGER IF EXISTS article_tags_ins;"
+    "DROP TRIGGER IF EXISTS article_tags_del;"
+    "CREATE TRIGGER articles_ins AFTER INSERT ON articles"
+    " WHEN new.status = 1 BEGIN " ARTICLE_CHANGES("new") " END;"
+    "CREATE TRIGGER articles_upd AFTER UPDATE OF " CONTENT_COLS " ON articles"
+    " WHEN old.status = 1 OR new.status = 1"
+    " BEGIN " ARTICLE_CHANGES("old") ARTICLE_CHANGES("new")
+    /* going public or private: its byline's and tags' pages change */
+    "  INSERT INTO changes(name) SELECT 'author:' || author_id"
+    "  FROM article_authors WHERE article_id = new.id"
+    "  AND old.status IS NOT new.status;"
+    "  INSERT INTO changes(name) SELECT 'tag:' || tag_id"
+    "  FROM article_tags WHERE article_id = new.id"
+    "  AND old.status IS NOT new.status;"
+    " END;"
+    "CREATE TRIGGER articles_del AFTER DELETE ON articles"
+    " WHEN old.status = 1 BEGIN " ARTICLE_CHANGES("old") " END;"
+    /* before the byline goes with it (ON DELETE CASCADE) */
+    "DROP TRIGGER IF EXISTS articles_del_byline;"
+    "CREATE TRIGGER articles_del_byline BEFORE DELETE ON articles"
+    " WHEN old.status = 1 BEGIN"
+    "  INSERT INTO changes(name) SELECT 'author:' || author_id"
+    "  FROM article_authors WHERE article_id = old.id;"
+    "  INSERT INTO changes(name) SELECT 'tag:' || tag_id"
+    "  FROM article_tags WHERE article_id = old.id;"
+    " END;"
+    "CREATE TRIGGER article_authors_ins AFTER INSERT ON article_authors"
+    " WHEN EXISTS (SELECT 1 FROM articles WHERE id = new.article_id"
+    "  AND status = 1)"
+    " BEGIN " CHANGE("'author:' || new.author_id") " END;"
+    "CREATE TRIGGER article_authors_del AFTER DELETE ON article_authors"
+    " WHEN EXISTS (SELECT 1 FROM articles WHERE id = old.article_id"
+    "  AND status = 1)"
+    " BEGIN " CHANGE("'author:' || old.author_id") " END;"
+    "CREATE TRIGGER article_tags_ins AFTER INSERT ON article_tags"
+    " WHEN EXISTS (SELECT 1 FROM articles WHERE id = new.article_id"
+    "  AND status = 1)"
+    " BEGIN " CHANGE("'tag:' || new.tag_id") " END;"
+    "CREATE TRIGGER article_tags_del AFTER DELETE ON article_tags"
+    " WHEN EXISTS (SELECT 1 FROM articles WHERE id = old.article_id"
+    "  AND status = 1)"
+    " BEGIN " CHANGE("'tag:' || old.tag_id") " END;";
+
+static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_ACCOUNTS,
+                                       V_EDITORIAL};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)

@@ -76,6 +76,7 @@ struct article {
 
 /* What an importer or editor hands to store_article_save. */
 struct article_input {
+    int64_t id;              /* nonzero: update this article (editor) */
     const char *slug;        /* NULL: derive from title (see slug_base) */
     const char *slug_base;   /* the slug derived from the title */
     const char *source;      /* the file it came from, or NULL */
