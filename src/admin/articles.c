@@ -329,7 +329,7 @@ static int save(struct admin_req *ar, struct response *res, int64_t id)
                            "That slug belongs to another article.", 409);
     if (rc != 0)
         return editor_page(ar, res, &e, NULL,
-                           store_last_error(ar->ad->store), 422);
+                           store_last_error(), 422);
     admin_audit(ar, id ? "article.update" : "article.create",
                 "article:%" PRId64 " rev %" PRId64, nid, r);
     return admin_redirect(

@@ -100,7 +100,7 @@ static int save_error(struct store *s, struct response *res, int rc)
         return admin_json_error(res, 404, "not_found", "no such article");
     if (rc == ERR_INVALID)
         return admin_json_error(res, 422, "invalid", "%s",
-                                store_last_error(s));
+                                store_last_error());
     if (rc == ERR_TOO_BIG)
         return admin_json_error(res, 413, "too_big", "field 'body' too big");
     return admin_json_error(res, 500, "internal", "cannot save");
