@@ -7,4 +7,7 @@
 
 #include "cli/cli.h"
 
+int cmd_redirect(struct cli *cli, int argc, char **argv);
+int cmd_import_k2(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -240,6 +240,14 @@ int site_app(struct request *req, struct response *res, void *ctx)
     const struct route *r;
     const char *allow;
     int rc = router_match(routes, NROUTES, req, &r, &allow);
+    /* Old URLs of an imported archive: only where nothing else answers
+     * (WordPress put posts at /?p=N, which the home route would take). */
+    if (rc == ERR_NOT_FOUND ||
+        (req->query.len && req->path.len == 1 && req->method == HTTP_GET)) {
+        int moved = site_redirect(s, req, res);
+        if (moved)
+            return moved;
+    }
     if (rc == ERR_NOT_FOUND)
         return error_page(s, req, res, 404);
     if (rc != 0) {

@@ -501,4 +501,60 @@ struct search_result {
 int store_search(struct store *s, struct arena *a,
                  const struct search_query *q, struct search_result *out) WUR;
 
+
+/*
+ * Old URLs of an imported archive (redirects.c). A redirect maps an old
+ * path (with "?query" when the query matters) to a target (a path or an
+ * absolute URL); origin says who made it ("manual", "csv", "k2", "wp").
+ * A legacy id maps "<system>/<kind>/<old id>" ("k2/item/11223") to the row
+ * an import made of it; store_legacy_path turns it into that row's path
+ * ("/articles/<slug>") at the time of asking. ERR_NOT_FOUND when absent.
+ */
+struct redirect {
+    const char *path;
+    const char *target;
+    const char *origin;
+};
+struct legacy_id {
+    const char *key;
+    const char *target_kind; /* "article", "section", "tag", "author" */
+    int64_t target_id;
+};
+/* store_redirect_set adds or replaces the redirect from path. */
+int store_redirect_set(struct store *s, const char *path, const char *target,
+                       const char *origin) WUR;
+int store_redirect_remove(struct store *s, const char *path) WUR;
+int store_redirects_list(struct store *s, struct arena *a,
+                         struct redirect **out, size_t *n) WUR;
+int store_redirect_get(struct store *s, struct arena *a, struct str path,
+                       const char **target) WUR;
+int store_legacy_set(struct store *s, const char *key,
+                     const char *target_kind, int64_t target_id) WUR;
+/* store_legacy_id: the id of key's row if it is a target_kind. */
+int store_legacy_id(struct store *s, const char *key, const char *target_kind,
+                    int64_t *target_id) WUR;
+int store_legacy_path(struct store *s, struct arena *a, struct str key,
+                      const char **path) WUR;
+int store_legacy_list(struct store *s, struct arena *a,
+                      struct legacy_id **out, size_t *n) WUR;
+/* store_article_set_extra keeps an imported article's language and
+ * meta description (NULL: none). */
+int store_article_set_extra(struct store *s, int64_t id, const char *language,
+                            const char *meta_description) WUR;
+/* store_author_set_bio sets the bio (Markdown) of the author named name. */
+int store_author_set_bio(struct store *s, const char *name,
+                         const char *bio) WUR;
+
+/*
+ * store_section_import creates the section name (slug from slug_base when
+ * given, made unique) or updates its position and description (imports.c).
+ */
+int store_section_import(struct store *s, const char *name,
+                         const char *slug_base, int position,
+                         const char *description, int64_t *id) WUR;
+/* store_legacy_set_named records key -> the tag or section ("tag",
+ * "section") named name; nothing if there is none. */
+int store_legacy_set_named(struct store *s, const char *key,
+                           const char *target_kind, const char *name) WUR;
+
 #endif
