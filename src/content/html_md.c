@@ -17,6 +17,7 @@
 
 #include "core/utf8.h"
 
+#include <ctype.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <pthread.h>
@@ -349,13 +350,21 @@ static void inline_node(struct md *m, const xmlNode *n, struct buf *b,
         buf_init(&t, b->max);
         bool sp = false;
         inlines(m, n->children, &t, &sp, cell);
+        /* CommonMark only closes "**J.M.**R" if the mark is flanked
+         * right: emphasis that starts or ends with punctuation or a space
+         * could leak literal asterisks, so it keeps just its text. */
         if (t.len) {
             if (*space && b->len > 0)
                 buf_append_char(b, ' ');
             *space = sp;
-            buf_append_cstr(b, mark);
+            unsigned char f = (unsigned char)t.ptr[0];
+            unsigned char l = (unsigned char)t.ptr[t.len - 1];
+            bool safe = (f >= 0x80 || isalnum(f)) && (l >= 0x80 || isalnum(l));
+            if (safe)
+                buf_append_cstr(b, mark);
             buf_append(b, t.ptr, t.len);
-            buf_append_cstr(b, mark);
+            if (safe)
+                buf_append_cstr(b, mark);
         }
         buf_release(&t);
     } else {
@@ -603,12 +612,63 @@ static void table(struct md *m, const xmlNode *t, struct buf *out)
     free(r);
 }
 
+static bool entity_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '#';
+}
+
+/*
+ * mend appends s with character references that an old editor cut by a
+ * tag ("&lt;PAC&g</strong>t;") put back together before the tag, when the
+ * two halves make a known reference.
+ */
+static void mend(const char *s, size_t n, struct buf *out)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] != '&') {
+            buf_append_char(out, s[i++]);
+            continue;
+        }
+        size_t a = i + 1;
+        while (a < n && a - i < 10 && entity_char(s[a]))
+            a++;
+        const char *gt = a < n && s[a] == '<' && a > i + 1
+                             ? memchr(s + a, '>', n - a)
+                             : NULL;
+        size_t b = gt ? (size_t)(gt - s) + 1 : 0;
+        size_t c = b;
+        while (gt && c < n && c - b < 10 && entity_char(s[c]))
+            c++;
+        char name[24];
+        if (gt && c < n && s[c] == ';' && c > b &&
+            (a - i - 1) + (c - b) < sizeof(name)) {
+            size_t k = a - i - 1;
+            memcpy(name, s + i + 1, k);
+            memcpy(name + k, s + b, c - b);
+            name[k + c - b] = 0;
+            if (name[0] == '#' || htmlEntityLookup((const xmlChar *)name)) {
+                buf_printf(out, "&%s;", name);
+                buf_append(out, s + a, b - a); /* the tag */
+                i = c + 1;
+                continue;
+            }
+        }
+        buf_append_char(out, s[i++]);
+    }
+}
+
 static htmlDocPtr parse(const char *s, size_t n, struct buf *fixed,
                         struct html_md_report *rep)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, xmlInitParser);
-    text_repair(s, n, fixed, rep);
+    struct buf raw;
+    buf_init(&raw, fixed->max);
+    text_repair(s, n, &raw, rep);
+    mend(raw.ptr, raw.len, fixed);
+    buf_release(&raw);
     if (fixed->err || fixed->len > INT32_MAX)
         return NULL;
     return htmlReadMemory(fixed->ptr, (int)fixed->len, NULL, "UTF-8",
