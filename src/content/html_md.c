@@ -264,6 +264,16 @@ static void put_url(struct buf *b, const char *u)
     }
 }
 
+/* open_link starts a link: a '!' just before would make it an image. */
+static void open_link(struct buf *b)
+{
+    if (b->len && b->ptr[b->len - 1] == '!') {
+        b->len--;
+        buf_append_cstr(b, "\\!");
+    }
+    buf_append_char(b, '[');
+}
+
 static const char *attr(const xmlNode *n, const char *name)
 {
     for (const xmlAttr *a = n->properties; a; a = a->next)
@@ -321,7 +331,7 @@ static void inline_node(struct md *m, const xmlNode *n, struct buf *b,
             if (*space && b->len > 0)
                 buf_append_char(b, ' ');
             *space = false;
-            buf_append_char(b, '[');
+            open_link(b);
             bool sp = false;
             esc_text(b, alt && *alt ? alt : "image", &sp, cell);
             buf_append_cstr(b, "](");
@@ -336,7 +346,7 @@ static void inline_node(struct md *m, const xmlNode *n, struct buf *b,
         buf_init(&t, b->max);
         bool sp = false;
         inlines(m, n->children, &t, &sp, cell);
-        buf_append_char(b, '[');
+        open_link(b);
         if (t.len)
             buf_append(b, t.ptr, t.len);
         else
