@@ -683,8 +683,7 @@ static htmlDocPtr parse(const char *s, size_t n, struct buf *fixed,
         return NULL;
     return htmlReadMemory(fixed->ptr, (int)fixed->len, NULL, "UTF-8",
                           HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                              HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                              HTML_PARSE_NOIMPLIED);
+                              HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 }
 
 int html_to_markdown(const char *s, size_t n, struct buf *out,

@@ -31,19 +31,21 @@ static const char SQL_LEGACY_SET[] =
     " target_id = excluded.target_id";
 static const char SQL_LEGACY_ID[] =
     "SELECT target_id, target_kind FROM legacy_ids WHERE key = ?1";
+#define LEGACY_PATH_OF(l)                                                    \
+    "CASE " l ".target_kind"                                                 \
+    " WHEN 'article' THEN (SELECT '/articles/' || slug FROM articles"        \
+    "   WHERE id = " l ".target_id)"                                         \
+    " WHEN 'section' THEN (SELECT '/sections/' || slug FROM sections"        \
+    "   WHERE id = " l ".target_id)"                                         \
+    " WHEN 'tag' THEN (SELECT '/tags/' || slug FROM tags"                    \
+    "   WHERE id = " l ".target_id)"                                         \
+    " WHEN 'author' THEN (SELECT '/authors/' || slug FROM authors"           \
+    "   WHERE id = " l ".target_id) END"
 static const char SQL_LEGACY_PATH[] =
-    "SELECT CASE l.target_kind"
-    " WHEN 'article' THEN (SELECT '/articles/' || slug FROM articles"
-    "   WHERE id = l.target_id)"
-    " WHEN 'section' THEN (SELECT '/sections/' || slug FROM sections"
-    "   WHERE id = l.target_id)"
-    " WHEN 'tag' THEN (SELECT '/tags/' || slug FROM tags"
-    "   WHERE id = l.target_id)"
-    " WHEN 'author' THEN (SELECT '/authors/' || slug FROM authors"
-    "   WHERE id = l.target_id) END"
-    " FROM legacy_ids l WHERE l.key = ?1";
+    "SELECT " LEGACY_PATH_OF("l") " FROM legacy_ids l WHERE l.key = ?1";
 static const char SQL_LEGACY_LIST[] =
-    "SELECT key, target_kind, target_id FROM legacy_ids ORDER BY key";
+    "SELECT key, target_kind, target_id, " LEGACY_PATH_OF("l")
+    " FROM legacy_ids l ORDER BY key";
 static const char SQL_ARTICLE_EXTRA[] =
     "UPDATE articles SET language = ?2, meta_description = ?3 WHERE id = ?1";
 static const char SQL_AUTHOR_BIO[] =
@@ -209,6 +211,7 @@ static void legacy_row(struct arena *a, sqlite3_stmt *st, void *elem)
         .key = sdb_col_text(a, st, 0),
         .target_kind = sdb_col_text(a, st, 1),
         .target_id = sqlite3_column_int64(st, 2),
+        .path = sdb_col_text(a, st, 3),
     };
 }
 

@@ -519,6 +519,7 @@ struct legacy_id {
     const char *key;
     const char *target_kind; /* "article", "section", "tag", "author" */
     int64_t target_id;
+    const char *path; /* the target's path now; NULL if it is gone */
 };
 /* store_redirect_set adds or replaces the redirect from path. */
 int store_redirect_set(struct store *s, const char *path, const char *target,

@@ -340,3 +340,83 @@ def test_redirect_command_and_csv(server, imported, tmp_path):
     r = quire(db, "redirect", "import", str(bad), check=False)
     assert r.returncode != 0 and f"{bad}:2:" in r.stderr
     assert "/x.html" not in quire(db, "redirect", "list").stdout
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed")
+def test_static_export_redirects_on_nginx(maria, truth, tmp_path):
+    """redirects.nginx.conf makes a real nginx answer the old URLs too."""
+    import requests
+    from conftest import REPO, free_port
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    quire(db, "import", "k2", url(maria), "--issue-field", "Issue",
+          "--limit", "100")
+    quire(db, "redirect", "add", "/old/about-us.html", "/about")
+    ini = tmp_path / "q.ini"
+    ini.write_text(f"[server]\ntheme = {REPO / 'theme' / 'default'}\n")
+    site = tmp_path / "site"
+    quire(db, "--config", str(ini), "export", "static", str(site))
+    conf_text = (site / "redirects.nginx.conf").read_text()
+    assert "map $uri $quire_redirect" in conf_text
+    port = free_port()
+    ng = tmp_path / "ng"
+    ng.mkdir()
+    temp = "".join(f"{k}_temp_path {ng}/{k};\n" for k in
+                   ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (ng / "nginx.conf").write_text(f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {ng}/nginx.pid;
+error_log {ng}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    {temp}
+    include {site}/redirects.nginx.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        root {site};
+        if ($quire_redirect) {{ return 301 $quire_redirect; }}
+    }}
+}}
+""")
+    proc = subprocess.Popen([NGINX, "-p", str(ng), "-c", str(ng / "nginx.conf")],
+                            stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 10
+        while True:
+            try:
+                requests.get(base + "/", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.time() < deadline, "nginx did not start"
+                time.sleep(0.05)
+        slugs = dict(rows(db, "SELECT source, slug FROM articles"))
+        checked = 0
+        for item_id, t in truth["items"].items():
+            slug = slugs.get(f"k2:item:{item_id}")
+            if not slug or t["state"] != "published":
+                continue
+            for u in t["legacy_urls"]:
+                r = requests.get(base + u, allow_redirects=False, timeout=5)
+                assert r.status_code == 301, u
+                assert r.headers["Location"].endswith(f"/articles/{slug}"), u
+            checked += 1
+        assert checked > 50
+        r = requests.get(base + "/old/about-us.html", allow_redirects=False,
+                         timeout=5)
+        assert r.status_code == 301 and r.headers["Location"].endswith("/about")
+        r = requests.get(base + "/publications/earnings.feed",
+                         allow_redirects=False, timeout=5)
+        assert r.headers["Location"].endswith("/sections/earnings/feed.rss")
+        assert requests.get(base + "/nothing.html", allow_redirects=False,
+                            timeout=5).status_code == 404
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
