@@ -346,6 +346,8 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "k2") == 0)
         return cmd_import_k2(cli, argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "wxr") == 0)
+        return cmd_import_wxr(cli, argc - 1, argv + 1);
     if (argc < 3 || strcmp(argv[1], "markdown") != 0)
         return cli_fail("usage: quire import markdown PATH...");
     struct store *s;
@@ -593,13 +595,16 @@ static const struct command commands[] = {
      "index entry."},
     {"import", cmd_import, "quire import markdown PATH...\n"
      "       quire import k2 mysql://USER[:PASSWORD]@HOST[:PORT]/DB?prefix=jos_\n"
-     "            [--dry-run] [--limit N] [--issue-field NAME]",
+     "            [--dry-run] [--limit N] [--issue-field NAME]\n"
+     "       quire import wxr [--pages] FILE...",
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"
      "skipped; the exit status is 1 if any failed.\n"
      "k2: import a Joomla + K2 journal from its MariaDB/MySQL database\n"
      "(read only; socket=/path instead of HOST for a Unix socket); a\n"
-     "re-run updates what it imported before, by K2 item id."},
+     "re-run updates what it imported before, by K2 item id.\n"
+     "wxr: import a WordPress export (posts; pages with --pages), each\n"
+     "file whole or not at all."},
     {"redirect", cmd_redirect,
      "quire redirect add OLD NEW | list | remove OLD | import FILE.csv",
      "Answer an old URL (a path, with ?query if it matters) with 301 to a\n"

@@ -9,5 +9,6 @@
 
 int cmd_redirect(struct cli *cli, int argc, char **argv);
 int cmd_import_k2(struct cli *cli, int argc, char **argv);
+int cmd_import_wxr(struct cli *cli, int argc, char **argv);
 
 #endif
