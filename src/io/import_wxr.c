@@ -221,7 +221,7 @@ static const char *path_of(const char *url, char *out, size_t cap)
 static int save_item(struct wxr *w, struct item *it)
 {
     struct wxr_report *rep = w->rep;
-    const char *type = it->type.len ? it->type.ptr : "post";
+    const char *type = it->type.ptr;
     const char *status = it->status.ptr;
     char key[128];
     int rc = 0;
@@ -236,6 +236,8 @@ static int save_item(struct wxr *w, struct item *it)
             rc = store_redirect_set(w->s, from, it->attachment_url.ptr, "wp");
         return rc == ERR_INVALID ? 0 : rc;
     }
+    /* No wp:post_type: the fields are in another namespace, so this is
+     * not WordPress's data (a hijacked "wp" prefix). */
     bool wanted = strcmp(type, "post") == 0 ||
                   (w->pages && strcmp(type, "page") == 0);
     if (!wanted || strcmp(status, "trash") == 0 ||
@@ -297,8 +299,13 @@ static int save_item(struct wxr *w, struct item *it)
         tags[nt++] = it->cats[i];
     for (size_t i = 0; i < it->n_tags; i++)
         tags[nt++] = it->tags[i];
-    char source[64];
-    snprintf(source, sizeof(source), "wp:post:%s", it->post_id.ptr);
+    /* Without a post id (theme-preview.xml) the link names the post. */
+    char source[2048];
+    snprintf(source, sizeof(source), "wp:%s:%s",
+             it->post_id.len ? "post" : "link",
+             it->post_id.len ? it->post_id.ptr
+             : it->link.len  ? it->link.ptr
+                             : title.ptr);
     const char *base = it->post_name.len && slug_valid(it->post_name.ptr)
                            ? it->post_name.ptr
                            : slug_from_title(&a, title.ptr);
@@ -433,6 +440,8 @@ static int read_item(struct wxr *w, xmlTextReaderPtr r, int depth)
             f = &it.type;
         else if (ns == NS_WP && strcmp(ln, "attachment_url") == 0)
             f = &it.attachment_url;
+        if (f && f->len) /* the first one counts (alt:post_id after it) */
+            continue;
         if (f) {
             if (text(r, f) != 0)
                 rc = fail(w, r, "a field is larger than 16 MB");
