@@ -348,6 +348,8 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
         return cmd_import_k2(cli, argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "wxr") == 0)
         return cmd_import_wxr(cli, argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "json") == 0)
+        return cmd_import_json(cli, argc - 1, argv + 1);
     if (argc < 3 || strcmp(argv[1], "markdown") != 0)
         return cli_fail("usage: quire import markdown PATH...");
     struct store *s;
@@ -433,6 +435,8 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
                             .threads = cli->cfg.threads};
     char err[1024];
     int c;
+    if (argc >= 2 && strcmp(argv[1], "json") == 0)
+        return cmd_export_json(cli, argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "static") != 0)
         return cli_fail("%s", usage_text);
     optind = 1;
@@ -596,7 +600,8 @@ static const struct command commands[] = {
     {"import", cmd_import, "quire import markdown PATH...\n"
      "       quire import k2 mysql://USER[:PASSWORD]@HOST[:PORT]/DB?prefix=jos_\n"
      "            [--dry-run] [--limit N] [--issue-field NAME]\n"
-     "       quire import wxr [--pages] FILE...",
+     "       quire import wxr [--pages] FILE...\n"
+     "       quire import json FILE",
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"
      "skipped; the exit status is 1 if any failed.\n"
@@ -604,7 +609,8 @@ static const struct command commands[] = {
      "(read only; socket=/path instead of HOST for a Unix socket); a\n"
      "re-run updates what it imported before, by K2 item id.\n"
      "wxr: import a WordPress export (posts; pages with --pages), each\n"
-     "file whole or not at all."},
+     "file whole or not at all.\n"
+     "json: restore a `quire export json` file into a new, empty journal."},
     {"redirect", cmd_redirect,
      "quire redirect add OLD NEW | list | remove OLD | import FILE.csv",
      "Answer an old URL (a path, with ?query if it matters) with 301 to a\n"
@@ -620,11 +626,13 @@ static const struct command commands[] = {
      "Refused while a server or another quire command has the database\n"
      "open (they hold DB.lock); the old database is replaced atomically."},
     {"export", cmd_export,
-     "quire export static DIR [--base-url URL] [--threads N]",
+     "quire export static DIR [--base-url URL] [--threads N]\n"
+     "       quire export json FILE",
      "Write the public site into DIR as files any web server can serve:\n"
      "pages become folders with an index.html, ?page=N becomes page/N/.\n"
      "Built beside DIR and swapped in when complete. --base-url sets the\n"
-     "absolute URLs (default: the base_url setting)."},
+     "absolute URLs (default: the base_url setting).\n"
+     "json: the whole journal as one JSON file (docs/json-format.md)."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

@@ -558,4 +558,37 @@ int store_section_import(struct store *s, const char *name,
 int store_legacy_set_named(struct store *s, const char *key,
                            const char *target_kind, const char *name) WUR;
 
+/*
+ * The whole journal, table by table (dump.c), for the JSON export and
+ * import. store_dump calls fn once per table with v == NULL (the table
+ * starts), then once per row with its n values (cols names them), all in
+ * one read snapshot; a non-zero return stops it and is returned. Texts in
+ * v are valid only during the call.
+ */
+enum dump_type { DUMP_NULL, DUMP_INT, DUMP_TEXT };
+struct dump_value {
+    enum dump_type type;
+    int64_t i;
+    const char *s;
+    size_t len;
+};
+typedef int (*store_dump_fn)(void *ctx, const char *table,
+                             const char *const *cols, size_t n,
+                             const struct dump_value *v);
+int store_dump(struct store *s, store_dump_fn fn, void *ctx) WUR;
+/*
+ * A load into an empty journal (ERR_EXISTS otherwise), in one
+ * transaction: store_load_table names the table the next rows go to
+ * (ERR_INVALID if unknown), store_load_row inserts one row given as
+ * column names and values (ERR_INVALID for an unknown column, a store
+ * error for a constraint), store_load_end rebuilds the search index and
+ * commits (commit true) or rolls everything back, and frees l.
+ */
+struct store_load;
+int store_load_begin(struct store *s, struct store_load **l) WUR;
+int store_load_table(struct store_load *l, const char *table) WUR;
+int store_load_row(struct store_load *l, const char *const *names,
+                   const struct dump_value *v, size_t n) WUR;
+int store_load_end(struct store_load *l, bool commit) WUR;
+
 #endif
