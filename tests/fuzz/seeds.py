@@ -314,7 +314,19 @@ def seeds_html(fx, out):
         write(out, s)
 
 
-SEEDS = {"html_md": seeds_html, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+def seeds_json(fx, out):
+    """Quire JSON exports: a small one written here, cut and altered."""
+    rows = ['{"key":"name","value":"J"}', '{"id":1,"slug":"s","name":"S","position":1,"description":null}']
+    head = '{"format":"quire-journal","version":1,"tables":[\n'
+    good = head + '{"table":"settings","rows":[\n' + rows[0] + '\n]},\n{"table":"sections","rows":[\n' + rows[1] + '\n]}\n]}\n'
+    write(out, good)
+    for cut in range(0, len(good), 17):
+        write(out, good[:cut])
+    write(out, good.replace("settings", "nosuch"))
+    write(out, good.replace('"J"', '"\\ud800"'))
+
+
+SEEDS = {"json_dump": seeds_json, "html_md": seeds_html, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}
