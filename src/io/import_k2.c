@@ -563,12 +563,21 @@ static int item(struct k2 *k, MYSQL_ROW row, unsigned long *len)
 
     const char *tags[K2_TAGS_MAX];
     size_t n_tags = 0;
-    for (size_t i = 0; i < k->n_xref && n_tags < K2_TAGS_MAX; i++)
-        if (k->xref[i].item == id) {
-            const char *t = tag_name(k, k->xref[i].tag);
-            if (t && *t)
-                tags[n_tags++] = t;
-        }
+    /* xref is sorted by item (ORDER BY itemID): binary search. */
+    size_t lo = 0, hi = k->n_xref;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (k->xref[mid].item < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < k->n_xref && k->xref[i].item == id &&
+                        n_tags < K2_TAGS_MAX; i++) {
+        const char *t = tag_name(k, k->xref[i].tag);
+        if (t && *t)
+            tags[n_tags++] = t;
+    }
 
     char issue[32] = "";
     if (k->issue_field &&
