@@ -4,7 +4,6 @@ answer 301; a generated large export runs in bounded memory (200 MB under
 QUIRE_LONG=1, a few MB by default; peak RSS printed)."""
 import os
 import re
-import resource
 import sqlite3
 import subprocess
 import time
@@ -154,16 +153,25 @@ def test_large_export_in_bounded_memory(tmp_path):
     n = make_wxr(path, mb)
     db = tmp_path / "j.db"
     quire(db, "init")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # A fresh process runs the import, so its peak RSS is the import's own.
     t0 = time.time()
-    p = subprocess.run([QUIRE, "--db", str(db), "import", "wxr", str(path)],
-                       capture_output=True, text=True, timeout=3600)
+    p = subprocess.run(
+        ["/usr/bin/python3", "-c",
+         "import resource, subprocess, sys\n"
+         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+         "sys.stdout.write(p.stdout)\nsys.stderr.write(p.stderr)\n"
+         "print('PEAK', resource.getrusage(resource.RUSAGE_CHILDREN)"
+         ".ru_maxrss)\nsys.exit(p.returncode)",
+         QUIRE, "--db", str(db), "import", "wxr", str(path)],
+        capture_output=True, text=True, timeout=3600)
     secs = time.time() - t0
     assert p.returncode == 0, p.stderr
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak = int(re.search(r"PEAK (\d+)", p.stdout).group(1))
     assert f"imported {n}," in p.stdout
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == n
     print(f"\nWXR {mb} MB, {n} posts: {n / secs:.0f} posts/s, peak RSS "
-          f"{max(peak, before) / 1024:.1f} MB")
-    # bounded: far below the file's size (the file is never held whole)
-    assert peak < 120 * 1024 or peak == before, peak
+          f"{peak / 1024:.1f} MB")
+    # bounded: the file is never held whole (a sanitizer build keeps freed
+    # memory in quarantine, so only a plain build is held to the figure)
+    if "asan" not in QUIRE:
+        assert peak < 120 * 1024, peak
