@@ -253,3 +253,23 @@ size_t legacy_url_match(struct str path, struct str query,
             last.ptr, last.len);
     return n;
 }
+
+bool legacy_url_home_query(struct str query)
+{
+    static const char *const names[] = {"p", "page_id", "cat", "tag",
+                                        "category_name", "option"};
+    size_t i = 0;
+    while (i < query.len) {
+        size_t j = i;
+        while (j < query.len && query.ptr[j] != '&' && query.ptr[j] != '=')
+            j++;
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+            if (strlen(names[k]) == j - i &&
+                memcmp(query.ptr + i, names[k], j - i) == 0)
+                return true;
+        while (j < query.len && query.ptr[j] != '&')
+            j++;
+        i = j + 1;
+    }
+    return false;
+}

@@ -47,6 +47,13 @@ size_t legacy_url_match(struct str path, struct str query,
  */
 size_t legacy_url_clean_query(struct str query, char *out, size_t outlen);
 
+/*
+ * legacy_url_home_query: does a query on "/" carry an old argument
+ * (WordPress's p, page_id, cat, tag, category_name; Joomla's option)? The
+ * prefilter that keeps "/?page=2" off the redirect lookups.
+ */
+bool legacy_url_home_query(struct str query);
+
 /* legacy_url_is_tracker: is this query argument name a tracker's? */
 bool legacy_url_is_tracker(struct str name);
 

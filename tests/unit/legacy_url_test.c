@@ -75,12 +75,24 @@ static void test_clean_query(void **state)
                      (size_t)-1);
 }
 
+static void test_home_prefilter(void **state)
+{
+    (void)state;
+    assert_true(legacy_url_home_query(str_from("p=42")));
+    assert_true(legacy_url_home_query(str_from("utm_source=x&page_id=7")));
+    assert_true(legacy_url_home_query(str_from("option=com_k2&view=item")));
+    assert_false(legacy_url_home_query(str_from("page=2")));
+    assert_false(legacy_url_home_query(str_from("pp=1&q=p")));
+    assert_false(legacy_url_home_query(str_from("")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_k2),
         cmocka_unit_test(test_wordpress),
         cmocka_unit_test(test_clean_query),
+        cmocka_unit_test(test_home_prefilter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
