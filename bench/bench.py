@@ -321,6 +321,53 @@ def pick_article(db):
     return slug
 
 
+def step_migrate(db, work):
+    """Issue 12's rows: JSON export and import of the corpus, WXR posts/s
+    (a generated export), K2 items/s from a local MariaDB (when
+    mariadb-server is installed)."""
+    out = work / "journal.json"
+    t0 = time.monotonic()
+    quire_cmd("--db", db, "export", "json", out, check=True)
+    row(8, "JSON export of the corpus (s)", time.monotonic() - t0,
+        fmt="{:.2f}")
+    db2 = work / "from-json.db"
+    quire_cmd("--db", db2, "init", check=True)
+    t0 = time.monotonic()
+    quire_cmd("--db", db2, "import", "json", out, check=True)
+    row(8, "JSON import of the corpus (s)", time.monotonic() - t0,
+        fmt="{:.2f}")
+    import sys
+    sys.path.insert(0, str(REPO / "tests" / "e2e"))
+    from test_import_wxr import make_wxr
+    wxr = work / "bench.xml"
+    n = make_wxr(wxr, 50)
+    db3 = work / "from-wxr.db"
+    quire_cmd("--db", db3, "init", check=True)
+    t0 = time.monotonic()
+    quire_cmd("--db", db3, "import", "wxr", wxr, check=True)
+    row(8, f"WXR import, {n} posts (posts/s)", n / (time.monotonic() - t0))
+    if not (shutil.which("mariadbd") or os.path.exists("/usr/sbin/mariadbd")):
+        return
+    from test_import_k2 import K2, MariaDB
+    m = MariaDB(work)
+    try:
+        m.sql("CREATE DATABASE k2 CHARACTER SET utf8mb4")
+        schema = ((K2 / "schema-joomla-users.sql").read_text() +
+                  (K2 / "schema-k2.sql").read_text()).replace("#__", "jos_")
+        m.sql(None, db="k2", stdin=schema)
+        m.sql(None, db="k2", stdin=(K2 / "k2-reuters.sql").read_text())
+        db4 = work / "from-k2.db"
+        quire_cmd("--db", db4, "init", check=True)
+        t0 = time.monotonic()
+        quire_cmd("--db", db4, "import", "k2",
+                  f"mysql://root@localhost/k2?prefix=jos_&socket={m.sock}",
+                  "--issue-field", "Issue", check=True)
+        row(8, "K2 import from a local MariaDB, 2,000 items (items/s)",
+            2000 / (time.monotonic() - t0))
+    finally:
+        m.stop()
+
+
 def step_cached(db, work):
     slug = pick_article(db)
     path = f"/articles/{slug}"
@@ -692,6 +739,7 @@ def main():
         step_counter(db, work, slug)
         step_latency(db, work)
         step_editorial(db, work, slug)
+        step_migrate(db, work)
     finally:
         for p in SERVERS:
             if p.poll() is None:

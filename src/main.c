@@ -345,6 +345,12 @@ static double now_s(void)
 
 static int cmd_import(struct cli *cli, int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "k2") == 0)
+        return cmd_import_k2(cli, argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "wxr") == 0)
+        return cmd_import_wxr(cli, argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "json") == 0)
+        return cmd_import_json(cli, argc - 1, argv + 1);
     if (argc < 3 || strcmp(argv[1], "markdown") != 0)
         return cli_fail("usage: quire import markdown PATH...");
     struct store *s;
@@ -430,6 +436,8 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
                             .threads = cli->cfg.threads};
     char err[1024];
     int c;
+    if (argc >= 2 && strcmp(argv[1], "json") == 0)
+        return cmd_export_json(cli, argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "static") != 0)
         return cli_fail("%s", usage_text);
     optind = 1;
@@ -619,10 +627,24 @@ static const struct command commands[] = {
     {"article", cmd_article, "quire article delete SLUG",
      "Delete an article with its byline, tags, read counts and search\n"
      "index entry."},
-    {"import", cmd_import, "quire import markdown PATH...",
+    {"import", cmd_import, "quire import markdown PATH...\n"
+     "       quire import k2 mysql://USER[:PASSWORD]@HOST[:PORT]/DB?prefix=jos_\n"
+     "            [--dry-run] [--limit N] [--issue-field NAME]\n"
+     "       quire import wxr [--pages] FILE...\n"
+     "       quire import json FILE",
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"
-     "skipped; the exit status is 1 if any failed."},
+     "skipped; the exit status is 1 if any failed.\n"
+     "k2: import a Joomla + K2 journal from its MariaDB/MySQL database\n"
+     "(read only; socket=/path instead of HOST for a Unix socket); a\n"
+     "re-run updates what it imported before, by K2 item id.\n"
+     "wxr: import a WordPress export (posts; pages with --pages), each\n"
+     "file whole or not at all.\n"
+     "json: restore a `quire export json` file into a new, empty journal."},
+    {"redirect", cmd_redirect,
+     "quire redirect add OLD NEW | list | remove OLD | import FILE.csv",
+     "Answer an old URL (a path, with ?query if it matters) with 301 to a\n"
+     "new path or URL. import reads a CSV of old,new rows, all or none."},
     {"backup", cmd_backup, "quire backup [--force] FILE",
      "Copy the database to FILE, online: the server may run and write.\n"
      "The copy is one consistent snapshot, written to FILE.tmp, checked\n"
@@ -634,11 +656,13 @@ static const struct command commands[] = {
      "Refused while a server or another quire command has the database\n"
      "open (they hold DB.lock); the old database is replaced atomically."},
     {"export", cmd_export,
-     "quire export static DIR [--base-url URL] [--threads N]",
+     "quire export static DIR [--base-url URL] [--threads N]\n"
+     "       quire export json FILE",
      "Write the public site into DIR as files any web server can serve:\n"
      "pages become folders with an index.html, ?page=N becomes page/N/.\n"
      "Built beside DIR and swapped in when complete. --base-url sets the\n"
-     "absolute URLs (default: the base_url setting)."},
+     "absolute URLs (default: the base_url setting).\n"
+     "json: the whole journal as one JSON file (docs/json-format.md)."},
     {"user", cmd_user,
      "quire user add EMAIL --name NAME --role ROLE [--password-stdin]\n"
      "       quire user list | passwd EMAIL [--password-stdin]\n"

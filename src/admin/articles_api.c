@@ -87,7 +87,7 @@ static int reply_article(struct admin_req *ar, struct response *res,
 }
 
 /* save_error maps a store error of a save to its JSON answer. */
-static int save_error(struct store *s, struct response *res, int rc)
+static int save_error(struct response *res, int rc)
 {
     if (rc == ERR_CONFLICT)
         return admin_json_error(res, 409, "conflict",
@@ -270,7 +270,7 @@ int admin_api_article_add(struct request *req, struct response *res,
     int64_t id, r;
     int rc = store_edit_save(ar->ad->store, &e, 0, ar->who, &id, &r);
     if (rc != 0)
-        return save_error(ar->ad->store, res, rc);
+        return save_error(res, rc);
     admin_audit(ar, "article.create", "article:%" PRId64 " rev %" PRId64, id,
                 r);
     return reply_article(ar, res, id, 201);
@@ -360,7 +360,7 @@ int admin_api_article_put(struct request *req, struct response *res,
     e.id = id;
     int rc = store_edit_save(ar->ad->store, &e, rev, ar->who, NULL, &r);
     if (rc != 0)
-        return save_error(ar->ad->store, res, rc);
+        return save_error(res, rc);
     admin_audit(ar, "article.update", "article:%" PRId64 " rev %" PRId64, id,
                 r);
     return reply_article(ar, res, id, 200);
@@ -379,7 +379,7 @@ int admin_api_article_delete(struct request *req, struct response *res,
         return st;
     int rc = store_edit_delete(ar->ad->store, id);
     if (rc != 0)
-        return save_error(ar->ad->store, res, rc);
+        return save_error(res, rc);
     admin_audit(ar, "article.delete", "article:%" PRId64, id);
     res->content_type = "application/json";
     return 204;
@@ -441,7 +441,7 @@ int admin_api_article_restore(struct request *req, struct response *res,
     if (rc == 0)
         rc = store_edit_restore(ar->ad->store, id, n, -1, ar->who, &r);
     if (rc != 0)
-        return save_error(ar->ad->store, res, rc);
+        return save_error(res, rc);
     admin_audit(ar, "article.restore",
                 "article:%" PRId64 " rev %" PRId64 " -> rev %" PRId64, id, n,
                 r);

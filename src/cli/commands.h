@@ -12,5 +12,10 @@ int cmd_token(struct cli *cli, int argc, char **argv); /* token.c */
 int cmd_audit(struct cli *cli, int argc, char **argv); /* audit.c */
 /* cli_who names the shell's user for the audit log: "cli:NAME". */
 const char *cli_who(void);
+int cmd_redirect(struct cli *cli, int argc, char **argv);
+int cmd_import_k2(struct cli *cli, int argc, char **argv);
+int cmd_import_wxr(struct cli *cli, int argc, char **argv);
+int cmd_export_json(struct cli *cli, int argc, char **argv);
+int cmd_import_json(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@
 #include "core/xalloc.h"
 #include "http/http.h"
 #include "io/linkmap.h"
+#include "io/redirects_nginx.h"
 #include "io/rmtree.h"
 #include "core/page.h"
 #include "site/site.h"
@@ -945,6 +946,23 @@ int export_static(struct store *s, const struct export_opts *o,
         snprintf(err, errlen, "%s", e.msg);
         goto out;
     }
+    /* The imported archive's old URLs, as maps nginx can include. */
+    struct buf conf;
+    buf_init(&conf, (size_t)256 << 20);
+    rc = redirects_nginx(s, &conf);
+    int cfd = rc == 0 ? openat(e.dirfd, "redirects.nginx.conf",
+                               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                               0644)
+                      : -1;
+    if (cfd < 0 || write_all(cfd, conf.ptr, conf.len) != 0 ||
+        close(cfd) != 0) {
+        snprintf(err, errlen, "%s/redirects.nginx.conf: %s", tmp,
+                 rc ? store_last_error() : strerror(errno));
+        buf_release(&conf);
+        rc = ERR_IO;
+        goto out;
+    }
+    buf_release(&conf);
     int mfd = openat(e.dirfd, EXPORT_MARKER,
                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (mfd < 0 || close(mfd) != 0) {

@@ -16,6 +16,7 @@
 #define LOG_MODULE "site"
 #include "site/site_int.h"
 
+#include "content/legacy_url.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -249,6 +250,15 @@ int site_app(struct request *req, struct response *res, void *ctx)
     if (s->admin && admin_claims(req->path))
         return admin_app(req, res, s->admin);
     int rc = router_match(routes, NROUTES, req, &r, &allow);
+    /* Old URLs of an imported archive: only where nothing else answers
+     * (WordPress put posts at /?p=N, which the home route would take). */
+    if (rc == ERR_NOT_FOUND ||
+        (req->query.len && req->path.len == 1 && req->method == HTTP_GET &&
+         legacy_url_home_query(req->query))) {
+        int moved = site_redirect(s, req, res);
+        if (moved)
+            return moved;
+    }
     if (rc == ERR_NOT_FOUND)
         return error_page(s, req, res, 404);
     if (rc == ERR_PARSE)

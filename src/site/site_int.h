@@ -86,6 +86,9 @@ int site_article_preview(void *ctx, struct request *req, struct response *res,
                          const struct article *art);
 /* site_page_arg parses ?page=N (1 if absent); 0 if malformed or too big. */
 int site_page_arg(const struct request *req);
+/* site_redirect answers an old URL of an imported archive with 301 and
+ * its Location (redirect.c), or returns 0 when it is not one. */
+int site_redirect(struct site *s, struct request *req, struct response *res);
 
 /* site_https_refresh rereads base_url for site_is_https (https.c). */
 void site_https_refresh(struct site *s);

@@ -427,8 +427,42 @@ static const char V_EDITORIAL[] =
     "  AND status = 1)"
     " BEGIN " CHANGE("'tag:' || old.tag_id") " END;";
 
-static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_ACCOUNTS,
-                                       V_EDITORIAL};
+
+/*
+ * V_IMPORT: where imported things lived before (issue 12).
+ * - redirects: an old path (with its query, if it matters) -> a new
+ *   target, added by hand (`quire redirect add`), from a CSV, or by an
+ *   importer for URLs no pattern covers (a WordPress post's link). Only
+ *   read on the 404 path, so it costs nothing for normal pages.
+ * - legacy_ids: an imported item's id in the old system (K2 item,
+ *   category, tag; WordPress post) -> the row it became. Redirects by
+ *   pattern (content/legacy_url.c) resolve through it at request time, so
+ *   a later slug change still lands on the right page.
+ * - articles.language and articles.meta_description: K2's language and
+ *   metadesc; sections.description: a K2 category's. Kept so nothing the
+ *   old site had is lost.
+ */
+static const char V_IMPORT[] =
+    "CREATE TABLE redirects("
+    "  path TEXT PRIMARY KEY NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  origin TEXT NOT NULL DEFAULT 'manual'"
+    ") WITHOUT ROWID;"
+    /* key: "<system>/<kind>/<old id>", e.g. "k2/item/11223",
+     * "k2/category-alias/earnings", "k2/tag/Oil", "wp/post/42". */
+    "CREATE TABLE legacy_ids("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  target_kind TEXT NOT NULL CHECK (target_kind IN"
+    "    ('article', 'section', 'tag', 'author')),"
+    "  target_id INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "ALTER TABLE articles ADD COLUMN language TEXT;"
+    "ALTER TABLE articles ADD COLUMN meta_description TEXT;"
+    "ALTER TABLE sections ADD COLUMN description TEXT;";
+
+static const char *const migrations[] = {
+    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT,
+};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)

@@ -143,7 +143,7 @@ void store_close(struct store *s);
  * never logs a failure itself: it returns a code and records this message,
  * and the caller reports it once, in its own words.
  */
-const char *store_last_error(void);
+const char *store_last_error();
 void store_clear_error(void);
 /*
  * store_statements: the most prepared statements any one connection of s
@@ -504,5 +504,95 @@ struct search_result {
 /* store_search runs q in one read snapshot; everything comes from a. */
 int store_search(struct store *s, struct arena *a,
                  const struct search_query *q, struct search_result *out) WUR;
+
+
+/*
+ * Old URLs of an imported archive (redirects.c). A redirect maps an old
+ * path (with "?query" when the query matters) to a target (a path or an
+ * absolute URL); origin says who made it ("manual", "csv", "k2", "wp").
+ * A legacy id maps "<system>/<kind>/<old id>" ("k2/item/11223") to the row
+ * an import made of it; store_legacy_path turns it into that row's path
+ * ("/articles/<slug>") at the time of asking. ERR_NOT_FOUND when absent.
+ */
+struct redirect {
+    const char *path;
+    const char *target;
+    const char *origin;
+};
+struct legacy_id {
+    const char *key;
+    const char *target_kind; /* "article", "section", "tag", "author" */
+    int64_t target_id;
+    const char *path; /* the target's path now; NULL if it is gone */
+};
+/* store_redirect_set adds or replaces the redirect from path. */
+int store_redirect_set(struct store *s, const char *path, const char *target,
+                       const char *origin) WUR;
+int store_redirect_remove(struct store *s, const char *path) WUR;
+int store_redirects_list(struct store *s, struct arena *a,
+                         struct redirect **out, size_t *n) WUR;
+int store_redirect_get(struct store *s, struct arena *a, struct str path,
+                       const char **target) WUR;
+int store_legacy_set(struct store *s, const char *key,
+                     const char *target_kind, int64_t target_id) WUR;
+/* store_legacy_id: the id of key's row if it is a target_kind. */
+int store_legacy_id(struct store *s, const char *key, const char *target_kind,
+                    int64_t *target_id) WUR;
+int store_legacy_path(struct store *s, struct arena *a, struct str key,
+                      const char **path) WUR;
+int store_legacy_list(struct store *s, struct arena *a,
+                      struct legacy_id **out, size_t *n) WUR;
+/* store_article_set_extra keeps an imported article's language and
+ * meta description (NULL: none). */
+int store_article_set_extra(struct store *s, int64_t id, const char *language,
+                            const char *meta_description) WUR;
+/* store_author_set_bio sets the bio (Markdown) of the author named name. */
+int store_author_set_bio(struct store *s, const char *name,
+                         const char *bio) WUR;
+
+/*
+ * store_section_import creates the section name (slug from slug_base when
+ * given, made unique) or updates its position and description (imports.c).
+ */
+int store_section_import(struct store *s, const char *name,
+                         const char *slug_base, int position,
+                         const char *description, int64_t *id) WUR;
+/* store_legacy_set_named records key -> the tag or section ("tag",
+ * "section") named name; nothing if there is none. */
+int store_legacy_set_named(struct store *s, const char *key,
+                           const char *target_kind, const char *name) WUR;
+
+/*
+ * The whole journal, table by table (dump.c), for the JSON export and
+ * import. store_dump calls fn once per table with v == NULL (the table
+ * starts), then once per row with its n values (cols names them), all in
+ * one read snapshot; a non-zero return stops it and is returned. Texts in
+ * v are valid only during the call.
+ */
+enum dump_type { DUMP_NULL, DUMP_INT, DUMP_TEXT };
+struct dump_value {
+    enum dump_type type;
+    int64_t i;
+    const char *s;
+    size_t len;
+};
+typedef int (*store_dump_fn)(void *ctx, const char *table,
+                             const char *const *cols, size_t n,
+                             const struct dump_value *v);
+int store_dump(struct store *s, store_dump_fn fn, void *ctx) WUR;
+/*
+ * A load into an empty journal (ERR_EXISTS otherwise), in one
+ * transaction: store_load_table names the table the next rows go to
+ * (ERR_INVALID if unknown), store_load_row inserts one row given as
+ * column names and values (ERR_INVALID for an unknown column, a store
+ * error for a constraint), store_load_end rebuilds the search index and
+ * commits (commit true) or rolls everything back, and frees l.
+ */
+struct store_load;
+int store_load_begin(struct store *s, struct store_load **l) WUR;
+int store_load_table(struct store_load *l, const char *table) WUR;
+int store_load_row(struct store_load *l, const char *const *names,
+                   const struct dump_value *v, size_t n) WUR;
+int store_load_end(struct store_load *l, bool commit) WUR;
 
 #endif

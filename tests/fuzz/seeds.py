@@ -304,7 +304,42 @@ def seeds_admin(fx, out):
         write(out, s)
 
 
-SEEDS = {"admin": seeds_admin, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+def seeds_html(fx, out):
+    """Old article bodies: K2 rows' HTML, WordPress content, hostile markup."""
+    k2 = os.path.join(fx, "k2", "k2-reuters.sql")
+    if os.path.exists(k2):
+        with open(k2, encoding="utf-8", errors="surrogateescape") as f:
+            bodies = re.findall(r"'(<p>.*?)(?<!\\)'", f.read())
+        for b in bodies[:300]:
+            write(out, b.replace("\\'", "'").replace("\\n", "\n"))
+    for d, _, files in os.walk(os.path.join(fx, "wxr")):
+        for n in sorted(files)[:40]:
+            if n.endswith(".xml"):
+                with open(os.path.join(d, n), "rb") as f:
+                    for m in re.findall(rb"<content:encoded><!\[CDATA\[(.*?)\]\]>", f.read(), re.S)[:20]:
+                        write(out, m)
+    for s in ['<a href="javascript:alert(1)">x</a>', '<a href=" JaVaScRiPt:x">y</a>',
+              '<img src="data:text/html,x" alt="a">', '<script>alert(1)</script>',
+              '<p>&lt;script&gt;</p>', '<table><tr><td>a|b</td></tr></table>',
+              '<ul><li><ol><li>x</li></ol></li></ul>', '<blockquote><p>a</p></blockquote>',
+              '<b>J.M.</b>R', 'â€™ caf\xe9', '<pre>```</pre>', '<h1># x</h1>', '1. not a list',
+              '<a href="/x)y(z">q</a>', '<em><strong>' * 80]:
+        write(out, s)
+
+
+def seeds_json(fx, out):
+    """Quire JSON exports: a small one written here, cut and altered."""
+    rows = ['{"key":"name","value":"J"}', '{"id":1,"slug":"s","name":"S","position":1,"description":null}']
+    head = '{"format":"quire-journal","version":1,"tables":[\n'
+    good = head + '{"table":"settings","rows":[\n' + rows[0] + '\n]},\n{"table":"sections","rows":[\n' + rows[1] + '\n]}\n]}\n'
+    write(out, good)
+    for cut in range(0, len(good), 17):
+        write(out, good[:cut])
+    write(out, good.replace("settings", "nosuch"))
+    write(out, good.replace('"J"', '"\\ud800"'))
+
+
+SEEDS = {"admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}

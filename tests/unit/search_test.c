@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "test_undo_import.h"
 #include "test_undo_v6.h"
 
 static char dir[64];
@@ -257,7 +258,7 @@ static void test_migration_indexes_old_articles(void **state)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
-                                  UNDO_MIGRATION_6
+                                  UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
                                   "DROP TRIGGER articles_del_fts;"
                                   "DROP TABLE articles_fts;"
                                   "PRAGMA user_version = 3;",

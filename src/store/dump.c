@@ -1,0 +1,237 @@
+/*
+ * dump.c - every table of a journal, row by row, for `quire export json`
+ * and `quire import json` (io/json_dump.c writes and reads the JSON).
+ *
+ * TABLES lists what is dumped, in the order a load must insert it
+ * (referenced rows first). Adding a table is one line: its name, its
+ * columns, and the order that makes the dump deterministic (so a round
+ * trip is byte-identical). Ids are kept, so links between rows survive.
+ * Derived state is not dumped: the change log (changes) and the search
+ * index (articles_fts, rebuilt at the end of a load).
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+#include "core/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dump_table {
+    const char *name;
+    const char *const *cols;
+    const char *order;
+};
+
+#define COLS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const struct dump_table TABLES[] = {
+    {"settings", COLS("key", "value"), "key"},
+    {"sections", COLS("id", "slug", "name", "position", "description"), "id"},
+    {"issues", COLS("id", "date", "title"), "id"},
+    {"authors", COLS("id", "slug", "name", "bio"), "id"},
+    {"tags", COLS("id", "slug", "name"), "id"},
+    {"articles",
+     COLS("id", "slug", "source", "title", "summary", "body_md", "body_html",
+          "status", "published_at", "updated_at", "section_id", "issue_id",
+          "hits", "language", "meta_description"),
+     "id"},
+    {"article_authors", COLS("article_id", "author_id", "position"),
+     "article_id, position, author_id"},
+    {"article_tags", COLS("article_id", "tag_id", "position"),
+     "article_id, position, tag_id"},
+    {"links", COLS("id", "title", "url", "position"), "id"},
+    {"publications", COLS("id", "kind", "date", "title", "url"), "id"},
+    {"subscribers", COLS("id", "email", "created_at"), "id"},
+    {"hits_daily", COLS("article_id", "day", "count"), "article_id, day"},
+    {"redirects", COLS("path", "target", "origin"), "path"},
+    {"legacy_ids", COLS("key", "target_kind", "target_id"), "key"},
+};
+#define NTABLES (sizeof(TABLES) / sizeof(TABLES[0]))
+
+static size_t ncols(const struct dump_table *t)
+{
+    size_t n = 0;
+    while (t->cols[n])
+        n++;
+    return n;
+}
+
+static void cols_sql(struct buf *b, const struct dump_table *t)
+{
+    for (size_t i = 0; t->cols[i]; i++)
+        buf_printf(b, "%s%s", i ? ", " : "", t->cols[i]);
+}
+
+int store_dump(struct store *s, store_dump_fn fn, void *ctx)
+{
+    struct conn *c;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    struct buf sql;
+    buf_init(&sql, 4096);
+    for (size_t t = 0; rc == 0 && t < NTABLES; t++) {
+        const struct dump_table *d = &TABLES[t];
+        size_t n = ncols(d);
+        buf_reset(&sql);
+        buf_append_cstr(&sql, "SELECT ");
+        cols_sql(&sql, d);
+        buf_printf(&sql, " FROM %s ORDER BY %s", d->name, d->order);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(c->db, sql.ptr, -1, &st, NULL) != SQLITE_OK) {
+            rc = sdb_fail(c, "dump");
+            break;
+        }
+        rc = fn(ctx, d->name, d->cols, n, NULL); /* the table starts */
+        struct dump_value v[32];
+        while (rc == 0) {
+            int step = sqlite3_step(st);
+            if (step == SQLITE_DONE)
+                break;
+            if (step != SQLITE_ROW) {
+                rc = sdb_fail(c, "dump");
+                break;
+            }
+            for (size_t i = 0; i < n && i < 32; i++) {
+                int ty = sqlite3_column_type(st, (int)i);
+                v[i] = (struct dump_value){
+                    .type = ty == SQLITE_NULL      ? DUMP_NULL
+                            : ty == SQLITE_INTEGER ? DUMP_INT
+                                                   : DUMP_TEXT};
+                if (ty == SQLITE_INTEGER)
+                    v[i].i = sqlite3_column_int64(st, (int)i);
+                else if (ty != SQLITE_NULL) {
+                    v[i].s = (const char *)sqlite3_column_text(st, (int)i);
+                    v[i].len = (size_t)sqlite3_column_bytes(st, (int)i);
+                }
+            }
+            rc = fn(ctx, d->name, d->cols, n, v);
+        }
+        sqlite3_finalize(st);
+    }
+    buf_release(&sql);
+    sdb_read_end(s, c);
+    return rc;
+}
+
+struct store_load {
+    struct store *s;
+    const struct dump_table *table;
+    sqlite3_stmt *insert;
+};
+
+int store_load_begin(struct store *s, struct store_load **out)
+{
+    static const char SQL_EMPTY[] =
+        "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM"
+        " sections) + (SELECT count(*) FROM authors) + (SELECT count(*)"
+        " FROM tags) + (SELECT count(*) FROM issues) + (SELECT count(*)"
+        " FROM redirects)";
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_EMPTY);
+    rc = st ? sdb_step(w, st, "load") : ERR_DB;
+    if (rc == 1 && sqlite3_column_int64(st, 0) != 0) {
+        sdb_errorf("the journal is not empty: import json restores into a "
+                   "new journal (quire init)");
+        rc = ERR_EXISTS;
+    } else if (rc == 1) {
+        rc = 0;
+    }
+    sdb_done(st);
+    if (rc != 0) {
+        store_rollback(s);
+        return rc;
+    }
+    struct store_load *l = calloc(1, sizeof(*l));
+    if (!l)
+        abort();
+    l->s = s;
+    *out = l;
+    return 0;
+}
+
+int store_load_table(struct store_load *l, const char *table)
+{
+    struct conn *w = &l->s->writer;
+    sqlite3_finalize(l->insert);
+    l->insert = NULL;
+    l->table = NULL;
+    for (size_t t = 0; t < NTABLES; t++)
+        if (strcmp(TABLES[t].name, table) == 0)
+            l->table = &TABLES[t];
+    if (!l->table) {
+        sdb_errorf("unknown table '%s'", table);
+        return ERR_INVALID;
+    }
+    struct buf sql;
+    buf_init(&sql, 4096);
+    buf_printf(&sql, "INSERT OR REPLACE INTO %s(", table);
+    cols_sql(&sql, l->table);
+    buf_append_cstr(&sql, ") VALUES (");
+    for (size_t i = 0; i < ncols(l->table); i++)
+        buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
+    buf_append_cstr(&sql, ")");
+    int rc = 0;
+    if (sqlite3_prepare_v2(w->db, sql.ptr, -1, &l->insert, NULL) != SQLITE_OK)
+        rc = sdb_fail(w, "load");
+    buf_release(&sql);
+    return rc;
+}
+
+int store_load_row(struct store_load *l, const char *const *names,
+                   const struct dump_value *v, size_t n)
+{
+    struct conn *w = &l->s->writer;
+    if (!l->insert) {
+        sdb_errorf("a row before its table");
+        return ERR_INVALID;
+    }
+    sqlite3_reset(l->insert);
+    sqlite3_clear_bindings(l->insert);
+    for (size_t k = 0; k < n; k++) {
+        int col = -1;
+        for (int i = 0; l->table->cols[i]; i++)
+            if (strcmp(l->table->cols[i], names[k]) == 0)
+                col = i;
+        if (col < 0) {
+            sdb_errorf("table %s has no column '%s'", l->table->name,
+                       names[k]);
+            return ERR_INVALID;
+        }
+        int brc = v[k].type == DUMP_INT
+                      ? sqlite3_bind_int64(l->insert, col + 1, v[k].i)
+                  : v[k].type == DUMP_TEXT
+                      ? sqlite3_bind_text(l->insert, col + 1, v[k].s,
+                                          (int)v[k].len, SQLITE_TRANSIENT)
+                      : sqlite3_bind_null(l->insert, col + 1);
+        if (brc != SQLITE_OK)
+            return sdb_fail(w, "load");
+    }
+    int rc = sqlite3_step(l->insert);
+    if (rc != SQLITE_DONE)
+        return sdb_fail(w, l->table->name);
+    return 0;
+}
+
+int store_load_end(struct store_load *l, bool commit)
+{
+    static const char SQL_REINDEX[] =
+        "INSERT INTO articles_fts(rowid, title, intro, body, authors) "
+        SDB_FTS_ROW "WHERE a.status = 1";
+    struct store *s = l->s;
+    sqlite3_finalize(l->insert);
+    free(l);
+    int rc = 0;
+    if (commit) {
+        rc = sdb_exec(&s->writer, SQL_REINDEX, "load: search index");
+    }
+    if (commit && rc == 0)
+        return store_commit(s);
+    store_rollback(s);
+    return rc;
+}
