@@ -57,7 +57,7 @@ void sdb_errorf(const char *fmt, ...)
 
 /* Per thread, not per store: the thread that got the code reads the
  * message, whichever store (or none yet, for store_open) it came from. */
-const char *store_last_error()
+const char *store_last_error(void)
 {
     return last_error;
 }

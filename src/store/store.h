@@ -143,7 +143,7 @@ void store_close(struct store *s);
  * never logs a failure itself: it returns a code and records this message,
  * and the caller reports it once, in its own words.
  */
-const char *store_last_error();
+const char *store_last_error(void);
 void store_clear_error(void);
 /*
  * store_statements: the most prepared statements any one connection of s
