@@ -141,7 +141,7 @@ static int row(struct reader *r, const char *s, size_t n)
     }
     if (rc == 0 && r->load && store_load_row(r->load, names, v, k) != 0) {
         char why[512];
-        snprintf(why, sizeof(why), "%s", store_last_error(NULL));
+        snprintf(why, sizeof(why), "%s", store_last_error());
         rc = bad(r, why);
     }
     json_decref(o);
@@ -170,7 +170,7 @@ static int line(struct reader *r, char *s, size_t n)
             s[n - (sizeof(ROWS) - 1)] = 0;
             const char *name = s + sizeof(TABLE) - 1;
             if (r->load && store_load_table(r->load, name) != 0)
-                return bad(r, store_last_error(NULL));
+                return bad(r, store_last_error());
             r->state = R_ROWS;
             r->more = false;
             r->any = false;
