@@ -589,6 +589,11 @@ static const struct command commands[] = {
     {"article", cmd_article, "quire article delete SLUG",
      "Delete an article with its byline, tags, read counts and search\n"
      "index entry."},
+    {"places", cmd_places,
+     "quire places tag PATH... | retag [--all] | show SLUG\n"
+     "       quire places add SLUG CODE | remove SLUG CODE",
+     "Countries and organizations articles are about (docs/places.md):\n"
+     "tag files, retag the journal, or record an editor's decision."},
     {"import", cmd_import, "quire import markdown PATH...",
      "Import Markdown files with YAML front matter, or folders of them\n"
      "(recursively). Bad files are reported as FILE:LINE: reason and\n"

@@ -7,4 +7,6 @@
 
 #include "cli/cli.h"
 
+int cmd_places(struct cli *cli, int argc, char **argv);
+
 #endif
