@@ -12,8 +12,8 @@
  * for this dictionary (names are whole words) in far less code. Hand-written
  * because no Debian library tags place names.
  *
- * Scoring: title mentions weigh 3, intro 2, body 1 (1.5 in its first
- * quarter); demonyms and capitals half. An entity is kept when its score
+ * Scoring: title mentions weigh 4, intro 2, body 1 (1.5 in its first
+ * quarter); capitals and regions 0.7 of that. An entity is kept when its score
  * reaches PLACES_MIN and a share of the best one; conditional mentions
  * (Georgia next to Russia, an acronym that is a word next to the full
  * name) count only when their condition holds at the end.
@@ -30,8 +30,11 @@
 
 #define KEY_MAX 128     /* longest normalized name, in bytes */
 #define WORDS_MAX 12    /* most words in one name */
-#define MIN_SCORE PLACES_HOME_SCORE /* below: a mention or two of a demonym */
-#define MIN_SHARE 0.12  /* and at least this share of the best entity */
+/* Chosen on make eval-places (docs/places.md has the table). */
+#define MIN_SCORE 1.5   /* one body mention is not enough, a title's is */
+#define MIN_SHARE 0.3   /* and at least this share of the best entity */
+#define DEMONYM_W 1.0   /* "Japanese" says Japan as often as "Japan" */
+#define CAPITAL_W 0.7   /* "Washington", "Texas": often just a place */
 
 /* --- the gazetteer's hash, built once ------------------------------- */
 
@@ -328,7 +331,7 @@ int places_tag(struct arena *a, const char *title, const char *intro,
                const char *body, const char *home, struct place_hit *out,
                size_t cap, size_t *n)
 {
-    static const double zone_w[3] = {3.0, 2.0, 1.0};
+    static const double zone_w[3] = {4.0, 2.0, 1.0};
     struct words ws = {0};
     *n = 0;
     pthread_once(&built, build);
@@ -367,8 +370,10 @@ int places_tag(struct arena *a, const char *title, const char *intro,
         const struct place_name *nm = &places_names[found];
         if (nm->entity >= 0) {
             double s = zone_w[w->zone] * (w->early ? 1.5 : 1.0);
-            if (nm->flags & (PLACE_DEMONYM | PLACE_CAPITAL))
-                s *= 0.5;
+            if (nm->flags & PLACE_DEMONYM)
+                s *= DEMONYM_W;
+            if (nm->flags & PLACE_CAPITAL)
+                s *= CAPITAL_W;
             struct acc *c = &acc[nm->entity];
             c->mentions++;
             if (nm->ctx[0] || (nm->flags & PLACE_CTXACR)) {
