@@ -33,6 +33,8 @@
 /* Chosen on make eval-places (docs/places.md has the table). */
 #define MIN_SCORE 1.5   /* one body mention is not enough, a title's is */
 #define MIN_SHARE 0.3   /* and at least this share of the best entity */
+#define ORG_MIN_SCORE 1.0 /* organizations are named once, then "the Fund" */
+#define ORG_MIN_SHARE 0.12
 #define DEMONYM_W 1.0   /* "Japanese" says Japan as often as "Japan" */
 #define CAPITAL_W 0.7   /* "Washington", "Texas": often just a place */
 
@@ -388,20 +390,23 @@ int places_tag(struct arena *a, const char *title, const char *intro,
         i += best;
     }
 
-    double top = 0;
+    double top[2] = {0, 0};  /* countries, organizations */
     for (size_t e = 0; e < places_n_entities; e++) {
         struct acc *c = &acc[e];
+        int k = places_entities[e].is_org;
         if (c->cond > 0 && (c->firm || (c->ctx && has_code(acc, c->ctx))))
             c->score += c->cond;
-        if (c->score > top)
-            top = c->score;
+        if (c->score > top[k])
+            top[k] = c->score;
     }
     size_t m = 0;
     struct place_hit *all =
         arena_alloc(a, (places_n_entities + 1) * sizeof(*all));
     for (size_t e = 0; e < places_n_entities; e++) {
         const struct acc *c = &acc[e];
-        if (c->score >= MIN_SCORE && c->score >= top * MIN_SHARE)
+        int k = places_entities[e].is_org;
+        if (c->score >= (k ? ORG_MIN_SCORE : MIN_SCORE) &&
+            c->score >= top[k] * (k ? ORG_MIN_SHARE : MIN_SHARE))
             all[m++] = (struct place_hit){(int)e, c->score, c->mentions};
     }
     bool any_country = false;
