@@ -148,9 +148,60 @@ static int tag_paths(int argc, char **argv)
     return r.failed ? 1 : 0;
 }
 
+/* The progress bar goes to stderr when it is a terminal, else one line at
+ * the end, so logs stay clean. */
+static void progress(void *arg, int64_t done, int64_t total)
+{
+    bool tty = *(bool *)arg;
+    if (!tty && done < total)
+        return;
+    int width = 40, fill = total ? (int)(done * width / total) : width;
+    char bar[41];
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, '.', (size_t)(width - fill));
+    bar[width] = '\0';
+    fprintf(stderr, "%s[%s] %lld/%lld articles%s", tty ? "\r" : "", bar,
+            (long long)done, (long long)total, done >= total ? "\n" : "");
+}
+
+/* code_arg reads CODE, "country:CODE" or "org:CODE"; a bare code is a
+ * country when the gazetteer has one by that code. */
+static bool code_arg(const char *arg, bool *is_org, const char **code)
+{
+    if (strncmp(arg, "org:", 4) == 0) {
+        *is_org = true;
+        *code = arg + 4;
+    } else if (strncmp(arg, "country:", 8) == 0) {
+        *is_org = false;
+        *code = arg + 8;
+    } else {
+        *code = arg;
+        *is_org = places_find(false, arg) < 0;
+    }
+    return places_find(*is_org, *code) >= 0;
+}
+
+static int show(struct store *s, const char *slug)
+{
+    struct arena a;
+    struct article art;
+    struct article_place *p;
+    size_t n;
+    arena_init(&a, 64 * 1024);
+    int rc = store_article_by_slug(s, &a, str_from(slug), true, &art);
+    if (rc == 0)
+        rc = store_article_places(s, &a, art.id, &p, &n);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++)
+            printf("%s\t%s\t%.2f\t%s%s\n", p[i].is_org ? "org" : "country",
+                   p[i].code, p[i].score, p[i].name,
+                   p[i].hand ? "\t(added by hand)" : "");
+    arena_release(&a);
+    return rc == 0 ? 0 : cli_fail("places show %s: %s", slug, err_str(rc));
+}
+
 int cmd_places(struct cli *cli, int argc, char **argv)
 {
-    (void)cli;
     if (argc < 2 || cli_wants_help(argc, argv)) {
         printf("usage: quire places tag PATH... | retag [--all] | show SLUG"
                " | add SLUG CODE | remove SLUG CODE\n");
@@ -158,5 +209,51 @@ int cmd_places(struct cli *cli, int argc, char **argv)
     }
     if (strcmp(argv[1], "tag") == 0)
         return tag_paths(argc - 2, argv + 2);
-    return cli_fail("places: unknown subcommand '%s'", argv[1]);
+    const char *sub = argv[1];
+    bool retag = strcmp(sub, "retag") == 0, all = false;
+    bool decide = strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0;
+    bool is_org = false;
+    const char *code = NULL;
+    if (retag && argc == 3 && strcmp(argv[2], "--all") == 0)
+        all = true;
+    else if (retag && argc != 2)
+        return cli_fail("usage: quire places retag [--all]");
+    if (decide && argc != 4)
+        return cli_fail("usage: quire places %s SLUG CODE", sub);
+    if (decide && !code_arg(argv[3], &is_org, &code))
+        return cli_fail("places %s: '%s' is neither a country code (kz) nor"
+                        " an organization (sco)", sub, argv[3]);
+    if (strcmp(sub, "show") == 0 && argc != 3)
+        return cli_fail("usage: quire places show SLUG");
+    if (!retag && !decide && strcmp(sub, "show") != 0)
+        return cli_fail("places: unknown subcommand '%s'", sub);
+
+    struct store *s;
+    if (cli_open_store(cli, 0, &s) != 0)
+        return 1;
+    int rc = 0, status = 0;
+    if (retag) {
+        bool tty = isatty(2) == 1;
+        int64_t done = 0;
+        double t0 = now();
+        rc = store_places_retag(s, all, progress, &tty, &done);
+        if (rc == 0)
+            printf("retagged %lld articles in %.2f s\n", (long long)done,
+                   now() - t0);
+    } else if (decide) {
+        rc = store_places_decide(s, argv[2], is_org, code,
+                                 strcmp(sub, "add") == 0);
+        if (rc == 0)
+            printf("%s: %s %s%s\n", argv[2],
+                   strcmp(sub, "add") == 0 ? "added" : "removed", code,
+                   " (kept across retagging)");
+    } else {
+        status = show(s, argv[2]);
+    }
+    if (rc != 0)
+        status = cli_fail("places %s: %s", sub, store_last_error(s));
+    store_close(s);
+    return status;
 }
+
+

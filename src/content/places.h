@@ -53,6 +53,7 @@ extern const size_t places_n_entities;
 extern const struct place_name places_names[];
 extern const size_t places_n_names;
 extern const char *const places_fold[]; /* U+00C0..U+024F -> ASCII */
+extern const char places_version[];     /* changes with the gazetteer */
 
 #define PLACES_HOME_SCORE 1.0
 #define PLACES_MAX 24       /* at most this many entities per article */

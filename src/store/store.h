@@ -501,4 +501,37 @@ struct search_result {
 int store_search(struct store *s, struct arena *a,
                  const struct search_query *q, struct search_result *out) WUR;
 
+/* --- places.c: countries and organizations of articles ------------ */
+
+struct article_place {
+    bool is_org;
+    const char *code;      /* iso2 (kz) or an organization's slug (sco) */
+    const char *name;      /* from the gazetteer */
+    double score;          /* the tagger's; 0 for an editor's addition */
+    bool hand;             /* an editor added it */
+};
+
+/* store_article_places lists article id's countries, then organizations,
+ * best first; the array comes from a (NULL, 0 when none). */
+int store_article_places(struct store *s, struct arena *a, int64_t id,
+                         struct article_place **out, size_t *n) WUR;
+
+/*
+ * store_places_decide records an editor's decision for the article with
+ * this slug: keep (add) or not (remove) the country or organization code,
+ * and retags it. ERR_INVALID for a code the gazetteer lacks, ERR_NOT_FOUND
+ * for no such article.
+ */
+int store_places_decide(struct store *s, const char *slug, bool is_org,
+                        const char *code, bool keep) WUR;
+
+typedef void (*store_progress_fn)(void *arg, int64_t done, int64_t total);
+/*
+ * store_places_retag tags again every article (all) or those tagged by
+ * another gazetteer, 500 per transaction, calling progress after each;
+ * *done receives how many were tagged.
+ */
+int store_places_retag(struct store *s, bool all, store_progress_fn progress,
+                       void *arg, int64_t *done) WUR;
+
 #endif

@@ -1,0 +1,297 @@
+/*
+ * places.c - the countries and organizations of each article (V_PLACES).
+ *
+ * sdb_places_tag runs inside every article save (store_article_save), so
+ * an import, the CLI, the back office and the API all tag without knowing
+ * it. It writes only what changed (an upsert that leaves an equal score
+ * alone, a delete of what is gone), so the change log names just the
+ * countries and organizations whose pages differ. An editor's decisions
+ * (place_decisions) are applied after the tagger every time: a removal
+ * always wins, an addition is always there (hand = 1).
+ */
+#define LOG_MODULE "store"
+#include "store/store_int.h"
+
+#include "content/places.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+
+#include <string.h>
+
+static const char SQL_TEXT[] =
+    "SELECT title, summary, body_md,"
+    " (SELECT value FROM settings WHERE key = 'places_home')"
+    " FROM articles WHERE id = ?1";
+static const char SQL_DROP_GONE[] =
+    "DELETE FROM article_places WHERE article_id = ?1"
+    " AND kind || ':' || code NOT IN (SELECT value FROM json_each(?2))"
+    " AND NOT EXISTS (SELECT 1 FROM place_decisions d"
+    "  WHERE d.article_id = ?1 AND d.kind = article_places.kind"
+    "  AND d.code = article_places.code AND d.keep = 1)";
+static const char SQL_PUT[] =
+    "INSERT INTO article_places(article_id, kind, code, score)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET score = excluded.score"
+    " WHERE score <> excluded.score";
+static const char SQL_HAND_ADD[] =
+    "INSERT INTO article_places(article_id, kind, code, score, hand)"
+    " SELECT article_id, kind, code, 0, 1 FROM place_decisions"
+    " WHERE article_id = ?1 AND keep = 1"
+    " ON CONFLICT DO UPDATE SET hand = 1 WHERE hand = 0";
+static const char SQL_HAND_CLEAR[] =
+    "UPDATE article_places SET hand = 0 WHERE article_id = ?1 AND hand = 1"
+    " AND NOT EXISTS (SELECT 1 FROM place_decisions d"
+    "  WHERE d.article_id = ?1 AND d.kind = article_places.kind"
+    "  AND d.code = article_places.code AND d.keep = 1)";
+static const char SQL_HAND_REMOVE[] =
+    "DELETE FROM article_places WHERE article_id = ?1"
+    " AND EXISTS (SELECT 1 FROM place_decisions d"
+    "  WHERE d.article_id = ?1 AND d.kind = article_places.kind"
+    "  AND d.code = article_places.code AND d.keep = 0)";
+static const char SQL_MARK[] =
+    "INSERT INTO places_tagged(article_id, version) VALUES (?1, ?2)"
+    " ON CONFLICT DO UPDATE SET version = excluded.version";
+
+/* run1 binds the article id (and an optional text) and steps once. */
+static int run1(struct conn *w, const char *sql, int64_t id, const char *text,
+                const char *ctx)
+{
+    sqlite3_stmt *st = sdb_stmt(w, sql);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if ((sqlite3_bind_int64(st, 1, id) |
+         (text ? sdb_bind_text(st, 2, text) : SQLITE_OK)) != SQLITE_OK)
+        rc = sdb_fail(w, ctx);
+    else
+        rc = sdb_step(w, st, ctx);
+    sdb_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int sdb_places_tag(struct conn *w, int64_t id)
+{
+    struct arena a;
+    struct place_hit hits[PLACES_MAX];
+    size_t n = 0;
+    struct buf list;
+    int rc;
+
+    arena_init(&a, 64 * 1024);
+    buf_init_arena(&list, &a, 64 * 1024);
+    sqlite3_stmt *st = sdb_stmt(w, SQL_TEXT);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+        rc = sdb_fail(w, "places: read");
+        sdb_done(st);
+        goto out;
+    }
+    rc = sdb_step(w, st, "places: read");
+    if (rc == 1) {
+        const char *t = sdb_col_text(&a, st, 0), *s = sdb_col_text(&a, st, 1),
+                   *b = sdb_col_text(&a, st, 2), *h = sdb_col_text(&a, st, 3);
+        rc = places_tag(&a, t, s, b, h, hits, PLACES_MAX, &n);
+    } else if (rc == 0) {
+        rc = ERR_NOT_FOUND;
+    }
+    sdb_done(st);
+    if (rc != 0)
+        goto out;
+
+    buf_append_char(&list, '[');
+    for (size_t i = 0; i < n; i++) {
+        const struct place_entity *e = &places_entities[hits[i].entity];
+        /* codes are [a-z0-9-] from the generator: no JSON escaping */
+        buf_printf(&list, "%s\"%d:%s\"", i ? "," : "", e->is_org, e->code);
+    }
+    buf_append_char(&list, ']');
+    if (buf_error(&list)) {
+        rc = ERR_TOO_BIG;
+        goto out;
+    }
+    rc = run1(w, SQL_DROP_GONE, id, list.ptr, "places: drop");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct place_entity *e = &places_entities[hits[i].entity];
+        st = sdb_stmt(w, SQL_PUT);
+        if (!st) {
+            rc = ERR_DB;
+            break;
+        }
+        if ((sqlite3_bind_int64(st, 1, id) |
+             sqlite3_bind_int(st, 2, e->is_org) |
+             sdb_bind_text(st, 3, e->code) |
+             sqlite3_bind_double(st, 4, hits[i].score)) != SQLITE_OK)
+            rc = sdb_fail(w, "places: put");
+        else
+            rc = sdb_step(w, st, "places: put");
+        sdb_done(st);
+    }
+    if (rc == 0)
+        rc = run1(w, SQL_HAND_ADD, id, NULL, "places: hand add");
+    if (rc == 0)
+        rc = run1(w, SQL_HAND_CLEAR, id, NULL, "places: hand clear");
+    if (rc == 0)
+        rc = run1(w, SQL_HAND_REMOVE, id, NULL, "places: hand remove");
+    if (rc == 0)
+        rc = run1(w, SQL_MARK, id, places_version, "places: mark");
+out:
+    arena_release(&a);
+    return rc;
+}
+
+/* --- reading ------------------------------------------------------- */
+
+static const char SQL_OF[] =
+    "SELECT kind, code, score, hand FROM article_places"
+    " WHERE article_id = ?1 ORDER BY kind, hand DESC, score DESC, code";
+
+int store_article_places(struct store *s, struct arena *a, int64_t id,
+                         struct article_place **out, size_t *n)
+{
+    struct conn *c;
+    size_t cap = 0;
+    struct article_place *v = NULL;
+    *out = NULL;
+    *n = 0;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = sdb_stmt(c, SQL_OF);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+        rc = sdb_fail(c, "article_places");
+        goto out;
+    }
+    while ((rc = sdb_step(c, st, "article_places")) == 1) {
+        v = sdb_grow(a, v, *n, &cap, sizeof(*v));
+        struct article_place *p = &v[(*n)++];
+        p->is_org = sqlite3_column_int(st, 0) != 0;
+        p->code = sdb_col_text(a, st, 1);
+        p->score = sqlite3_column_double(st, 2);
+        p->hand = sqlite3_column_int(st, 3) != 0;
+        int k = places_find(p->is_org, p->code);
+        p->name = k >= 0 ? places_entities[k].name : p->code;
+    }
+    if (rc == 0)
+        *out = v;
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}
+
+/* --- an editor's decisions ------------------------------------------- */
+
+static const char SQL_ID[] = "SELECT id FROM articles WHERE slug = ?1";
+static const char SQL_DECIDE[] =
+    "INSERT INTO place_decisions(article_id, kind, code, keep)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET keep = excluded.keep";
+
+int store_places_decide(struct store *s, const char *slug, bool is_org,
+                        const char *code, bool keep)
+{
+    if (!slug || !code || places_find(is_org, code) < 0)
+        return sdb_invalid("places", is_org ? "no such organization"
+                                            : "no such country code");
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    int64_t id = 0;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_ID);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if (sdb_bind_text(st, 1, slug) != SQLITE_OK) {
+        rc = sdb_fail(w, "places: article");
+    } else {
+        rc = sdb_step(w, st, "places: article");
+        if (rc == 1) {
+            id = sqlite3_column_int64(st, 0);
+            rc = 0;
+        } else if (rc == 0) {
+            sdb_errorf("places: no article '%.200s'", slug);
+            rc = ERR_NOT_FOUND;
+        }
+    }
+    sdb_done(st);
+    if (rc != 0)
+        goto out;
+    st = sdb_stmt(w, SQL_DECIDE);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if ((sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, is_org) |
+         sdb_bind_text(st, 3, code) | sqlite3_bind_int(st, 4, keep)) !=
+        SQLITE_OK)
+        rc = sdb_fail(w, "places: decide");
+    else
+        rc = sdb_step(w, st, "places: decide");
+    sdb_done(st);
+    if (rc == 0)
+        rc = sdb_places_tag(w, id);
+out:
+    return sdb_write_end(s, rc);
+}
+
+/* --- retagging --------------------------------------------------------- */
+
+static const char SQL_TODO_ALL[] = "SELECT id FROM articles ORDER BY id";
+static const char SQL_TODO[] =
+    "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM places_tagged"
+    " t WHERE t.article_id = a.id AND t.version = ?1) ORDER BY id";
+
+#define RETAG_BATCH 500 /* articles per transaction: short writer holds */
+
+int store_places_retag(struct store *s, bool all, store_progress_fn progress,
+                       void *arg, int64_t *done)
+{
+    struct conn *c;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    *done = 0;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = sdb_stmt(c, all ? SQL_TODO_ALL : SQL_TODO);
+    if (!st) {
+        rc = ERR_DB;
+    } else if (!all && sdb_bind_text(st, 1, places_version) != SQLITE_OK) {
+        rc = sdb_fail(c, "places: retag");
+    } else {
+        while ((rc = sdb_step(c, st, "places: retag")) == 1) {
+            if (n == cap) {
+                cap = cap * 2 + 1024;
+                ids = xrealloc(ids, cap * sizeof(*ids));
+            }
+            ids[n++] = sqlite3_column_int64(st, 0);
+        }
+    }
+    sdb_done(st);
+    sdb_read_end(s, c);
+    for (size_t i = 0; i < n && rc == 0; i += RETAG_BATCH) {
+        rc = store_begin(s);
+        if (rc != 0)
+            break;
+        for (size_t k = i; k < n && k < i + RETAG_BATCH && rc == 0; k++)
+            rc = sdb_places_tag(&s->writer, ids[k]);
+        rc = sdb_write_end(s, rc);
+        if (rc == 0) {
+            *done = (int64_t)(i + RETAG_BATCH < n ? i + RETAG_BATCH : n);
+            if (progress)
+                progress(arg, *done, (int64_t)n);
+        }
+    }
+    free(ids);
+    return rc;
+}
