@@ -291,7 +291,19 @@ def seeds_query(fx, out):
         write(out, s)
 
 
-SEEDS = {"mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+def seeds_places(fx, out):
+    for text in reuters(fx, 200):
+        parts = text.split("---", 2)
+        body = parts[2] if len(parts) == 3 else text
+        m = re.search(r'title: "(.*)"', text)
+        write(out, (m.group(1) if m else "") + "\x01\x01" + body)
+    for t in ["Georgia and Russia\x01Tbilisi\x01Chad Smith",
+              "U.S. SAYS\x01T\u00fcrkiye's\x01South China Sea, Congo-Brazzaville",
+              "ECO\x01Economic Cooperation Organization\x01Andalusia, Ala."]:
+        write(out, t)
+
+
+SEEDS = {"places": seeds_places, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}
