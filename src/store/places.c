@@ -32,13 +32,14 @@ static const char SQL_DROP_GONE[] =
     "  WHERE d.article_id = ?1 AND d.kind = article_places.kind"
     "  AND d.code = article_places.code AND d.keep = 1)";
 static const char SQL_PUT[] =
-    "INSERT INTO article_places(article_id, kind, code, score)"
-    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET score = excluded.score"
+    "INSERT INTO article_places(article_id, kind, code, score, key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET score = excluded.score"
     " WHERE score <> excluded.score";
+static const char SQL_ADDS[] =
+    "SELECT kind, code FROM place_decisions WHERE article_id = ?1 AND keep = 1";
 static const char SQL_HAND_ADD[] =
-    "INSERT INTO article_places(article_id, kind, code, score, hand)"
-    " SELECT article_id, kind, code, 0, 1 FROM place_decisions"
-    " WHERE article_id = ?1 AND keep = 1"
+    "INSERT INTO article_places(article_id, kind, code, score, hand, key)"
+    " VALUES (?1, ?2, ?3, 0, 1, ?4)"
     " ON CONFLICT DO UPDATE SET hand = 1 WHERE hand = 0";
 static const char SQL_HAND_CLEAR[] =
     "UPDATE article_places SET hand = 0 WHERE article_id = ?1 AND hand = 1"
@@ -53,6 +54,15 @@ static const char SQL_HAND_REMOVE[] =
 static const char SQL_MARK[] =
     "INSERT INTO places_tagged(article_id, version) VALUES (?1, ?2)"
     " ON CONFLICT DO UPDATE SET version = excluded.version";
+
+int64_t store_place_key(bool is_org, const char *code)
+{
+    uint64_t h = 14695981039346656037u;
+    h = (h ^ (is_org ? '1' : '0')) * 1099511628211u;
+    for (const char *c = code; c && *c; c++)
+        h = (h ^ (uint8_t)*c) * 1099511628211u;
+    return (int64_t)(h >> 2); /* positive: prints and compares plainly */
+}
 
 /* run1 binds the article id (and an optional text) and steps once. */
 static int run1(struct conn *w, const char *sql, int64_t id, const char *text,
@@ -69,6 +79,42 @@ static int run1(struct conn *w, const char *sql, int64_t id, const char *text,
         rc = sdb_step(w, st, ctx);
     sdb_done(st);
     return rc < 0 ? rc : 0;
+}
+
+/* hand_adds puts in the editor's additions (read first, then written). */
+static int hand_adds(struct conn *w, struct arena *a, int64_t id)
+{
+    struct add { int kind; const char *code; } *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_ADDS);
+    int rc;
+    if (!st)
+        return ERR_DB;
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+        rc = sdb_fail(w, "places: adds");
+    } else {
+        while ((rc = sdb_step(w, st, "places: adds")) == 1) {
+            v = sdb_grow(a, v, n, &cap, sizeof(*v));
+            v[n].kind = sqlite3_column_int(st, 0);
+            v[n++].code = sdb_col_text(a, st, 1);
+        }
+    }
+    sdb_done(st);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        st = sdb_stmt(w, SQL_HAND_ADD);
+        if (!st)
+            return ERR_DB;
+        if ((sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, v[i].kind) |
+             sdb_bind_text(st, 3, v[i].code) |
+             sqlite3_bind_int64(st, 4, store_place_key(v[i].kind != 0,
+                                                      v[i].code))) !=
+            SQLITE_OK)
+            rc = sdb_fail(w, "places: hand add");
+        else
+            rc = sdb_step(w, st, "places: hand add");
+        sdb_done(st);
+    }
+    return rc;
 }
 
 int sdb_places_tag(struct conn *w, int64_t id)
@@ -125,14 +171,16 @@ int sdb_places_tag(struct conn *w, int64_t id)
         if ((sqlite3_bind_int64(st, 1, id) |
              sqlite3_bind_int(st, 2, e->is_org) |
              sdb_bind_text(st, 3, e->code) |
-             sqlite3_bind_double(st, 4, hits[i].score)) != SQLITE_OK)
+             sqlite3_bind_double(st, 4, hits[i].score) |
+             sqlite3_bind_int64(st, 5, store_place_key(e->is_org, e->code))) !=
+            SQLITE_OK)
             rc = sdb_fail(w, "places: put");
         else
             rc = sdb_step(w, st, "places: put");
         sdb_done(st);
     }
     if (rc == 0)
-        rc = run1(w, SQL_HAND_ADD, id, NULL, "places: hand add");
+        rc = hand_adds(w, &a, id);
     if (rc == 0)
         rc = run1(w, SQL_HAND_CLEAR, id, NULL, "places: hand clear");
     if (rc == 0)

@@ -296,9 +296,10 @@ static const char V_PLACES[] =
     "  code TEXT NOT NULL,"
     "  score REAL NOT NULL,"
     "  hand INTEGER NOT NULL DEFAULT 0,"
+    "  key INTEGER NOT NULL,"   /* hash of kind and code: one int to list by */
     "  PRIMARY KEY (article_id, kind, code)"
     ") WITHOUT ROWID;"
-    "CREATE INDEX article_places_code ON article_places(kind, code);"
+    "CREATE INDEX article_places_key ON article_places(key, article_id);"
     "CREATE TABLE place_decisions("
     "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
     "  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"

@@ -525,6 +525,9 @@ int store_article_places(struct store *s, struct arena *a, int64_t id,
 int store_places_decide(struct store *s, const char *slug, bool is_org,
                         const char *code, bool keep) WUR;
 
+/* store_place_key is the number article_places.key holds for a code. */
+int64_t store_place_key(bool is_org, const char *code);
+
 typedef void (*store_progress_fn)(void *arg, int64_t done, int64_t total);
 /*
  * store_places_retag tags again every article (all) or those tagged by
