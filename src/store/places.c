@@ -343,3 +343,96 @@ int store_places_retag(struct store *s, bool all, store_progress_fn progress,
     free(ids);
     return rc;
 }
+
+/* --- the pages' reads -------------------------------------------------- */
+
+#define PUBLISHED_OF(p) " JOIN articles a ON a.id = " p ".article_id AND a.status = 1"
+static const char SQL_INDEX[] =
+    "SELECT p.code, NULL, count(*) FROM article_places p" PUBLISHED_OF("p")
+    " WHERE p.kind = ?1 GROUP BY p.code ORDER BY p.code";
+static const char SQL_YEARS[] =
+    "SELECT strftime('%Y', a.published_at, 'unixepoch'), NULL, count(*)"
+    " FROM article_places p" PUBLISHED_OF("p") " WHERE p.key = ?1"
+    " GROUP BY 1 ORDER BY 1";
+static const char SQL_AUTHORS[] =
+    "SELECT au.slug, au.name, count(*) FROM article_places p"
+    PUBLISHED_OF("p")
+    " JOIN article_authors aa ON aa.article_id = a.id"
+    " JOIN authors au ON au.id = aa.author_id WHERE p.key = ?1"
+    " GROUP BY au.id ORDER BY 3 DESC, au.name LIMIT 10";
+static const char SQL_WITH[] =
+    "SELECT q.code, NULL, count(*) FROM article_places p" PUBLISHED_OF("p")
+    " JOIN article_places q ON q.article_id = p.article_id AND q.kind = 0"
+    " AND q.key <> p.key WHERE p.key = ?1"
+    " GROUP BY q.code ORDER BY 3 DESC, q.code LIMIT 10";
+
+static int counts(struct store *s, struct arena *a, const char *sql,
+                  int64_t arg, struct place_count **out, size_t *n)
+{
+    struct conn *c;
+    struct place_count *v = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if (sqlite3_bind_int64(st, 1, arg) != SQLITE_OK) {
+        rc = sdb_fail(c, "places: counts");
+        goto out;
+    }
+    while ((rc = sdb_step(c, st, "places: counts")) == 1) {
+        v = sdb_grow(a, v, *n, &cap, sizeof(*v));
+        v[*n].key = sdb_col_text(a, st, 0);
+        v[*n].name = sdb_col_text(a, st, 1);
+        v[(*n)++].n = sqlite3_column_int64(st, 2);
+    }
+    if (rc == 0)
+        *out = v;
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}
+
+int store_places_index(struct store *s, struct arena *a, bool is_org,
+                       struct place_count **out, size_t *n)
+{
+    return counts(s, a, SQL_INDEX, is_org, out, n);
+}
+
+int store_place_stats(struct store *s, struct arena *a, bool is_org,
+                      const char *code, struct place_stats *out)
+{
+    int64_t key = store_place_key(is_org, code);
+    *out = (struct place_stats){0};
+    int rc = counts(s, a, SQL_YEARS, key, &out->years, &out->n_years);
+    if (rc == 0)
+        rc = counts(s, a, SQL_AUTHORS, key, &out->authors, &out->n_authors);
+    if (rc == 0)
+        rc = counts(s, a, SQL_WITH, key, &out->with, &out->n_with);
+    return rc;
+}
+
+static const struct sdb_list_sql place_sql = {
+    SDB_ARTICLE_SELECT("NULL, NULL", "a.hits")
+    "JOIN article_places p ON p.article_id = a.id"
+    " WHERE p.key = ?3 AND a.status = 1"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?1 OFFSET ?2",
+    "SELECT count(*) FROM article_places p" PUBLISHED_OF("p")
+    " WHERE p.key = ?3",
+};
+
+int store_place_articles(struct store *s, struct arena *a, bool is_org,
+                         const char *code, int limit, int offset,
+                         struct article **out, size_t *n, int64_t *total)
+{
+    struct list_query q = {.id = store_place_key(is_org, code),
+                           .limit = limit, .offset = offset};
+    return sdb_articles_query(s, a, &place_sql, &q, out, n, total);
+}

@@ -525,6 +525,34 @@ int store_article_places(struct store *s, struct arena *a, int64_t id,
 int store_places_decide(struct store *s, const char *slug, bool is_org,
                         const char *code, bool keep) WUR;
 
+/* A count by key: a country code, a year, an author's slug (and name). */
+struct place_count {
+    const char *key;
+    const char *name;      /* authors only */
+    int64_t n;
+};
+/* store_places_index counts the published articles of every country (or
+ * organization) that has one, by code. */
+int store_places_index(struct store *s, struct arena *a, bool is_org,
+                       struct place_count **out, size_t *n) WUR;
+/* What a country's page shows beside its articles (published only). */
+struct place_stats {
+    struct place_count *years;   /* "2019", oldest first */
+    size_t n_years;
+    struct place_count *authors; /* the ten who write most on it */
+    size_t n_authors;
+    struct place_count *with;    /* the ten countries most tagged with it */
+    size_t n_with;
+};
+int store_place_stats(struct store *s, struct arena *a, bool is_org,
+                      const char *code, struct place_stats *out) WUR;
+/* store_place_articles lists a page of the country's (organization's)
+ * published articles, newest first, as store_articles_list does. */
+int store_place_articles(struct store *s, struct arena *a, bool is_org,
+                         const char *code, int limit, int offset,
+                         struct article **out, size_t *n,
+                         int64_t *total) WUR;
+
 /* store_place_key is the number article_places.key holds for a code. */
 int64_t store_place_key(bool is_org, const char *code);
 

@@ -1,0 +1,145 @@
+"""Countries and organizations: tagging on import, an editor's decisions
+that survive retagging, the pages (/countries, /countries/<iso2>,
+/organizations...), their feeds through feedparser, the chart's SVG
+well-formed and its table agreeing with it, and the page cache dropping a
+country's page when its articles change."""
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from conftest import SEED_SLUG, Server, make_journal, quire, text_of
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+KZ = """---
+title: "Kazakhstan and China: the pipeline years"
+date: {year}-03-0{n}
+author: Johan Engvall
+section: Analytical Articles
+---
+Kazakhstan's oil goes east. Astana and Beijing signed again; Kazakhstan
+gains, China gains. The SCO watched, and the Shanghai Cooperation
+Organisation met in Astana.
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("places")
+    db = make_journal(tmp)
+    src = tmp / "more"
+    src.mkdir()
+    for i, year in enumerate([2015, 2015, 2017, 2019]):
+        (src / f"kz{i}.md").write_text(KZ.format(year=year, n=i + 1),
+                                       encoding="utf-8")
+    quire(db, "import", "markdown", str(src))
+    srv = Server(db, tmp)
+    yield db, srv
+    assert srv.stop() == 0, srv.output()
+
+
+def places_of(db, slug):
+    out = quire(db, "places", "show", slug).stdout
+    return [tuple(l.split("\t")[:2]) for l in out.splitlines()]
+
+
+def test_import_tags_the_seed_article(site):
+    db, _ = site
+    got = places_of(db, SEED_SLUG)
+    assert ("country", "pk") in got and ("country", "ru") in got
+    assert got[0][0] == "country"
+
+
+def test_hand_decisions_survive_retag(site):
+    db, _ = site
+    quire(db, "places", "add", SEED_SLUG, "kz")
+    quire(db, "places", "remove", SEED_SLUG, "ru")
+    p = quire(db, "places", "retag", "--all")
+    assert "retagged" in p.stdout and "articles" in p.stderr
+    got = places_of(db, SEED_SLUG)
+    assert ("country", "kz") in got and ("country", "ru") not in got
+    quire(db, "places", "add", SEED_SLUG, "ru")   # undo: back after retag
+    quire(db, "places", "retag")
+    assert ("country", "ru") in places_of(db, SEED_SLUG)
+    bad = quire(db, "places", "add", SEED_SLUG, "xx", check=False)
+    assert bad.returncode == 1 and "xx" in bad.stderr
+    bad = quire(db, "places", "add", "no-such-article", "kz", check=False)
+    assert bad.returncode == 1
+
+
+def test_countries_index(site):
+    _, srv = site
+    r = srv.get("/countries")
+    assert r.status_code == 200
+    t = text_of(r.text)
+    assert "Asia" in t and "Kazakhstan" in t and "Pakistan" in t
+    assert 'href="/countries/kz"' in r.text
+    m = re.search(r'href="/countries/kz">Kazakhstan</a>\s*'
+                  r'<span class="count">(\d+) articles', r.text)
+    # four imported, the seed by hand, the Caspian piece's table
+    assert m and int(m.group(1)) == 6
+    o = srv.get("/organizations")
+    assert o.status_code == 200 and 'href="/organizations/sco"' in o.text
+
+
+def test_country_page_chart_and_table_agree(site):
+    _, srv = site
+    r = srv.get("/countries/kz")
+    assert r.status_code == 200
+    svg = re.search(r"<svg.*?</svg>", r.text, re.S).group(0)
+    root = ET.fromstring(svg)                        # well-formed
+    assert root.get("role") == "img"
+    bars = {}
+    for g in root.iter(SVG + "g"):
+        texts = [t.text for t in g.iter(SVG + "text")]
+        bars[texts[1]] = int(texts[0])
+    rows = dict(re.findall(r'<tr><th scope="row">(\d{4})</th><td>(\d+)</td>',
+                           r.text))
+    assert {y: int(n) for y, n in rows.items()} == \
+        {y: n for y, n in bars.items() if n}
+    assert bars["2016"] == 0 and bars["2015"] == 2      # gaps show
+    assert rows["2004"] == "2"           # the seed by hand, and the Caspian
+    t = text_of(r.text)
+    assert "6 articles from 2004 to 2019; the most, 2, in 2004." in t
+    assert "Johan Engvall" in t                        # who writes on it
+    assert 'href="/countries/cn"' in r.text            # discussed with
+    titles = re.findall(r'<a href="/articles/([^"]+)"', r.text)
+    assert titles[0].startswith("kazakhstan-and-china")  # newest first
+    assert srv.get("/countries/KZ").status_code == 404
+    assert srv.get("/countries/zz").status_code == 404
+    assert srv.get("/countries/kz?page=9").status_code == 404
+    assert srv.get("/countries/%00").status_code in (400, 404)
+
+
+def test_feeds(site):
+    _, srv = site
+    for fmt in ("atom", "rss"):
+        r = srv.get(f"/countries/kz/feed.{fmt}")
+        assert r.status_code == 200
+        f = feedparser.parse(r.content)
+        assert not f.bozo, f.bozo_exception
+        assert "Kazakhstan" in f.feed.title
+        assert len(f.entries) == 6
+    j = srv.get("/countries/kz/feed.json").json()
+    assert j["version"].startswith("https://jsonfeed.org/version/1")
+    assert len(j["items"]) == 6
+    assert srv.get("/organizations/sco/feed.atom").status_code == 200
+    assert srv.get("/countries/zz/feed.atom").status_code == 404
+
+
+def test_cache_drops_a_country_page_when_tags_change(site):
+    db, srv = site
+    assert srv.get("/countries/pk").status_code == 200
+    assert srv.get("/countries/pk").headers.get("X-Cache") == "hit"
+    quire(db, "places", "remove", SEED_SLUG, "pk")
+    import time
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        r = srv.get("/countries/pk")
+        if r.status_code == 404:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 404     # its only article no longer has it
