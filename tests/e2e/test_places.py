@@ -143,3 +143,21 @@ def test_cache_drops_a_country_page_when_tags_change(site):
             break
         time.sleep(0.2)
     assert r.status_code == 404     # its only article no longer has it
+
+
+def test_article_page_lists_its_places(site):
+    _, srv = site
+    r = srv.get("/articles/kazakhstan-and-china-the-pipeline-years")
+    assert r.status_code == 200
+    countries = re.search(r'<p class="places countries">(.*?)</p>', r.text).group(1)
+    links = re.findall(r'<a href="(/countries/[a-z]+)">([^<]+)</a>', countries)
+    assert links[:2] == [("/countries/kz", "Kazakhstan"), ("/countries/cn", "China")]
+    assert 'href="/organizations/sco"' in r.text
+    kw = re.search(r'<meta name="citation_keywords" content="([^"]+)">', r.text)
+    assert kw and kw.group(1).startswith("Kazakhstan; China")
+    blocks = [json.loads(b) for b in re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', r.text, re.S)]
+    ld = [b for b in blocks if "spatialCoverage" in b][0]
+    assert {"@type": "Country", "name": "Kazakhstan"} in ld["spatialCoverage"]
+    assert any(x["@type"] == "Organization" for x in ld["about"])
+    assert all(x["@type"] == "Country" for x in ld["spatialCoverage"])
