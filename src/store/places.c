@@ -436,3 +436,88 @@ int store_place_articles(struct store *s, struct arena *a, bool is_org,
                            .limit = limit, .offset = offset};
     return sdb_articles_query(s, a, &place_sql, &q, out, n, total);
 }
+
+/* --- relations ---------------------------------------------------------- */
+
+#define REL_FILTER                                                           \
+    " AND a.published_at >= ?1 AND a.published_at < ?2"                      \
+    " AND (?3 IS NULL OR a.section_id ="                                     \
+    " (SELECT id FROM sections WHERE slug = ?3))"
+static const char SQL_REL_NODES[] =
+    "SELECT p.code, NULL, count(*) FROM article_places p" PUBLISHED_OF("p")
+    " WHERE p.kind = 0" REL_FILTER
+    " GROUP BY p.code ORDER BY 3 DESC, p.code LIMIT ?4";
+static const char SQL_REL_PAIRS[] =
+    "SELECT p.code, q.code, count(*) FROM article_places p" PUBLISHED_OF("p")
+    " JOIN article_places q ON q.article_id = p.article_id AND q.kind = 0"
+    " AND q.code > p.code WHERE p.kind = 0" REL_FILTER
+    " GROUP BY p.code, q.code ORDER BY 3 DESC, p.code, q.code LIMIT ?4";
+
+static int rel_counts(struct conn *c, struct arena *a, const char *sql,
+                      const struct relations_query *rq, int limit,
+                      struct place_count **out, size_t *n)
+{
+    struct place_count *v = NULL;
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st)
+        return ERR_DB;
+    if ((sqlite3_bind_int64(st, 1, rq->from) |
+         sqlite3_bind_int64(st, 2, rq->until) |
+         sdb_bind_text(st, 3, rq->section) |
+         sqlite3_bind_int(st, 4, limit)) != SQLITE_OK) {
+        rc = sdb_fail(c, "relations");
+    } else {
+        while ((rc = sdb_step(c, st, "relations")) == 1) {
+            v = sdb_grow(a, v, *n, &cap, sizeof(*v));
+            v[*n].key = sdb_col_text(a, st, 0);
+            v[*n].name = sdb_col_text(a, st, 1);
+            v[(*n)++].n = sqlite3_column_int64(st, 2);
+        }
+    }
+    sdb_done(st);
+    if (rc == 0)
+        *out = v;
+    return rc;
+}
+
+int store_relations(struct store *s, struct arena *a,
+                    const struct relations_query *rq, struct relations *out)
+{
+    struct conn *c;
+    *out = (struct relations){0};
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    rc = rel_counts(c, a, SQL_REL_NODES, rq, rq->max_nodes, &out->nodes,
+                    &out->n_nodes);
+    if (rc == 0)
+        rc = rel_counts(c, a, SQL_REL_PAIRS, rq, rq->max_pairs, &out->pairs,
+                        &out->n_pairs);
+    sdb_read_end(s, c);
+    return rc;
+}
+
+static const struct sdb_list_sql pair_sql = {
+    SDB_ARTICLE_SELECT("NULL, NULL", "a.hits")
+    "JOIN article_places p ON p.article_id = a.id AND p.key = ?3"
+    " JOIN article_places q ON q.article_id = a.id AND q.key = ?4"
+    " WHERE a.status = 1"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?1 OFFSET ?2",
+    "SELECT count(*) FROM article_places p" PUBLISHED_OF("p")
+    " JOIN article_places q ON q.article_id = a.id AND q.key = ?4"
+    " WHERE p.key = ?3",
+};
+
+int store_pair_articles(struct store *s, struct arena *a, const char *x,
+                        const char *y, int limit, int offset,
+                        struct article **out, size_t *n, int64_t *total)
+{
+    struct list_query q = {.id = store_place_key(false, x),
+                           .until = store_place_key(false, y),
+                           .limit = limit, .offset = offset};
+    return sdb_articles_query(s, a, &pair_sql, &q, out, n, total);
+}

@@ -553,6 +553,29 @@ int store_place_articles(struct store *s, struct arena *a, bool is_org,
                          struct article **out, size_t *n,
                          int64_t *total) WUR;
 
+/* /relations: which articles count (published in [from, until), Unix
+ * seconds; section: a section's slug or NULL for all). */
+struct relations_query {
+    int64_t from, until;
+    const char *section;
+    int max_nodes, max_pairs;
+};
+struct relations {
+    struct place_count *nodes;  /* key: country code; n: articles */
+    size_t n_nodes;
+    struct place_count *pairs;  /* key, name: the two codes (key < name) */
+    size_t n_pairs;             /* n: articles tagged with both */
+};
+int store_relations(struct store *s, struct arena *a,
+                    const struct relations_query *rq,
+                    struct relations *out) WUR;
+/* store_pair_articles lists the published articles tagged with both
+ * countries x and y, newest first. */
+int store_pair_articles(struct store *s, struct arena *a, const char *x,
+                        const char *y, int limit, int offset,
+                        struct article **out, size_t *n,
+                        int64_t *total) WUR;
+
 /* store_place_key is the number article_places.key holds for a code. */
 int64_t store_place_key(bool is_org, const char *code);
 

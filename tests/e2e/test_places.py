@@ -161,3 +161,41 @@ def test_article_page_lists_its_places(site):
     assert {"@type": "Country", "name": "Kazakhstan"} in ld["spatialCoverage"]
     assert any(x["@type"] == "Organization" for x in ld["about"])
     assert all(x["@type"] == "Country" for x in ld["spatialCoverage"])
+
+
+def test_relations_map_and_table(site):
+    _, srv = site
+    r = srv.get("/relations")
+    assert r.status_code == 200
+    svg = re.search(r"<svg.*?</svg>", r.text, re.S).group(0)
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    nodes = {a.get("href") for a in root.iter(SVG + "a")
+             if a.find(SVG + "circle") is not None}
+    links = {}
+    for a in root.iter(SVG + "a"):
+        line = a.find(SVG + "line")
+        if line is not None:
+            links[a.get("href")] = int(re.search(
+                r": (\d+) article", line.find(SVG + "title").text).group(1))
+    assert "/countries/kz" in nodes and "/countries/cn" in nodes
+    rows = dict((u, int(n)) for u, n in re.findall(
+        r'<td><a href="(/relations/[a-z]+-[a-z]+)">(\d+)</a></td>', r.text))
+    assert rows and all(links.get(u) == n for u, n in rows.items())
+    assert rows["/relations/cn-kz"] == 4
+    # stable: the same layout twice
+    assert svg == re.search(r"<svg.*?</svg>", srv.get("/relations").text,
+                            re.S).group(0)
+    # filters: years and section
+    f = srv.get("/relations?from=2016&to=2017")
+    assert "/relations/cn-kz\">1<" in f.text
+    assert "/relations/cn-kz" not in srv.get(
+        "/relations?section=field-reports").text
+    assert srv.get("/relations?from=abc").status_code == 400
+    assert srv.get("/relations?from=2019&to=2015").status_code == 400
+    p = srv.get("/relations/cn-kz")
+    assert p.status_code == 200 and p.text.count('class="article-item') in (0, 4) \
+        and "4 articles about both" in text_of(p.text)
+    assert srv.get("/relations/kz-cn").status_code == 404
+    assert srv.get("/relations/kz-zz").status_code == 404
+    assert srv.get("/relations/nonsense").status_code == 404
