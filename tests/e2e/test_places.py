@@ -199,3 +199,17 @@ def test_relations_map_and_table(site):
     assert srv.get("/relations/kz-cn").status_code == 404
     assert srv.get("/relations/kz-zz").status_code == 404
     assert srv.get("/relations/nonsense").status_code == 404
+
+
+def test_static_export_has_the_places_pages(site, tmp_path):
+    db, srv = site
+    out = tmp_path / "out"
+    quire(db, "--config", str(srv.ini), "export", "static", str(out))
+    for f in ["countries/index.html", "countries/kz/index.html",
+              "countries/kz/feed.atom", "organizations/sco/index.html",
+              "relations/index.html", "relations/cn-kz/index.html"]:
+        assert (out / f).is_file(), f
+    live = srv.get("/countries/kz").text
+    assert (out / "countries/kz/index.html").read_text() .count(
+        "/articles/kazakhstan-and-china") == live.count(
+        "/articles/kazakhstan-and-china")
