@@ -475,6 +475,7 @@ struct search_query {
     const char *section; /* only this section (slug), or NULL */
     const char *author;  /* only articles with this author (slug), or NULL */
     int year;            /* only this UTC year, or 0 */
+    const char *country; /* only articles about it (iso2 code), or NULL */
     int limit, offset;   /* the page */
 };
 struct search_hit {
@@ -496,6 +497,8 @@ struct search_result {
      * newest first). Articles without a section are not in sections. */
     struct facet *sections, *authors, *years;
     size_t n_sections, n_authors, n_years;
+    struct facet *countries; /* key: iso2 code; name: the code too */
+    size_t n_countries;
 };
 /* store_search runs q in one read snapshot; everything comes from a. */
 int store_search(struct store *s, struct arena *a,

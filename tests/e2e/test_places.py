@@ -213,3 +213,24 @@ def test_static_export_has_the_places_pages(site, tmp_path):
     assert (out / "countries/kz/index.html").read_text() .count(
         "/articles/kazakhstan-and-china") == live.count(
         "/articles/kazakhstan-and-china")
+
+
+def test_search_country_facet(site):
+    _, srv = site
+    r = srv.get("/search?q=oil")
+    assert r.status_code == 200
+    nav = re.search(r'<nav aria-label="Filter by country">(.*?)</nav>',
+                    r.text, re.S).group(1)
+    counts = dict(re.findall(r'>([A-Z][a-z]+)</a> \((\d+)\)', nav))
+    # four pipeline pieces and the seed (Kazakhstan added by hand)
+    assert counts["Kazakhstan"] == "5" and counts["China"] == "4"
+    assert "country=kz" in nav
+    f = srv.get("/search?q=oil&country=kz")
+    assert "5 results" in text_of(f.text)
+    assert 'aria-current="true">Kazakhstan (5)' in f.text
+    cn = srv.get("/search?q=oil&country=cn")
+    assert "4 results" in text_of(cn.text)
+    none = srv.get("/search?q=oil&country=tz")
+    assert "0 results" in text_of(none.text)
+    assert srv.get("/search?q=oil&country=zz").status_code == 400
+    assert srv.get("/search?q=oil&country=KZ").status_code == 400
