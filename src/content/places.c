@@ -414,7 +414,7 @@ int places_tag(struct arena *a, const char *title, const char *intro,
         any_country |= !places_entities[all[k].entity].is_org;
     int h = home && *home && !any_country ? places_find(false, home) : -1;
     if (h >= 0)
-        all[m++] = (struct place_hit){h, MIN_SCORE, 0};
+        all[m++] = (struct place_hit){h, PLACES_HOME_SCORE, 0};
     qsort(all, m, sizeof(*all), by_score);
     for (size_t k = 0; k < m && k < cap; k++)
         out[(*n)++] = all[k];

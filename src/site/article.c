@@ -37,11 +37,11 @@ static void json_str(struct buf *b, const char *s)
 
 /*
  * set_places puts the article's countries and organizations in the page:
- * links (countries, organizations), a JSON-LD block naming them as about
- * (all) and spatialCoverage (countries), and citation_keywords.
+ * links (countries, organizations), about (all) and spatialCoverage
+ * (countries) in the article's JSON-LD, and citation_keywords.
  */
 static int set_places(struct site *s, struct arena *a, struct tval *c,
-                      const struct article *art, const char *url)
+                      const struct article *art)
 {
     struct article_place *p;
     size_t n;
@@ -51,14 +51,9 @@ static int set_places(struct site *s, struct arena *a, struct tval *c,
     struct buf ld, kw;
     buf_init_arena(&ld, a, 64 * 1024);
     buf_init_arena(&kw, a, 16 * 1024);
-    buf_append_cstr(&ld, "{\"@context\":\"https://schema.org\","
-                         "\"@type\":\"ScholarlyArticle\"");
-    if (url) {
-        buf_append_cstr(&ld, ",\"@id\":");
-        json_str(&ld, url);
-    }
     for (int pass = 0; pass < 2; pass++) {
-        buf_append_cstr(&ld, pass ? ",\"spatialCoverage\":[" : ",\"about\":[");
+        buf_append_cstr(&ld, pass ? ",\n  \"spatialCoverage\": ["
+                                  : ",\n  \"about\": [");
         bool first = true;
         for (size_t i = 0; i < n; i++) {
             if (pass && p[i].is_org)
@@ -83,7 +78,6 @@ static int set_places(struct site *s, struct arena *a, struct tval *c,
         }
         buf_append_char(&ld, ']');
     }
-    buf_append_char(&ld, '}');
     bool any[2] = {false, false};
     for (size_t i = 0; i < n; i++)
         any[p[i].is_org] = true;
@@ -91,9 +85,21 @@ static int set_places(struct site *s, struct arena *a, struct tval *c,
     tv_set_bool(a, c, "has_countries", any[0]);
     tv_set(a, c, "organizations", lists[1]);
     tv_set_bool(a, c, "has_organizations", any[1]);
-    if (n && !buf_error(&ld) && !buf_error(&kw)) {
-        tv_set_str(a, c, "places_jsonld", ld.ptr);
-        tv_set_str(a, c, "places_keywords", kw.ptr);
+    if (!n || buf_error(&ld) || buf_error(&kw))
+        return 0;
+    tv_set_str(a, c, "places_keywords", kw.ptr);
+    /* One JSON-LD object: the members go before the article's closing
+     * brace (render/cite writes an object, "}" last). */
+    struct tval *meta = tv_get(c, STR("meta"));
+    struct tval *j = meta ? tv_get(meta, STR("jsonld")) : NULL;
+    if (j && j->u.s.len && j->u.s.ptr[j->u.s.len - 1] == '}') {
+        size_t keep = j->u.s.len - 1;
+        while (keep && (j->u.s.ptr[keep - 1] == '\n' ||
+                        j->u.s.ptr[keep - 1] == ' '))
+            keep--;
+        tv_set_str(a, meta, "jsonld",
+                   arena_printf(a, "%.*s%s\n}", (int)keep, j->u.s.ptr,
+                                ld.ptr));
     }
     return 0;
 }
@@ -132,10 +138,7 @@ int site_article(struct request *req, struct response *res, void *ctx)
     tv_set(a, c, "related", view_article_list(a, rel, nrel));
     tv_set_bool(a, c, "has_related", nrel > 0);
     tv_set_str(a, c, "page_title", cite_plain(a, art.title)); /* one line */
-    if (set_places(s, a, c, &art,
-                   tv_get(tv_get(c, STR("meta")), STR("url"))
-                       ? tv_get(tv_get(c, STR("meta")), STR("url"))->u.s.ptr
-                       : NULL) != 0)
+    if (set_places(s, a, c, &art) != 0)
         return 500;
     struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
     rc = site_render(s, res, "article", c, counter);

@@ -8,7 +8,8 @@
  *
  * The chart is plain SVG text with role="img", a <title> and a <desc>; the
  * table after it is the accessible alternative and what a reader without
- * SVG sees. Pages depend on "places" (the indexes), "country:<code>" or
+ * SVG sees. Pages depend on "places" and "list" (the indexes),
+ * "country:<code>" or
  * "org:<slug>" (the triggers of V_PLACES name them) and "list" (titles and
  * dates of the articles listed).
  */
@@ -89,7 +90,11 @@ static int index_page(struct request *req, struct response *res,
     tv_set(a, c, "groups", groups);
     tv_set_bool(a, c, "has_groups", shown > 0);
     tv_set_str(a, c, "kind", is_org ? "organizations" : "countries");
-    return site_render_showing(s, res, "places", c, "places", -1);
+    /* "places": tags changed; "list": an article published or withdrawn */
+    int rc = site_render_showing(s, res, "places", c, "places", -1);
+    if (rc == 200)
+        page_depend(res->page, "list", -1);
+    return rc;
 }
 
 int site_countries(struct request *req, struct response *res, void *ctx)
@@ -205,6 +210,8 @@ static int place_page(struct request *req, struct response *res,
         return 500;
     tv_set_str(a, pm, "feed_url", arena_printf(a, "%s/feed.atom", url));
     tv_set_str(a, pm, "kind", is_org ? "Organization" : "Country");
+    tv_set_str(a, pm, "index_url", base(is_org));
+    tv_set_str(a, pm, "index_name", is_org ? "organizations" : "countries");
     tv_set(a, c, "place", pm);
     list_set_articles(a, c, arts, n);
 

@@ -157,7 +157,9 @@ def test_article_page_lists_its_places(site):
     assert kw and kw.group(1).startswith("Kazakhstan; China")
     blocks = [json.loads(b) for b in re.findall(
         r'<script type="application/ld\+json">(.*?)</script>', r.text, re.S)]
-    ld = [b for b in blocks if "spatialCoverage" in b][0]
+    assert len(blocks) == 1
+    ld = blocks[0]
+    assert ld["@type"] == "ScholarlyArticle"
     assert {"@type": "Country", "name": "Kazakhstan"} in ld["spatialCoverage"]
     assert any(x["@type"] == "Organization" for x in ld["about"])
     assert all(x["@type"] == "Country" for x in ld["spatialCoverage"])
