@@ -255,5 +255,3 @@ int cmd_places(struct cli *cli, int argc, char **argv)
     store_close(s);
     return status;
 }
-
-
