@@ -21,7 +21,7 @@ endif
 
 BUILD   ?= build
 SRCS    := $(sort $(wildcard src/*/*.c))
-OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
+OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/gen/gazetteer.o
 TESTS   := $(sort $(wildcard tests/unit/*_test.c))
 TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
@@ -31,7 +31,7 @@ DB      ?= data/quire.db
 FIXTURES ?= $(CURDIR)/../shared/fixtures
 
 .PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench \
-        format check-format
+        format check-format eval-places
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -48,6 +48,23 @@ $(BUILD)/%.o: src/%.c
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libquire.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libquire.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+# The places gazetteer, generated from installed iso-codes and the fixtures
+# (scripts/gen-gazetteer; docs/places.md) and linked into the binary.
+FIXTURES ?= $(CURDIR)/../shared/fixtures
+ISO3166  ?= /usr/share/iso-codes/json/iso_3166-1.json
+$(BUILD)/gen/gazetteer.c: scripts/gen-gazetteer data/places-curated.tsv \
+    $(wildcard $(ISO3166) $(FIXTURES)/countries/mledoze/countries.json \
+               $(FIXTURES)/organizations/CountrycodesOrgs.csv)
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/gen-gazetteer $(ISO3166) $(FIXTURES) data/places-curated.tsv $@
+
+$(BUILD)/gen/gazetteer.o: $(BUILD)/gen/gazetteer.c src/content/places.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Tags the Reuters corpus and compares with its hand-assigned PLACES/ORGS.
+eval-places: $(QUIRE)
+	$(PYTHON) scripts/eval-places $(QUIRE) $(FIXTURES)
 
 deps:
 	@scripts/install-deps

@@ -311,6 +311,25 @@ def step_import(work, src):
     return db
 
 
+def step_places(db, src):
+    """Tagging the corpus for countries and organizations (issue 16): the
+    tagger alone (quire places tag --stats reports its share of the run),
+    and quire places retag --all on the imported journal."""
+    tag, retag = [], []
+    for _ in range(ROUNDS):
+        p = quire_cmd("places", "tag", "--stats", src)
+        m = re.search(r"of which tagging ([0-9.]+) s", p.stderr)
+        if p.returncode != 0 or not m:
+            raise SystemExit("bench: places tag failed: " + p.stderr[-2000:])
+        tag.append(float(m.group(1)))
+        t0 = time.monotonic()
+        quire_cmd("--db", db, "places", "retag", "--all", check=True)
+        retag.append(time.monotonic() - t0)
+    row(5, "places: tagging the corpus, tagger only (s)", med(tag),
+        target="< 2 s", fmt="{:.2f}")
+    row(5, "places: quire places retag --all (s)", med(retag), fmt="{:.2f}")
+
+
 def pick_article(db):
     """The published article whose page is closest to 21 KB."""
     con = sqlite3.connect(db)
@@ -721,6 +740,7 @@ def main():
         src, n = corpus_slice(work)
         log(f"{n} articles, {ROUNDS} rounds, {SECONDS} s per run, in {work}")
         db = step_import(work, src)
+        step_places(db, src)
         starts = []
         for _ in range(ROUNDS):
             q = Quire(db, work, name="startup")

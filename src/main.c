@@ -627,6 +627,11 @@ static const struct command commands[] = {
     {"article", cmd_article, "quire article delete SLUG",
      "Delete an article with its byline, tags, read counts and search\n"
      "index entry."},
+    {"places", cmd_places,
+     "quire places tag PATH... | retag [--all] | show SLUG\n"
+     "       quire places add SLUG CODE | remove SLUG CODE",
+     "Countries and organizations articles are about (docs/places.md):\n"
+     "tag files, retag the journal, or record an editor's decision."},
     {"import", cmd_import, "quire import markdown PATH...\n"
      "       quire import k2 mysql://USER[:PASSWORD]@HOST[:PORT]/DB?prefix=jos_\n"
      "            [--dry-run] [--limit N] [--issue-field NAME]\n"

@@ -17,5 +17,6 @@ int cmd_import_k2(struct cli *cli, int argc, char **argv);
 int cmd_import_wxr(struct cli *cli, int argc, char **argv);
 int cmd_export_json(struct cli *cli, int argc, char **argv);
 int cmd_import_json(struct cli *cli, int argc, char **argv);
+int cmd_places(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -100,6 +100,8 @@ const struct journal_key journal_keys[] = {
     {"static_search_url",
      "where a static export's search form goes (empty: no search form)",
      NULL},
+    {"places_home", "the country (ISO code, e.g. kz) given to an article "
+     "that names none; empty: none (docs/places.md)", NULL},
 };
 const size_t journal_keys_len = sizeof(journal_keys) / sizeof(journal_keys[0]);
 

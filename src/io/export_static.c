@@ -677,7 +677,8 @@ static int seed(struct exporter *e, struct store *s)
     static const char *const fixed[] = {"/",         NOT_FOUND_KEY,
                                         "/robots.txt", "/sitemap.xml",
                                         "/feed.atom", "/feed.rss",
-                                        "/feed.json"};
+                                        "/feed.json", "/countries",
+                                        "/organizations", "/relations"};
     struct arena a;
     int rc = 0;
     arena_init(&a, 64 * 1024);

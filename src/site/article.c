@@ -4,6 +4,7 @@
  * related articles. /articles/<slug>.<ext> goes to the citation downloads.
  */
 #include "core/arena.h"
+#include "core/buf.h"
 #include "render/cite.h"
 #include "render/meta.h"
 #include "core/page.h"
@@ -17,6 +18,92 @@
 #include <string.h>
 
 enum { SITE_RELATED = 5 }; /* related articles shown under an article */
+
+/* json_str appends s as a JSON string safe inside <script>: < > & as
+ * \u escapes, control characters dropped. */
+static void json_str(struct buf *b, const char *s)
+{
+    buf_append_char(b, '"');
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '<' || c == '>' || c == '&')
+            buf_printf(b, "\\u%04x", c);
+        else if (c >= 0x20)
+            buf_append_char(b, (char)c);
+    }
+    buf_append_char(b, '"');
+}
+
+/*
+ * set_places puts the article's countries and organizations in the page:
+ * links (countries, organizations), about (all) and spatialCoverage
+ * (countries) in the article's JSON-LD, and citation_keywords.
+ */
+static int set_places(struct site *s, struct arena *a, struct tval *c,
+                      const struct article *art)
+{
+    struct article_place *p;
+    size_t n;
+    if (store_article_places(s->store, a, art->id, &p, &n) != 0)
+        return 500;
+    struct tval *lists[2] = {tv_list(a), tv_list(a)};
+    struct buf ld, kw;
+    buf_init_arena(&ld, a, 64 * 1024);
+    buf_init_arena(&kw, a, 16 * 1024);
+    for (int pass = 0; pass < 2; pass++) {
+        buf_append_cstr(&ld, pass ? ",\n  \"spatialCoverage\": ["
+                                  : ",\n  \"about\": [");
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+            if (pass && p[i].is_org)
+                continue;
+            const char *link = arena_printf(
+                a, "%s/%s", p[i].is_org ? "/organizations" : "/countries",
+                p[i].code);
+            buf_append_cstr(&ld, first ? "{\"@type\":" : ",{\"@type\":");
+            buf_append_cstr(&ld, p[i].is_org ? "\"Organization\"" : "\"Country\"");
+            buf_append_cstr(&ld, ",\"name\":");
+            json_str(&ld, p[i].name);
+            buf_append_char(&ld, '}');
+            first = false;
+            if (pass)
+                continue;
+            struct tval *m = tv_map(a);
+            tv_set_str(a, m, "name", p[i].name);
+            tv_set_str(a, m, "code", p[i].code);
+            tv_set_str(a, m, "url", link);
+            tv_push(a, lists[p[i].is_org], m);
+            buf_printf(&kw, "%s%s", kw.len ? "; " : "", p[i].name);
+        }
+        buf_append_char(&ld, ']');
+    }
+    bool any[2] = {false, false};
+    for (size_t i = 0; i < n; i++)
+        any[p[i].is_org] = true;
+    tv_set(a, c, "countries", lists[0]);
+    tv_set_bool(a, c, "has_countries", any[0]);
+    tv_set(a, c, "organizations", lists[1]);
+    tv_set_bool(a, c, "has_organizations", any[1]);
+    if (!n || buf_error(&ld) || buf_error(&kw))
+        return 0;
+    tv_set_str(a, c, "places_keywords", kw.ptr);
+    /* One JSON-LD object: the members go before the article's closing
+     * brace (render/cite writes an object, "}" last). */
+    struct tval *meta = tv_get(c, STR("meta"));
+    struct tval *j = meta ? tv_get(meta, STR("jsonld")) : NULL;
+    if (j && j->u.s.len && j->u.s.ptr[j->u.s.len - 1] == '}') {
+        size_t keep = j->u.s.len - 1;
+        while (keep && (j->u.s.ptr[keep - 1] == '\n' ||
+                        j->u.s.ptr[keep - 1] == ' '))
+            keep--;
+        tv_set_str(a, meta, "jsonld",
+                   arena_printf(a, "%.*s%s\n}", (int)keep, j->u.s.ptr,
+                                ld.ptr));
+    }
+    return 0;
+}
 
 int site_article(struct request *req, struct response *res, void *ctx)
 {
@@ -59,6 +146,8 @@ int site_article(struct request *req, struct response *res, void *ctx)
     tv_set(a, c, "related", view_article_list(a, rel, nrel));
     tv_set_bool(a, c, "has_related", nrel > 0);
     tv_set_str(a, c, "page_title", cite_plain(a, art.title)); /* one line */
+    if (set_places(s, a, c, &art) != 0)
+        return 500;
     struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
     rc = site_render(s, res, "article", c, counter);
     if (rc != 200)

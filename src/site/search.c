@@ -1,5 +1,6 @@
 /*
  * search.c - /search?q=...&section=<slug>&author=<slug>&year=<YYYY>&page=N
+ *            &country=<iso2>
  *
  * Checks the input first (every input is hostile): a ?q= that cannot be
  * decoded (bad escape, %00) or is not UTF-8 is a 400, one longer than
@@ -27,6 +28,7 @@
 #include "render/view_search.h"
 #include "site/lists.h"
 #include "site/site_int.h"
+#include "content/places.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -36,6 +38,7 @@ struct search_args {
     const char *match;   /* FTS5 expression, "" if nothing searchable */
     const char *section; /* filters, NULL if absent */
     const char *author;
+    const char *country; /* iso2, checked against the gazetteer */
     int year;            /* 0 if absent */
     int page;
 };
@@ -118,6 +121,8 @@ static const char *url(struct arena *a, const struct search_args *x,
     }
     if (x->year && strcmp(skip, "year") != 0)
         buf_printf(&b, "&year=%d", x->year);
+    if (x->country && strcmp(skip, "country") != 0)
+        buf_printf(&b, "&country=%s", x->country); /* [a-z]: no escaping */
     return b.ptr;
 }
 
@@ -150,6 +155,7 @@ static int render_results(struct site *s, struct request *req,
             .section = x->section,
             .author = x->author,
             .year = x->year,
+            .country = x->country,
             .limit = SITE_PER_PAGE,
             .offset = list_offset(x->page, SITE_PER_PAGE),
         };
@@ -170,6 +176,12 @@ static int render_results(struct site *s, struct request *req,
     facets(a, c, "author", r.authors, r.n_authors, x, q, x->author);
     const char *year = x->year ? arena_printf(a, "%d", x->year) : NULL;
     facets(a, c, "year", r.years, r.n_years, x, q, year);
+    for (size_t i = 0; i < r.n_countries; i++) {
+        int k = places_find(false, r.countries[i].key);
+        if (k >= 0)
+            r.countries[i].name = places_entities[k].name;
+    }
+    facets(a, c, "country", r.countries, r.n_countries, x, q, x->country);
     struct tval *pager = view_pager(a, url(a, x, q, ""), x->page, r.total,
                                     SITE_PER_PAGE);
     if (pager)
@@ -189,7 +201,9 @@ int site_search(struct request *req, struct response *res, void *ctx)
     if (text_arg(req, "q", &x.q) != 0 ||
         text_arg(req, "section", &x.section) != 0 ||
         text_arg(req, "author", &x.author) != 0 ||
-        text_arg(req, "year", &year) != 0)
+        text_arg(req, "year", &year) != 0 ||
+        text_arg(req, "country", &x.country) != 0 ||
+        (x.country && places_find(false, x.country) < 0))
         return refuse(s, req, res, 400,
                       "That search could not be read: it is not valid "
                       "text. Please type it again.");
@@ -218,9 +232,9 @@ int site_search(struct request *req, struct response *res, void *ctx)
 
     /* \x1f cannot be in a path, so keys cannot collide with site.c's. */
     struct str key = str_from(arena_printf(
-        a, "/search\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d", x.match,
+        a, "/search\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s", x.match,
         x.section ? x.section : "", x.author ? x.author : "", x.year,
-        x.page));
+        x.page, x.country ? x.country : ""));
     res->page = cache_get(s->cache, key);
     response_header(res, "X-Cache", res->page ? "hit" : "miss");
     if (!res->page) {

@@ -105,6 +105,15 @@ int site_authors(struct request *req, struct response *res, void *ctx);
 int site_author(struct request *req, struct response *res, void *ctx);
 int site_tags(struct request *req, struct response *res, void *ctx);
 int site_tag(struct request *req, struct response *res, void *ctx);
+/* places.c: countries and organizations */
+int site_countries(struct request *req, struct response *res, void *ctx);
+int site_country(struct request *req, struct response *res, void *ctx);
+int site_organizations(struct request *req, struct response *res, void *ctx);
+int site_organization(struct request *req, struct response *res, void *ctx);
+int site_place_feed(struct request *req, struct response *res, void *ctx);
+/* relations.c */
+int site_relations(struct request *req, struct response *res, void *ctx);
+int site_relation(struct request *req, struct response *res, void *ctx);
 int site_archive(struct request *req, struct response *res, void *ctx);
 int site_archive_year(struct request *req, struct response *res, void *ctx);
 int site_archive_month(struct request *req, struct response *res, void *ctx);

@@ -310,6 +310,8 @@ int store_article_save(struct store *s, const struct article_input *in,
                     is_new, in->tags, in->n_tags);
     if (rc == 0)
         rc = sdb_search_reindex(w, aid); /* same transaction as the row */
+    if (rc == 0)
+        rc = sdb_places_tag(w, aid); /* countries, organizations */
 out:
     free(slug);
     rc = sdb_write_end(s, rc);

@@ -460,8 +460,54 @@ static const char V_IMPORT[] =
     "ALTER TABLE articles ADD COLUMN meta_description TEXT;"
     "ALTER TABLE sections ADD COLUMN description TEXT;";
 
+/*
+ * V_PLACES: the countries (kind 0, ISO 3166-1 alpha-2) and international
+ * organizations (kind 1, a slug) each article is about, with the tagger's
+ * score (src/content/places.c); hand = 1 marks an editor's addition. An
+ * editor's decisions (keep 1 add, 0 remove) sit apart so that retagging
+ * never loses them; places_tagged says which gazetteer tagged an article
+ * (quire places retag redoes the others). The change log names
+ * "country:<code>", "org:<slug>", the article and "places" (the indexes
+ * and /relations).
+ */
+static const char V_PLACES[] =
+    "CREATE TABLE article_places("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+    "  code TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  hand INTEGER NOT NULL DEFAULT 0,"
+    "  key INTEGER NOT NULL,"   /* hash of kind and code: one int to list by */
+    "  PRIMARY KEY (article_id, kind, code)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX article_places_key ON article_places(key, article_id);"
+    "CREATE TABLE place_decisions("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+    "  code TEXT NOT NULL,"
+    "  keep INTEGER NOT NULL CHECK (keep IN (0, 1)),"
+    "  PRIMARY KEY (article_id, kind, code)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE places_tagged("
+    "  article_id INTEGER PRIMARY KEY"
+    "    REFERENCES articles(id) ON DELETE CASCADE,"
+    "  version TEXT NOT NULL"
+    ");"
+#define PLACE_CHANGES(r)                                                     \
+    CHANGE("CASE " r ".kind WHEN 0 THEN 'country:' ELSE 'org:' END"          \
+           " || " r ".code")                                                 \
+    CHANGE("'article:' || " r ".article_id")                                 \
+    CHANGE("'places'")
+    "CREATE TRIGGER article_places_ins AFTER INSERT ON article_places"
+    " BEGIN " PLACE_CHANGES("new") " END;"
+    "CREATE TRIGGER article_places_del AFTER DELETE ON article_places"
+    " BEGIN " PLACE_CHANGES("old") " END;"
+    "CREATE TRIGGER article_places_upd AFTER UPDATE ON article_places"
+    " BEGIN " PLACE_CHANGES("new") " END;";
+
+
 static const char *const migrations[] = {
-    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT,
+    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -38,7 +38,9 @@ static const char SQL_INDEX[] =
     " AND (?3 IS NULL OR a.id IN (SELECT fa.article_id"                      \
     "  FROM article_authors fa JOIN authors fu ON fu.id = fa.author_id"      \
     "  WHERE fu.slug = ?3))"                                                 \
-    " AND (?4 IS NULL OR (a.published_at >= ?4 AND a.published_at < ?5))"
+    " AND (?4 IS NULL OR (a.published_at >= ?4 AND a.published_at < ?5))"   \
+    " AND (?8 IS NULL OR a.id IN (SELECT fp.article_id"                      \
+    "  FROM article_places fp WHERE fp.kind = 0 AND fp.code = ?8))"
 
 /* Weights: title, intro, body, authors (bm25 is lower for better). The
  * snippet markers are bytes the importer refuses in text; view_search
@@ -60,6 +62,11 @@ static const char SQL_FACET_AUTHORS[] =
     " JOIN article_authors aa ON aa.article_id = a.id"
     " JOIN authors au ON au.id = aa.author_id" SEARCH_WHERE
     " GROUP BY au.id ORDER BY n DESC, au.name"
+    " LIMIT " "20" /* STORE_FACETS_MAX */;
+static const char SQL_FACET_COUNTRIES[] =
+    "SELECT cp.code, NULL, count(*) n" SEARCH_FROM
+    " JOIN article_places cp ON cp.article_id = a.id AND cp.kind = 0"
+    SEARCH_WHERE " GROUP BY cp.code ORDER BY n DESC, cp.code"
     " LIMIT " "20" /* STORE_FACETS_MAX */;
 static const char SQL_FACET_YEARS[] =
     "SELECT strftime('%Y', a.published_at, 'unixepoch') y, NULL, count(*)"
@@ -99,7 +106,8 @@ static int bind_query(sqlite3_stmt *st, const struct search_query *q)
 {
     int rc = sdb_bind_text(st, 1, q->match) |
              sdb_bind_text(st, 2, q->section) |
-             sdb_bind_text(st, 3, q->author);
+             sdb_bind_text(st, 3, q->author) |
+             sdb_bind_text(st, 8, q->country);
     if (q->year) {
         int64_t from, until;
         year_range(q->year, &from, &until);
@@ -218,6 +226,9 @@ int store_search(struct store *s, struct arena *a,
     if (rc == 0 && out->total > 0)
         rc = facet(c, a, SQL_FACET_AUTHORS, q, &out->authors,
                    &out->n_authors);
+    if (rc == 0 && out->total > 0)
+        rc = facet(c, a, SQL_FACET_COUNTRIES, q, &out->countries,
+                   &out->n_countries);
     sdb_read_end(s, c);
     if (rc != 0)
         *out = (struct search_result){0};

@@ -479,6 +479,7 @@ struct search_query {
     const char *section; /* only this section (slug), or NULL */
     const char *author;  /* only articles with this author (slug), or NULL */
     int year;            /* only this UTC year, or 0 */
+    const char *country; /* only articles about it (iso2 code), or NULL */
     int limit, offset;   /* the page */
 };
 struct search_hit {
@@ -500,6 +501,8 @@ struct search_result {
      * newest first). Articles without a section are not in sections. */
     struct facet *sections, *authors, *years;
     size_t n_sections, n_authors, n_years;
+    struct facet *countries; /* key: iso2 code; name: the code too */
+    size_t n_countries;
 };
 /* store_search runs q in one read snapshot; everything comes from a. */
 int store_search(struct store *s, struct arena *a,
@@ -594,5 +597,91 @@ int store_load_table(struct store_load *l, const char *table) WUR;
 int store_load_row(struct store_load *l, const char *const *names,
                    const struct dump_value *v, size_t n) WUR;
 int store_load_end(struct store_load *l, bool commit) WUR;
+/* --- places.c: countries and organizations of articles ------------ */
+
+struct article_place {
+    bool is_org;
+    const char *code;      /* iso2 (kz) or an organization's slug (sco) */
+    const char *name;      /* from the gazetteer */
+    double score;          /* the tagger's; 0 for an editor's addition */
+    bool hand;             /* an editor added it */
+};
+
+/* store_article_places lists article id's countries, then organizations,
+ * best first; the array comes from a (NULL, 0 when none). */
+int store_article_places(struct store *s, struct arena *a, int64_t id,
+                         struct article_place **out, size_t *n) WUR;
+
+/*
+ * store_places_decide records an editor's decision for the article with
+ * this slug: keep (add) or not (remove) the country or organization code,
+ * and retags it. ERR_INVALID for a code the gazetteer lacks, ERR_NOT_FOUND
+ * for no such article.
+ */
+int store_places_decide(struct store *s, const char *slug, bool is_org,
+                        const char *code, bool keep) WUR;
+
+/* A count by key: a country code, a year, an author's slug (and name). */
+struct place_count {
+    const char *key;
+    const char *name;      /* authors only */
+    int64_t n;
+};
+/* store_places_index counts the published articles of every country (or
+ * organization) that has one, by code. */
+int store_places_index(struct store *s, struct arena *a, bool is_org,
+                       struct place_count **out, size_t *n) WUR;
+/* What a country's page shows beside its articles (published only). */
+struct place_stats {
+    struct place_count *years;   /* "2019", oldest first */
+    size_t n_years;
+    struct place_count *authors; /* the ten who write most on it */
+    size_t n_authors;
+    struct place_count *with;    /* the ten countries most tagged with it */
+    size_t n_with;
+};
+int store_place_stats(struct store *s, struct arena *a, bool is_org,
+                      const char *code, struct place_stats *out) WUR;
+/* store_place_articles lists a page of the country's (organization's)
+ * published articles, newest first, as store_articles_list does. */
+int store_place_articles(struct store *s, struct arena *a, bool is_org,
+                         const char *code, int limit, int offset,
+                         struct article **out, size_t *n,
+                         int64_t *total) WUR;
+
+/* /relations: which articles count (published in [from, until), Unix
+ * seconds; section: a section's slug or NULL for all). */
+struct relations_query {
+    int64_t from, until;
+    const char *section;
+    int max_nodes, max_pairs;
+};
+struct relations {
+    struct place_count *nodes;  /* key: country code; n: articles */
+    size_t n_nodes;
+    struct place_count *pairs;  /* key, name: the two codes (key < name) */
+    size_t n_pairs;             /* n: articles tagged with both */
+};
+int store_relations(struct store *s, struct arena *a,
+                    const struct relations_query *rq,
+                    struct relations *out) WUR;
+/* store_pair_articles lists the published articles tagged with both
+ * countries x and y, newest first. */
+int store_pair_articles(struct store *s, struct arena *a, const char *x,
+                        const char *y, int limit, int offset,
+                        struct article **out, size_t *n,
+                        int64_t *total) WUR;
+
+/* store_place_key is the number article_places.key holds for a code. */
+int64_t store_place_key(bool is_org, const char *code);
+
+typedef void (*store_progress_fn)(void *arg, int64_t done, int64_t total);
+/*
+ * store_places_retag tags again every article (all) or those tagged by
+ * another gazetteer, 500 per transaction, calling progress after each;
+ * *done receives how many were tagged.
+ */
+int store_places_retag(struct store *s, bool all, store_progress_fn progress,
+                       void *arg, int64_t *done) WUR;
 
 #endif

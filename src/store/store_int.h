@@ -362,6 +362,10 @@ int sdb_migrate(struct conn *w);
  */
 int sdb_search_reindex(struct conn *w, int64_t id);
 
+/* sdb_places_tag tags article id's countries and organizations again on
+ * the writer, inside the caller's transaction (places.c). */
+int sdb_places_tag(struct conn *w, int64_t id);
+
 /* --- taxonomy.c ---------------------------------------------------- */
 
 /*

@@ -48,7 +48,9 @@ PAGES = ["/", f"/articles/{SEED_SLUG}", "/articles/caspian-voices",
          "/issues", "/issues/2004-06-30", "/authors",
          "/authors/svante-e-cornell", "/tags/pakistan", "/archive",
          "/archive/2004", "/archive/2004/07", "/most-read",
-         "/search?q=caspian", "/search"]
+         "/search?q=caspian", "/search",
+         "/countries", "/countries/pk", "/organizations", "/relations",
+         "/relations/pk-ru"]
 
 
 def chromium_path():

@@ -339,7 +339,19 @@ def seeds_json(fx, out):
     write(out, good.replace('"J"', '"\\ud800"'))
 
 
-SEEDS = {"admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+def seeds_places(fx, out):
+    for text in reuters(fx, 200):
+        parts = text.split("---", 2)
+        body = parts[2] if len(parts) == 3 else text
+        m = re.search(r'title: "(.*)"', text)
+        write(out, (m.group(1) if m else "") + "\x01\x01" + body)
+    for t in ["Georgia and Russia\x01Tbilisi\x01Chad Smith",
+              "U.S. SAYS\x01T\u00fcrkiye's\x01South China Sea, Congo-Brazzaville",
+              "ECO\x01Economic Cooperation Organization\x01Andalusia, Ala."]:
+        write(out, t)
+
+
+SEEDS = {"places": seeds_places, "admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}

@@ -1,12 +1,19 @@
 /*
- * test_undo_v6.h - SQL that takes a database at schema version 6 back to
+ * test_undo_v6.h - SQL that takes a database at the current schema back to
  * what migration 5 left (before PRAGMA user_version is lowered), for tests
- * that migrate an older file.
+ * that migrate an older file. Later migrations are undone first
+ * (UNDO_LATER_MIGRATIONS), so that migrating again can create them.
  */
 #ifndef QUIRE_TEST_UNDO_V6_H
 #define QUIRE_TEST_UNDO_V6_H
 
+#define UNDO_LATER_MIGRATIONS                                                \
+    /* V_PLACES (its triggers go with its tables) */                         \
+    "DROP TABLE places_tagged; DROP TABLE place_decisions;"                  \
+    "DROP TABLE article_places;"
+
 #define UNDO_MIGRATION_6                                                     \
+    UNDO_LATER_MIGRATIONS                                                    \
     "DROP TRIGGER article_tags_pub; DROP TRIGGER article_authors_pub;"       \
     "DROP TRIGGER articles_pub;"                                             \
     "DROP INDEX article_tags_published;"                                     \
