@@ -53,11 +53,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libquire.a
 # (scripts/gen-gazetteer; docs/places.md) and linked into the binary.
 FIXTURES ?= $(CURDIR)/../shared/fixtures
 ISO3166  ?= /usr/share/iso-codes/json/iso_3166-1.json
-$(BUILD)/gen/gazetteer.c: scripts/gen-gazetteer data/places-curated.tsv \
+$(BUILD)/gen/gazetteer.c: scripts/gen-gazetteer src/content/places-curated.tsv \
     $(wildcard $(ISO3166) $(FIXTURES)/countries/mledoze/countries.json \
                $(FIXTURES)/organizations/CountrycodesOrgs.csv)
 	@mkdir -p $(dir $@)
-	$(PYTHON) scripts/gen-gazetteer $(ISO3166) $(FIXTURES) data/places-curated.tsv $@
+	$(PYTHON) scripts/gen-gazetteer $(ISO3166) $(FIXTURES) src/content/places-curated.tsv $@
 
 $(BUILD)/gen/gazetteer.o: $(BUILD)/gen/gazetteer.c src/content/places.h
 	$(CC) $(CFLAGS) -c -o $@ $<

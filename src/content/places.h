@@ -4,7 +4,7 @@
  *
  * The gazetteer (entities and their names) is generated at build time by
  * scripts/gen-gazetteer from iso-codes, mledoze/countries, the organizations
- * list and data/places-curated.tsv, and linked into the binary
+ * list and src/content/places-curated.tsv, and linked into the binary
  * (build/gen/gazetteer.c), so no data file is read at run time. The tagger
  * makes one pass over the normalized words of title, intro and body; at
  * each word it looks up the longest name starting there (a hash of every
