@@ -15,6 +15,11 @@
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
+#include "io/theme_embed.h"
+#include "content/markdown.h"
+#include "content/frontmatter.h"
+#include "render/feed.h"
+#include "render/xml.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -425,8 +430,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     };
     static const char usage_text[] =
         "usage: quire export static DIR [--base-url URL] [--threads N]";
-    struct export_opts o = {.theme_dir = cli->cfg.theme,
-                            .threads = cli->cfg.threads};
+    struct export_opts o = {.threads = cli->cfg.threads};
     char err[1024];
     int c;
     if (argc < 2 || strcmp(argv[1], "static") != 0)
@@ -460,11 +464,17 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     o.stop = &export_stop;
     struct store *s;
-    if (cli_open_store(cli, STORE_MAP, &s) != 0)
+    char *unpacked;
+    if (cli_theme_dir(cli, &o.theme_dir, &unpacked) != 0)
         return 1;
+    if (cli_open_store(cli, STORE_MAP, &s) != 0) {
+        cli_theme_done(unpacked);
+        return 1;
+    }
     struct export_report rep;
     int rc = export_static(s, &o, &rep, err, sizeof(err));
     store_close(s);
+    cli_theme_done(unpacked);
     if (rc != 0)
         return cli_fail("export: %s", err);
     fprintf(stderr,
@@ -519,18 +529,25 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     struct store *s;
-    if (cli_open_store(cli, 0, &s) != 0)
+    char *unpacked;
+    const char *theme_dir;
+    if (cli_theme_dir(cli, &theme_dir, &unpacked) != 0)
         return 1;
+    if (cli_open_store(cli, 0, &s) != 0) {
+        cli_theme_done(unpacked);
+        return 1;
+    }
     struct site *site;
     struct site_opts so = {
         .store = s,
-        .theme_dir = cli->cfg.theme,
+        .theme_dir = theme_dir,
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,
         .search_query_max = cli->cfg.search_query_max,
     };
     if (site_open(&so, &site, err, sizeof(err)) != 0) {
         store_close(s);
+        cli_theme_done(unpacked);
         return cli_fail("theme: %s", err);
     }
     struct http_server_opts ho = {
@@ -557,6 +574,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     if (http_server_start(&ho, &srv) != 0) {
         site_close(site);
         store_close(s);
+        cli_theme_done(unpacked);
         return cli_fail("cannot listen on %s", cli->cfg.listen);
     }
     log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
@@ -567,6 +585,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     http_server_stop(srv);
     site_close(site);
     store_close(s);
+    cli_theme_done(unpacked);
     log_info("stopped");
     return 0;
 }
@@ -609,6 +628,9 @@ static const struct command commands[] = {
      "pages become folders with an index.html, ?page=N becomes page/N/.\n"
      "Built beside DIR and swapped in when complete. --base-url sets the\n"
      "absolute URLs (default: the base_url setting)."},
+    {"theme", cmd_theme, "quire theme export DIR",
+     "Write the built-in default theme into DIR (new or empty), as a\n"
+     "starting point for a custom theme (--theme DIR or server.theme)."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"
@@ -629,8 +651,22 @@ static void usage(FILE *f)
                DEFAULT_DB ")\n"
                "  --config FILE  server settings (default $QUIRE_CONFIG or "
                DEFAULT_CONFIG " if present)\n"
+               "  --version      the version and the libraries' versions\n"
                "  --help         this text; 'quire COMMAND --help' for one "
                "command\n");
+}
+
+/* print_version: the build, then the libraries it runs with (their
+ * versions as loaded, which a distribution upgrade may change). */
+static void print_version(void)
+{
+    printf("quire %s\n", quire_version);
+    printf("SQLite %s\n", store_lib_version());
+    printf("libmicrohttpd %s\n", http_lib_version());
+    printf("cmark-gfm %s\n", markdown_lib_version());
+    printf("libyaml %s\n", frontmatter_lib_version());
+    printf("jansson %s\n", feed_json_lib_version());
+    printf("libxml2 %s\n", xml_lib_version());
 }
 
 int main(int argc, char **argv)
@@ -646,6 +682,9 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            print_version();
             return 0;
         } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             cli.db = argv[++i];

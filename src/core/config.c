@@ -43,8 +43,9 @@ static const struct cfg_key keys[] = {
      "address and port to serve on", NULL},
     {"server", "threads", CFG_UINT, OFF(threads), 0, 256, "0",
      "worker threads; 0 = one per core", NULL},
-    {"server", "theme", CFG_STR, OFF(theme), 0, 0, "theme/default",
-     "theme folder (templates/ and assets/)", NULL},
+    {"server", "theme", CFG_STR, OFF(theme), 0, 0, "builtin",
+     "theme folder (templates/ and assets/); builtin: the default theme "
+     "compiled into quire", NULL},
     {"server", "access_log", CFG_STR, OFF(access_log), 0, 0, "common",
      "access log format: common, json or off", log_formats},
     {"server", "log_level", CFG_STR, OFF(log_level), 0, 0, "info",

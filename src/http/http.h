@@ -144,4 +144,7 @@ void http_server_stop(struct http_server *srv);
 /* http_status_text: "Not Found" for 404 and so on. */
 const char *http_status_text(int status);
 
+/* http_lib_version: libmicrohttpd in use, for quire --version. */
+const char *http_lib_version(void);
+
 #endif

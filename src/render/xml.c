@@ -20,6 +20,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 #include <pthread.h>
 #include <string.h>
@@ -181,4 +182,9 @@ int xml_finish(struct xml *x, char **out, size_t *len)
     *out = bytes;
     *len = n;
     return 0;
+}
+
+const char *xml_lib_version(void)
+{
+    return xmlParserVersion;
 }

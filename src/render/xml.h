@@ -51,4 +51,7 @@ bool xml_char_ok(uint32_t cp);
  */
 const char *xml_clean(struct arena *a, const char *text);
 
+/* xml_lib_version: libxml2 in use, for quire --version. */
+const char *xml_lib_version(void);
+
 #endif

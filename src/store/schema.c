@@ -367,3 +367,8 @@ int sdb_migrate(struct conn *w)
     }
     return 0;
 }
+
+const char *store_lib_version(void)
+{
+    return sqlite3_libversion();
+}

@@ -501,4 +501,7 @@ struct search_result {
 int store_search(struct store *s, struct arena *a,
                  const struct search_query *q, struct search_result *out) WUR;
 
+/* store_lib_version: the SQLite library in use, for quire --version. */
+const char *store_lib_version(void);
+
 #endif

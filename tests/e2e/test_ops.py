@@ -1,0 +1,113 @@
+"""Running Quire as an operator does (issue 15): from any folder with the
+built-in theme, `quire --version`, `quire theme export`, /healthz and
+/metrics."""
+import os
+import pathlib
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+from conftest import QUIRE, EXTRA, free_port, seed_article_md
+
+UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}
+
+
+def run(cwd, *args, check=True):
+    p = subprocess.run([QUIRE, *args], cwd=cwd, capture_output=True,
+                       text=True, timeout=300)
+    if check:
+        assert p.returncode == 0, f"quire {args}: {p.stderr}"
+    return p
+
+
+def start(cwd, *args, env=None):
+    """quire serve in cwd (no theme option); returns (proc, url)."""
+    port = free_port()
+    log = open(pathlib.Path(cwd) / f"serve-{port}.log", "w")
+    proc = subprocess.Popen([QUIRE, *args, "serve", "--listen",
+                             f"127.0.0.1:{port}"], cwd=cwd, stdout=log,
+                            stderr=subprocess.STDOUT, env=env)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        assert proc.poll() is None, (pathlib.Path(cwd) /
+                                     f"serve-{port}.log").read_text()
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.2):
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
+def stop(proc):
+    proc.terminate()
+    assert proc.wait(timeout=20) == 0
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """An empty folder far from the source tree: init and import there."""
+    d = tmp_path_factory.mktemp("fresh")
+    assert not any(d.iterdir())
+    run(d, "init")  # the default data/quire.db, relative to d
+    src = d / "articles"
+    src.mkdir()
+    (src / "seed.md").write_text(seed_article_md(), encoding="utf-8")
+    for name, text in EXTRA.items():
+        (src / name).write_text(text, encoding="utf-8")
+    run(d, "import", "markdown", "articles")
+    return d
+
+
+def test_serve_and_export_from_a_fresh_folder(fresh):
+    tmp = fresh / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+    proc, url = start(fresh, env=env)
+    try:
+        home = requests.get(url + "/", headers=UA, timeout=10)
+        assert home.status_code == 200
+        assert "Three Voices on the Caspian" in home.text
+        css = [l for l in home.text.split('"') if l.startswith("/assets/")]
+        assert css, "the home page links the theme's assets"
+        a = requests.get(url + css[0].split("?")[0], headers=UA, timeout=10)
+        assert a.status_code == 200 and len(a.content) > 0
+        # the unpacked theme lives in a private temporary folder while serving
+        assert [p.name[:12] for p in tmp.iterdir()] == ["quire-theme-"]
+    finally:
+        stop(proc)
+    assert list(tmp.iterdir()) == [], "the unpacked theme is removed at exit"
+    p = run(fresh, "export", "static", "site")
+    site = fresh / "site"
+    assert (site / "index.html").read_text().count("Three Voices") >= 1
+    assert any((site / "assets").iterdir())
+
+
+def test_version_names_the_build_and_the_libraries(tmp_path):
+    out = run(tmp_path, "--version").stdout
+    first = out.splitlines()[0]
+    assert first.startswith("quire ") and len(first) > len("quire ")
+    for lib in ("SQLite 3.", "libmicrohttpd ", "cmark-gfm ", "libyaml ",
+                "jansson ", "libxml2 "):
+        assert lib in out, out
+
+
+def test_theme_export_writes_the_builtin_theme(tmp_path):
+    repo_theme = pathlib.Path(__file__).resolve().parents[2] / "theme/default"
+    run(tmp_path, "theme", "export", "mine")
+    mine = tmp_path / "mine"
+    want = sorted(str(p.relative_to(repo_theme)) for p in
+                  repo_theme.rglob("*") if p.is_file()
+                  and not p.name.startswith("."))
+    got = sorted(str(p.relative_to(mine)) for p in mine.rglob("*")
+                 if p.is_file())
+    assert got == want
+    for rel in want:
+        assert (mine / rel).read_bytes() == (repo_theme / rel).read_bytes()
+    # never over a theme someone edited
+    p = run(tmp_path, "theme", "export", "mine", check=False)
+    assert p.returncode == 1 and "not an empty folder" in p.stderr
