@@ -15,7 +15,7 @@
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
-#include "io/theme_embed.h"
+#include "core/version.h"
 #include "content/markdown.h"
 #include "content/frontmatter.h"
 #include "render/feed.h"
@@ -544,6 +544,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,
         .search_query_max = cli->cfg.search_query_max,
+        .metrics_token = cli->cfg.metrics_token,
     };
     if (site_open(&so, &site, err, sizeof(err)) != 0) {
         store_close(s);

@@ -52,6 +52,9 @@ static const struct cfg_key keys[] = {
      "error, warn, info or debug", log_levels},
     {"server", "hits_flush", CFG_UINT, OFF(hits_flush), 1, 3600, "5",
      "seconds between writes of read counts to the database", NULL},
+    {"server", "metrics_token", CFG_STR, OFF(metrics_token), 0, 0, "",
+     "bearer token that opens /metrics to other than loopback; empty: "
+     "loopback only", NULL},
     {"limits", "request_line_max", CFG_SIZE, OFF(request_line_max), 256,
      1 << 20, XSTR(LIMIT_REQUEST_LINE_MAX),
      "bytes of the request line (414 above)", NULL},
@@ -120,7 +123,7 @@ static int set_value(struct config *c, const struct cfg_key *k,
                 return ERR_INVALID;
             }
         }
-        if (*value == '\0') {
+        if (*value == '\0' && *k->def) { /* "" is allowed if default */
             snprintf(err, errlen, "%s.%s: must not be empty", k->section,
                      k->name);
             return ERR_INVALID;

@@ -147,4 +147,16 @@ const char *http_status_text(int status);
 /* http_lib_version: libmicrohttpd in use, for quire --version. */
 const char *http_lib_version(void);
 
+/*
+ * Metrics (metrics.c), process-wide: http/ records every answered request
+ * (but /healthz), connections and 408 drops; http_metrics_write appends
+ * them in the Prometheus text format for the /metrics route.
+ */
+bool http_metrics_is_health(struct str path);
+void http_metrics_request(struct str path, int status, uint64_t bytes,
+                          double seconds);
+void http_metrics_connection(int delta);
+void http_metrics_timeout(void);
+void http_metrics_write(struct buf *b);
+
 #endif

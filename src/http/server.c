@@ -126,7 +126,9 @@ static void access_log(struct http_req *hr,
                        enum MHD_RequestTerminationCode toe)
 {
     enum log_format fmt = hr->srv->opts.access_log;
-    if (fmt == ACCESS_LOG_OFF)
+    /* A load balancer's probes of /healthz only show at debug level. */
+    if (fmt == ACCESS_LOG_OFF || (http_metrics_is_health(hr->req.path) &&
+                                  log_level < LOG_DEBUG))
         return;
     struct buf line;
     buf_init_arena(&line, &hr->arena, 16384);
@@ -541,6 +543,7 @@ static void on_connection(void *cls, struct MHD_Connection *c,
                           enum MHD_ConnectionNotificationCode toe)
 {
     guard_notify(cls, c, socket_context, (int)toe);
+    http_metrics_connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -637,6 +640,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     *con_cls = NULL;
     guard_request_done(hr->hc);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    http_metrics_request(hr->req.path, hr->status, hr->bytes,
+                         (double)(now.tv_sec - hr->started.tv_sec) +
+                             (double)(now.tv_nsec - hr->started.tv_nsec) / 1e9);
     access_log(hr, toe);
     req_free(hr);
 }

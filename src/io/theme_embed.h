@@ -24,8 +24,6 @@ struct theme_file {
 };
 extern const struct theme_file theme_embedded[];
 extern const size_t theme_embedded_len;
-/* quire_version is `git describe` when the binary was built. */
-extern const char quire_version[];
 
 /*
  * theme_embed_write writes the embedded theme into dir, which must not

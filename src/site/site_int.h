@@ -41,7 +41,13 @@ struct site {
     struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
     atomic_bool https;        /* base_url is https (https.c) */
     bool no_etags;            /* site_opts.no_etags */
+    const char *metrics_token; /* site_opts.metrics_token, or NULL */
+    atomic_ullong renders, render_us; /* templates rendered, their time */
 };
+
+/* ops.c: GET /healthz and GET /metrics. */
+int site_healthz(struct request *req, struct response *res, void *ctx);
+int site_metrics(struct request *req, struct response *res, void *ctx);
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
 

@@ -504,4 +504,13 @@ int store_search(struct store *s, struct arena *a,
 /* store_lib_version: the SQLite library in use, for quire --version. */
 const char *store_lib_version(void);
 
+/* store_busy_retries: waits for a database lock, process-wide. */
+uint64_t store_busy_retries(void);
+/* store_file_sizes: bytes of the database file and of its WAL. */
+int store_file_sizes(struct store *s, int64_t *db, int64_t *wal) WUR;
+
+/* store_health: is the database file there, a database, and does it
+ * answer a read? 0, or ERR_IO / ERR_DB. */
+int store_health(struct store *s, struct arena *a) WUR;
+
 #endif

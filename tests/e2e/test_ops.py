@@ -111,3 +111,111 @@ def test_theme_export_writes_the_builtin_theme(tmp_path):
     # never over a theme someone edited
     p = run(tmp_path, "theme", "export", "mine", check=False)
     assert p.returncode == 1 and "not an empty folder" in p.stderr
+
+
+def metrics_of(text):
+    """Samples by (name, sorted labels), parsed by the official client."""
+    from prometheus_client.parser import text_string_to_metric_families
+    out = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+@pytest.fixture()
+def own(tmp_path, journal):
+    """A server of our own on a copy of the journal (it gets broken)."""
+    import shutil
+    from conftest import Server
+    db = tmp_path / "journal.db"
+    shutil.copy(journal, db)
+    srv = Server(db, tmp_path)
+    yield srv
+    srv.stop()
+
+
+def test_healthz_ok_then_503_when_the_database_is_unreadable(own):
+    r = own.get("/healthz")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/json"
+    assert "no-store" in r.headers["Cache-Control"]
+    body = r.json()
+    assert body["status"] == "ok" and body["db"] == "ok" and body["version"]
+    # probes are not traffic: not in the access log at info, not counted
+    for _ in range(3):
+        own.get("/healthz")
+    m = metrics_of(own.get("/metrics").text)
+    assert not any(k[0] == "quire_http_requests_total" and
+                   ("route", "other") in k[1] for k in m), m
+    assert "GET /healthz" not in own.output()
+    # the file replaced by something that is not a database
+    raw = own.db.read_bytes()
+    own.db.write_bytes(b"\0" * len(raw))
+    r = own.get("/healthz")
+    assert r.status_code == 503
+    assert r.json()["db"] != "ok"
+    own.db.write_bytes(raw)
+    assert own.get("/healthz").status_code == 200
+    # the file gone
+    own.db.rename(own.db.with_suffix(".gone"))
+    assert own.get("/healthz").status_code == 503
+    own.db.with_suffix(".gone").rename(own.db)
+
+
+def test_metrics_parse_and_move_with_requests(own):
+    before = metrics_of(own.get("/metrics").text)
+    for _ in range(3):
+        assert own.get("/").status_code == 200
+    assert own.get("/no-such-page").status_code == 404
+    art = own.get("/articles/caspian-voices")
+    assert art.status_code == 200
+    time.sleep(1.5)  # hits_flush = 1: the read is written
+    after = metrics_of(own.get("/metrics").text)
+
+    def v(m, name, **labels):
+        return m.get((name, tuple(sorted(labels.items()))), 0)
+
+    home = ("quire_http_requests_total", "route", "home")
+    assert v(after, "quire_http_requests_total", route="home",
+             status="2xx") - v(before, "quire_http_requests_total",
+                               route="home", status="2xx") == 3
+    assert v(after, "quire_http_requests_total", route="other",
+             status="4xx") >= 1
+    assert v(after, "quire_http_requests_total", route="articles",
+             status="2xx") >= 1
+    count = v(after, "quire_http_request_duration_seconds_count")
+    assert count - v(before, "quire_http_request_duration_seconds_count") >= 5
+    assert v(after, "quire_http_request_duration_seconds_bucket",
+             le="+Inf") == count
+    assert v(after, "quire_http_response_bytes_total") > \
+        v(before, "quire_http_response_bytes_total") + len(art.content)
+    assert v(after, "quire_page_cache_hits_total") >= 2   # home, 2nd and 3rd
+    assert v(after, "quire_page_cache_misses_total") >= 2
+    assert v(after, "quire_page_cache_bytes") > 0
+    assert v(after, "quire_renders_total") >= 2
+    assert v(after, "quire_render_seconds_total") > 0
+    assert v(after, "quire_read_counts_flushed_total") >= 1
+    assert v(after, "quire_read_counts_pending") == 0
+    assert v(after, "quire_db_bytes") == os.path.getsize(own.db)
+    assert v(after, "quire_http_open_connections") >= 1
+    for name in ("quire_db_wal_bytes", "quire_db_busy_retries_total",
+                 "quire_http_request_timeouts_total",
+                 "quire_page_cache_evictions_total"):
+        assert (name, ()) in after, name
+    assert "no-store" in own.get("/metrics").headers["Cache-Control"]
+
+
+def test_metrics_need_loopback_or_the_token(tmp_path, journal):
+    from conftest import Server
+    srv = Server(journal, tmp_path,
+                 "[server]\nmetrics_token = s3cret-token\n")
+    try:
+        assert srv.get("/metrics").status_code == 401
+        r = srv.get("/metrics", headers={"Authorization": "Bearer wrong"})
+        assert r.status_code == 401
+        r = srv.get("/metrics",
+                    headers={"Authorization": "Bearer s3cret-token"})
+        assert r.status_code == 200 and "quire_http_requests_total" in r.text
+    finally:
+        srv.stop()
