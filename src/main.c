@@ -16,6 +16,7 @@
 #include "io/export_static.h"
 #include "io/import_markdown.h"
 #include "core/version.h"
+#include "core/service.h"
 #include "content/markdown.h"
 #include "content/frontmatter.h"
 #include "render/feed.h"
@@ -110,8 +111,10 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
 
     if (argc < 2)
-        return cli_fail("config needs get, set or list (see quire config --help)");
+        return cli_fail("config needs get, set, list or check (see quire config --help)");
     const char *verb = argv[1];
+    if (strcmp(verb, "check") == 0 && argc <= 3)
+        return cli_config_check(cli, argc == 3 ? argv[2] : cli->config_path);
     if (strcmp(verb, "list") == 0 && argc == 2) {
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
@@ -166,7 +169,8 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
             status = cli_fail("cannot write setting '%s': %s", argv[2],
                           store_last_error(s));
     } else {
-        return cli_fail("usage: quire config get KEY | set KEY VALUE | list");
+        return cli_fail("usage: quire config get KEY | set KEY VALUE | list | "
+                        "check [FILE]");
     }
 out:
     if (s)
@@ -506,6 +510,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     };
     char err[512];
     int c;
+    const char *theme_flag = NULL; /* kept over a SIGHUP reload */
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         const char *key = c == 'l' ? "server.listen"
@@ -516,43 +521,41 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
                         "[--threads N] [--theme DIR]");
         if (config_set(&cli->cfg, key, optarg, err, sizeof(err)) != 0)
             return cli_fail("%s", err);
+        if (c == 'T')
+            theme_flag = optarg;
     }
     if (optind != argc)
         return cli_fail("serve takes no arguments besides its options");
 
-    /* Block the stop signals in every thread; the main thread waits. */
+    /* Block the stop and reload signals in every thread; the main thread
+     * waits for them. */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Where to listen: a socket from systemd, a Unix socket, an address. */
+    int fd = service_listen_fd();
+    if (fd == -2)
+        return cli_fail("socket activation passed more than one socket");
+    if (fd < 0 && http_listen_is_unix(cli->cfg.listen) &&
+        http_listen_unix(cli->cfg.listen, &fd) != 0)
+        return cli_fail("cannot listen on %s", cli->cfg.listen);
     struct store *s;
-    char *unpacked;
-    const char *theme_dir;
-    if (cli_theme_dir(cli, &theme_dir, &unpacked) != 0)
+    if (cli_open_store(cli, 0, &s) != 0)
         return 1;
-    if (cli_open_store(cli, 0, &s) != 0) {
-        cli_theme_done(unpacked);
-        return 1;
-    }
-    struct site *site;
-    struct site_opts so = {
-        .store = s,
-        .theme_dir = theme_dir,
-        .cache_max = cli->cfg.cache_max,
-        .hits_flush = cli->cfg.hits_flush,
-        .search_query_max = cli->cfg.search_query_max,
-        .metrics_token = cli->cfg.metrics_token,
-    };
-    if (site_open(&so, &site, err, sizeof(err)) != 0) {
+    struct live *live;
+    if (live_open(cli, s, &live) != 0) {
         store_close(s);
-        cli_theme_done(unpacked);
-        return cli_fail("theme: %s", err);
+        return 1;
     }
     struct http_server_opts ho = {
         .listen = cli->cfg.listen,
+        .use_listen_fd = fd >= 0,
+        .listen_fd = fd,
         .limits = {
             .request_line_max = cli->cfg.request_line_max,
             .header_max = cli->cfg.header_max,
@@ -561,32 +564,40 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
             .form_fields = cli->cfg.form_fields,
             .upload_max = cli->cfg.upload_max,
             .connections_max = cli->cfg.connections,
-            .connections_per_ip = cli->cfg.connections_per_ip,
+            /* a Unix socket's peers have no address to count by */
+            .connections_per_ip = fd >= 0 ? 0 : cli->cfg.connections_per_ip,
             .request_timeout_s = cli->cfg.request_timeout,
             .timeout_s = cli->cfg.idle_timeout,
             .threads = cli->cfg.threads,
         },
         .access_log = access_log_format(cli->cfg.access_log),
-        .app = site_app,
-        .app_ctx = site,
-        .is_https = site_is_https,
+        .app = live_app,
+        .app_ctx = live,
+        .is_https = live_is_https,
     };
     struct http_server *srv;
     if (http_server_start(&ho, &srv) != 0) {
-        site_close(site);
+        live_close(live);
         store_close(s);
-        cli_theme_done(unpacked);
         return cli_fail("cannot listen on %s", cli->cfg.listen);
     }
-    log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
-             (unsigned)http_server_port(srv));
+    char where[600];
+    if (fd >= 0)
+        snprintf(where, sizeof(where), "%s", http_listen_is_unix(
+                 cli->cfg.listen) ? cli->cfg.listen : "a socket from systemd");
+    else
+        snprintf(where, sizeof(where), "http://%s (port %u)", cli->cfg.listen,
+                 (unsigned)http_server_port(srv));
+    log_info("serving %s on %s", cli->db, where);
+    service_ready(where);
     int sig = 0;
-    sigwait(&stop, &sig);
+    while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
+        live_reload(live, cli, theme_flag);
     log_info("signal %d: finishing in-flight requests", sig);
+    service_stopping();
     http_server_stop(srv);
-    site_close(site);
+    live_close(live);
     store_close(s);
-    cli_theme_done(unpacked);
     log_info("stopped");
     return 0;
 }
@@ -596,9 +607,12 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 static const struct command commands[] = {
     {"init", cmd_init, "quire init",
      "Create a new, empty journal database (see --db)."},
-    {"config", cmd_config, "quire config get KEY | set KEY VALUE | list",
+    {"config", cmd_config,
+     "quire config get KEY | set KEY VALUE | list | check [FILE]",
      "Read or change the journal's settings: name, tagline, about, base_url,\n"
-     "newsletter. 'list' also shows the server settings from the INI file."},
+     "newsletter. 'list' also shows the server settings from the INI file.\n"
+     "'check' validates an INI file (default: --config) and names the line\n"
+     "of any error; it warns when the journal's base_url is empty."},
     {"link", cmd_link, "quire link add TITLE URL | list | remove ID",
      "Edit the \"Visit also\" links shown beside every article."},
     {"publication", cmd_publication,
@@ -635,7 +649,10 @@ static const struct command commands[] = {
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"
-     "requests, write the read counts and close the database."},
+     "requests, write the read counts and close the database. SIGHUP\n"
+     "reloads the INI file's theme, cache, log and metrics settings\n"
+     "without dropping a connection. --listen unix:/PATH serves a Unix\n"
+     "socket; a socket passed by systemd (LISTEN_FDS) is used if present."},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -771,8 +771,8 @@ int http_server_start(const struct http_server_opts *opts,
                       struct http_server **out)
 {
     assert(opts->app);
-    struct sockaddr_storage ss;
-    int rc = parse_listen(opts->listen, &ss);
+    struct sockaddr_storage ss = {.ss_family = AF_UNSPEC};
+    int rc = opts->use_listen_fd ? 0 : parse_listen(opts->listen, &ss);
     if (rc != 0) {
         log_error("cannot parse listen address '%s' (ADDR:PORT or "
                   "[ADDR]:PORT)",
@@ -828,10 +828,17 @@ int http_server_start(const struct http_server_opts *opts,
                      MHD_USE_ITC | MHD_USE_TURBO;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    /* Where to listen: an address, or a socket already listening. */
+    struct MHD_OptionItem where[] = {
+        opts->use_listen_fd
+            ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET,
+                                      opts->listen_fd, NULL}
+            : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss},
+        {MHD_OPTION_END, 0, NULL}};
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_access, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, /* first, or unused */
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_ARRAY, where,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
         MHD_OPTION_CONNECTION_LIMIT, conns,

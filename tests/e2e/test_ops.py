@@ -219,3 +219,102 @@ def test_metrics_need_loopback_or_the_token(tmp_path, journal):
         assert r.status_code == 200 and "quire_http_requests_total" in r.text
     finally:
         srv.stop()
+
+
+def test_config_check_names_the_line_and_warns_on_empty_base_url(tmp_path,
+                                                                 journal):
+    bad = tmp_path / "bad.ini"
+    bad.write_text("[server]\nthreads = 2\n\n[limits]\nlisen = 3\n")
+    p = subprocess.run([QUIRE, "--db", str(journal), "config", "check",
+                        str(bad)], capture_output=True, text=True)
+    assert p.returncode == 1
+    assert f"{bad}:5: unknown key 'lisen'" in p.stderr
+    bad.write_text("[server]\nhits_flush = 0\n")
+    p = subprocess.run([QUIRE, "--db", str(journal), "config", "check",
+                        str(bad)], capture_output=True, text=True)
+    assert p.returncode == 1 and f"{bad}:2:" in p.stderr
+    good = tmp_path / "good.ini"
+    good.write_text("[server]\nthreads = 2\n")
+    p = subprocess.run([QUIRE, "--db", str(journal), "config", "check",
+                        str(good)], capture_output=True, text=True)
+    assert p.returncode == 0 and "ok" in p.stdout
+    assert "base_url is empty" in p.stderr
+    # --config FILE is what is checked when no FILE is given
+    p = subprocess.run([QUIRE, "--db", str(journal), "--config", str(good),
+                        "config", "check"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+
+
+def test_sighup_reloads_the_theme_without_dropping_a_connection(tmp_path,
+                                                                journal):
+    import shutil
+    import signal
+    from conftest import REPO, Server
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme" / "default", theme)
+    srv = Server(journal, tmp_path, f"[server]\ntheme = {theme}\n")
+    try:
+        with requests.Session() as s:  # one kept-alive connection
+            s.headers.update(UA)
+            assert "RELOADED-MARK" not in s.get(srv.url + "/").text
+            err = theme / "templates" / "error.mustache"
+            err.write_text("RELOADED-MARK {{status}}\n")
+            srv.proc.send_signal(signal.SIGHUP)
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                r = s.get(srv.url + "/nope")
+                if "RELOADED-MARK" in r.text:
+                    break
+                time.sleep(0.1)
+            assert r.status_code == 404 and "RELOADED-MARK 404" in r.text
+            assert s.get(srv.url + "/").status_code == 200
+            # a broken theme is refused; the running one stays
+            err.write_text("{{#unclosed}}\n")
+            srv.proc.send_signal(signal.SIGHUP)
+            time.sleep(1)
+            assert "RELOADED-MARK 404" in s.get(srv.url + "/nope").text
+        assert "reload refused" in srv.output()
+        assert srv.proc.poll() is None
+    finally:
+        assert srv.stop() == 0
+
+
+def test_unix_socket_and_socket_activation(tmp_path, journal):
+    import shutil
+    sock = tmp_path / "quire.sock"
+    log = open(tmp_path / "unix.log", "w")
+    proc = subprocess.Popen([QUIRE, "--db", str(journal), "serve",
+                             "--listen", f"unix:{sock}"], stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 10
+        while not sock.exists() and time.time() < deadline:
+            time.sleep(0.05)
+        assert oct(sock.stat().st_mode & 0o777) == "0o660"
+        out = subprocess.run(["curl", "-s", "--unix-socket", str(sock),
+                              "http://journal/healthz"], capture_output=True,
+                             text=True, timeout=10).stdout
+        assert '"status":"ok"' in out
+    finally:
+        stop(proc)
+    act = shutil.which("systemd-socket-activate")
+    if not act:
+        pytest.skip("systemd-socket-activate is not installed")
+    port = free_port()
+    proc = subprocess.Popen([act, "-l", f"127.0.0.1:{port}", QUIRE, "--db",
+                             str(journal), "serve", "--listen",
+                             "127.0.0.1:1"], stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/healthz",
+                                 timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert r.status_code == 200
+    finally:
+        stop(proc)
+    assert "a socket from systemd" in (tmp_path / "unix.log").read_text()
