@@ -26,7 +26,7 @@ TBINS   := $(TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 QUIRE   ?= ./quire
 DB      ?= data/quire.db
 
-.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench
+.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench install deb
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
@@ -159,6 +159,32 @@ check-fuzz: $(REPLAYS)
 # BENCH_ARTICLES=2000 BENCH_SECONDS=5 make bench
 bench:
 	@bench/run
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, quire(1), bash
+# completion, an example quire.ini and the systemd units (dist/).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR  ?= $(PREFIX)/share/doc/quire
+
+install: $(QUIRE)
+	install -D -m 0755 $(QUIRE) $(DESTDIR)$(BINDIR)/quire
+	install -D -m 0644 dist/quire.1 $(DESTDIR)$(MANDIR)/man1/quire.1
+	install -D -m 0644 dist/quire.bash-completion $(DESTDIR)$(COMPDIR)/quire
+	install -D -m 0644 dist/quire.ini $(DESTDIR)$(DOCDIR)/examples/quire.ini
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/quire/quire.ini ]; then \
+	    install -D -m 0644 dist/quire.ini $(DESTDIR)$(SYSCONFDIR)/quire/quire.ini; fi
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g; s|/etc/quire/|$(SYSCONFDIR)/quire/|g' \
+	    dist/quire.service > $(DESTDIR)$(UNITDIR)/quire.service
+	install -m 0644 dist/quire.socket $(DESTDIR)$(UNITDIR)/quire.socket
+
+# make deb: quire_<version>_<arch>.deb in build/deb/ (debian/, debhelper).
+deb:
+	@scripts/make-deb
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench quire

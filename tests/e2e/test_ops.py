@@ -12,6 +12,7 @@ import requests
 
 from conftest import QUIRE, EXTRA, free_port, seed_article_md
 
+REPO_DIR = pathlib.Path(__file__).resolve().parents[2]
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}
 
 
@@ -318,3 +319,46 @@ def test_unix_socket_and_socket_activation(tmp_path, journal):
     finally:
         stop(proc)
     assert "a socket from systemd" in (tmp_path / "unix.log").read_text()
+
+
+def test_make_install_with_prefix_and_destdir(tmp_path):
+    import shutil
+    dest = tmp_path / "root"
+    p = subprocess.run(["make", "-s", "-C", str(REPO_DIR), "install",
+                        f"QUIRE={QUIRE}", "PREFIX=/usr", f"DESTDIR={dest}"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for rel in ("usr/bin/quire", "usr/share/man/man1/quire.1",
+                "usr/share/bash-completion/completions/quire",
+                "etc/quire/quire.ini", "usr/share/doc/quire/examples/quire.ini",
+                "usr/lib/systemd/system/quire.service",
+                "usr/lib/systemd/system/quire.socket"):
+        assert (dest / rel).is_file(), rel
+    p = subprocess.run([str(dest / "usr/bin/quire"), "--version"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.startswith("quire ")
+    # the example configuration passes its own check
+    p = subprocess.run([str(dest / "usr/bin/quire"), "config", "check",
+                        str(dest / "etc/quire/quire.ini")],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    unit = (dest / "usr/lib/systemd/system/quire.service").read_text()
+    assert "ExecStart=/usr/bin/quire serve" in unit
+    # man page renders without warnings
+    if shutil.which("groff"):
+        p = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z",
+                            str(dest / "usr/share/man/man1/quire.1")],
+                           capture_output=True, text=True)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+    # systemd-analyze verify: the unit, pointing at a real binary
+    if shutil.which("systemd-analyze"):
+        units = tmp_path / "units"
+        units.mkdir()
+        (units / "quire.service").write_text(
+            unit.replace("/usr/bin/quire", str(dest / "usr/bin/quire")))
+        shutil.copy(dest / "usr/lib/systemd/system/quire.socket", units)
+        p = subprocess.run(["systemd-analyze", "verify", "--man=no",
+                            str(units / "quire.service"),
+                            str(units / "quire.socket")],
+                           capture_output=True, text=True)
+        assert p.returncode == 0 and p.stderr.strip() == "", p.stderr
