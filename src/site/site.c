@@ -83,6 +83,14 @@ static const struct route routes[] = {
     {HTTP_GET, "/sitemap-{}", site_sitemap_part, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/robots.txt", site_robots, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/healthz", site_healthz, 0},
+    /* Not ROUTE_CACHED: api.c keys its cache on origin, path and query. */
+    {HTTP_GET, "/api/content/articles", site_api_articles, 0},
+    {HTTP_GET, "/api/content/articles/{}", site_api_article, 0},
+    {HTTP_GET, "/api/content/sections", site_api_sections, 0},
+    {HTTP_GET, "/api/content/issues", site_api_issues, 0},
+    {HTTP_GET, "/api/content/issues/{}", site_api_issue, 0},
+    {HTTP_GET, "/api/content/authors", site_api_authors, 0},
+    {HTTP_GET, "/api/content/tags", site_api_tags, 0},
     {HTTP_GET, "/metrics", site_metrics, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

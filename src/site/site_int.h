@@ -49,6 +49,15 @@ struct site {
 int site_healthz(struct request *req, struct response *res, void *ctx);
 int site_metrics(struct request *req, struct response *res, void *ctx);
 
+/* api.c: the content API, /api/content/... */
+int site_api_articles(struct request *req, struct response *res, void *ctx);
+int site_api_article(struct request *req, struct response *res, void *ctx);
+int site_api_sections(struct request *req, struct response *res, void *ctx);
+int site_api_issues(struct request *req, struct response *res, void *ctx);
+int site_api_issue(struct request *req, struct response *res, void *ctx);
+int site_api_authors(struct request *req, struct response *res, void *ctx);
+int site_api_tags(struct request *req, struct response *res, void *ctx);
+
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
 
 /*

@@ -513,4 +513,16 @@ int store_file_sizes(struct store *s, int64_t *db, int64_t *wal) WUR;
  * answer a read? 0, or ERR_IO / ERR_DB. */
 int store_health(struct store *s, struct arena *a) WUR;
 
+/* The content API's article filters (api.c); 0 leaves a filter out. */
+struct api_filter {
+    int64_t section_id, issue_id, author_id, tag_id;
+    int64_t since; /* published_at >= since (Unix seconds) */
+    int64_t now;   /* published_at <= now: scheduled articles stay out */
+};
+/* store_api_articles: a page of published articles matching f, newest
+ * first, with bylines (no bodies, no tags); *total counts all matches. */
+int store_api_articles(struct store *s, struct arena *a,
+                       const struct api_filter *f, int limit, int offset,
+                       struct article **out, size_t *n, int64_t *total) WUR;
+
 #endif
