@@ -17,6 +17,7 @@
 #include "io/import_markdown.h"
 #include "core/version.h"
 #include "core/service.h"
+#include "hooks/hooks.h"
 #include "content/markdown.h"
 #include "content/frontmatter.h"
 #include "render/feed.h"
@@ -588,6 +589,14 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     else
         snprintf(where, sizeof(where), "http://%s (port %u)", cli->cfg.listen,
                  (unsigned)http_server_port(srv));
+    struct hooks *hooks = NULL;
+    struct hooks_opts hko = {
+        .store = s,
+        .allow_private = strcmp(cli->cfg.webhooks_allow_private, "true") == 0,
+        .retry_min_s = cli->cfg.webhooks_retry_min,
+    };
+    if (hooks_start(&hko, &hooks) != 0)
+        log_error("webhooks: cannot start the delivery thread");
     log_info("serving %s on %s", cli->db, where);
     service_ready(where);
     int sig = 0;
@@ -595,6 +604,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         live_reload(live, cli, theme_flag);
     log_info("signal %d: finishing in-flight requests", sig);
     service_stopping();
+    hooks_stop(hooks);
     http_server_stop(srv);
     live_close(live);
     store_close(s);
@@ -646,6 +656,13 @@ static const struct command commands[] = {
     {"theme", cmd_theme, "quire theme export DIR",
      "Write the built-in default theme into DIR (new or empty), as a\n"
      "starting point for a custom theme (--theme DIR or server.theme)."},
+    {"webhook", cmd_webhook,
+     "quire webhook add URL --events EVENT[,EVENT...] [--secret S]\n"
+     "       quire webhook list | remove ID | log [ID]",
+     "Tell other systems what happened: each event (article.published,\n"
+     "article.updated, article.deleted, issue.published) is POSTed as JSON\n"
+     "to URL by the running server, signed with S (X-Quire-Signature:\n"
+     "sha256=HMAC) when given, retried for 24 hours; 'log' shows attempts."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

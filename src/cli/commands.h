@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 
 int cmd_theme(struct cli *cli, int argc, char **argv);
+int cmd_webhook(struct cli *cli, int argc, char **argv);
 /* cli_theme_dir: server.theme, or the built-in theme unpacked into a
  * temporary folder (*unpacked, for cli_theme_done); 1 on error. */
 int cli_theme_dir(struct cli *cli, const char **dir, char **unpacked);

@@ -32,6 +32,7 @@ struct cfg_key {
 };
 
 static const char *const log_formats[] = {"common", "json", "off", NULL};
+static const char *const booleans[] = {"true", "false", NULL};
 static const char *const log_levels[] = {"error", "warn", "info", "debug",
                                          NULL};
 
@@ -55,6 +56,12 @@ static const struct cfg_key keys[] = {
     {"server", "metrics_token", CFG_STR, OFF(metrics_token), 0, 0, "",
      "bearer token that opens /metrics to other than loopback; empty: "
      "loopback only", NULL},
+    {"webhooks", "allow_private", CFG_STR, OFF(webhooks_allow_private), 0, 0,
+     "false", "true: webhooks may go to loopback and private addresses",
+     booleans},
+    {"webhooks", "retry_min", CFG_UINT, OFF(webhooks_retry_min), 1, 3600,
+     "30", "seconds before a failed webhook's first retry (then doubled, "
+     "for 24 hours)", NULL},
     {"limits", "request_line_max", CFG_SIZE, OFF(request_line_max), 256,
      1 << 20, XSTR(LIMIT_REQUEST_LINE_MAX),
      "bytes of the request line (414 above)", NULL},

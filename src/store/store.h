@@ -525,4 +525,55 @@ int store_api_articles(struct store *s, struct arena *a,
                        const struct api_filter *f, int limit, int offset,
                        struct article **out, size_t *n, int64_t *total) WUR;
 
+/* Webhooks (webhooks.c; schema V_WEBHOOKS). */
+struct webhook {
+    int64_t id;
+    const char *url;
+    const char *events; /* comma-separated */
+    bool has_secret;
+    int64_t pending, delivered, failed; /* deliveries by state */
+};
+struct webhook_delivery {
+    int64_t id;
+    const char *uuid; /* X-Quire-Delivery */
+    const char *event;
+    const char *payload; /* the JSON body */
+    const char *url;
+    const char *secret; /* NULL: unsigned */
+    int attempts;
+    int64_t created_at;
+};
+struct webhook_attempt {
+    int64_t delivery_id;
+    int64_t at;
+    int status;           /* HTTP status; 0: none came */
+    const char *response; /* the start of the body, or NULL */
+    const char *error;    /* why no status came, or NULL */
+    const char *state;    /* the delivery's state now: pending, delivered,
+                             failed */
+    int64_t next_at;      /* when pending: the next try */
+};
+struct webhook_log {
+    int64_t delivery_id;
+    const char *uuid, *event, *state;
+    int attempts;
+    int64_t at;
+    int status;
+    const char *response;
+};
+int store_webhook_add(struct store *s, const char *url, const char *events,
+                      const char *secret, int64_t *id) WUR;
+int store_webhook_remove(struct store *s, int64_t id) WUR; /* ERR_NOT_FOUND */
+int store_webhooks_list(struct store *s, struct arena *a,
+                        struct webhook **out, size_t *n) WUR;
+/* store_webhook_due: up to max pending deliveries due at now, oldest first. */
+int store_webhook_due(struct store *s, struct arena *a, int64_t now, int max,
+                      struct webhook_delivery **out, size_t *n) WUR;
+/* store_webhook_attempt logs one attempt and moves its delivery on. */
+int store_webhook_attempt(struct store *s,
+                          const struct webhook_attempt *at) WUR;
+/* store_webhook_log: the latest attempts (of one webhook, or all: 0). */
+int store_webhook_log(struct store *s, struct arena *a, int64_t webhook_id,
+                      int max, struct webhook_log **out, size_t *n) WUR;
+
 #endif
