@@ -362,3 +362,76 @@ def test_make_install_with_prefix_and_destdir(tmp_path):
                             str(units / "quire.socket")],
                            capture_output=True, text=True)
         assert p.returncode == 0 and p.stderr.strip() == "", p.stderr
+
+
+def test_prometheus_scrapes_the_metrics(own, tmp_path):
+    """Debian's Prometheus server scrapes /metrics (if installed here)."""
+    import shutil
+    prom = shutil.which("prometheus")
+    if not prom:
+        pytest.skip("the prometheus package is not installed")
+    port = free_port()
+    target = own.url.split("//")[1]
+    cfg = tmp_path / "prometheus.yml"
+    cfg.write_text("global:\n  scrape_interval: 1s\n"
+                   "scrape_configs:\n  - job_name: quire\n"
+                   f"    static_configs:\n      - targets: ['{target}']\n")
+    log = open(tmp_path / "prometheus.log", "w")
+    p = subprocess.Popen([prom, f"--config.file={cfg}",
+                          f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                          f"--web.listen-address=127.0.0.1:{port}"],
+                         stdout=log, stderr=subprocess.STDOUT)
+    try:
+        own.get("/")
+        q = f"http://127.0.0.1:{port}/api/v1/query"
+        deadline = time.time() + 60
+        got = None
+        while time.time() < deadline:
+            try:
+                r = requests.get(q, params={
+                    "query": 'quire_http_requests_total{route="home"}'},
+                    timeout=5).json()
+                if r["status"] == "success" and r["data"]["result"]:
+                    got = r["data"]["result"]
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        assert got, (tmp_path / "prometheus.log").read_text()[-2000:]
+        assert float(got[0]["value"][1]) >= 1
+        up = requests.get(q, params={"query": 'up{job="quire"}'},
+                          timeout=5).json()["data"]["result"]
+        assert up and up[0]["value"][1] == "1"
+    finally:
+        p.terminate()
+        p.wait(timeout=20)
+
+
+def test_metrics_refused_to_other_than_loopback(journal, tmp_path):
+    """Served on all addresses, /metrics still answers only loopback."""
+    addrs = subprocess.run(["hostname", "-I"], capture_output=True,
+                           text=True).stdout.split()
+    v4 = [a for a in addrs if "." in a and not a.startswith("127.")]
+    if not v4:
+        pytest.skip("no non-loopback address on this machine")
+    port = free_port()
+    log = open(tmp_path / "any.log", "w")
+    proc = subprocess.Popen([QUIRE, "--db", str(journal), "serve", "--listen",
+                             f"0.0.0.0:{port}"], stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                r = requests.get(f"http://{v4[0]}:{port}/metrics", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert r.status_code == 403
+        assert "quire_http" not in r.text
+        assert requests.get(f"http://127.0.0.1:{port}/metrics",
+                            timeout=5).status_code == 200
+        assert requests.get(f"http://{v4[0]}:{port}/healthz",
+                            timeout=5).status_code == 200
+    finally:
+        stop(proc)
