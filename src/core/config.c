@@ -319,6 +319,8 @@ void config_print(const struct config *c, FILE *f)
     for (size_t i = 0; i < NKEYS; i++) {
         char v[512];
         format_value(c, &keys[i], v, sizeof(v));
+        if (strcmp(keys[i].name, "metrics_token") == 0 && *v)
+            snprintf(v, sizeof(v), "(set, not shown)"); /* a secret */
         fprintf(f, "%s.%s = %s\t# %s\n", keys[i].section, keys[i].name, v,
                 keys[i].help);
     }
