@@ -303,6 +303,20 @@ static const char V6[] =
     " FROM webhooks w WHERE instr(',' || w.events || ',', ',"                \
     event ",') > 0;"
 #define WH_CHANGED(c) "old." c " IS NOT new." c
+#define WH_ISSUE_FIRST                                                       \
+    "SELECT 1 FROM articles a WHERE a.issue_id = new.issue_id"               \
+    " AND a.status = 1 AND a.id <> new.id"
+#define WH_ISSUE_QUEUE                                                       \
+    "INSERT INTO webhook_deliveries(uuid, webhook_id, event, payload,"       \
+    " created_at, next_at)"                                                  \
+    " SELECT lower(hex(randomblob(16))), w.id, 'issue.published',"           \
+    " json_object('event', 'issue.published', 'created_at',"                 \
+    "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'issue', json_object("        \
+    "  'id', i.id, 'date', i.date, 'title', i.title)),"                      \
+    " CAST(strftime('%s', 'now') AS INTEGER),"                               \
+    " CAST(strftime('%s', 'now') AS INTEGER)"                                \
+    " FROM webhooks w, issues i WHERE i.id = new.issue_id"                   \
+    " AND instr(',' || w.events || ',', ',issue.published,') > 0;"
 static const char V_WEBHOOKS[] =
     "CREATE TABLE webhooks("
     "  id INTEGER PRIMARY KEY,"
@@ -357,22 +371,14 @@ static const char V_WEBHOOKS[] =
     "CREATE TRIGGER webhooks_article_unpub AFTER UPDATE OF status ON articles"
     " WHEN old.status = 1 AND new.status <> 1 BEGIN "
     WH_QUEUE("article.deleted", "old") " END;"
-    /* issue.published: an issue's first published article */
+    /* issue.published: an issue's first published article, inserted
+     * published or a draft published */
     "CREATE TRIGGER webhooks_issue_pub AFTER INSERT ON articles"
     " WHEN new.status = 1 AND new.issue_id IS NOT NULL AND NOT EXISTS ("
-    "  SELECT 1 FROM articles a WHERE a.issue_id = new.issue_id"
-    "  AND a.status = 1 AND a.id <> new.id) BEGIN "
-    "INSERT INTO webhook_deliveries(uuid, webhook_id, event, payload,"
-    " created_at, next_at)"
-    " SELECT lower(hex(randomblob(16))), w.id, 'issue.published',"
-    " json_object('event', 'issue.published', 'created_at',"
-    "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'issue', json_object("
-    "  'id', i.id, 'date', i.date, 'title', i.title)),"
-    " CAST(strftime('%s', 'now') AS INTEGER),"
-    " CAST(strftime('%s', 'now') AS INTEGER)"
-    " FROM webhooks w, issues i WHERE i.id = new.issue_id"
-    " AND instr(',' || w.events || ',', ',issue.published,') > 0;"
-    " END;";
+    WH_ISSUE_FIRST ") BEGIN " WH_ISSUE_QUEUE " END;"
+    "CREATE TRIGGER webhooks_issue_pub2 AFTER UPDATE OF status ON articles"
+    " WHEN old.status <> 1 AND new.status = 1 AND new.issue_id IS NOT NULL"
+    " AND NOT EXISTS (" WH_ISSUE_FIRST ") BEGIN " WH_ISSUE_QUEUE " END;";
 
 static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_WEBHOOKS};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -203,3 +203,24 @@ def test_cli_refuses_bad_urls_and_events(tmp_path):
     quire(db, "webhook", "remove", "1")
     assert quire(db, "webhook", "list").stdout == ""
     assert quire(db, "webhook", "remove", "1", check=False).returncode == 1
+
+
+def test_a_draft_published_later_sends_article_and_issue_published(tmp_path,
+                                                                   recv):
+    db = make_journal(tmp_path)
+    quire(db, "webhook", "add", recv.url, "--events",
+          "article.published,issue.published")
+    d = article(tmp_path, "later", "Later", date="2006-01-01",
+                extra="issue: 2006-01-01\ndraft: true\n")
+    quire(db, "import", "markdown", str(d))  # a draft: no event
+    assert "pending 0" in quire(db, "webhook", "list").stdout
+    (d / "later.md").write_text("---\ntitle: \"Later\"\ndate: 2006-01-01\n"
+                                "slug: later\nissue: 2006-01-01\n---\nBody.\n")
+    quire(db, "import", "markdown", str(d))
+    srv = Server(db, tmp_path, INI)
+    try:
+        got = recv.wait(2)
+        assert sorted(h["X-Quire-Event"] for h, _ in got) == [
+            "article.published", "issue.published"]
+    finally:
+        assert srv.stop() == 0

@@ -10,6 +10,7 @@
     "DROP TRIGGER webhooks_article_ins; DROP TRIGGER webhooks_article_pub;"  \
     "DROP TRIGGER webhooks_article_upd; DROP TRIGGER webhooks_article_del;"  \
     "DROP TRIGGER webhooks_article_unpub; DROP TRIGGER webhooks_issue_pub;"  \
+    "DROP TRIGGER webhooks_issue_pub2;"                                      \
     "DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries;"            \
     "DROP TABLE webhooks;"
 
