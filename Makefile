@@ -6,7 +6,7 @@
 #   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
 #   make format     apply .clang-format to every C file (docs/conventions.md)
 
-PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libmariadb
+PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libmariadb libsystemd libcurl
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -31,13 +31,32 @@ DB      ?= data/quire.db
 FIXTURES ?= $(CURDIR)/../shared/fixtures
 
 .PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench \
-        format check-format eval-places
+        format check-format eval-places install deb
 all: $(QUIRE)
 
 $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/libquire.a: $(OBJS)
+# The default theme and the version, compiled in (src/io/theme_embed.h).
+# Every file under theme/default goes in, whatever is there; the folders
+# are prerequisites too, so adding or removing a file regenerates it.
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+THEME_FILES := $(shell find theme/default 2>/dev/null)
+GEN_OBJS := $(BUILD)/gen/theme_embedded.o
+
+$(BUILD)/gen/version.txt: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+
+$(BUILD)/gen/theme_embedded.c: scripts/embed-theme $(THEME_FILES) $(BUILD)/gen/version.txt
+	$(PYTHON) scripts/embed-theme theme/default $@ "$$(cat $(BUILD)/gen/version.txt)"
+
+$(BUILD)/gen/theme_embedded.o: $(BUILD)/gen/theme_embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+FORCE:
+
+$(BUILD)/libquire.a: $(OBJS) $(GEN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -172,6 +191,32 @@ check-format:
 format:
 	clang-format -i --style=file $$(git ls-files 'src/*.c' 'src/*.h' \
 	    'tests/unit/*.c' 'tests/unit/*.h' 'tests/fuzz/*.c' 'tests/fuzz/*.h')
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, quire(1), bash
+# completion, an example quire.ini and the systemd units (dist/).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR  ?= $(PREFIX)/share/doc/quire
+
+install: $(QUIRE)
+	install -D -m 0755 $(QUIRE) $(DESTDIR)$(BINDIR)/quire
+	install -D -m 0644 dist/quire.1 $(DESTDIR)$(MANDIR)/man1/quire.1
+	install -D -m 0644 dist/quire.bash-completion $(DESTDIR)$(COMPDIR)/quire
+	install -D -m 0644 dist/quire.ini $(DESTDIR)$(DOCDIR)/examples/quire.ini
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/quire/quire.ini ]; then \
+	    install -D -m 0644 dist/quire.ini $(DESTDIR)$(SYSCONFDIR)/quire/quire.ini; fi
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g; s|/etc/quire/|$(SYSCONFDIR)/quire/|g' \
+	    dist/quire.service > $(DESTDIR)$(UNITDIR)/quire.service
+	install -m 0644 dist/quire.socket $(DESTDIR)$(UNITDIR)/quire.socket
+
+# make deb: quire_<version>_<arch>.deb in build/deb/ (debian/, debhelper).
+deb:
+	@scripts/make-deb
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench quire

@@ -16,6 +16,13 @@
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
+#include "core/version.h"
+#include "core/service.h"
+#include "hooks/hooks.h"
+#include "content/markdown.h"
+#include "content/frontmatter.h"
+#include "render/feed.h"
+#include "render/xml.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -106,8 +113,10 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
 
     if (argc < 2)
-        return cli_fail("config needs get, set or list (see quire config --help)");
+        return cli_fail("config needs get, set, list or check (see quire config --help)");
     const char *verb = argv[1];
+    if (strcmp(verb, "check") == 0 && argc <= 3)
+        return cli_config_check(cli, argc == 3 ? argv[2] : cli->config_path);
     if (strcmp(verb, "list") == 0 && argc == 2) {
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
@@ -162,7 +171,8 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
             status = cli_fail("cannot write setting '%s': %s", argv[2],
                           store_last_error());
     } else {
-        return cli_fail("usage: quire config get KEY | set KEY VALUE | list");
+        return cli_fail("usage: quire config get KEY | set KEY VALUE | list | "
+                        "check [FILE]");
     }
 out:
     if (s)
@@ -432,8 +442,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     };
     static const char usage_text[] =
         "usage: quire export static DIR [--base-url URL] [--threads N]";
-    struct export_opts o = {.theme_dir = cli->cfg.theme,
-                            .threads = cli->cfg.threads};
+    struct export_opts o = {.threads = cli->cfg.threads};
     char err[1024];
     int c;
     if (argc >= 2 && strcmp(argv[1], "json") == 0)
@@ -469,11 +478,17 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     o.stop = &export_stop;
     struct store *s;
-    if (cli_open_store(cli, STORE_MAP, &s) != 0)
+    char *unpacked;
+    if (cli_theme_dir(cli, &o.theme_dir, &unpacked) != 0)
         return 1;
+    if (cli_open_store(cli, STORE_MAP, &s) != 0) {
+        cli_theme_done(unpacked);
+        return 1;
+    }
     struct export_report rep;
     int rc = export_static(s, &o, &rep, err, sizeof(err));
     store_close(s);
+    cli_theme_done(unpacked);
     if (rc != 0)
         return cli_fail("export: %s", err);
     fprintf(stderr,
@@ -526,6 +541,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     };
     char err[512];
     int c;
+    const char *theme_flag = NULL; /* kept over a SIGHUP reload */
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         const char *key = c == 'l' ? "server.listen"
@@ -536,36 +552,41 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
                         "[--threads N] [--theme DIR]");
         if (config_set(&cli->cfg, key, optarg, err, sizeof(err)) != 0)
             return cli_fail("%s", err);
+        if (c == 'T')
+            theme_flag = optarg;
     }
     if (optind != argc)
         return cli_fail("serve takes no arguments besides its options");
 
-    /* Block the stop signals in every thread; the main thread waits. */
+    /* Block the stop and reload signals in every thread; the main thread
+     * waits for them. */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Where to listen: a socket from systemd, a Unix socket, an address. */
+    int fd = service_listen_fd();
+    if (fd == -2)
+        return cli_fail("socket activation passed more than one socket");
+    if (fd < 0 && http_listen_is_unix(cli->cfg.listen) &&
+        http_listen_unix(cli->cfg.listen, &fd) != 0)
+        return cli_fail("cannot listen on %s", cli->cfg.listen);
     struct store *s;
     if (cli_open_store(cli, 0, &s) != 0)
         return 1;
-    struct site *site;
-    struct site_opts so = {
-        .store = s,
-        .theme_dir = cli->cfg.theme,
-        .admin_dir = cli->cfg.admin,
-        .cache_max = cli->cfg.cache_max,
-        .hits_flush = cli->cfg.hits_flush,
-        .search_query_max = cli->cfg.search_query_max,
-    };
-    if (site_open(&so, &site, err, sizeof(err)) != 0) {
+    struct live *live;
+    if (live_open(cli, s, &live) != 0) {
         store_close(s);
-        return cli_fail("theme: %s", err);
+        return 1;
     }
     struct http_server_opts ho = {
         .listen = cli->cfg.listen,
+        .use_listen_fd = fd >= 0,
+        .listen_fd = fd,
         .limits = {
             .request_line_max = cli->cfg.request_line_max,
             .header_max = cli->cfg.header_max,
@@ -574,20 +595,21 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
             .form_fields = cli->cfg.form_fields,
             .upload_max = cli->cfg.upload_max,
             .connections_max = cli->cfg.connections,
-            .connections_per_ip = cli->cfg.connections_per_ip,
+            /* a Unix socket's peers have no address to count by */
+            .connections_per_ip = fd >= 0 ? 0 : cli->cfg.connections_per_ip,
             .request_timeout_s = cli->cfg.request_timeout,
             .timeout_s = cli->cfg.idle_timeout,
             .threads = cli->cfg.threads,
         },
         .access_log = access_log_format(cli->cfg.access_log),
-        .app = site_app,
-        .app_ctx = site,
-        .is_https = site_is_https,
+        .app = live_app,
+        .app_ctx = live,
+        .is_https = live_is_https,
     };
     struct http_server *srv;
     int hrc = http_server_start(&ho, &srv);
     if (hrc != 0) {
-        site_close(site);
+        live_close(live);
         store_close(s);
         if (hrc == ERR_INVALID)
             return cli_fail("%s", http_library_check());
@@ -596,14 +618,32 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
                             "[ADDR]:PORT)", cli->cfg.listen);
         return cli_fail("cannot listen on %s", cli->cfg.listen);
     }
+    char where[600];
+    if (fd >= 0)
+        snprintf(where, sizeof(where), "%s", http_listen_is_unix(
+                 cli->cfg.listen) ? cli->cfg.listen : "a socket from systemd");
+    else
+        snprintf(where, sizeof(where), "http://%s (port %u)", cli->cfg.listen,
+                 (unsigned)http_server_port(srv));
+    struct hooks *hooks = NULL;
+    struct hooks_opts hko = {
+        .store = s,
+        .allow_private = strcmp(cli->cfg.webhooks_allow_private, "true") == 0,
+        .retry_min_s = cli->cfg.webhooks_retry_min,
+    };
+    if (hooks_start(&hko, &hooks) != 0)
+        log_error("webhooks: cannot start the delivery thread");
     warn_host_reflection(s, cli->cfg.listen);
-    log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
-             (unsigned)http_server_port(srv));
+    log_info("serving %s on %s", cli->db, where);
+    service_ready(where);
     int sig = 0;
-    sigwait(&stop, &sig);
+    while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
+        live_reload(live, cli, theme_flag);
     log_info("signal %d: finishing in-flight requests", sig);
+    service_stopping();
+    hooks_stop(hooks);
     http_server_stop(srv);
-    site_close(site);
+    live_close(live);
     store_close(s);
     log_info("stopped");
     return 0;
@@ -614,9 +654,12 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 static const struct command commands[] = {
     {"init", cmd_init, "quire init",
      "Create a new, empty journal database (see --db)."},
-    {"config", cmd_config, "quire config get KEY | set KEY VALUE | list",
+    {"config", cmd_config,
+     "quire config get KEY | set KEY VALUE | list | check [FILE]",
      "Read or change the journal's settings: name, tagline, about, base_url,\n"
-     "newsletter. 'list' also shows the server settings from the INI file."},
+     "newsletter. 'list' also shows the server settings from the INI file.\n"
+     "'check' validates an INI file (default: --config) and names the line\n"
+     "of any error; it warns when the journal's base_url is empty."},
     {"link", cmd_link, "quire link add TITLE URL | list | remove ID",
      "Edit the \"Visit also\" links shown beside every article."},
     {"publication", cmd_publication,
@@ -680,10 +723,23 @@ static const struct command commands[] = {
      "Bearer tokens for the admin API; add prints the token once."},
     {"audit", cmd_audit, "quire audit [--limit N]",
      "Show the newest entries of the audit log (default 50)."},
+    {"theme", cmd_theme, "quire theme export DIR",
+     "Write the built-in default theme into DIR (new or empty), as a\n"
+     "starting point for a custom theme (--theme DIR or server.theme)."},
+    {"webhook", cmd_webhook,
+     "quire webhook add URL --events EVENT[,EVENT...] [--secret S]\n"
+     "       quire webhook list | remove ID | log [ID]",
+     "Tell other systems what happened: each event (article.published,\n"
+     "article.updated, article.deleted, issue.published) is POSTed as JSON\n"
+     "to URL by the running server, signed with S (X-Quire-Signature:\n"
+     "sha256=HMAC) when given, retried for 24 hours; 'log' shows attempts."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"
-     "requests, write the read counts and close the database."},
+     "requests, write the read counts and close the database. SIGHUP\n"
+     "reloads the INI file's theme, cache, log and metrics settings\n"
+     "without dropping a connection. --listen unix:/PATH serves a Unix\n"
+     "socket; a socket passed by systemd (LISTEN_FDS) is used if present."},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -700,8 +756,22 @@ static void usage(FILE *f)
                DEFAULT_DB ")\n"
                "  --config FILE  server settings (default $QUIRE_CONFIG or "
                DEFAULT_CONFIG " if present)\n"
+               "  --version      the version and the libraries' versions\n"
                "  --help         this text; 'quire COMMAND --help' for one "
                "command\n");
+}
+
+/* print_version: the build, then the libraries it runs with (their
+ * versions as loaded, which a distribution upgrade may change). */
+static void print_version(void)
+{
+    printf("quire %s\n", quire_version);
+    printf("SQLite %s\n", store_lib_version());
+    printf("libmicrohttpd %s\n", http_lib_version());
+    printf("cmark-gfm %s\n", markdown_lib_version());
+    printf("libyaml %s\n", frontmatter_lib_version());
+    printf("jansson %s\n", feed_json_lib_version());
+    printf("libxml2 %s\n", xml_lib_version());
 }
 
 int main(int argc, char **argv)
@@ -718,6 +788,9 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            print_version();
             return 0;
         } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             cli.db = argv[++i];

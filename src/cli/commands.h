@@ -18,5 +18,22 @@ int cmd_import_wxr(struct cli *cli, int argc, char **argv);
 int cmd_export_json(struct cli *cli, int argc, char **argv);
 int cmd_import_json(struct cli *cli, int argc, char **argv);
 int cmd_places(struct cli *cli, int argc, char **argv);
+int cmd_theme(struct cli *cli, int argc, char **argv);
+int cmd_webhook(struct cli *cli, int argc, char **argv);
+/* cli_theme_dir: server.theme, or the built-in theme unpacked into a
+ * temporary folder (*unpacked, for cli_theme_done); 1 on error. */
+int cli_theme_dir(struct cli *cli, const char **dir, char **unpacked);
+void cli_theme_done(char *unpacked);
+/* live.c: the site `quire serve` answers with, swapped on SIGHUP. */
+struct live;
+struct request;
+struct response;
+int live_open(struct cli *cli, struct store *s, struct live **out);
+int live_app(struct request *req, struct response *res, void *ctx);
+bool live_is_https(void *ctx);
+void live_reload(struct live *l, struct cli *cli, const char *theme_flag);
+void live_close(struct live *l);
+/* cli_config_check: `quire config check [FILE]` (config_check.c). */
+int cli_config_check(struct cli *cli, const char *path);
 
 #endif

@@ -406,3 +406,8 @@ out:
     }
     return rc;
 }
+
+const char *frontmatter_lib_version(void)
+{
+    return yaml_get_version_string();
+}

@@ -71,4 +71,7 @@ int frontmatter_parse(struct arena *a, const char *text, size_t len,
                       struct frontmatter *out, struct str *body,
                       int *err_line, const char **err_msg) WUR;
 
+/* frontmatter_lib_version: libyaml in use, for quire --version. */
+const char *frontmatter_lib_version(void);
+
 #endif

@@ -68,3 +68,8 @@ int markdown_to_html(const char *md, size_t len, struct buf *out)
     cmark_parser_free(parser);
     return rc;
 }
+
+const char *markdown_lib_version(void)
+{
+    return cmark_version_string();
+}

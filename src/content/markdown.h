@@ -25,4 +25,7 @@ struct buf;
  */
 int markdown_to_html(const char *md, size_t len, struct buf *out) WUR;
 
+/* markdown_lib_version: cmark-gfm in use, for quire --version. */
+const char *markdown_lib_version(void);
+
 #endif

@@ -32,6 +32,7 @@ struct cfg_key {
 };
 
 static const char *const log_formats[] = {"common", "json", "off", NULL};
+static const char *const booleans[] = {"true", "false", NULL};
 static const char *const log_levels[] = {"error", "warn", "info", "debug",
                                          NULL};
 
@@ -43,8 +44,9 @@ static const struct cfg_key keys[] = {
      "address and port to serve on", NULL},
     {"server", "threads", CFG_UINT, OFF(threads), 0, 256, "0",
      "worker threads; 0 = one per core", NULL},
-    {"server", "theme", CFG_STR, OFF(theme), 0, 0, "theme/default",
-     "theme folder (templates/ and assets/)", NULL},
+    {"server", "theme", CFG_STR, OFF(theme), 0, 0, "builtin",
+     "theme folder (templates/ and assets/); builtin: the default theme "
+     "compiled into quire", NULL},
     {"server", "admin", CFG_STR, OFF(admin), 0, 0, "theme/admin",
      "the back office's templates/ and assets/ (apart from the theme)",
      NULL},
@@ -54,6 +56,15 @@ static const struct cfg_key keys[] = {
      "error, warn, info or debug", log_levels},
     {"server", "hits_flush", CFG_UINT, OFF(hits_flush), 1, 3600, "5",
      "seconds between writes of read counts to the database", NULL},
+    {"server", "metrics_token", CFG_STR, OFF(metrics_token), 0, 0, "",
+     "bearer token that opens /metrics to other than loopback; empty: "
+     "loopback only", NULL},
+    {"webhooks", "allow_private", CFG_STR, OFF(webhooks_allow_private), 0, 0,
+     "false", "true: webhooks may go to loopback and private addresses",
+     booleans},
+    {"webhooks", "retry_min", CFG_UINT, OFF(webhooks_retry_min), 1, 3600,
+     "30", "seconds before a failed webhook's first retry (then doubled, "
+     "for 24 hours)", NULL},
     {"limits", "request_line_max", CFG_SIZE, OFF(request_line_max), 256,
      1 << 20, XSTR(LIMIT_REQUEST_LINE_MAX),
      "bytes of the request line (414 above)", NULL},
@@ -124,7 +135,7 @@ static int set_value(struct config *c, const struct cfg_key *k,
                 return ERR_INVALID;
             }
         }
-        if (*value == '\0') {
+        if (*value == '\0' && *k->def) { /* "" is allowed if default */
             snprintf(err, errlen, "%s.%s: must not be empty", k->section,
                      k->name);
             return ERR_INVALID;
@@ -313,6 +324,8 @@ void config_print(const struct config *c, FILE *f)
     for (size_t i = 0; i < NKEYS; i++) {
         char v[512];
         format_value(c, &keys[i], v, sizeof(v));
+        if (strcmp(keys[i].name, "metrics_token") == 0 && *v)
+            snprintf(v, sizeof(v), "(set, not shown)"); /* a secret */
         fprintf(f, "%s.%s = %s\t# %s\n", keys[i].section, keys[i].name, v,
                 keys[i].help);
     }

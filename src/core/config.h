@@ -25,6 +25,9 @@ struct config {
     char *access_log;        /* server.access_log: common | json | off */
     char *log_level;         /* server.log_level */
     unsigned hits_flush;     /* server.hits_flush, seconds */
+    char *metrics_token;     /* server.metrics_token; "" = loopback only */
+    char *webhooks_allow_private; /* webhooks.allow_private: true | false */
+    unsigned webhooks_retry_min;  /* webhooks.retry_min, seconds */
     size_t request_line_max; /* limits.request_line_max, bytes */
     size_t header_max;       /* limits.header_max, bytes */
     unsigned header_count;   /* limits.header_count */

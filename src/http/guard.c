@@ -206,6 +206,7 @@ static unsigned check(struct http_guard *g, struct http_conn *hc, long long now)
     if (began == 0 || now - began < (long long)g->request_timeout_s * 1000)
         return 0;
     answer_408(hc);
+    http_metrics_timeout();
     return 1;
 }
 

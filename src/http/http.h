@@ -126,6 +126,9 @@ typedef bool (*http_flag_fn)(void *ctx);
 
 struct http_server_opts {
     const char *listen;       /* "ADDR:PORT"; port 0 picks a free port */
+    bool use_listen_fd;       /* serve listen_fd (a listening socket from
+                                 http_listen_unix or systemd) instead */
+    int listen_fd;
     struct http_limits limits;
     enum log_format access_log;
     http_app_fn app;
@@ -162,5 +165,25 @@ void http_server_stop(struct http_server *srv);
 
 /* http_status_text: "Not Found" for 404 and so on. */
 const char *http_status_text(int status);
+
+/* http_lib_version: libmicrohttpd in use, for quire --version. */
+const char *http_lib_version(void);
+
+/*
+ * Metrics (metrics.c), process-wide: http/ records every answered request
+ * (but /healthz), connections and 408 drops; http_metrics_write appends
+ * them in the Prometheus text format for the /metrics route.
+ */
+bool http_metrics_is_health(struct str path);
+void http_metrics_request(struct str path, int status, uint64_t bytes,
+                          double seconds);
+void http_metrics_connection(int delta);
+void http_metrics_timeout(void);
+void http_metrics_write(struct buf *b);
+
+/* listen.c: "unix:/PATH" listens on a Unix socket (mode 0660; a stale
+ * socket file is replaced). */
+bool http_listen_is_unix(const char *listen);
+int http_listen_unix(const char *listen, int *fd) WUR;
 
 #endif

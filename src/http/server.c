@@ -126,7 +126,9 @@ static void access_log(struct http_req *hr,
                        enum MHD_RequestTerminationCode toe)
 {
     enum log_format fmt = hr->srv->opts.access_log;
-    if (fmt == ACCESS_LOG_OFF)
+    /* A load balancer's probes of /healthz only show at debug level. */
+    if (fmt == ACCESS_LOG_OFF || (http_metrics_is_health(hr->req.path) &&
+                                  log_level < LOG_DEBUG))
         return;
     struct buf line;
     buf_init_arena(&line, &hr->arena, 16384);
@@ -541,6 +543,7 @@ static void on_connection(void *cls, struct MHD_Connection *c,
                           enum MHD_ConnectionNotificationCode toe)
 {
     guard_notify(cls, c, socket_context, (int)toe);
+    http_metrics_connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -637,6 +640,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     *con_cls = NULL;
     guard_request_done(hr->hc);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    http_metrics_request(hr->req.path, hr->status, hr->bytes,
+                         (double)(now.tv_sec - hr->started.tv_sec) +
+                             (double)(now.tv_nsec - hr->started.tv_nsec) / 1e9);
     access_log(hr, toe);
     req_free(hr);
 }
@@ -763,8 +771,8 @@ int http_server_start(const struct http_server_opts *opts,
                       struct http_server **out)
 {
     assert(opts->app);
-    struct sockaddr_storage ss;
-    int rc = parse_listen(opts->listen, &ss);
+    struct sockaddr_storage ss = {.ss_family = AF_UNSPEC};
+    int rc = opts->use_listen_fd ? 0 : parse_listen(opts->listen, &ss);
     if (rc != 0)
         return ERR_PARSE; /* the caller says so: one line */
     const char *unverified = http_library_check();
@@ -823,10 +831,17 @@ int http_server_start(const struct http_server_opts *opts,
                      MHD_USE_ITC | MHD_USE_TURBO;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    /* Where to listen: an address, or a socket already listening. */
+    struct MHD_OptionItem where[] = {
+        opts->use_listen_fd
+            ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET,
+                                      opts->listen_fd, NULL}
+            : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss},
+        {MHD_OPTION_END, 0, NULL}};
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_access, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, /* first, or unused */
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_ARRAY, where,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
         MHD_OPTION_CONNECTION_LIMIT, conns,

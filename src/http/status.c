@@ -3,6 +3,8 @@
  */
 #include "http/http.h"
 
+#include <microhttpd.h>
+
 const char *http_status_text(int status)
 {
     switch (status) {
@@ -37,4 +39,9 @@ const char *http_status_text(int status)
     case 503: return "Service Unavailable";
     default: return "Unknown";
     }
+}
+
+const char *http_lib_version(void)
+{
+    return MHD_get_version();
 }

@@ -13,6 +13,7 @@
 #include "core/page.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,8 @@ struct page_cache {
     size_t bytes, max_bytes;
     uint64_t gen;
     struct entry *oldest, *newest;
+    atomic_ullong hits, misses; /* for /metrics */
+    uint64_t evictions;         /* under the write lock */
 };
 
 static struct entry tomb_entry;
@@ -126,6 +129,7 @@ struct page *cache_get(struct page_cache *c, struct str key)
             page_ref(p);
     }
     pthread_rwlock_unlock(&c->lock);
+    atomic_fetch_add(p ? &c->hits : &c->misses, 1);
     return p;
 }
 
@@ -204,6 +208,7 @@ void cache_put(struct page_cache *c, struct str key, struct page *p,
     while (c->bytes + cost > c->max_bytes && c->oldest) {
         bool f;
         struct entry *o = c->oldest;
+        c->evictions++;
         remove_slot(c, find(c, (struct str){o->key, o->key_len}, o->hash, &f));
     }
     if ((c->used + 1) * 4 > c->cap * 3) {
@@ -278,4 +283,14 @@ void cache_stats(struct page_cache *c, size_t *pages, size_t *bytes)
     *pages = c->live;
     *bytes = c->bytes;
     pthread_rwlock_unlock(&c->lock);
+}
+
+void cache_counts(struct page_cache *c, uint64_t *hits, uint64_t *misses,
+                  uint64_t *evictions)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    *evictions = c->evictions;
+    pthread_rwlock_unlock(&c->lock);
+    *hits = atomic_load(&c->hits);
+    *misses = atomic_load(&c->misses);
 }

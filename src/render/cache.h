@@ -39,5 +39,8 @@ void cache_invalidate(struct page_cache *c, const uint64_t *deps, size_t n);
 void cache_clear(struct page_cache *c);
 /* cache_stats reports the number of pages and their bytes. */
 void cache_stats(struct page_cache *c, size_t *pages, size_t *bytes);
+/* cache_counts: lookups that hit and missed, pages evicted for room. */
+void cache_counts(struct page_cache *c, uint64_t *hits, uint64_t *misses,
+                  uint64_t *evictions);
 
 #endif

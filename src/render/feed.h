@@ -57,4 +57,7 @@ const char *feed_entry_id(struct arena *a, const struct feed *f,
 /* feed_updated is when an entry last changed (never before publication). */
 int64_t feed_updated(const struct article *art);
 
+/* feed_json_lib_version: jansson in use, for quire --version. */
+const char *feed_json_lib_version(void);
+
 #endif

@@ -113,3 +113,8 @@ int feed_json(struct arena *a, const struct feed *f, char **out, size_t *len)
     free(text);
     return 0;
 }
+
+const char *feed_json_lib_version(void)
+{
+    return jansson_version_str();
+}

@@ -20,6 +20,9 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 #include <pthread.h>
 #include <string.h>
@@ -181,4 +184,29 @@ int xml_finish(struct xml *x, char **out, size_t *len)
     *out = bytes;
     *len = n;
     return 0;
+}
+
+const char *xml_lib_version(void)
+{
+    return xmlParserVersion;
+}
+
+const char *xml_html_text(struct arena *a, const char *html)
+{
+    size_t n = strlen(html);
+    if (n == 0 || n > INT32_MAX)
+        return "";
+    htmlDocPtr doc = htmlReadMemory(html, (int)n, NULL, "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+    if (!doc)
+        return "";
+    const char *out = "";
+    xmlChar *text = xmlNodeGetContent((xmlNodePtr)doc);
+    if (text) {
+        out = arena_strdup(a, (const char *)text);
+        xmlFree(text);
+    }
+    xmlFreeDoc(doc);
+    return xml_clean(a, out);
 }

@@ -51,4 +51,11 @@ bool xml_char_ok(uint32_t cp);
  */
 const char *xml_clean(struct arena *a, const char *text);
 
+/* xml_lib_version: libxml2 in use, for quire --version. */
+const char *xml_lib_version(void);
+
+/* xml_html_text: the text of an HTML fragment, tags dropped and entities
+ * decoded (libxml2's HTML parser), copied into a; "" if it has none. */
+const char *xml_html_text(struct arena *a, const char *html);
+
 #endif

@@ -35,6 +35,10 @@ struct hit_counter {
 
 #define NBUCKETS 4096
 
+/* Process-wide, for /metrics: reads counted but not yet written, and
+ * reads written to the database since the start. */
+static atomic_llong reads_pending, reads_flushed;
+
 struct hits {
     struct store *store;
     pthread_mutex_t lock;
@@ -92,6 +96,7 @@ struct hit_counter *hits_counter(struct hits *h, int64_t article_id,
 int64_t hits_count(struct hit_counter *c)
 {
     atomic_fetch_add(&c->pending, 1);
+    atomic_fetch_add(&reads_pending, 1);
     return atomic_fetch_add(&c->total, 1) + 1;
 }
 
@@ -140,9 +145,22 @@ int hits_flush(struct hits *h)
         for (size_t i = 0; i < n; i++)
             atomic_fetch_add(&src[i]->pending, d[i].count);
     }
+    if (rc == 0) {
+        long long sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += d[i].count;
+        atomic_fetch_sub(&reads_pending, sum);
+        atomic_fetch_add(&reads_flushed, sum);
+    }
     free(d);
     free(src);
     if (rc == 0)
         prune(h);
     return rc;
+}
+
+void hits_metrics(int64_t *pending, int64_t *flushed)
+{
+    *pending = atomic_load(&reads_pending);
+    *flushed = atomic_load(&reads_flushed);
 }

@@ -39,4 +39,7 @@ int64_t hits_total(const struct hit_counter *c);
  */
 int hits_flush(struct hits *h) WUR;
 
+/* hits_metrics: reads not yet written, and written, since the start. */
+void hits_metrics(int64_t *pending, int64_t *flushed);
+
 #endif

@@ -105,6 +105,16 @@ static const struct route routes[] = {
     {HTTP_GET, "/sitemap.xml", site_sitemap, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/sitemap-{}", site_sitemap_part, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/robots.txt", site_robots, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/healthz", site_healthz, 0},
+    /* Not ROUTE_CACHED: api.c keys its cache on origin, path and query. */
+    {HTTP_GET, "/api/content/articles", site_api_articles, 0},
+    {HTTP_GET, "/api/content/articles/{}", site_api_article, 0},
+    {HTTP_GET, "/api/content/sections", site_api_sections, 0},
+    {HTTP_GET, "/api/content/issues", site_api_issues, 0},
+    {HTTP_GET, "/api/content/issues/{}", site_api_issue, 0},
+    {HTTP_GET, "/api/content/authors", site_api_authors, 0},
+    {HTTP_GET, "/api/content/tags", site_api_tags, 0},
+    {HTTP_GET, "/metrics", site_metrics, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -134,7 +144,14 @@ int site_render(struct site *s, struct response *res, const char *name,
 {
     struct buf b;
     buf_init(&b, 64u << 20);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = tpl_render(s->tpl, name, ctx, &b);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    atomic_fetch_add(&s->renders, 1);
+    atomic_fetch_add(&s->render_us,
+                     (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+                                          (t1.tv_nsec - t0.tv_nsec) / 1000));
     if (rc == 0)
         rc = buf_error(&b);
     if (rc != 0) {
@@ -413,6 +430,8 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->store = o->store;
     s->hits_flush = o->hits_flush ? o->hits_flush : 5;
     s->no_etags = o->no_etags;
+    s->metrics_token =
+        o->metrics_token && *o->metrics_token ? o->metrics_token : NULL;
     s->search_query_max =
         o->search_query_max ? o->search_query_max : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();

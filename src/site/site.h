@@ -28,6 +28,8 @@ struct site_opts {
     size_t cache_max;        /* bytes of cached pages */
     unsigned hits_flush;     /* seconds between counter flushes */
     size_t search_query_max; /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */
+    const char *metrics_token; /* bearer token for /metrics from other
+                                  than loopback; NULL or "": none */
     bool no_etags; /* the static export: pages become files, no ETag is
                       sent, so the pages' bytes are never hashed */
 };

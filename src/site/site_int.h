@@ -42,7 +42,22 @@ struct site {
     atomic_bool https;        /* base_url is https (https.c) */
     bool no_etags;            /* site_opts.no_etags */
     struct admin *admin;      /* the back office, or NULL (admin/) */
+    const char *metrics_token; /* site_opts.metrics_token, or NULL */
+    atomic_ullong renders, render_us; /* templates rendered, their time */
 };
+
+/* ops.c: GET /healthz and GET /metrics. */
+int site_healthz(struct request *req, struct response *res, void *ctx);
+int site_metrics(struct request *req, struct response *res, void *ctx);
+
+/* api.c: the content API, /api/content/... */
+int site_api_articles(struct request *req, struct response *res, void *ctx);
+int site_api_article(struct request *req, struct response *res, void *ctx);
+int site_api_sections(struct request *req, struct response *res, void *ctx);
+int site_api_issues(struct request *req, struct response *res, void *ctx);
+int site_api_issue(struct request *req, struct response *res, void *ctx);
+int site_api_authors(struct request *req, struct response *res, void *ctx);
+int site_api_tags(struct request *req, struct response *res, void *ctx);
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
 

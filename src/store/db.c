@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 static _Thread_local char last_error[512];
 
@@ -293,6 +296,74 @@ static int journal_mode_cb(void *arg, int n, char **vals, char **cols)
 /* Readers of a STORE_MAP store map up to this much of the file. */
 enum { SDB_MAP_BYTES = 1 << 30 };
 
+/* Process-wide, for /metrics: times a connection waited for a lock. */
+static atomic_ullong busy_retries;
+
+/*
+ * on_busy is sqlite3_busy_timeout's wait (the same delays, up to
+ * SDB_BUSY_MS in all), written out so each retry can be counted: SQLite
+ * has no counter of its own for this.
+ */
+static int on_busy(void *arg, int count)
+{
+    static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+    enum { NDELAYS = sizeof(delays) / sizeof(delays[0]) };
+    (void)arg;
+    int prior = 0, delay;
+    if (count < NDELAYS) {
+        for (int i = 0; i < count; i++)
+            prior += delays[i];
+        delay = delays[count];
+    } else {
+        prior = 328 + (count - NDELAYS) * 100; /* 328: the sum of delays[] */
+        delay = 100;
+    }
+    if (prior >= SDB_BUSY_MS)
+        return 0;
+    if (prior + delay > SDB_BUSY_MS)
+        delay = SDB_BUSY_MS - prior;
+    atomic_fetch_add(&busy_retries, 1);
+    sqlite3_sleep(delay);
+    return 1;
+}
+
+uint64_t store_busy_retries(void)
+{
+    return atomic_load(&busy_retries);
+}
+
+int store_file_sizes(struct store *s, int64_t *db, int64_t *wal)
+{
+    struct stat st;
+    char path[4096];
+    *db = *wal = 0;
+    if (stat(s->path, &st) != 0)
+        return ERR_IO;
+    *db = (int64_t)st.st_size;
+    if (snprintf(path, sizeof(path), "%s-wal", s->path) < (int)sizeof(path) &&
+        stat(path, &st) == 0)
+        *wal = (int64_t)st.st_size;
+    return 0;
+}
+
+int store_health(struct store *s, struct arena *a)
+{
+    /* A reader's pages may be cached in memory: look at the file too, so
+     * a database deleted, replaced or unreadable on disk shows. */
+    char head[16];
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ERR_IO;
+    ssize_t n = pread(fd, head, sizeof(head), 0);
+    close(fd);
+    if (n != (ssize_t)sizeof(head) ||
+        memcmp(head, "SQLite format 3", sizeof(head)) != 0)
+        return ERR_IO;
+    const char *v;
+    int rc = store_setting_get(s, a, "name", &v);
+    return rc == ERR_NOT_FOUND ? 0 : rc;
+}
+
 static int conn_open(struct conn *c, const char *path, bool writer,
                      bool create, bool map)
 {
@@ -305,7 +376,7 @@ static int conn_open(struct conn *c, const char *path, bool writer,
         goto fail;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, SDB_BUSY_MS);
+    sqlite3_busy_handler(c->db, on_busy, NULL);
     if (writer) {
         /* The first statement to read the file: a file that is not a
          * database fails here with "file is not a database". */

@@ -505,9 +505,110 @@ static const char V_PLACES[] =
     "CREATE TRIGGER article_places_upd AFTER UPDATE ON article_places"
     " BEGIN " PLACE_CHANGES("new") " END;";
 
+/*
+ * V_WEBHOOKS: webhooks, and their durable delivery queue filled by
+ * triggers in the same transaction as the write that causes an event,
+ * whoever makes it (back office, admin API, a CLI import while the server
+ * runs); the server's webhook thread (hooks/) delivers from the queue and
+ * writes each attempt to webhook_attempts. The secret is kept as given:
+ * signing needs it (HMAC), so it cannot be hashed; `webhook list` never
+ * shows it.
+ */
+#define WH_QUEUE(event, r)                                                   \
+    "INSERT INTO webhook_deliveries(uuid, webhook_id, event, payload,"       \
+    " created_at, next_at)"                                                  \
+    " SELECT lower(hex(randomblob(16))), w.id, '" event "',"                 \
+    " json_object('event', '" event "', 'created_at',"                       \
+    "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'article', json_object("      \
+    "  'id', " r ".id, 'slug', " r ".slug, 'title', " r ".title,"            \
+    "  'published_at', strftime('%Y-%m-%dT%H:%M:%SZ', " r ".published_at,"   \
+    "  'unixepoch'), 'issue', (SELECT date FROM issues WHERE id = "          \
+    r ".issue_id))),"                                                        \
+    " CAST(strftime('%s', 'now') AS INTEGER),"                               \
+    " CAST(strftime('%s', 'now') AS INTEGER)"                                \
+    " FROM webhooks w WHERE instr(',' || w.events || ',', ',"                \
+    event ",') > 0;"
+#define WH_CHANGED(c) "old." c " IS NOT new." c
+#define WH_ISSUE_FIRST                                                       \
+    "SELECT 1 FROM articles a WHERE a.issue_id = new.issue_id"               \
+    " AND a.status = 1 AND a.id <> new.id"
+#define WH_ISSUE_QUEUE                                                       \
+    "INSERT INTO webhook_deliveries(uuid, webhook_id, event, payload,"       \
+    " created_at, next_at)"                                                  \
+    " SELECT lower(hex(randomblob(16))), w.id, 'issue.published',"           \
+    " json_object('event', 'issue.published', 'created_at',"                 \
+    "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'issue', json_object("        \
+    "  'id', i.id, 'date', i.date, 'title', i.title)),"                      \
+    " CAST(strftime('%s', 'now') AS INTEGER),"                               \
+    " CAST(strftime('%s', 'now') AS INTEGER)"                                \
+    " FROM webhooks w, issues i WHERE i.id = new.issue_id"                   \
+    " AND instr(',' || w.events || ',', ',issue.published,') > 0;"
+static const char V_WEBHOOKS[] =
+    "CREATE TABLE webhooks("
+    "  id INTEGER PRIMARY KEY,"
+    "  url TEXT NOT NULL,"
+    "  events TEXT NOT NULL,"
+    "  secret TEXT,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE webhook_deliveries("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+    "  event TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  next_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'pending'," /* pending, delivered, failed */
+    "  last_status INTEGER,"
+    "  delivered_at INTEGER"
+    ");"
+    "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_at);"
+    "CREATE TABLE webhook_attempts("
+    "  id INTEGER PRIMARY KEY,"
+    "  delivery_id INTEGER NOT NULL"
+    "    REFERENCES webhook_deliveries(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL,"
+    "  status INTEGER," /* HTTP status, NULL when none came */
+    "  response TEXT,"  /* the first KB of the body, or the error */
+    "  error TEXT"
+    ");"
+    "CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id);"
+    /* article.published: inserted published, or a draft published */
+    "CREATE TRIGGER webhooks_article_ins AFTER INSERT ON articles"
+    " WHEN new.status = 1 BEGIN " WH_QUEUE("article.published", "new")
+    " END;"
+    "CREATE TRIGGER webhooks_article_pub AFTER UPDATE OF status ON articles"
+    " WHEN old.status <> 1 AND new.status = 1 BEGIN "
+    WH_QUEUE("article.published", "new") " END;"
+    /* article.updated: a published article's content changed (an import
+     * of the same file again changes nothing, and read counts are not
+     * content) */
+    "CREATE TRIGGER webhooks_article_upd AFTER UPDATE ON articles"
+    " WHEN old.status = 1 AND new.status = 1 AND (" WH_CHANGED("slug") " OR "
+    WH_CHANGED("title") " OR " WH_CHANGED("summary") " OR "
+    WH_CHANGED("body_html") " OR " WH_CHANGED("published_at") " OR "
+    WH_CHANGED("section_id") " OR " WH_CHANGED("issue_id") ") BEGIN "
+    WH_QUEUE("article.updated", "new") " END;"
+    /* article.deleted: a published article deleted or unpublished */
+    "CREATE TRIGGER webhooks_article_del AFTER DELETE ON articles"
+    " WHEN old.status = 1 BEGIN " WH_QUEUE("article.deleted", "old") " END;"
+    "CREATE TRIGGER webhooks_article_unpub AFTER UPDATE OF status ON articles"
+    " WHEN old.status = 1 AND new.status <> 1 BEGIN "
+    WH_QUEUE("article.deleted", "old") " END;"
+    /* issue.published: an issue's first published article, inserted
+     * published or a draft published */
+    "CREATE TRIGGER webhooks_issue_pub AFTER INSERT ON articles"
+    " WHEN new.status = 1 AND new.issue_id IS NOT NULL AND NOT EXISTS ("
+    WH_ISSUE_FIRST ") BEGIN " WH_ISSUE_QUEUE " END;"
+    "CREATE TRIGGER webhooks_issue_pub2 AFTER UPDATE OF status ON articles"
+    " WHEN old.status <> 1 AND new.status = 1 AND new.issue_id IS NOT NULL"
+    " AND NOT EXISTS (" WH_ISSUE_FIRST ") BEGIN " WH_ISSUE_QUEUE " END;";
+
 
 static const char *const migrations[] = {
-    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES,
+    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES, V_WEBHOOKS,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -593,4 +694,9 @@ int sdb_migrate(struct conn *w)
         return ERR_DB;
     }
     return 0;
+}
+
+const char *store_lib_version(void)
+{
+    return sqlite3_libversion();
 }

@@ -683,5 +683,79 @@ typedef void (*store_progress_fn)(void *arg, int64_t done, int64_t total);
  */
 int store_places_retag(struct store *s, bool all, store_progress_fn progress,
                        void *arg, int64_t *done) WUR;
+/* store_lib_version: the SQLite library in use, for quire --version. */
+const char *store_lib_version(void);
+
+/* store_busy_retries: waits for a database lock, process-wide. */
+uint64_t store_busy_retries(void);
+/* store_file_sizes: bytes of the database file and of its WAL. */
+int store_file_sizes(struct store *s, int64_t *db, int64_t *wal) WUR;
+
+/* store_health: is the database file there, a database, and does it
+ * answer a read? 0, or ERR_IO / ERR_DB. */
+int store_health(struct store *s, struct arena *a) WUR;
+
+/* The content API's article filters (api.c); 0 leaves a filter out. */
+struct api_filter {
+    int64_t section_id, issue_id, author_id, tag_id;
+    int64_t since; /* published_at >= since (Unix seconds) */
+    int64_t now;   /* published_at <= now: scheduled articles stay out */
+};
+/* store_api_articles: a page of published articles matching f, newest
+ * first, with bylines (no bodies, no tags); *total counts all matches. */
+int store_api_articles(struct store *s, struct arena *a,
+                       const struct api_filter *f, int limit, int offset,
+                       struct article **out, size_t *n, int64_t *total) WUR;
+
+/* Webhooks (webhooks.c; schema V_WEBHOOKS). */
+struct webhook {
+    int64_t id;
+    const char *url;
+    const char *events; /* comma-separated */
+    bool has_secret;
+    int64_t pending, delivered, failed; /* deliveries by state */
+};
+struct webhook_delivery {
+    int64_t id;
+    const char *uuid; /* X-Quire-Delivery */
+    const char *event;
+    const char *payload; /* the JSON body */
+    const char *url;
+    const char *secret; /* NULL: unsigned */
+    int attempts;
+    int64_t created_at;
+};
+struct webhook_attempt {
+    int64_t delivery_id;
+    int64_t at;
+    int status;           /* HTTP status; 0: none came */
+    const char *response; /* the start of the body, or NULL */
+    const char *error;    /* why no status came, or NULL */
+    const char *state;    /* the delivery's state now: pending, delivered,
+                             failed */
+    int64_t next_at;      /* when pending: the next try */
+};
+struct webhook_log {
+    int64_t delivery_id;
+    const char *uuid, *event, *state;
+    int attempts;
+    int64_t at;
+    int status;
+    const char *response;
+};
+int store_webhook_add(struct store *s, const char *url, const char *events,
+                      const char *secret, int64_t *id) WUR;
+int store_webhook_remove(struct store *s, int64_t id) WUR; /* ERR_NOT_FOUND */
+int store_webhooks_list(struct store *s, struct arena *a,
+                        struct webhook **out, size_t *n) WUR;
+/* store_webhook_due: up to max pending deliveries due at now, oldest first. */
+int store_webhook_due(struct store *s, struct arena *a, int64_t now, int max,
+                      struct webhook_delivery **out, size_t *n) WUR;
+/* store_webhook_attempt logs one attempt and moves its delivery on. */
+int store_webhook_attempt(struct store *s,
+                          const struct webhook_attempt *at) WUR;
+/* store_webhook_log: the latest attempts (of one webhook, or all: 0). */
+int store_webhook_log(struct store *s, struct arena *a, int64_t webhook_id,
+                      int max, struct webhook_log **out, size_t *n) WUR;
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "test_undo_import.h"
 #include "test_undo_v6.h"
+#include "test_undo_webhooks.h"
 
 static char dir[64];
 static char path[128];
@@ -258,7 +259,7 @@ static void test_migration_indexes_old_articles(void **state)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
-                                  UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
+                                  UNDO_V_WEBHOOKS UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
                                   "DROP TRIGGER articles_del_fts;"
                                   "DROP TABLE articles_fts;"
                                   "PRAGMA user_version = 3;",

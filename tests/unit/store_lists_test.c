@@ -25,6 +25,7 @@
 #include "test_tmpdir.h"
 #include "test_undo_import.h"
 #include "test_undo_v6.h"
+#include "test_undo_webhooks.h"
 static struct store *st;
 static struct arena arena;
 
@@ -636,7 +637,7 @@ static void test_pages_match_plain_order(void **state)
 
     /* A file from before migration 6 is filled in when opened. */
     store_close(s);
-    sql_exec(db, UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
+    sql_exec(db, UNDO_V_WEBHOOKS UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
                  "PRAGMA user_version = 5");
     assert_int_equal(store_open(db, 0, &s), 0);
     ref_check(s, db);
