@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
+#include "media/media.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -386,7 +387,7 @@ static int cmd_backup(struct cli *cli, int argc, char **argv)
            "%d steps), schema version %d, integrity ok, in %.2f s\n",
            cli->db, dest, st.bytes, st.pages, st.steps, st.schema,
            now_s() - t0);
-    return 0;
+    return cli_media_copy(cli->db, dest, false);
 }
 
 static int cmd_restore(struct cli *cli, int argc, char **argv)
@@ -403,7 +404,7 @@ static int cmd_restore(struct cli *cli, int argc, char **argv)
     printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
            "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
            st.schema, now_s() - t0);
-    return 0;
+    return cli_media_copy(cli->db, argv[1], true);
 }
 
 /* --- export -------------------------------------------------------- */
@@ -522,15 +523,19 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     struct site *site;
+    char *media_dir = media_dir_for_db(cli->db); /* site_open copies it */
     struct site_opts so = {
         .store = s,
         .theme_dir = cli->cfg.theme,
+        .media_dir = media_dir,
         .admin_dir = cli->cfg.admin,
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,
         .search_query_max = cli->cfg.search_query_max,
     };
-    if (site_open(&so, &site, err, sizeof(err)) != 0) {
+    int site_rc = site_open(&so, &site, err, sizeof(err));
+    free(media_dir);
+    if (site_rc != 0) {
         store_close(s);
         return cli_fail("theme: %s", err);
     }
@@ -622,6 +627,13 @@ static const struct command commands[] = {
      "Bearer tokens for the admin API; add prints the token once."},
     {"audit", cmd_audit, "quire audit [--limit N]",
      "Show the newest entries of the audit log (default 50)."},
+    {"media", cmd_media,
+     "quire media add FILE [--alt TEXT | --decorative] [--caption TEXT]\n"
+     "       [--credit TEXT] | list | check",
+     "The media library: add an image (JPEG, PNG, WebP, AVIF, GIF) or a PDF;\n"
+     "images are re-encoded without metadata, in WebP/JPEG/AVIF at 480,\n"
+     "960 and 1600 px, into the folder media/ beside the database. 'check'\n"
+     "lists missing and orphaned files (exit status 1 if any)."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

@@ -68,6 +68,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/search", site_search, 0},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
+    {HTTP_GET, "/media/*", site_media, 0},
     {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
@@ -379,6 +380,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     snprintf(dir, n, "%s/templates", o->theme_dir);
     s->assets_dir = xmalloc(n);
     snprintf(s->assets_dir, n, "%s/assets", o->theme_dir);
+    s->media_dir = o->media_dir ? xstrdup(o->media_dir) : NULL;
     rc = tpl_set_load_dir(s->tpl, dir, err, errlen);
     if (rc != 0)
         goto out;
@@ -441,6 +443,7 @@ out:
         hits_free(s->hits);
         tpl_set_free(s->tpl);
         free(s->assets_dir);
+        free(s->media_dir);
         free(s);
     }
     return rc;
@@ -470,5 +473,6 @@ void site_close(struct site *s)
         format_use(NULL);
     format_free(s->fmt);
     free(s->assets_dir);
+    free(s->media_dir);
     free(s);
 }
