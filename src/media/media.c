@@ -314,6 +314,23 @@ static int save_one(const char *dir, const char *name, VipsImage *img,
     return rc;
 }
 
+/* drop_metadata removes every metadata field from img, so no saver can
+ * write EXIF (GPS, camera, author), XMP, IPTC or a profile back, whatever
+ * its "strip" does (webpsave kept EXIF on an image that had not been
+ * resized). Pixel-format fields (width, bands, ...) are not in this list. */
+static void drop_metadata(VipsImage *img)
+{
+    gchar **fields = vips_image_get_fields(img);
+    for (gchar **f = fields; f && *f; f++)
+        if (!strncmp(*f, "exif-", 5) || !strncmp(*f, "xmp-", 4) ||
+            !strncmp(*f, "iptc-", 5) || !strncmp(*f, "icc-", 4) ||
+            !strcmp(*f, "orientation") || !strncmp(*f, "gif-", 4) ||
+            !strncmp(*f, "png-comment", 11) || !strncmp(*f, "heif-", 5) ||
+            !strcmp(*f, "ipct-data"))
+            vips_image_remove(img, *f);
+    g_strfreev(fields);
+}
+
 /* decode opens, checks and normalises an image into memory (upright,
  * sRGB, 8 bits); *out is the caller's to unref. */
 static int decode(const void *data, size_t len, const struct kind *k,
@@ -382,6 +399,8 @@ static int decode(const void *data, size_t len, const struct kind *k,
     }
     *out = vips_image_copy_memory(t2);
     rc = *out ? 0 : vips_fail("cannot decode the image", err, errlen);
+    if (rc == 0)
+        drop_metadata(*out);
 out:
     if (t2)
         g_object_unref(t2);
