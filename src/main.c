@@ -528,6 +528,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         .store = s,
         .theme_dir = cli->cfg.theme,
         .media_dir = media_dir,
+        .upload_max = cli->cfg.upload_max,
         .admin_dir = cli->cfg.admin,
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,

@@ -24,6 +24,8 @@ struct admin_opts {
     const char *dir;        /* holds templates/ and assets/ */
     http_flag_fn is_https;  /* base_url is https: cookies get Secure */
     void *https_ctx;
+    const char *media_dir;  /* the media library's folder; NULL: no uploads */
+    size_t upload_max;      /* limits.upload_max, bytes */
 };
 
 /*

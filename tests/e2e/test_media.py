@@ -181,3 +181,104 @@ def test_backup_and_restore_carry_media(lib, tmp_path):
     quire(other, "restore", str(bk))
     assert sorted(f.name for f in (other.parent / "media").iterdir()) == have
     assert quire(other, "media", "check").returncode == 0
+
+
+# --- over HTTP: POST /api/admin/media and the back office's page --------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from test_accounts import add_user
+    tmp = tmp_path_factory.mktemp("media-site")
+    db = tmp / "journal.db"
+    quire(db, "init")
+    add_user(db, "ed@example.org", "editor")
+    token = quire(db, "token", "add", "--name", "up", "--role",
+                  "author").stdout.strip()
+    srv = Server(db, tmp, extra_ini="upload_max = 2000000\n")
+    srv.token = token
+    yield srv
+    assert srv.stop() == 0, srv.output()
+
+
+def post_media(site, files, data=None, token=True):
+    import requests
+    h = {"Authorization": "Bearer " + site.token} if token else {}
+    return requests.post(site.url + "/api/admin/media", headers=h,
+                         files=files, data=data or {}, timeout=120)
+
+
+def test_api_upload_answers_201_with_variants(site, files):
+    with open(files / "photo.jpg", "rb") as f:
+        r = post_media(site, {"file": ("x.gif", f, "image/gif")},
+                       {"alt": "Tbilisi at dusk"})
+    assert r.status_code == 201, r.text
+    j = r.json()
+    assert set(j) >= {"id", "url", "type", "width", "height", "variants"}
+    # The name and the declared type were ignored: the content decides.
+    assert j["type"] == "image/jpeg"
+    assert (j["width"], j["height"]) == (1200, 1800)
+    assert re.fullmatch(r"/media/[0-9a-f]{32}\.jpg", j["url"])
+    got = {(v["type"], v["width"]) for v in j["variants"]}
+    for t in ("image/webp", "image/jpeg", "image/avif"):
+        assert {(t, 480), (t, 960), (t, 1200)} <= got, got
+    v = next(v for v in j["variants"]
+             if v["type"] == "image/webp" and v["width"] == 480)
+    img = site.get(v["url"])
+    assert img.status_code == 200 and img.content[:4] == b"RIFF"
+    assert "immutable" in img.headers["Cache-Control"]
+
+
+def test_api_refusals(site, files):
+    r = post_media(site, {"file": ("a.png", b"x")}, token=False)
+    assert r.status_code == 401
+    for name, status, word in [("bomb.png", 422, "decompression bomb"),
+                               ("evil.svg", 422, "SVG"),
+                               ("polyglot.jpg", 422, "polyglot")]:
+        r = post_media(site, {"file": (name, (files / name).read_bytes())})
+        assert r.status_code == status, (name, r.text)
+        assert word in r.json()["error"]["message"], r.text
+    r = post_media(site, {"file": ("big.bin", b"\xff" * 2_100_000)})
+    assert r.status_code == 413
+    r = post_media(site, {"other": ("a.png", b"x")})
+    assert r.status_code == 422
+    import requests
+    r = requests.post(site.url + "/api/admin/media", timeout=10,
+                      headers={"Authorization": "Bearer " + site.token,
+                               "Content-Type": "application/json"},
+                      data="{}")
+    assert r.status_code == 415
+    r = requests.post(site.url + "/api/admin/media", timeout=10,
+                      headers={"Authorization": "Bearer " + site.token,
+                               "Content-Type":
+                               "multipart/form-data; boundary=zz"},
+                      data=b"--zz\r\nno headers\r\n")
+    assert r.status_code == 400
+    # A public route still keeps its small body limit for multipart.
+    r = requests.post(site.url + "/newsletter", timeout=10,
+                      files={"file": ("a", b"x" * 200_000)})
+    assert r.status_code == 413
+
+
+def test_back_office_upload_page(site, files):
+    from test_accounts import login, csrf_of
+    s, _ = login(site, "ed@example.org")
+    page = s.get(site.url + "/admin/media")
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.text
+    tok = csrf_of(page.text)
+    with open(files / "small.png", "rb") as f:
+        r = s.post(site.url + "/admin/media", files={"file": f},
+                   data={"csrf": tok, "decorative": "1"},
+                   headers={"Origin": site.url})
+    assert r.status_code == 200, r.text
+    assert "Added as media" in r.text and "300 × 200" in r.text
+    with open(files / "small.png", "rb") as f:
+        r = s.post(site.url + "/admin/media", files={"file": f},
+                   data={"csrf": "A" * 43}, headers={"Origin": site.url})
+    assert r.status_code == 403
+    r = s.post(site.url + "/admin/media",
+               files={"file": ("t.jpg", (files / "truncated.jpg")
+                               .read_bytes())},
+               data={"csrf": tok}, headers={"Origin": site.url})
+    assert r.status_code == 422
+    assert "truncated" in r.text
