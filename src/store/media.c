@@ -220,3 +220,54 @@ int store_media_files(struct store *s, struct arena *a, const char ***out,
     return sdb_list(s, a, SQL_FILES, "media_files", sizeof(**out), file_row,
                     (void **)out, n);
 }
+
+static const char SQL_FEATURE_SET[] =
+    "UPDATE articles SET feature_image = ?2, feature_image_alt = ?3"
+    " WHERE id = ?1 AND (feature_image IS NOT ?2"
+    " OR feature_image_alt IS NOT ?3)";
+static const char SQL_FEATURE_GET[] =
+    "SELECT feature_image, feature_image_alt FROM articles WHERE id = ?1";
+
+int store_article_feature_set(struct store *s, int64_t id, const char *ref,
+                              const char *alt)
+{
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_FEATURE_SET);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    int brc = sqlite3_bind_int64(st, 1, id);
+    brc |= sdb_bind_text(st, 2, ref && *ref ? ref : NULL);
+    brc |= sdb_bind_text(st, 3, alt && *alt ? alt : NULL);
+    rc = brc == SQLITE_OK ? sdb_step(w, st, "article_feature_set")
+                          : sdb_fail(w, "article_feature_set");
+out:
+    sdb_done(st);
+    return sdb_write_end(s, rc);
+}
+
+struct feature {
+    const char *ref, *alt;
+};
+
+static void feature_row(struct arena *a, sqlite3_stmt *st, void *elem)
+{
+    struct feature *f = elem;
+    f->ref = sdb_col_text(a, st, 0);
+    f->alt = sdb_col_text(a, st, 1);
+}
+
+int store_article_feature(struct store *s, struct arena *a, int64_t id,
+                          const char **ref, const char **alt)
+{
+    struct feature f = {0};
+    int rc = sdb_one(s, a, SQL_FEATURE_GET, "article_feature", SDB_INT(id),
+                     feature_row, &f);
+    *ref = f.ref;
+    *alt = f.alt;
+    return rc;
+}

@@ -65,4 +65,12 @@ int store_media_list(struct store *s, struct arena *a, struct media **out,
 int store_media_files(struct store *s, struct arena *a, const char ***out,
                       size_t *n) WUR;
 
+/* store_article_feature_set sets (NULL: clears) article id's feature
+ * image: a media hash or an http(s) URL, and its alt text. */
+int store_article_feature_set(struct store *s, int64_t id, const char *ref,
+                              const char *alt) WUR;
+/* store_article_feature reads them (NULLs when unset) from a. */
+int store_article_feature(struct store *s, struct arena *a, int64_t id,
+                          const char **ref, const char **alt) WUR;
+
 #endif

@@ -358,7 +358,12 @@ static const char V_MEDIA[] =
     ");"
     "CREATE INDEX media_variants_media ON media_variants(media_id, width);"
     "ALTER TABLE articles ADD COLUMN feature_image TEXT;"
-    "ALTER TABLE articles ADD COLUMN feature_image_alt TEXT;";
+    "ALTER TABLE articles ADD COLUMN feature_image_alt TEXT;"
+    /* Pages show library images by hash: a change may touch any page. */
+    SITE_TRIGGERS("media")
+    "CREATE TRIGGER articles_feature_upd AFTER UPDATE OF feature_image,"
+    " feature_image_alt ON articles"
+    " BEGIN " CHANGE("'article:' || new.id") CHANGE("'list'") " END;";
 
 static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_ACCOUNTS,
                                           V_MEDIA};

@@ -282,3 +282,55 @@ def test_back_office_upload_page(site, files):
                data={"csrf": tok}, headers={"Origin": site.url})
     assert r.status_code == 422
     assert "truncated" in r.text
+
+
+# --- in articles: the feature image and body images ---------------------
+
+def test_article_feature_and_body_images(tmp_path, files):
+    import html as h
+    db = tmp_path / "journal.db"
+    quire(db, "init")
+    quire(db, "config", "set", "base_url", "https://journal.example")
+    out = add(db, files / "photo.jpg", "--alt", "Tbilisi at dusk").stdout
+    photo = MEDIA_ID.search(out).group(6)[:32]
+    out = add(db, files / "small.png", "--decorative").stdout
+    deco = MEDIA_ID.search(out).group(6)[:32]
+    src = tmp_path / "a"
+    src.mkdir()
+    (src / "pic.md").write_text(
+        "---\ntitle: Pictures of Georgia\ndate: 2024-05-01\n"
+        f"feature_image: {photo}\n---\n\n"
+        f"First paragraph.\n\n![The old town](media:{photo})\n\n"
+        f"Between.\n\n![](media:{deco})\n\n![](media:{'0' * 32})\n")
+    (src / "bad.md").write_text(
+        "---\ntitle: A URL without alt\nfeature_image: https://x.example/a.jpg"
+        "\n---\n\nText.\n")
+    p = quire(db, "import", "markdown", str(src), check=False)
+    assert "must say what it shows" in p.stderr, p.stderr
+    srv = Server(db, tmp_path)
+    try:
+        page = srv.get("/articles/pictures-of-georgia").text
+    finally:
+        assert srv.stop() == 0
+    pics = re.findall(r"<picture>.*?</picture>", page, re.S)
+    assert len(pics) == 3, pics         # the feature + two in the body
+    feat, first, second = pics
+    assert 'class="feature-image"' in feat and 'loading="lazy"' not in feat
+    assert f'srcset="/media/{photo}-480.avif 480w, /media/{photo}-960.avif ' \
+           f'960w, /media/{photo}-1200.avif 1200w"' in first
+    assert '<source type="image/webp"' in first
+    assert 'sizes="(min-width: 48rem) 44rem, 100vw"' in first
+    assert 'width="1200" height="1800"' in first
+    assert 'alt="The old town"' in first and 'decoding="async"' in first
+    assert 'loading="lazy"' not in first and 'loading="lazy"' in second
+    assert 'alt=""' in second and 'width="300" height="200"' in second
+    assert "media:" not in page     # the unknown hash is left out
+    og = f"https://journal.example/media/{photo}-1200.jpg"
+    assert f'<meta property="og:image" content="{og}">' in page
+    assert '<meta property="og:image:width" content="1200">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:image:alt" content="Tbilisi at dusk">' in page
+    ld = json.loads(h.unescape(re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', page).group(1)))
+    assert ld["image"] == {"@type": "ImageObject", "url": og,
+                           "width": 1200, "height": 1800}
