@@ -381,6 +381,7 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->assets_dir = xmalloc(n);
     snprintf(s->assets_dir, n, "%s/assets", o->theme_dir);
     s->media_dir = o->media_dir ? xstrdup(o->media_dir) : NULL;
+    site_assets_fingerprint(s);
     rc = tpl_set_load_dir(s->tpl, dir, err, errlen);
     if (rc != 0)
         goto out;
