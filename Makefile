@@ -145,3 +145,14 @@ clean:
 	rm -rf build build-asan build-fuzz build-bench quire
 
 -include $(OBJS:.o=.d) $(BUILD)/main.d $(REPLAYS:=.d)
+
+# The default theme in a browser (scripts/theme-check): screenshots into
+# docs/screenshots/, and Lighthouse scores into docs/lighthouse.json, checked
+# against the targets (a check, not a timed test).
+.PHONY: screenshots lighthouse
+screenshots: $(QUIRE) browser-deps
+	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures \
+	    $(PYTHON) scripts/theme-check screenshots
+lighthouse: $(QUIRE) browser-deps
+	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures \
+	    $(PYTHON) scripts/theme-check lighthouse
