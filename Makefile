@@ -6,7 +6,7 @@
 #   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
 #   make format     apply .clang-format to every C file (docs/conventions.md)
 
-PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libmariadb libsystemd libcurl
+PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libmariadb libsystemd libcurl vips libmagic
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -224,3 +224,14 @@ clean:
 # Test programs too: touching a test header (tests/unit/test_*.h) rebuilds
 # the tests that include it.
 -include $(OBJS:.o=.d) $(BUILD)/main.d $(REPLAYS:=.d) $(TBINS:=.d)
+
+# The default theme in a browser (scripts/theme-check): screenshots into
+# docs/screenshots/, and Lighthouse scores into docs/lighthouse.json, checked
+# against the targets (a check, not a timed test).
+.PHONY: screenshots lighthouse
+screenshots: $(QUIRE) browser-deps
+	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures \
+	    $(PYTHON) scripts/theme-check screenshots
+lighthouse: $(QUIRE) browser-deps
+	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(CURDIR)/../shared/fixtures \
+	    $(PYTHON) scripts/theme-check lighthouse

@@ -23,6 +23,7 @@
 #include "content/frontmatter.h"
 #include "render/feed.h"
 #include "render/xml.h"
+#include "media/media.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -403,7 +404,7 @@ static int cmd_backup(struct cli *cli, int argc, char **argv)
            "%d steps), schema version %d, integrity ok, in %.2f s\n",
            cli->db, dest, st.bytes, st.pages, st.steps, st.schema,
            now_s() - t0);
-    return 0;
+    return cli_media_copy(cli->db, dest, false);
 }
 
 static int cmd_restore(struct cli *cli, int argc, char **argv)
@@ -420,7 +421,7 @@ static int cmd_restore(struct cli *cli, int argc, char **argv)
     printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
            "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
            st.schema, now_s() - t0);
-    return 0;
+    return cli_media_copy(cli->db, argv[1], true);
 }
 
 /* --- export -------------------------------------------------------- */
@@ -733,6 +734,13 @@ static const struct command commands[] = {
      "article.updated, article.deleted, issue.published) is POSTed as JSON\n"
      "to URL by the running server, signed with S (X-Quire-Signature:\n"
      "sha256=HMAC) when given, retried for 24 hours; 'log' shows attempts."},
+    {"media", cmd_media,
+     "quire media add FILE [--alt TEXT | --decorative] [--caption TEXT]\n"
+     "       [--credit TEXT] | list | check",
+     "The media library: add an image (JPEG, PNG, WebP, AVIF, GIF) or a PDF;\n"
+     "images are re-encoded without metadata, in WebP/JPEG/AVIF at 480,\n"
+     "960 and 1600 px, into the folder media/ beside the database. 'check'\n"
+     "lists missing and orphaned files (exit status 1 if any)."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

@@ -110,6 +110,10 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/admin/authors", admin_api_authors, 0},
     {HTTP_PUT, "/api/admin/authors/{}", admin_api_author_put,
      AR_EDITOR | AR_JSON},
+    /* The media library (media.c): multipart uploads */
+    {HTTP_GET, "/admin/media", admin_media_page, 0},
+    {HTTP_POST, "/admin/media", admin_media_post, 0},
+    {HTTP_POST, "/api/admin/media", admin_api_media_add, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -125,6 +129,7 @@ static const struct nav_entry {
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
     {"/admin/audit", "Audit log", ROLE_ADMIN},
     {"/admin/account", "Account", ROLE_AUTHOR},
+    {"/admin/media", "Media", ROLE_AUTHOR},
 };
 
 enum admin_role admin_role_of(const char *name)
@@ -271,6 +276,8 @@ static bool csrf_ok(struct admin_req *ar)
     const char *sent = request_header(ar->req, "X-CSRF-Token");
     if (!sent)
         sent = admin_form(ar, "csrf");
+    if (!sent) /* an upload form (media.c) */
+        sent = admin_multipart_field(ar, "csrf");
     return sent && ar->csrf && *ar->csrf && auth_equal(sent, ar->csrf);
 }
 
@@ -449,6 +456,8 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
         goto out;
     }
     ad->store = o->store;
+    ad->media_dir = o->media_dir ? xstrdup(o->media_dir) : NULL;
+    ad->upload_max = o->upload_max;
     ad->is_https = o->is_https;
     ad->https_ctx = o->https_ctx;
     ad->preview = o->preview;
@@ -488,5 +497,6 @@ void admin_close(struct admin *ad)
     limiter_free(ad->limiter);
     tpl_set_free(ad->tpl);
     free(ad->assets_dir);
+    free(ad->media_dir);
     free(ad);
 }

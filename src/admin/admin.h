@@ -36,6 +36,8 @@ struct admin_opts {
     void *https_ctx;
     admin_preview_fn preview; /* NULL: no preview */
     void *preview_ctx;
+    const char *media_dir;  /* the media library's folder; NULL: no uploads */
+    size_t upload_max;      /* limits.upload_max, bytes */
 };
 
 /*

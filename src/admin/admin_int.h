@@ -33,6 +33,8 @@ struct admin {
     struct limiter *limiter;
     admin_preview_fn preview;
     void *preview_ctx;
+    char *media_dir;   /* NULL: uploads answer 503 */
+    size_t upload_max;
 };
 
 /*
@@ -202,6 +204,12 @@ int admin_api_author_put(struct request *req, struct response *res,
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);
+/* media.c: the library page, its upload form, POST /api/admin/media */
+int admin_media_page(struct request *req, struct response *res, void *ctx);
+int admin_media_post(struct request *req, struct response *res, void *ctx);
+int admin_api_media_add(struct request *req, struct response *res, void *ctx);
+/* admin_multipart_field: a field of a multipart/form-data body, or NULL. */
+const char *admin_multipart_field(struct admin_req *ar, const char *name);
 
 int admin_login_totp_page(struct request *req, struct response *res,
                           void *ctx);

@@ -17,6 +17,7 @@
 #include "core/service.h"
 #include "core/xalloc.h"
 #include "http/http.h"
+#include "media/media.h"
 #include "site/site.h"
 
 #include <pthread.h>
@@ -45,16 +46,20 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
         snprintf(err, errlen, "cannot unpack the built-in theme");
         return ERR_IO;
     }
+    char *media_dir = media_dir_for_db(cli->db); /* site_open copies it */
     struct site_opts so = {
         .store = s,
         .theme_dir = theme_dir,
         .admin_dir = cfg->admin,
+        .media_dir = media_dir,
+        .upload_max = cfg->upload_max,
         .cache_max = cfg->cache_max,
         .hits_flush = cfg->hits_flush,
         .search_query_max = cfg->search_query_max,
         .metrics_token = cfg->metrics_token,
     };
     rc = site_open(&so, site, err, errlen);
+    free(media_dir);
     if (rc != 0) {
         cli_theme_done(*unpacked);
         *unpacked = NULL;

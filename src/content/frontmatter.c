@@ -166,7 +166,7 @@ static int list(struct ctx *c, const yaml_node_t *n, const char *what,
 
 enum key {
     K_TITLE, K_DATE, K_AUTHORS, K_SECTION, K_ISSUE, K_TAGS, K_SUMMARY,
-    K_SLUG, K_HITS, K_DRAFT, K_UNKNOWN
+    K_SLUG, K_HITS, K_DRAFT, K_FEATURE, K_FEATURE_ALT, K_UNKNOWN
 };
 
 static enum key key_of(struct str k)
@@ -176,6 +176,7 @@ static enum key key_of(struct str k)
         {"authors", K_AUTHORS}, {"section", K_SECTION}, {"issue", K_ISSUE},
         {"tags", K_TAGS},       {"summary", K_SUMMARY}, {"slug", K_SLUG},
         {"hits", K_HITS},       {"draft", K_DRAFT},
+        {"feature_image", K_FEATURE}, {"feature_image_alt", K_FEATURE_ALT},
     };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (str_eq_cstr(k, keys[i].name))
@@ -230,6 +231,16 @@ static int field(struct ctx *c, enum key key, const char *name, int line,
         break;
     case K_SECTION: fm->section = s; break;
     case K_SUMMARY: fm->summary = s; break;
+    case K_FEATURE:
+        if (s && strncmp(s, "https://", 8) && strncmp(s, "http://", 7) &&
+            (strlen(s) < 8 || strlen(s) > 64 ||
+             strspn(s, "0123456789abcdef") != strlen(s)))
+            return fail(c, ERR_PARSE, line,
+                        "'feature_image' must be a media hash (quire media "
+                        "list) or an http(s) URL: '%.40s'", s);
+        fm->feature_image = s;
+        break;
+    case K_FEATURE_ALT: fm->feature_image_alt = s; break;
     case K_HITS:
         fm->hits = -1;
         if (s && str_to_i64(str_from(s), 0, INT64_MAX, &fm->hits) != 0) {

@@ -16,6 +16,10 @@
  *   slug      a valid slug (see slug.h)
  *   hits      non-negative integer
  *   draft     true/false/yes/no
+ *   feature_image      a media library hash (or a prefix of 8+ of its
+ *                      hex digits), or an http(s) URL
+ *   feature_image_alt  its alt text (required with a URL; with a media
+ *                      hash the library's alt text is the default)
  *
  * Strings are trimmed; an empty or null value ("", ~, null) means unset.
  * Duplicate authors and tags are dropped, keeping the first. Limits: the
@@ -49,6 +53,8 @@ struct frontmatter {
     size_t n_authors;
     const char **tags;
     size_t n_tags;
+    const char *feature_image;     /* media hash or http(s) URL */
+    const char *feature_image_alt;
     long long hits; /* -1: unset */
     bool draft;
 };

@@ -485,7 +485,16 @@ static void setup(struct http_req *hr, const char *method, const char *version)
     req->method_name = arena_strdup(&hr->arena, method);
     req->method = http_method_of(method);
     req->remote_addr = peer_address(hr);
-    buf_init_arena(&hr->body, &hr->arena, lim->body_max);
+    /* A file upload (multipart) may be as large as upload_max; every other
+     * body stays within body_max. */
+    const char *ctype = MHD_lookup_connection_value(
+        hr->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    bool upload = ctype &&
+                  !strncasecmp(ctype, "multipart/form-data", 19) &&
+                  (!strncmp(hr->target, "/admin/", 7) ||
+                   !strncmp(hr->target, "/api/admin/", 11));
+    size_t body_max = upload ? lim->upload_max : lim->body_max;
+    buf_init_arena(&hr->body, &hr->arena, body_max);
     req->body = (struct str){"", 0};
     res->status = 200;
     res->fd = -1;
@@ -519,7 +528,7 @@ static void setup(struct http_req *hr, const char *method, const char *version)
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
     long long n;
     if (cl && str_to_i64(str_trim(str_from(cl)), 0, LLONG_MAX, &n) == 0 &&
-        (unsigned long long)n > lim->body_max) {
+        (unsigned long long)n > body_max) {
         hr->early_status = 413;
         return;
     }

@@ -26,6 +26,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "store/media.h"
 #include "store/store.h"
 
 #define LOG_MODULE "import"
@@ -219,6 +220,19 @@ static void import_file(struct importer *im, const char *path)
                store_last_error());
         if (rc == ERR_IO)
             im->fatal = rc;
+        return;
+    }
+    if (fm.feature_image && !strncmp(fm.feature_image, "http", 4) &&
+        !fm.feature_image_alt) {
+        report(im, path, 0, "'feature_image' is a URL: 'feature_image_alt' "
+                            "must say what it shows");
+        return;
+    }
+    rc = store_article_feature_set(im->s, id, fm.feature_image,
+                                   fm.feature_image_alt);
+    if (rc != 0) {
+        report(im, path, 0, "cannot save its feature image: %s",
+               store_last_error());
         return;
     }
     if (created)

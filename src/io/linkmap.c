@@ -27,6 +27,7 @@ struct url {
     long page;        /* 1 when there is no ?page=N */
     struct str query; /* raw query (for /search) */
     struct str frag;  /* "#..." or empty */
+    struct str ver;   /* "v=HASH" of a fingerprinted asset, kept as is */
 };
 
 #define PAGE_MAX 1000000
@@ -106,6 +107,7 @@ static enum url_kind parse_url(struct str rel, struct url *u)
     u->path = i ? (struct str){rel.ptr, i} : STR("/");
     u->query = STR_NULL;
     u->frag = STR_NULL;
+    u->ver = STR_NULL;
     u->page = 1;
     if (i < rel.len && rel.ptr[i] == '?') {
         size_t q = ++i;
@@ -119,6 +121,13 @@ static enum url_kind parse_url(struct str rel, struct url *u)
         return URL_SEARCH;
     if (!path_ok(u->path))
         return URL_OTHER;
+    /* /assets/style.css?v=HASH: the file, its fingerprint kept (any web
+     * server ignores the query when serving a file). */
+    if (u->query.len > 2 && !memcmp(u->query.ptr, "v=", 2) &&
+        last_is_file(u->path)) {
+        u->ver = u->query;
+        u->query = STR_NULL;
+    }
     if (u->query.len) {
         u->page = page_number(u->query);
         if (u->page < 1 || (u->page > 1 && last_is_file(u->path)))
@@ -308,6 +317,10 @@ static bool emit_url(struct rw *w, struct str orig, struct str rel,
     else
         buf_append_str(w->out, w->m->out_prefix);
     append_mapped(w->out, &u);
+    if (u.ver.len) {
+        buf_append_char(w->out, '?');
+        buf_append_str(w->out, u.ver);
+    }
     buf_append_str(w->out, u.frag);
     if (w->found) {
         char key[LINKMAP_PATH_MAX + 32];

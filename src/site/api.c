@@ -18,7 +18,7 @@
 #include "core/log.h"
 #include "render/api_json.h"
 #include "render/cache.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "store/store.h"
 
 #include <stdlib.h>

@@ -8,11 +8,13 @@
 #include "render/cite.h"
 #include "render/meta.h"
 #include "core/page.h"
+#include "render/picture.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
 #include "site/site_int.h"
 #include "store/editorial.h"
+#include "store/media.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -105,6 +107,98 @@ static int set_places(struct site *s, struct arena *a, struct tval *c,
     return 0;
 }
 
+/* The feature image spans the wider column (style.css). */
+#define FEATURE_SIZES "(min-width: 64rem) 60rem, 100vw"
+
+struct lookup {
+    struct store *store;
+    struct arena *a;
+};
+
+/* feature adds the article's feature image to the article's map (html,
+ * url, width, height, alt) and to its metadata (image, image_width,
+ * image_height, image_alt for og:image/twitter:image; "image" spliced
+ * into the JSON-LD). A hash not in the library, or a URL without alt
+ * text, shows nothing. */
+static void feature(struct site *s, struct arena *a, int64_t id,
+                    const char *base, struct tval *art, struct tval *meta)
+{
+    const char *ref = NULL, *alt = NULL;
+    if (store_article_feature(s->store, a, id, &ref, &alt) != 0 || !ref)
+        return;
+    struct tval *f = tv_map(a);
+    const char *url = NULL;
+    int w = 0, h = 0;
+    struct media m;
+    struct buf e;
+    buf_init_arena(&e, a, 8192);
+    if (strncmp(ref, "http", 4) != 0) {
+        if (store_media_by_hash(s->store, a, ref, &m) != 0 ||
+            strcmp(m.kind, "image"))
+            return;
+        if (!alt || !*alt)
+            alt = m.alt;
+        if ((!alt || !*alt) && !m.decorative)
+            return; /* alt text is required unless decorative */
+        if (alt)
+            buf_append_html(&e, alt, strlen(alt));
+        /* The widest JPEG, for cards shared on social sites. */
+        const struct media_variant *big = NULL;
+        for (size_t i = 0; i < m.nvariants; i++)
+            if (!strcmp(m.variants[i].mime, "image/jpeg"))
+                big = &m.variants[i];
+        url = arena_cat(a, base ? base : "",
+                        arena_cat(a, "/media/", big ? big->file : m.file));
+        w = big ? big->width : m.width;
+        h = big ? big->height : m.height;
+        tv_set_str(a, f, "html", picture_html(a, &m, e.ptr ? e.ptr : "",
+                                              false, FEATURE_SIZES,
+                                              "feature-image"));
+    } else {
+        if (!alt || !*alt || strpbrk(ref, "\"<> "))
+            return;
+        buf_append_html(&e, alt, strlen(alt));
+        url = ref;
+        struct buf img;
+        buf_init_arena(&img, a, 16384);
+        buf_append_cstr(&img, "<img class=\"feature-image\" src=\"");
+        buf_append_html(&img, ref, strlen(ref));
+        buf_printf(&img, "\" alt=\"%s\" decoding=\"async\">", e.ptr);
+        tv_set_str(a, f, "html", img.ptr);
+    }
+    tv_set_str(a, f, "url", url);
+    tv_set_str(a, f, "alt", alt ? alt : "");
+    tv_set_int(a, f, "width", w);
+    tv_set_int(a, f, "height", h);
+    tv_set(a, art, "feature_image", f);
+    if (!meta)
+        return;
+    tv_set_str(a, meta, "image", url);
+    tv_set_str(a, meta, "image_alt", alt ? alt : "");
+    if (w) {
+        tv_set_int(a, meta, "image_width", w);
+        tv_set_int(a, meta, "image_height", h);
+    }
+    struct tval *ld = tv_get(meta, STR("jsonld"));
+    const char *old = ld && ld->type == TV_STR ? ld->u.s.ptr : NULL;
+    if (old && old[0] == '{' && !strpbrk(url, "\"\\<>")) {
+        const char *img = w ? arena_printf(a, "\"image\":{\"@type\":"
+                                           "\"ImageObject\",\"url\":\"%s\","
+                                           "\"width\":%d,\"height\":%d},",
+                                           url, w, h)
+                            : arena_printf(a, "\"image\":\"%s\",", url);
+        tv_set_str(a, meta, "jsonld", arena_cat(a, arena_cat(a, "{", img),
+                                                old + 1));
+    }
+}
+
+/* media_lookup finds a body image by its hash (picture_lookup_fn). */
+static int media_lookup(void *ctx, const char *hash, struct media *m)
+{
+    struct lookup *l = ctx;
+    return store_media_by_hash(l->store, l->a, hash, m);
+}
+
 int site_article(struct request *req, struct response *res, void *ctx)
 {
     struct site *s = ctx;
@@ -141,8 +235,17 @@ int site_article(struct request *req, struct response *res, void *ctx)
     struct cite_journal j;
     if (site_cite_journal(s, a, &j) != 0)
         return 500;
-    tv_set(a, c, "article", view_article(a, &art));
-    tv_set(a, c, "meta", meta_article(a, &art, &j));
+    /* Body images (![alt](media:HASH)) become <picture>s; the page is
+     * dropped from the cache when the library changes ("site"). */
+    struct lookup lk = {s->store, a};
+    int missing = 0;
+    art.body_html = picture_rewrite(a, art.body_html, media_lookup, &lk,
+                                    &missing);
+    struct tval *av = view_article(a, &art);
+    struct tval *meta = meta_article(a, &art, &j);
+    feature(s, a, art.id, j.base_url, av, meta);
+    tv_set(a, c, "article", av);
+    tv_set(a, c, "meta", meta);
     tv_set(a, c, "related", view_article_list(a, rel, nrel));
     tv_set_bool(a, c, "has_related", nrel > 0);
     tv_set_str(a, c, "page_title", cite_plain(a, art.title)); /* one line */

@@ -17,7 +17,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "render/feed.h"
-#include "render/page.h"
+#include "core/page.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/lists.h"

@@ -146,6 +146,7 @@ struct tval *site_context(struct site *s, struct arena *a)
         return NULL;
     struct tval *ctx = tv_map(a);
     tv_set(a, ctx, "journal", sd->journal);
+    tv_set_str(a, ctx, "asset_v", s->asset_v);
     tv_set(a, ctx, "sections", sd->sections);
     tv_set_bool(a, ctx, "has_sections", sd->has_sections);
     /* An empty module is not shown: the has_ flags let templates skip it. */

@@ -90,6 +90,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/search", site_search, 0},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
+    {HTTP_GET, "/media/*", site_media, 0},
     {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
@@ -440,6 +441,8 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     snprintf(dir, n, "%s/templates", o->theme_dir);
     s->assets_dir = xmalloc(n);
     snprintf(s->assets_dir, n, "%s/assets", o->theme_dir);
+    s->media_dir = o->media_dir ? xstrdup(o->media_dir) : NULL;
+    site_assets_fingerprint(s);
     rc = tpl_set_load_dir(s->tpl, dir, err, errlen);
     if (rc != 0)
         goto out;
@@ -469,7 +472,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         struct admin_opts ao = {.store = o->store, .dir = o->admin_dir,
                                 .is_https = site_is_https, .https_ctx = s,
                                 .preview = site_article_preview,
-                                .preview_ctx = s};
+                                .preview_ctx = s,
+                                .media_dir = o->media_dir,
+                                .upload_max = o->upload_max};
         /* The readers' site must not go down with the back office. */
         if (admin_open(&ao, &s->admin, err, errlen) != 0) {
             log_error("back office off: %s", err);
@@ -504,6 +509,7 @@ out:
         hits_free(s->hits);
         tpl_set_free(s->tpl);
         free(s->assets_dir);
+        free(s->media_dir);
         free(s);
     }
     return rc;
@@ -533,5 +539,6 @@ void site_close(struct site *s)
         format_use(NULL);
     format_free(s->fmt);
     free(s->assets_dir);
+    free(s->media_dir);
     free(s);
 }

@@ -24,6 +24,9 @@ struct site;
 struct site_opts {
     struct store *store;
     const char *theme_dir;   /* holds templates/ and assets/ */
+    const char *media_dir;   /* the media library's files, served under
+                                /media/; NULL: none */
+    size_t upload_max;       /* limits.upload_max, for the back office */
     const char *admin_dir;   /* the back office's folder; NULL: none */
     size_t cache_max;        /* bytes of cached pages */
     unsigned hits_flush;     /* seconds between counter flushes */

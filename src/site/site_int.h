@@ -27,6 +27,8 @@ struct site {
     struct hits *hits;
     struct side_cache *side; /* site_context's shared part (side.c) */
     char *assets_dir;
+    char *media_dir; /* NULL: /media/ answers 404 */
+    char asset_v[17]; /* hash of style.css, for ?v= (assets.c) */
     unsigned hits_flush;
     int64_t changes_seq; /* the change log position at start */
     size_t search_query_max; /* bytes of a search query */
@@ -113,6 +115,9 @@ int site_section(struct request *req, struct response *res, void *ctx);
 int site_article(struct request *req, struct response *res, void *ctx);
 int site_newsletter(struct request *req, struct response *res, void *ctx);
 int site_asset(struct request *req, struct response *res, void *ctx);
+int site_media(struct request *req, struct response *res, void *ctx);
+/* site_assets_fingerprint hashes the theme's style.css into s->asset_v. */
+void site_assets_fingerprint(struct site *s);
 /* The reader's lists: issue.c, author.c, tag.c, archive.c, most_read.c. */
 int site_issues(struct request *req, struct response *res, void *ctx);
 int site_issue(struct request *req, struct response *res, void *ctx);

@@ -606,9 +606,46 @@ static const char V_WEBHOOKS[] =
     " WHEN old.status <> 1 AND new.status = 1 AND new.issue_id IS NOT NULL"
     " AND NOT EXISTS (" WH_ISSUE_FIRST ") BEGIN " WH_ISSUE_QUEUE " END;";
 
+/* V_MEDIA: the media library. A row per uploaded file, named by the hash
+ * of its bytes (so one file however often it is uploaded); its derived
+ * files (re-encoded sizes and formats) in media_variants. Articles gain a
+ * feature image: a media hash or a URL, with its alt text. */
+static const char V_MEDIA[] =
+    "CREATE TABLE media("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('image', 'document')),"
+    "  mime TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  width INTEGER NOT NULL DEFAULT 0,"
+    "  height INTEGER NOT NULL DEFAULT 0,"
+    "  bytes INTEGER NOT NULL DEFAULT 0,"
+    "  alt TEXT,"
+    "  decorative INTEGER NOT NULL DEFAULT 0,"
+    "  caption TEXT,"
+    "  credit TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+    ");"
+    "CREATE TABLE media_variants("
+    "  id INTEGER PRIMARY KEY,"
+    "  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    "  file TEXT NOT NULL UNIQUE,"
+    "  mime TEXT NOT NULL,"
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX media_variants_media ON media_variants(media_id, width);"
+    "ALTER TABLE articles ADD COLUMN feature_image TEXT;"
+    "ALTER TABLE articles ADD COLUMN feature_image_alt TEXT;"
+    /* Pages show library images by hash: a change may touch any page. */
+    SITE_TRIGGERS("media")
+    "CREATE TRIGGER articles_feature_upd AFTER UPDATE OF feature_image,"
+    " feature_image_alt ON articles"
+    " BEGIN " CHANGE("'article:' || new.id") CHANGE("'list'") " END;";
+
 
 static const char *const migrations[] = {
-    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES, V_WEBHOOKS,
+    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES, V_WEBHOOKS, V_MEDIA,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

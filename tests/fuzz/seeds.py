@@ -351,7 +351,21 @@ def seeds_places(fx, out):
         write(out, t)
 
 
-SEEDS = {"places": seeds_places, "admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+def seeds_multipart(fx, out):
+    """Content-Type NUL body, as multipart_fuzz.c reads them."""
+    for b in ["XyZ", '"q r"', "-" * 70]:
+        bb = b.strip('"')
+        body = (f"--{bb}\r\nContent-Disposition: form-data; name=\"alt\"\r\n"
+                f"\r\nA view\r\n--{bb}\r\nContent-Disposition: form-data; "
+                f"name=\"file\"; filename=\"a.png\"\r\nContent-Type: "
+                f"image/png\r\n\r\n\x89PNG\r\n--{bb}--\r\n")
+        write(out, (f"multipart/form-data; boundary={b}\0" + body)
+              .encode("latin-1"))
+
+
+SEEDS = {"multipart": seeds_multipart, "places": seeds_places,
+         "admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html,
+         "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}

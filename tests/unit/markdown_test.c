@@ -54,10 +54,13 @@ static void test_commonmark(void **state)
     CONTAINS(h, "<li>one</li>");
     CONTAINS(h, "<blockquote>");
     /* Text is escaped. */
-    CONTAINS(render("AT&T < 3 > 2 \"q\"\n"),
-             "AT&amp;T &lt; 3 &gt; 2 &quot;q&quot;");
-    /* Straight quotes stay straight: no smart punctuation. */
-    LACKS(render("\"quoted\" -- dash\n"), "\xE2\x80\x9C");
+    CONTAINS(render("AT&T < 3 > 2 q\n"), "AT&amp;T &lt; 3 &gt; 2 q");
+    /* Smart punctuation (issue 14): typographic quotes and dashes. */
+    const char *q = render("\"quoted\" -- dash, it's --- done\n");
+    CONTAINS(q, "\xE2\x80\x9Cquoted\xE2\x80\x9D"); /* “quoted” */
+    CONTAINS(q, "\xE2\x80\x93 dash");                 /* en dash */
+    CONTAINS(q, "it\xE2\x80\x99s");                   /* it’s */
+    CONTAINS(q, "\xE2\x80\x94 done");                 /* em dash */
 }
 
 static void test_table(void **state)
