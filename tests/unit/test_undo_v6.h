@@ -8,6 +8,11 @@
 #define QUIRE_TEST_UNDO_V6_H
 
 #define UNDO_LATER_MIGRATIONS                                                \
+    /* V_MEDIA */                                                            \
+    "DROP TRIGGER articles_feature_upd;"                                     \
+    "DROP TABLE media_variants; DROP TABLE media;"                           \
+    "ALTER TABLE articles DROP COLUMN feature_image;"                        \
+    "ALTER TABLE articles DROP COLUMN feature_image_alt;"                    \
     /* V_PLACES (its triggers go with its tables) */                         \
     "DROP TABLE places_tagged; DROP TABLE place_decisions;"                  \
     "DROP TABLE article_places;"
