@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
+#include "mail/mail.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -528,6 +529,8 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,
         .search_query_max = cli->cfg.search_query_max,
+        .mail_from = cli->cfg.mail_from,
+        .signups_per_client = cli->cfg.signups_per_client,
     };
     if (site_open(&so, &site, err, sizeof(err)) != 0) {
         store_close(s);
@@ -561,9 +564,18 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     }
     log_info("serving %s on http://%s (port %u)", cli->db, cli->cfg.listen,
              (unsigned)http_server_port(srv));
+    /* The newsletter's outbox sender (mail/sender.c). */
+    char fallback[300];
+    snprintf(fallback, sizeof(fallback), "http://%s", cli->cfg.listen);
+    struct mail_config mc;
+    cli_mail_config(cli, &mc, fallback);
+    struct mail_sender *ms = NULL;
+    if (mail_sender_start(s, &mc, &ms, err, sizeof(err)) != 0)
+        log_error("newsletter sender not started: %s", err);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("signal %d: finishing in-flight requests", sig);
+    mail_sender_stop(ms); /* finishes the messages in flight */
     http_server_stop(srv);
     site_close(site);
     store_close(s);
@@ -609,6 +621,18 @@ static const struct command commands[] = {
      "pages become folders with an index.html, ?page=N becomes page/N/.\n"
      "Built beside DIR and swapped in when complete. --base-url sets the\n"
      "absolute URLs (default: the base_url setting)."},
+    {"subscriber", cmd_subscriber,
+     "quire subscriber list [--state pending|confirmed|unsubscribed]\n"
+     "       quire subscriber import FILE.csv [--confirmed] | remove EMAIL",
+     "Manage newsletter subscribers. import reads one address a line or a\n"
+     "CSV with an 'email' column; duplicates and bad lines are reported,\n"
+     "the rest imported (pending, or confirmed with --confirmed)."},
+    {"newsletter", cmd_newsletter,
+     "quire newsletter send --issue YYYY-MM-DD [--subject TEXT] | status",
+     "Queue an issue's digest to every confirmed subscriber (the server's\n"
+     "sender delivers it), or show each campaign's counts."},
+    {"mail", cmd_mail, "quire mail test ADDRESS",
+     "Send one test message through mail.smtp_url and print the outcome."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

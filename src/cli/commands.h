@@ -7,4 +7,12 @@
 
 #include "cli/cli.h"
 
+int cmd_subscriber(struct cli *cli, int argc, char **argv);
+int cmd_newsletter(struct cli *cli, int argc, char **argv);
+int cmd_mail(struct cli *cli, int argc, char **argv);
+/* cli_mail_config fills mc from the [mail] settings (mail.c). */
+struct mail_config;
+void cli_mail_config(struct cli *cli, struct mail_config *mc,
+                     const char *fallback_base);
+
 #endif

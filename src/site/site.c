@@ -66,6 +66,10 @@ static const struct route routes[] = {
     /* Not ROUTE_CACHED: search.c keys its cache on the normalised query. */
     {HTTP_GET, "/search", site_search, 0},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
+    {HTTP_GET | HTTP_POST, "/newsletter/confirm/{}", site_newsletter_confirm,
+     ROUTE_FORM},
+    {HTTP_GET | HTTP_POST, "/newsletter/unsubscribe/{}",
+     site_newsletter_unsubscribe, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
     {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
@@ -368,6 +372,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->store = o->store;
     s->hits_flush = o->hits_flush ? o->hits_flush : 5;
     s->no_etags = o->no_etags;
+    s->mail_from = o->mail_from;
+    s->signups_per_client =
+        o->signups_per_client ? (double)o->signups_per_client : 10.0;
     s->search_query_max =
         o->search_query_max ? o->search_query_max : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();

@@ -29,6 +29,8 @@ struct site_opts {
     size_t search_query_max; /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */
     bool no_etags; /* the static export: pages become files, no ETag is
                       sent, so the pages' bytes are never hashed */
+    const char *mail_from;   /* mail.mail_from; may be NULL (kept, not copied) */
+    unsigned signups_per_client; /* per hour; 0: 10 */
 };
 
 /*

@@ -41,6 +41,8 @@ struct site {
     struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
     atomic_bool https;        /* base_url is https (https.c) */
     bool no_etags;            /* site_opts.no_etags */
+    const char *mail_from;    /* site_opts.mail_from (Message-ID domain) */
+    double signups_per_client; /* newsletter sign-ups per client per hour */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };
@@ -88,6 +90,12 @@ int site_home(struct request *req, struct response *res, void *ctx);
 int site_section(struct request *req, struct response *res, void *ctx);
 int site_article(struct request *req, struct response *res, void *ctx);
 int site_newsletter(struct request *req, struct response *res, void *ctx);
+/* newsletter.c: /newsletter/confirm/<token>, /newsletter/unsubscribe/<token>
+ * (GET shows a button, POST acts). */
+int site_newsletter_confirm(struct request *req, struct response *res,
+                            void *ctx);
+int site_newsletter_unsubscribe(struct request *req, struct response *res,
+                                void *ctx);
 int site_asset(struct request *req, struct response *res, void *ctx);
 /* The reader's lists: issue.c, author.c, tag.c, archive.c, most_read.c. */
 int site_issues(struct request *req, struct response *res, void *ctx);
