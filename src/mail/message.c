@@ -138,12 +138,13 @@ void mail_build(struct buf *out, const struct mail_msg *m)
     header_text(out, m->message_id);
     buf_append_cstr(out, "\r\nMIME-Version: 1.0\r\n");
     if (m->unsubscribe_url) {
-        buf_append_cstr(out, "List-Unsubscribe: <");
+        /* folded: the URL alone may be near 78 columns */
+        buf_append_cstr(out, "List-Unsubscribe:\r\n <");
         header_text(out, m->unsubscribe_url);
         buf_append_cstr(out, ">\r\nList-Unsubscribe-Post: "
                              "List-Unsubscribe=One-Click\r\n");
     }
-    buf_printf(out, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n"
+    buf_printf(out, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n"
                     "\r\n--%s\r\n"
                     "Content-Type: text/plain; charset=utf-8\r\n"
                     "Content-Transfer-Encoding: quoted-printable\r\n\r\n",

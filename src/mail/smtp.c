@@ -47,7 +47,9 @@ static int debug_cb(CURL *h, curl_infotype t, char *data, size_t n, void *ud)
 {
     (void)h;
     struct smtp *c = ud;
-    if (t != CURLINFO_HEADER_IN)
+    if (t != CURLINFO_HEADER_IN || n < 3)
+        return 0;
+    if (c->reply[0] >= '4') /* keep the refusal, not the QUIT's "221" */
         return 0;
     while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
         n--;

@@ -112,8 +112,9 @@ static int run(struct conn *w, const char *sql, const char *ctx,
     sqlite3_stmt *st = sdb_stmt(w, sql);
     if (!st)
         return ERR_DB;
-    int rc;
-    if ((sqlite3_bind_int64(st, 1, a1) | sqlite3_bind_int64(st, 2, a2) |
+    int rc, np = sqlite3_bind_parameter_count(st);
+    if (((tpos != 1 ? sqlite3_bind_int64(st, 1, a1) : SQLITE_OK) |
+         (np >= 2 && tpos != 2 ? sqlite3_bind_int64(st, 2, a2) : SQLITE_OK) |
          (tpos ? sdb_bind_text(st, tpos, text) : SQLITE_OK)) != SQLITE_OK)
         rc = sdb_fail(w, ctx);
     else
