@@ -291,7 +291,24 @@ def seeds_query(fx, out):
         write(out, s)
 
 
-SEEDS = {"mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+def seeds_signup(fx, out):
+    """Addresses and tokens as the sign-up form and its links receive them."""
+    for s in ["xreader@example.org", "xa@b", "x" + "a" * 300 + "@b.org",
+              "c12.1700000000.00112233445566778899aabbccddeeff",
+              "u1.0.00112233445566778899aabbccddeeff", "c..", "u-1.0.x"]:
+        write(out, s)
+
+
+def seeds_email_list(fx, out):
+    """Lists a journal moves to Quire: plain lines and CSV exports."""
+    for s in ["a@b.org\nc@d.org\n", "email\na@b.org\n",
+              'name,email,tags\n"Doe, J",j@d.org,"x ""y"""\n',
+              "Email Address,First Name\r\nm@c.com,M\r\n"]:
+        write(out, s)
+
+
+SEEDS = {"signup": seeds_signup, "email_list": seeds_email_list,
+         "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}
