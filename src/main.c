@@ -631,8 +631,9 @@ static const struct command commands[] = {
      "quire newsletter send --issue YYYY-MM-DD [--subject TEXT] | status",
      "Queue an issue's digest to every confirmed subscriber (the server's\n"
      "sender delivers it), or show each campaign's counts."},
-    {"mail", cmd_mail, "quire mail test ADDRESS",
-     "Send one test message through mail.smtp_url and print the outcome."},
+    {"mail", cmd_mail, "quire mail test ADDRESS | dkim-record",
+     "test: send one message through mail.smtp_url and print the outcome.\n"
+     "dkim-record: print the DNS TXT record of the DKIM key to publish."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

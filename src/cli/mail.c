@@ -28,13 +28,55 @@ void cli_mail_config(struct cli *cli, struct mail_config *mc,
         .workers = cli->cfg.mail_workers,
         .theme_dir = cli->cfg.theme,
         .fallback_base = fallback_base,
+        .dkim_domain = cli->cfg.dkim_domain,
+        .dkim_selector = cli->cfg.dkim_selector,
+        .dkim_key_file = cli->cfg.dkim_key_file,
     };
+}
+
+/* dkim_record prints the TXT record to publish for the configured key. */
+static int dkim_record(struct cli *cli)
+{
+    const struct config *c = &cli->cfg;
+    if (!*c->dkim_domain || !*c->dkim_selector || !*c->dkim_key_file)
+        return cli_fail("set mail.dkim_domain, mail.dkim_selector and "
+                        "mail.dkim_key_file in %s first", cli->config_path);
+    char *pem = mail_read_small_file(c->dkim_key_file, 64 << 10);
+    if (!pem)
+        return cli_fail("%s: cannot read the key", c->dkim_key_file);
+    struct buf b;
+    buf_init(&b, 1 << 16);
+    int rc = mail_dkim_public_key(pem, &b);
+    free(pem);
+    if (rc != 0) {
+        buf_release(&b);
+        return cli_fail("%s: not an RSA private key in PEM", c->dkim_key_file);
+    }
+    /* A TXT string holds 255 bytes: longer keys are split in quoted parts. */
+    printf("%s._domainkey.%s. IN TXT ( \"v=DKIM1; k=rsa; \"", c->dkim_selector,
+           c->dkim_domain);
+    const char *p = "p=";
+    printf("\n  \"%s", p);
+    size_t col = 2;
+    for (size_t i = 0; i < b.len; i++) {
+        if (col == 250) {
+            printf("\"\n  \"");
+            col = 0;
+        }
+        putchar(b.ptr[i]);
+        col++;
+    }
+    printf("\" )\n");
+    buf_release(&b);
+    return 0;
 }
 
 int cmd_mail(struct cli *cli, int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "dkim-record") == 0)
+        return dkim_record(cli);
     if (argc != 3 || strcmp(argv[1], "test") != 0)
-        return cli_fail("usage: quire mail test ADDRESS");
+        return cli_fail("usage: quire mail test ADDRESS | dkim-record");
     if (!email_valid(argv[2]))
         return cli_fail("'%s' is not an e-mail address", argv[2]);
     struct mail_config mc;
@@ -57,6 +99,17 @@ int cmd_mail(struct cli *cli, int argc, char **argv)
     struct buf b;
     buf_init(&b, 1 << 20);
     mail_build(&b, &m);
+    if (*mc.dkim_domain) {
+        struct mail_dkim *d = mail_dkim_new(mc.dkim_domain, mc.dkim_selector,
+                                            mc.dkim_key_file, reply,
+                                            sizeof(reply));
+        int rc = d ? mail_dkim_sign(d, &b, reply, sizeof(reply)) : ERR_INVALID;
+        mail_dkim_free(d);
+        if (rc != 0) {
+            buf_release(&b);
+            return cli_fail("%s", reply);
+        }
+    }
     struct smtp *c = smtp_new(&mc);
     enum smtp_outcome o = smtp_send(c, argv[2], b.ptr, b.len, reply,
                                     sizeof(reply));

@@ -96,6 +96,12 @@ static const struct cfg_key keys[] = {
      "messages per minute; 0 = unlimited", NULL},
     {"mail", "mail_workers", CFG_UINT, OFF(mail_workers), 1, 16, "2",
      "SMTP connections used in parallel by the sender", NULL},
+    {"mail", "dkim_domain", CFG_STR, OFF(dkim_domain), 0, 0, "",
+     "d= of DKIM signatures; with dkim_selector and dkim_key_file", NULL},
+    {"mail", "dkim_selector", CFG_STR, OFF(dkim_selector), 0, 0, "",
+     "s= of DKIM signatures (the DNS name SELECTOR._domainkey.DOMAIN)", NULL},
+    {"mail", "dkim_key_file", CFG_STR, OFF(dkim_key_file), 0, 0, "",
+     "RSA private key (PEM) that signs every mail", NULL},
     {"mail", "signups_per_client", CFG_UINT, OFF(signups_per_client), 1,
      1000000, "10", "newsletter sign-ups per client address per hour", NULL},
 };

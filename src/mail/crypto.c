@@ -77,3 +77,24 @@ void mail_base64(struct buf *out, const unsigned char *p, size_t n)
         n -= k;
     }
 }
+
+/* Declared in mail.h (DKIM). */
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+int mail_dkim_public_key(const char *pem, struct buf *out)
+{
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    if (!k)
+        return ERR_PARSE;
+    unsigned char *der = NULL;
+    int n = EVP_PKEY_base_id(k) == EVP_PKEY_RSA ? i2d_PUBKEY(k, &der) : -1;
+    EVP_PKEY_free(k);
+    if (n <= 0)
+        return ERR_INVALID;
+    mail_base64(out, der, (size_t)n);
+    OPENSSL_free(der);
+    return 0;
+}

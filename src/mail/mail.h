@@ -52,6 +52,23 @@ void mail_build(struct buf *out, const struct mail_msg *m);
  * out; false if there is none. mail_domain points at its domain. */
 bool mail_addr_spec(const char *from, char *out, size_t cap);
 
+/* dkim.c: RSA-SHA256 DKIM signing with libopendkim. */
+struct mail_dkim;
+/* mail_dkim_new reads the PEM key and checks it by signing; NULL with err. */
+struct mail_dkim *mail_dkim_new(const char *domain, const char *selector,
+                                const char *key_file, char *err,
+                                size_t errlen);
+void mail_dkim_free(struct mail_dkim *d);
+/* mail_dkim_sign puts a DKIM-Signature header on top of msg (no-op for a
+ * NULL d); ERR_INVALID with err if signing failed. */
+int mail_dkim_sign(struct mail_dkim *d, struct buf *msg, char *err,
+                   size_t errlen) WUR;
+/* mail_dkim_public_key appends the base64 SubjectPublicKeyInfo of an RSA
+ * private key in PEM (the p= of the DNS record). ERR_PARSE if not a key. */
+int mail_dkim_public_key(const char *pem, struct buf *out) WUR;
+/* mail_read_small_file reads a file of at most max bytes (malloc'd). */
+char *mail_read_small_file(const char *path, size_t max);
+
 struct mail_config {
     const char *smtp_url, *smtp_user, *smtp_password;
     const char *from, *reply_to;
@@ -59,6 +76,7 @@ struct mail_config {
     unsigned workers; /* parallel SMTP connections */
     const char *theme_dir;
     const char *fallback_base; /* used when base_url is unset */
+    const char *dkim_domain, *dkim_selector, *dkim_key_file; /* "": none */
 };
 
 /* smtp.c. The outcome of one delivery attempt. */

@@ -37,6 +37,7 @@ struct mail_sender {
     struct store *store;
     struct mail_config cfg;
     struct tpl_set *tpl;
+    struct mail_dkim *dkim; /* NULL: not signing */
     unsigned char key[32];
     char domain[256];
     pthread_t *threads;
@@ -161,6 +162,8 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
     buf_init_arena(&msg, a, 32 << 20);
     mail_build(&msg, &m);
     char reply[512];
+    if (mail_dkim_sign(ms->dkim, &msg, reply, sizeof(reply)) != 0)
+        log_error("outbox %lld: sent unsigned: %s", (long long)r->id, reply);
     enum smtp_outcome o = smtp_send(c, r->rcpt, msg.ptr, msg.len, reply,
                                     sizeof(reply));
     now = (int64_t)time(NULL);
@@ -263,6 +266,15 @@ int mail_sender_start(struct store *s, const struct mail_config *cfg,
         free(ms);
         return ERR_PARSE;
     }
+    if (cfg->dkim_domain && *cfg->dkim_domain) {
+        ms->dkim = mail_dkim_new(cfg->dkim_domain, cfg->dkim_selector,
+                                 cfg->dkim_key_file, err, errlen);
+        if (!ms->dkim) {
+            tpl_set_free(ms->tpl);
+            free(ms);
+            return ERR_INVALID;
+        }
+    }
     pthread_mutex_init(&ms->lock, NULL);
     pthread_cond_init(&ms->wake, NULL);
     ms->threads = xcalloc(ms->n, sizeof(*ms->threads));
@@ -294,6 +306,7 @@ void mail_sender_stop(struct mail_sender *ms)
     for (unsigned i = 0; i < ms->n; i++)
         pthread_join(ms->threads[i], NULL);
     tpl_set_free(ms->tpl);
+    mail_dkim_free(ms->dkim);
     pthread_mutex_destroy(&ms->lock);
     pthread_cond_destroy(&ms->wake);
     free(ms->threads);

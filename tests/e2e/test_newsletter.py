@@ -4,6 +4,7 @@ unsubscribe, no enumeration, rate limits, Origin checks, CSV import,
 digests to many subscribers, 5xx failures, an SMTP outage and kill -9 in
 the middle of a campaign. QUIRE_LONG=1 sends 2,000-message campaigns;
 QUIRE_KILL_ROUNDS sets how many times the server is killed."""
+import email
 import os
 import re
 import signal
@@ -374,3 +375,44 @@ def test_mail_test_command(tmp_path, sink):
                         "--config", str(ini), "mail", "test",
                         "nope@example.org"], capture_output=True, text=True)
     assert p.returncode == 1 and "550 5.1.1 unknown user" in p.stderr
+
+
+def test_dkim_signed_and_verified(tmp_path, sink):
+    import dkim
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                    "rsa_keygen_bits:2048", "-out", str(key)], check=True,
+                   capture_output=True)
+    db = make_journal(tmp_path)
+    extra = ("dkim_domain = analyst.example\ndkim_selector = q2026\n"
+             f"dkim_key_file = {key}\n")
+    ini = tmp_path / "dkim.ini"
+    ini.write_text(mail_ini(sink, extra))
+    rec = quire(db, "mail", "dkim-record",
+                env={**os.environ, "QUIRE_CONFIG": str(ini)}).stdout
+    assert rec.startswith("q2026._domainkey.analyst.example. IN TXT")
+    txt = "".join(re.findall(r'"([^"]*)"', rec))
+    assert txt.startswith("v=DKIM1; k=rsa; p=")
+
+    def dns(name, timeout=5):
+        assert name == b"q2026._domainkey.analyst.example."
+        return txt.encode()
+
+    srv = Server(db, tmp_path, mail_ini(sink, extra))
+    try:
+        signup(srv, "signed@example.org")
+        wait_for(lambda: mails_to(sink, "signed@example.org"), what="mail")
+        raw = [c for r, c in sink.messages if r == "signed@example.org"][0]
+        assert raw.startswith(b"DKIM-Signature: ")
+        assert dkim.verify(raw, dnsfunc=dns)
+        sig = email.message_from_bytes(raw)["DKIM-Signature"]
+        h = re.search(r"(?:^|;)h=([^;]+)", re.sub(r"\s+", "", sig)).group(1).lower()
+        assert "list-unsubscribe" in h.split(":")
+        assert "list-unsubscribe-post" in h.split(":")
+        assert "a=rsa-sha256" in re.sub(r"\s+", "", sig)
+        # a relay changing the unsubscribe link breaks the signature
+        forged = raw.replace(b"/newsletter/unsubscribe/u",
+                             b"/newsletter/unsubscribe/v", 1)
+        assert not dkim.verify(forged, dnsfunc=dns)
+    finally:
+        assert srv.stop() == 0
