@@ -5,7 +5,7 @@
 #   make check-asan the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
 
-PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libcurl libcrypto opendkim
+PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libcurl libcrypto opendkim
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -526,6 +526,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     struct site_opts so = {
         .store = s,
         .theme_dir = cli->cfg.theme,
+        .admin_dir = cli->cfg.admin,
         .cache_max = cli->cfg.cache_max,
         .hits_flush = cli->cfg.hits_flush,
         .search_query_max = cli->cfg.search_query_max,
@@ -634,6 +635,18 @@ static const struct command commands[] = {
     {"mail", cmd_mail, "quire mail test ADDRESS | dkim-record",
      "test: send one message through mail.smtp_url and print the outcome.\n"
      "dkim-record: print the DNS TXT record of the DKIM key to publish."},
+    {"user", cmd_user,
+     "quire user add EMAIL --name NAME --role ROLE [--password-stdin]\n"
+     "       quire user list | passwd EMAIL [--password-stdin]\n"
+     "       quire user role EMAIL ROLE | disable EMAIL",
+     "Manage the back office's accounts (roles admin, editor, author).\n"
+     "Passwords have at least 10 characters; without --password-stdin they\n"
+     "are asked on the terminal. passwd and disable end the user's sessions."},
+    {"token", cmd_token,
+     "quire token add --name NAME --role ROLE | list | revoke NAME",
+     "Bearer tokens for the admin API; add prints the token once."},
+    {"audit", cmd_audit, "quire audit [--limit N]",
+     "Show the newest entries of the audit log (default 50)."},
     {"serve", cmd_serve,
      "quire serve [--listen ADDR:PORT] [--threads N] [--theme DIR]",
      "Serve the journal until SIGINT or SIGTERM, then finish in-flight\n"

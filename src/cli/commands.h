@@ -14,5 +14,10 @@ int cmd_mail(struct cli *cli, int argc, char **argv);
 struct mail_config;
 void cli_mail_config(struct cli *cli, struct mail_config *mc,
                      const char *fallback_base);
+int cmd_user(struct cli *cli, int argc, char **argv);  /* user.c */
+int cmd_token(struct cli *cli, int argc, char **argv); /* token.c */
+int cmd_audit(struct cli *cli, int argc, char **argv); /* audit.c */
+/* cli_who names the shell's user for the audit log: "cli:NAME". */
+const char *cli_who(void);
 
 #endif

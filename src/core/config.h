@@ -21,6 +21,7 @@ struct config {
     char *listen;            /* server.listen, "ADDR:PORT" */
     unsigned threads;        /* server.threads, 0 = number of cores */
     char *theme;             /* server.theme, a theme folder */
+    char *admin;             /* server.admin, the back office's folder */
     char *access_log;        /* server.access_log: common | json | off */
     char *log_level;         /* server.log_level */
     unsigned hits_flush;     /* server.hits_flush, seconds */

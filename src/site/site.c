@@ -19,6 +19,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "admin/admin.h"
 #include "http/router.h"
 #include "render/cache.h"
 #include "render/format.h"
@@ -243,6 +244,8 @@ int site_app(struct request *req, struct response *res, void *ctx)
     struct site *s = ctx;
     const struct route *r;
     const char *allow;
+    if (s->admin && admin_claims(req->path))
+        return admin_app(req, res, s->admin);
     int rc = router_match(routes, NROUTES, req, &r, &allow);
     if (rc == ERR_NOT_FOUND)
         return error_page(s, req, res, 404);
@@ -408,6 +411,15 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         goto out;
     format_use(s->fmt);
     site_https_refresh(s);
+    if (o->admin_dir) {
+        struct admin_opts ao = {.store = o->store, .dir = o->admin_dir,
+                                .is_https = site_is_https, .https_ctx = s};
+        /* The readers' site must not go down with the back office. */
+        if (admin_open(&ao, &s->admin, err, errlen) != 0) {
+            log_error("back office off: %s", err);
+            s->admin = NULL;
+        }
+    }
     s->cache = cache_new(o->cache_max);
     rc = changes_start(s, err, errlen);
     if (rc != 0)
@@ -430,6 +442,7 @@ out:
         if (format_current() == s->fmt)
             format_use(NULL);
         format_free(s->fmt);
+        admin_close(s->admin);
         side_cache_free(s->side);
         cache_free(s->cache);
         hits_free(s->hits);
@@ -452,6 +465,7 @@ void site_close(struct site *s)
     if (hits_flush(s->hits) != 0)
         log_error("read counts could not be written at shutdown");
     side_cache_free(s->side);
+    admin_close(s->admin);
     cache_free(s->cache);
     hits_free(s->hits);
     tpl_set_free(s->tpl);

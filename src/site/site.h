@@ -24,6 +24,7 @@ struct site;
 struct site_opts {
     struct store *store;
     const char *theme_dir;   /* holds templates/ and assets/ */
+    const char *admin_dir;   /* the back office's folder; NULL: none */
     size_t cache_max;        /* bytes of cached pages */
     unsigned hits_flush;     /* seconds between counter flushes */
     size_t search_query_max; /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */

@@ -43,6 +43,7 @@ struct site {
     bool no_etags;            /* site_opts.no_etags */
     const char *mail_from;    /* site_opts.mail_from (Message-ID domain) */
     double signups_per_client; /* newsletter sign-ups per client per hour */
+    struct admin *admin;      /* the back office, or NULL (admin/) */
 };
 
 enum { SITE_PER_PAGE = 20, SITE_MAX_PAGE = 100000 };

@@ -320,7 +320,57 @@ static const char V_NEWSLETTER[] =
     "CREATE INDEX outbox_due ON outbox(state, next_at);"
     "CREATE INDEX outbox_campaign ON outbox(campaign_id, state);";
 
-static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_NEWSLETTER};
+/*
+ * V_ACCOUNTS: the back office's people and their traces. Users log in with
+ * an argon2id hash; sessions and API tokens are kept only as the hex of a
+ * BLAKE2b hash of the secret, so a copy of the file opens no door. The
+ * audit log is append-only by convention (no code deletes from it).
+ * Independent of every other table, so it merges in any order.
+ */
+static const char V_ACCOUNTS[] =
+    "CREATE TABLE users("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  totp_secret TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE sessions("
+    "  id_hash TEXT PRIMARY KEY NOT NULL,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  seen_at INTEGER NOT NULL,"
+    "  pending INTEGER NOT NULL DEFAULT 0"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE TABLE api_tokens("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  last_used_at INTEGER"
+    ");"
+    "CREATE TABLE recovery_codes("
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  hash TEXT NOT NULL,"
+    "  PRIMARY KEY (user_id, hash)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE audit_log("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  object TEXT NOT NULL DEFAULT ''"
+    ");";
+
+static const char *const migrations[] = {V1, V2, V3, V4, V5, V6, V_NEWSLETTER,
+                                         V_ACCOUNTS};
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_version(void)

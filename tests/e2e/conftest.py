@@ -134,6 +134,7 @@ class Server:
         self.ini.write_text(
             "[server]\n"
             f"theme = {REPO / 'theme' / 'default'}\n"
+            f"admin = {REPO / 'theme' / 'admin'}\n"
             "hits_flush = 1\n"
             "threads = 2\n"
             "[limits]\n"

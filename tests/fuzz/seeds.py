@@ -307,8 +307,21 @@ def seeds_email_list(fx, out):
         write(out, s)
 
 
+def seeds_admin(fx, out):
+    """Cookie headers, login forms and admin API bodies (admin_fuzz.c)."""
+    for s in ['quire_session=AAAA; quire_login=BBBB\n{"title": "x"}',
+              'a=b;quire_session=\nemail=a%40b.org&password=pw&csrf=t',
+              '\ncode=abcde-fghij&csrf=x',
+              '\n{"title": "t", "tags": ["a", "b"], "revision": 2, '
+              '"draft": false, "body": "# h\\n\\u00e9"}',
+              '\n{"title": null, "x": [1, {"y": 2}]}',
+              '\n{"title": "a", "title": "b"}', '\n[1, 2, 3]',
+              '\n{"title": "\\ud800"}', '\n{"tags": "notalist"}']:
+        write(out, s)
+
+
 SEEDS = {"signup": seeds_signup, "email_list": seeds_email_list,
-         "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
+         "admin": seeds_admin, "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,
          "utf8": seeds_text, "email": seeds_email, "cite": seeds_text,
          "query": seeds_query}

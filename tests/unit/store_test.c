@@ -69,7 +69,8 @@ static void test_open_create_reopen(void **state)
     assert_non_null(strstr(store_last_error(NULL), "missing.db"));
 
     s = open_new("open.db");
-    assert_int_equal(store_schema_version(), 6);
+    /* Other features append migrations: at least the readers' six. */
+    assert_true(store_schema_version() >= 6);
     assert_int_equal(store_setting_set(s, "name", "The Analyst"), 0);
     store_close(s);
     char path[700];
