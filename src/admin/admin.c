@@ -57,6 +57,10 @@ static const struct route routes[] = {
      AR_ENROL | ROUTE_FORM},
     {HTTP_POST, "/admin/account/totp/disable", admin_account_totp_disable,
      ROUTE_FORM},
+    {HTTP_GET, "/admin/subscribers", admin_subscribers, AR_EDITOR},
+    {HTTP_GET, "/admin/subscribers.csv", admin_subscribers_csv, AR_EDITOR},
+    {HTTP_POST, "/admin/subscribers/remove", admin_subscriber_remove,
+     AR_EDITOR | ROUTE_FORM},
     {HTTP_GET, "/admin/users", admin_users, AR_ADMIN},
     {HTTP_POST, "/admin/users", admin_user_add, AR_ADMIN | ROUTE_FORM},
     {HTTP_POST, "/admin/users/require-totp", admin_require_totp,
@@ -74,6 +78,9 @@ static const struct route routes[] = {
     {HTTP_GET, "/admin/audit", admin_audit_page, AR_ADMIN},
     /* The admin API */
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
+    {HTTP_GET, "/api/admin/subscribers", admin_api_subscribers, AR_EDITOR},
+    {HTTP_DELETE, "/api/admin/subscribers/{}", admin_api_subscriber_remove,
+     AR_EDITOR},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
     {HTTP_POST, "/api/admin/users", admin_api_user_add, AR_ADMIN | AR_JSON},
     {HTTP_GET, "/api/admin/tokens", admin_api_tokens, AR_ADMIN},
@@ -88,6 +95,7 @@ static const struct nav_entry {
     enum admin_role level;
 } nav[] = {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
+    {"/admin/subscribers", "Subscribers", ROLE_EDITOR},
     {"/admin/users", "Users", ROLE_ADMIN},
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
     {"/admin/audit", "Audit log", ROLE_ADMIN},

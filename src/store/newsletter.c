@@ -430,3 +430,54 @@ int store_outbox_mark(struct store *s, int64_t id, int state,
 out:
     return sdb_write_end(s, rc);
 }
+
+static const char SQL_SEARCH[] =
+    "SELECT id, email, state, created_at, coalesce(confirmed_at, 0)"
+    " FROM subscribers WHERE (?1 < 0 OR state = ?1)"
+    " AND (?2 IS NULL OR email LIKE '%' || ?2 || '%' ESCAPE '\\')"
+    " ORDER BY id LIMIT ?3";
+
+int store_subscribers_search(struct store *s, struct arena *a, int state,
+                             const char *q, int limit,
+                             struct subscriber **out, size_t *n)
+{
+    char pat[400];
+    size_t k = 0;
+    if (q && strlen(q) > 320)
+        return sdb_invalid("subscribers_search", "query too long");
+    for (const char *p = q; p && *p; p++) { /* LIKE's wildcards are data */
+        if (*p == '%' || *p == '_' || *p == '\\')
+            pat[k++] = '\\';
+        pat[k++] = *p;
+    }
+    pat[k] = '\0';
+    struct conn *c;
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = sdb_stmt(c, SQL_SEARCH);
+    size_t cap = 0, len = 0;
+    struct subscriber *v = NULL;
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    if ((sqlite3_bind_int(st, 1, state) |
+         sdb_bind_text(st, 2, q && *q ? pat : NULL) |
+         sqlite3_bind_int(st, 3, limit)) != SQLITE_OK) {
+        rc = sdb_fail(c, "subscribers_search");
+        goto out;
+    }
+    while ((rc = sdb_step(c, st, "subscribers_search")) == 1) {
+        v = sdb_grow(a, v, len, &cap, sizeof(*v));
+        sub_row(a, st, &v[len++]);
+    }
+    if (rc == 0) {
+        *out = v;
+        *n = len;
+    }
+out:
+    sdb_done(st);
+    sdb_read_end(s, c);
+    return rc;
+}

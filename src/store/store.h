@@ -571,6 +571,11 @@ int store_subscriber_get(struct store *s, struct arena *a, int64_t id,
 /* store_subscribers_list: every subscriber (state -1) or those in state. */
 int store_subscribers_list(struct store *s, struct arena *a, int state,
                            struct subscriber **out, size_t *n) WUR;
+/* store_subscribers_search: up to limit subscribers in state (-1: any)
+ * whose address contains q (NULL or "": all), oldest first. */
+int store_subscribers_search(struct store *s, struct arena *a, int state,
+                             const char *q, int limit,
+                             struct subscriber **out, size_t *n) WUR;
 /* store_subscriber_counts: counts[state] for the three states. */
 int store_subscriber_counts(struct store *s, int64_t counts[3]) WUR;
 /* store_campaign_queue stores c and one outbox row per confirmed
