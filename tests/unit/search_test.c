@@ -265,7 +265,7 @@ static void test_migration_indexes_old_articles(void **state)
                      SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(store_open(path, 0, &st), 0);
-    assert_int_equal(store_schema_version(), 6);
+    assert_true(store_schema_version() >= 6);
     assert_true(found(search("economies"), "economy"));
     assert_true(found(search("россия"), "russia"));
     assert_int_equal(search("unpublished").total, 0);
