@@ -57,6 +57,11 @@ static const struct route routes[] = {
      AR_ENROL | ROUTE_FORM},
     {HTTP_POST, "/admin/account/totp/disable", admin_account_totp_disable,
      ROUTE_FORM},
+    {HTTP_GET, "/admin/newsletter", admin_newsletter, AR_EDITOR},
+    {HTTP_GET, "/admin/newsletter/preview", admin_newsletter_preview,
+     AR_EDITOR},
+    {HTTP_POST, "/admin/newsletter", admin_newsletter_queue,
+     AR_EDITOR | ROUTE_FORM},
     {HTTP_GET, "/admin/subscribers", admin_subscribers, AR_EDITOR},
     {HTTP_GET, "/admin/subscribers.csv", admin_subscribers_csv, AR_EDITOR},
     {HTTP_POST, "/admin/subscribers/remove", admin_subscriber_remove,
@@ -95,6 +100,7 @@ static const struct nav_entry {
     enum admin_role level;
 } nav[] = {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
+    {"/admin/newsletter", "Newsletter", ROLE_EDITOR},
     {"/admin/subscribers", "Subscribers", ROLE_EDITOR},
     {"/admin/users", "Users", ROLE_ADMIN},
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
@@ -419,6 +425,8 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
     ad->store = o->store;
     ad->is_https = o->is_https;
     ad->https_ctx = o->https_ctx;
+    ad->theme_dir = o->theme_dir ? xstrdup(o->theme_dir) : NULL;
+    ad->mail_from = o->mail_from;
     ad->tpl = tpl_set_new();
     size_t n = strlen(o->dir) + sizeof("/templates");
     dir = xmalloc(n);
@@ -454,5 +462,6 @@ void admin_close(struct admin *ad)
     limiter_free(ad->limiter);
     tpl_set_free(ad->tpl);
     free(ad->assets_dir);
+    free(ad->theme_dir);
     free(ad);
 }

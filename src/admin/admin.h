@@ -24,6 +24,8 @@ struct admin_opts {
     const char *dir;        /* holds templates/ and assets/ */
     http_flag_fn is_https;  /* base_url is https: cookies get Secure */
     void *https_ctx;
+    const char *theme_dir;  /* the journal's theme (its mail templates) */
+    const char *mail_from;  /* mail.mail_from (Message-ID domain); or NULL */
 };
 
 /*

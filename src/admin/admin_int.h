@@ -31,6 +31,8 @@ struct admin {
     http_flag_fn is_https;
     void *https_ctx;
     struct limiter *limiter;
+    char *theme_dir;          /* the journal's theme (newsletter.c) */
+    const char *mail_from;    /* admin_opts.mail_from */
 };
 
 /*
@@ -177,6 +179,12 @@ int admin_api_token_add(struct request *req, struct response *res,
 int admin_api_token_revoke(struct request *req, struct response *res,
                            void *ctx);
 int admin_audit_page(struct request *req, struct response *res, void *ctx);
+/* newsletter.c: the issue digest (preview, test send, send). */
+int admin_newsletter(struct request *req, struct response *res, void *ctx);
+int admin_newsletter_preview(struct request *req, struct response *res,
+                             void *ctx);
+int admin_newsletter_queue(struct request *req, struct response *res,
+                           void *ctx);
 /* subscribers.c: the newsletter's list (pages and API). */
 int admin_subscribers(struct request *req, struct response *res, void *ctx);
 int admin_subscribers_csv(struct request *req, struct response *res,

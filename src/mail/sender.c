@@ -112,9 +112,9 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
 {
     int64_t now = (int64_t)time(NULL);
     int want = r->kind == OUTBOX_CAMPAIGN ? SUB_CONFIRMED : -2;
-    bool skip = r->subscriber_id == 0 || r->sub_state < 0 ||
+    bool skip = r->kind != OUTBOX_TEST && (r->subscriber_id == 0 || r->sub_state < 0 ||
                 r->sub_state == SUB_UNSUBSCRIBED ||
-                (want != -2 && r->sub_state != want);
+                (want != -2 && r->sub_state != want));
     if (skip) {
         if (store_outbox_mark(ms->store, r->id, OUTBOX_SKIPPED, r->attempts,
                               now, "skipped: not subscribed", now) != 0)
@@ -124,7 +124,10 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
     const char *base = mail_base_url(ms->store, a, ms->cfg.fallback_base);
     char tok[MAIL_TOKEN_MAX];
     mail_token_make(ms->key, 'u', r->subscriber_id, 0, tok);
-    const char *unsub = arena_printf(a, "%s/newsletter/unsubscribe/%s", base, tok);
+    const char *unsub =
+        r->kind == OUTBOX_TEST /* an editor, not a subscriber */
+            ? arena_printf(a, "%s/newsletter/unsubscribe/test", base)
+            : arena_printf(a, "%s/newsletter/unsubscribe/%s", base, tok);
     struct mail_parts parts;
     int rc;
     if (r->kind == OUTBOX_CONFIRM) {

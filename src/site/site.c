@@ -413,7 +413,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     site_https_refresh(s);
     if (o->admin_dir) {
         struct admin_opts ao = {.store = o->store, .dir = o->admin_dir,
-                                .is_https = site_is_https, .https_ctx = s};
+                                .is_https = site_is_https, .https_ctx = s,
+                                .theme_dir = o->theme_dir,
+                                .mail_from = o->mail_from};
         /* The readers' site must not go down with the back office. */
         if (admin_open(&ao, &s->admin, err, errlen) != 0) {
             log_error("back office off: %s", err);

@@ -72,7 +72,14 @@ static const char SQL_STATUS[] =
     " count(o.id) FILTER (WHERE o.state = 2),"
     " count(o.id) FILTER (WHERE o.state = 3)"
     " FROM campaigns c LEFT JOIN outbox o ON o.campaign_id = c.id"
-    " GROUP BY c.id ORDER BY c.id";
+    " WHERE c.test = 0 GROUP BY c.id ORDER BY c.id";
+static const char SQL_CAMPAIGN_TEST[] =
+    "INSERT INTO campaigns(issue_date, subject, text_body, html_body,"
+    " created_at, test) VALUES (?1, ?2, ?3, ?4, ?5, 1)";
+static const char SQL_TEST_ROW[] =
+    "INSERT INTO outbox(campaign_id, kind, rcpt, message_id, next_at,"
+    " created_at) VALUES (?1, 2, ?4,"
+    " '<' || lower(hex(randomblob(12))) || '@' || ?3 || '>', ?2, ?2)";
 static const char SQL_DUE[] =
     "SELECT o.id, coalesce(o.campaign_id, 0), coalesce(o.subscriber_id, 0),"
     " o.kind, o.rcpt, o.message_id, coalesce(s.state, -1), o.attempts,"
@@ -300,13 +307,21 @@ int store_campaign_queue(struct store *s, const struct campaign *c,
                          const char *domain, int64_t now, int64_t *id,
                          int64_t *queued)
 {
+    return store_campaign_queue_to(s, c, domain, NULL, now, id, queued);
+}
+
+int store_campaign_queue_to(struct store *s, const struct campaign *c,
+                            const char *domain, const char *test_rcpt,
+                            int64_t now, int64_t *id, int64_t *queued)
+{
     if (!c->subject || !c->text_body || !c->html_body || !domain)
         return sdb_invalid("campaign_queue", "incomplete campaign");
     int rc = store_begin(s);
     if (rc != 0)
         return rc;
     struct conn *w = &s->writer;
-    sqlite3_stmt *st = sdb_stmt(w, SQL_CAMPAIGN_ADD);
+    sqlite3_stmt *st = sdb_stmt(w, test_rcpt ? SQL_CAMPAIGN_TEST
+                                              : SQL_CAMPAIGN_ADD);
     if (!st) {
         rc = ERR_DB;
         goto out;
@@ -321,6 +336,25 @@ int store_campaign_queue(struct store *s, const struct campaign *c,
     if (rc < 0)
         goto out;
     *id = sqlite3_last_insert_rowid(w->db);
+    if (test_rcpt) {
+        st = sdb_stmt(w, SQL_TEST_ROW);
+        if (!st) {
+            rc = ERR_DB;
+            goto out;
+        }
+        if ((sqlite3_bind_int64(st, 1, *id) | sqlite3_bind_int64(st, 2, now) |
+             sdb_bind_text(st, 3, domain) |
+             sdb_bind_text(st, 4, test_rcpt)) != SQLITE_OK)
+            rc = sdb_fail(w, "campaign_queue");
+        else
+            rc = sdb_step(w, st, "campaign_queue");
+        sdb_done(st);
+        if (rc >= 0) {
+            rc = 0;
+            *queued = 1;
+        }
+        goto out;
+    }
     rc = run(w, SQL_CAMPAIGN_ROWS, "campaign_queue", *id, now, 3, domain);
     if (rc >= 0) {
         rc = 0;

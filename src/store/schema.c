@@ -301,12 +301,13 @@ static const char V_NEWSLETTER[] =
     "  subject TEXT NOT NULL,"
     "  text_body TEXT NOT NULL,"
     "  html_body TEXT NOT NULL,"
-    "  created_at INTEGER NOT NULL"
+    "  created_at INTEGER NOT NULL,"
+    "  test INTEGER NOT NULL DEFAULT 0" /* a test send to one editor */
     ");"
     "CREATE TABLE outbox("
     "  id INTEGER PRIMARY KEY,"
     "  campaign_id INTEGER REFERENCES campaigns(id) ON DELETE CASCADE,"
-    "  kind INTEGER NOT NULL," /* 0 confirmation, 1 campaign */
+    "  kind INTEGER NOT NULL," /* 0 confirmation, 1 campaign, 2 test */
     "  subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,"
     "  rcpt TEXT NOT NULL,"
     "  message_id TEXT NOT NULL UNIQUE,"

@@ -508,7 +508,7 @@ enum sub_state { SUB_PENDING = 0, SUB_CONFIRMED = 1, SUB_UNSUBSCRIBED = 2 };
 enum outbox_state {
     OUTBOX_QUEUED = 0, OUTBOX_SENT = 1, OUTBOX_FAILED = 2, OUTBOX_SKIPPED = 3
 };
-enum outbox_kind { OUTBOX_CONFIRM = 0, OUTBOX_CAMPAIGN = 1 };
+enum outbox_kind { OUTBOX_CONFIRM = 0, OUTBOX_CAMPAIGN = 1, OUTBOX_TEST = 2 };
 
 struct subscriber {
     int64_t id;
@@ -583,6 +583,12 @@ int store_subscriber_counts(struct store *s, int64_t counts[3]) WUR;
 int store_campaign_queue(struct store *s, const struct campaign *c,
                          const char *domain, int64_t now, int64_t *id,
                          int64_t *queued) WUR;
+/* store_campaign_queue_to queues c to test_rcpt alone (an editor's test
+ * send, left out of store_campaigns_status), or as store_campaign_queue
+ * when test_rcpt is NULL. */
+int store_campaign_queue_to(struct store *s, const struct campaign *c,
+                            const char *domain, const char *test_rcpt,
+                            int64_t now, int64_t *id, int64_t *queued) WUR;
 int store_campaign_get(struct store *s, struct arena *a, int64_t id,
                        struct campaign *out) WUR;
 /* store_campaigns_status: every campaign with its rows counted by state

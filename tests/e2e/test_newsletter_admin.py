@@ -3,6 +3,7 @@ counts by state, search, remove (with its CSRF token), CSV export, and
 GET/DELETE /api/admin/subscribers with a bearer token."""
 import csv
 import io
+import time
 
 import pytest
 import requests
@@ -89,3 +90,49 @@ def test_api(site):
     assert r.status_code == 404
     assert requests.get(site.url + "/api/admin/subscribers",
                         timeout=10).status_code == 401
+
+
+def test_digest_button_preview_test_send(tmp_path):
+    from smtp_sink import SmtpSink
+    from conftest import free_port
+    from test_newsletter import mail_ini, wait_for
+    sink = SmtpSink(free_port())
+    sink.start()
+    db = make_journal(tmp_path)
+    (tmp_path / "s.csv").write_text("r1@example.org\nr2@example.org\n")
+    quire(db, "subscriber", "import", str(tmp_path / "s.csv"), "--confirmed")
+    add_user(db, "ed@example.org", "editor")
+    srv = Server(db, tmp_path, mail_ini(sink))
+    try:
+        s, _ = login(srv, "ed@example.org")
+        page = s.get(srv.url + "/admin/newsletter").text
+        assert "2004-06-30" in page and "Send to 2 confirmed" in page
+        r = s.get(srv.url + "/admin/newsletter/preview",
+                  params={"issue": "2004-06-30", "subject": "Hello"})
+        assert r.status_code == 200
+        assert "PAKISTAN–RUSSIA RELATIONS" in r.text
+        assert "quire.invalid" not in r.text
+        assert s.get(srv.url + "/admin/newsletter/preview",
+                     params={"issue": "1999-01-01"}).status_code == 404
+        tok = csrf_of(page)
+        r = s.post(srv.url + "/admin/newsletter", allow_redirects=False,
+                   data={"csrf": tok, "issue": "2004-06-30",
+                         "subject": "Test run", "action": "test"})
+        assert r.status_code == 303
+        wait_for(lambda: sink.count() >= 1, what="the test mail")
+        time.sleep(1)
+        got = sink.parsed()
+        assert [r for r, _ in got] == ["ed@example.org"]
+        assert str(got[0][1]["Subject"]) == "Test run"
+        r = s.post(srv.url + "/admin/newsletter", allow_redirects=False,
+                   data={"csrf": tok, "issue": "2004-06-30",
+                         "subject": "The issue", "action": "send"})
+        assert r.status_code == 303
+        wait_for(lambda: sink.count() >= 3, what="the digest")
+        assert sorted(r for r, _ in sink.parsed()) == [
+            "ed@example.org", "r1@example.org", "r2@example.org"]
+        st = quire(db, "newsletter", "status").stdout.splitlines()
+        assert len(st) == 3  # the test send is not a campaign
+    finally:
+        srv.stop()
+        sink.stop()
