@@ -126,9 +126,11 @@ static const char *echo(struct arena *a, const char *v)
     return arena_printf(a, "%.*s...", (int)n, v);
 }
 
-static int page(struct site *s, struct response *res, struct tval *c,
-                int status)
+static int page(struct site *s, struct arena *a, struct response *res,
+                struct tval *c, int status)
 {
+    if (status >= 400) /* the sign-up form again, to correct or retry */
+        tv_set_bool(a, c, "form", true);
     int rc = site_render(s, res, "newsletter", c, NULL);
     if (rc != 200)
         return rc;
@@ -148,21 +150,20 @@ int site_newsletter(struct request *req, struct response *res, void *ctx)
     if (!c)
         return 500;
     tv_set_str(a, c, "page_title", "Newsletter");
-    tv_set_bool(a, c, "form", true);
     if (!same_site(s, req)) {
         tv_set_str(a, c, "error", "This form can only be sent from this "
                                   "site's own pages.");
-        return page(s, res, c, 403);
+        return page(s, req->arena, res, c, 403);
     }
     if (!email || !*email) {
         tv_set_str(a, c, "error", "Please enter your e-mail address.");
-        return page(s, res, c, 400);
+        return page(s, req->arena, res, c, 400);
     }
     if (!email_valid(email)) {
         tv_set_str(a, c, "error",
                    "That does not look like an e-mail address.");
         tv_set_str(a, c, "email", echo(a, email));
-        return page(s, res, c, 400);
+        return page(s, req->arena, res, c, 400);
     }
     if (!rl_take(rl_client, req->remote_addr ? req->remote_addr : "",
                  s->signups_per_client) ||
@@ -171,7 +172,7 @@ int site_newsletter(struct request *req, struct response *res, void *ctx)
                                   "please try again in a while.");
         tv_set_str(a, c, "email", email);
         response_header(res, "Retry-After", "600");
-        return page(s, res, c, 429);
+        return page(s, req->arena, res, c, 429);
     }
     if (!s->mail_from || !mail_addr_spec(s->mail_from, domain, sizeof(domain)))
         snprintf(domain, sizeof(domain), "quire@localhost");
@@ -180,9 +181,8 @@ int site_newsletter(struct request *req, struct response *res, void *ctx)
                                      (int64_t)time(NULL), &queued);
     if (rc != 0)
         return 500;
-    tv_set_bool(a, c, "form", false);
     tv_set_str(a, c, "subscribed", email);
-    return page(s, res, c, 200);
+    return page(s, req->arena, res, c, 200);
 }
 
 /* token_page checks the route's token; 0 with *id, else a status. */
@@ -222,23 +222,23 @@ int site_newsletter_confirm(struct request *req, struct response *res,
     int64_t id;
     int st = token_arg(s, req, 'c', c, &id);
     if (st != 0)
-        return page(s, res, c, st);
+        return page(s, req->arena, res, c, st);
     if (req->method != HTTP_POST) {
         tv_set_str(a, c, "confirm_action",
                    arena_printf(a, "%.*s", STR_FMT(req->path)));
-        return page(s, res, c, 200);
+        return page(s, req->arena, res, c, 200);
     }
     int rc = store_subscriber_set_state(s->store, id, SUB_CONFIRMED,
                                         (int64_t)time(NULL));
     if (rc == ERR_NOT_FOUND) {
         tv_set_str(a, c, "error", "This address is no longer on the list. "
                                   "Please sign up again.");
-        return page(s, res, c, 404);
+        return page(s, req->arena, res, c, 404);
     }
     if (rc != 0)
         return 500;
     tv_set_bool(a, c, "confirmed", true);
-    return page(s, res, c, 200);
+    return page(s, req->arena, res, c, 200);
 }
 
 int site_newsletter_unsubscribe(struct request *req, struct response *res,
@@ -253,16 +253,16 @@ int site_newsletter_unsubscribe(struct request *req, struct response *res,
     int64_t id;
     int st = token_arg(s, req, 'u', c, &id);
     if (st != 0)
-        return page(s, res, c, st);
+        return page(s, req->arena, res, c, st);
     if (req->method != HTTP_POST) {
         tv_set_str(a, c, "unsubscribe_action",
                    arena_printf(a, "%.*s", STR_FMT(req->path)));
-        return page(s, res, c, 200);
+        return page(s, req->arena, res, c, 200);
     }
     int rc = store_subscriber_set_state(s->store, id, SUB_UNSUBSCRIBED,
                                         (int64_t)time(NULL));
     if (rc != 0 && rc != ERR_NOT_FOUND) /* removed: already off the list */
         return 500;
     tv_set_bool(a, c, "unsubscribed", true);
-    return page(s, res, c, 200);
+    return page(s, req->arena, res, c, 200);
 }
