@@ -24,6 +24,7 @@
 #include "render/feed.h"
 #include "render/xml.h"
 #include "media/media.h"
+#include "mail/mail.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -637,12 +638,21 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     warn_host_reflection(s, cli->cfg.listen);
     log_info("serving %s on %s", cli->db, where);
     service_ready(where);
+    /* The newsletter's outbox sender (mail/sender.c). */
+    char fallback[300];
+    snprintf(fallback, sizeof(fallback), "http://%s", cli->cfg.listen);
+    struct mail_config mc;
+    cli_mail_config(cli, &mc, fallback);
+    struct mail_sender *ms = NULL;
+    if (mail_sender_start(s, &mc, &ms, err, sizeof(err)) != 0)
+        log_error("newsletter sender not started: %s", err);
     int sig = 0;
     while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
         live_reload(live, cli, theme_flag);
     log_info("signal %d: finishing in-flight requests", sig);
     service_stopping();
     hooks_stop(hooks);
+    mail_sender_stop(ms); /* finishes the messages in flight */
     http_server_stop(srv);
     live_close(live);
     store_close(s);
@@ -712,6 +722,19 @@ static const struct command commands[] = {
      "Built beside DIR and swapped in when complete. --base-url sets the\n"
      "absolute URLs (default: the base_url setting).\n"
      "json: the whole journal as one JSON file (docs/json-format.md)."},
+    {"subscriber", cmd_subscriber,
+     "quire subscriber list [--state pending|confirmed|unsubscribed]\n"
+     "       quire subscriber import FILE.csv [--confirmed] | remove EMAIL",
+     "Manage newsletter subscribers. import reads one address a line or a\n"
+     "CSV with an 'email' column; duplicates and bad lines are reported,\n"
+     "the rest imported (pending, or confirmed with --confirmed)."},
+    {"newsletter", cmd_newsletter,
+     "quire newsletter send --issue YYYY-MM-DD [--subject TEXT] | status",
+     "Queue an issue's digest to every confirmed subscriber (the server's\n"
+     "sender delivers it), or show each campaign's counts."},
+    {"mail", cmd_mail, "quire mail test ADDRESS | dkim-record",
+     "test: send one message through mail.smtp_url and print the outcome.\n"
+     "dkim-record: print the DNS TXT record of the DKIM key to publish."},
     {"user", cmd_user,
      "quire user add EMAIL --name NAME --role ROLE [--password-stdin]\n"
      "       quire user list | passwd EMAIL [--password-stdin]\n"

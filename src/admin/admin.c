@@ -57,6 +57,15 @@ static const struct route routes[] = {
      AR_ENROL | ROUTE_FORM},
     {HTTP_POST, "/admin/account/totp/disable", admin_account_totp_disable,
      ROUTE_FORM},
+    {HTTP_GET, "/admin/newsletter", admin_newsletter, AR_EDITOR},
+    {HTTP_GET, "/admin/newsletter/preview", admin_newsletter_preview,
+     AR_EDITOR},
+    {HTTP_POST, "/admin/newsletter", admin_newsletter_queue,
+     AR_EDITOR | ROUTE_FORM},
+    {HTTP_GET, "/admin/subscribers", admin_subscribers, AR_EDITOR},
+    {HTTP_GET, "/admin/subscribers.csv", admin_subscribers_csv, AR_EDITOR},
+    {HTTP_POST, "/admin/subscribers/remove", admin_subscriber_remove,
+     AR_EDITOR | ROUTE_FORM},
     {HTTP_GET, "/admin/users", admin_users, AR_ADMIN},
     {HTTP_POST, "/admin/users", admin_user_add, AR_ADMIN | ROUTE_FORM},
     {HTTP_POST, "/admin/users/require-totp", admin_require_totp,
@@ -89,6 +98,9 @@ static const struct route routes[] = {
      admin_article_restore, ROUTE_FORM},
     /* The admin API */
     {HTTP_GET, "/api/admin/me", admin_api_me, 0},
+    {HTTP_GET, "/api/admin/subscribers", admin_api_subscribers, AR_EDITOR},
+    {HTTP_DELETE, "/api/admin/subscribers/{}", admin_api_subscriber_remove,
+     AR_EDITOR},
     {HTTP_GET, "/api/admin/users", admin_api_users, AR_ADMIN},
     {HTTP_POST, "/api/admin/users", admin_api_user_add, AR_ADMIN | AR_JSON},
     {HTTP_GET, "/api/admin/tokens", admin_api_tokens, AR_ADMIN},
@@ -125,6 +137,8 @@ static const struct nav_entry {
     {"/admin/", "Dashboard", ROLE_AUTHOR},
     {"/admin/articles", "Articles", ROLE_AUTHOR},
     {"/admin/issues", "Issues", ROLE_EDITOR},
+    {"/admin/newsletter", "Newsletter", ROLE_EDITOR},
+    {"/admin/subscribers", "Subscribers", ROLE_EDITOR},
     {"/admin/users", "Users", ROLE_ADMIN},
     {"/admin/tokens", "API tokens", ROLE_ADMIN},
     {"/admin/audit", "Audit log", ROLE_ADMIN},
@@ -462,6 +476,8 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
     ad->https_ctx = o->https_ctx;
     ad->preview = o->preview;
     ad->preview_ctx = o->preview_ctx;
+    ad->theme_dir = o->theme_dir ? xstrdup(o->theme_dir) : NULL;
+    ad->mail_from = o->mail_from;
     ad->tpl = tpl_set_new();
     size_t n = strlen(o->dir) + sizeof("/templates");
     dir = xmalloc(n);
@@ -498,5 +514,6 @@ void admin_close(struct admin *ad)
     tpl_set_free(ad->tpl);
     free(ad->assets_dir);
     free(ad->media_dir);
+    free(ad->theme_dir);
     free(ad);
 }

@@ -38,6 +38,8 @@ struct admin_opts {
     void *preview_ctx;
     const char *media_dir;  /* the media library's folder; NULL: no uploads */
     size_t upload_max;      /* limits.upload_max, bytes */
+    const char *theme_dir;  /* the journal's theme (its mail templates) */
+    const char *mail_from;  /* mail.mail_from (Message-ID domain); or NULL */
 };
 
 /*

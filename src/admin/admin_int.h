@@ -35,6 +35,8 @@ struct admin {
     void *preview_ctx;
     char *media_dir;   /* NULL: uploads answer 503 */
     size_t upload_max;
+    char *theme_dir;          /* the journal's theme (newsletter.c) */
+    const char *mail_from;    /* admin_opts.mail_from */
 };
 
 /*
@@ -236,6 +238,22 @@ int admin_api_token_add(struct request *req, struct response *res,
 int admin_api_token_revoke(struct request *req, struct response *res,
                            void *ctx);
 int admin_audit_page(struct request *req, struct response *res, void *ctx);
+/* newsletter.c: the issue digest (preview, test send, send). */
+int admin_newsletter(struct request *req, struct response *res, void *ctx);
+int admin_newsletter_preview(struct request *req, struct response *res,
+                             void *ctx);
+int admin_newsletter_queue(struct request *req, struct response *res,
+                           void *ctx);
+/* subscribers.c: the newsletter's list (pages and API). */
+int admin_subscribers(struct request *req, struct response *res, void *ctx);
+int admin_subscribers_csv(struct request *req, struct response *res,
+                          void *ctx);
+int admin_subscriber_remove(struct request *req, struct response *res,
+                            void *ctx);
+int admin_api_subscribers(struct request *req, struct response *res,
+                          void *ctx);
+int admin_api_subscriber_remove(struct request *req, struct response *res,
+                                void *ctx);
 /* admin_totp_required: has an admin required TOTP of every account? */
 bool admin_totp_required(struct admin *ad, struct arena *a);
 /* admin_token_name_ok: 1-64 of [A-Za-z0-9._-]. */

@@ -7,6 +7,13 @@
 
 #include "cli/cli.h"
 
+int cmd_subscriber(struct cli *cli, int argc, char **argv);
+int cmd_newsletter(struct cli *cli, int argc, char **argv);
+int cmd_mail(struct cli *cli, int argc, char **argv);
+/* cli_mail_config fills mc from the [mail] settings (mail.c). */
+struct mail_config;
+void cli_mail_config(struct cli *cli, struct mail_config *mc,
+                     const char *fallback_base);
 int cmd_user(struct cli *cli, int argc, char **argv);  /* user.c */
 int cmd_token(struct cli *cli, int argc, char **argv); /* token.c */
 int cmd_audit(struct cli *cli, int argc, char **argv); /* audit.c */

@@ -96,6 +96,28 @@ static const struct cfg_key keys[] = {
      "bytes of a search query (a friendly 400 above)", NULL},
     {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40,
      "8388608", "bytes of rendered pages kept in memory", NULL},
+    {"mail", "smtp_url", CFG_STR, OFF(smtp_url), 0, 0, "",
+     "smtp://host:port or smtps://host:port; empty: no mail is sent", NULL},
+    {"mail", "smtp_user", CFG_STR, OFF(smtp_user), 0, 0, "",
+     "SMTP AUTH user; empty: no AUTH", NULL},
+    {"mail", "smtp_password", CFG_STR, OFF(smtp_password), 0, 0, "",
+     "SMTP AUTH password", NULL},
+    {"mail", "mail_from", CFG_STR, OFF(mail_from), 0, 0, "",
+     "From: address of every mail (Name <addr@domain> or addr@domain)", NULL},
+    {"mail", "mail_reply_to", CFG_STR, OFF(mail_reply_to), 0, 0, "",
+     "Reply-To: address; empty: none", NULL},
+    {"mail", "mail_rate", CFG_UINT, OFF(mail_rate), 0, 1000000, "0",
+     "messages per minute; 0 = unlimited", NULL},
+    {"mail", "mail_workers", CFG_UINT, OFF(mail_workers), 1, 16, "2",
+     "SMTP connections used in parallel by the sender", NULL},
+    {"mail", "dkim_domain", CFG_STR, OFF(dkim_domain), 0, 0, "",
+     "d= of DKIM signatures; with dkim_selector and dkim_key_file", NULL},
+    {"mail", "dkim_selector", CFG_STR, OFF(dkim_selector), 0, 0, "",
+     "s= of DKIM signatures (the DNS name SELECTOR._domainkey.DOMAIN)", NULL},
+    {"mail", "dkim_key_file", CFG_STR, OFF(dkim_key_file), 0, 0, "",
+     "RSA private key (PEM) that signs every mail", NULL},
+    {"mail", "signups_per_client", CFG_UINT, OFF(signups_per_client), 1,
+     1000000, "10", "newsletter sign-ups per client address per hour", NULL},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -326,6 +348,8 @@ void config_print(const struct config *c, FILE *f)
         format_value(c, &keys[i], v, sizeof(v));
         if (strcmp(keys[i].name, "metrics_token") == 0 && *v)
             snprintf(v, sizeof(v), "(set, not shown)"); /* a secret */
+        if (keys[i].offset == OFF(smtp_password) && *v) /* a secret */
+            snprintf(v, sizeof(v), "(set)");
         fprintf(f, "%s.%s = %s\t# %s\n", keys[i].section, keys[i].name, v,
                 keys[i].help);
     }

@@ -40,6 +40,13 @@ struct config {
     unsigned idle_timeout;   /* limits.idle_timeout, seconds */
     size_t cache_max;        /* cache.max_bytes */
     size_t search_query_max; /* limits.search_query_max, bytes */
+    char *smtp_url;          /* mail.smtp_url; "" = no sending */
+    char *smtp_user, *smtp_password; /* mail.smtp_user/_password */
+    char *mail_from, *mail_reply_to; /* mail.mail_from/_reply_to */
+    unsigned mail_rate;      /* mail.mail_rate, messages per minute */
+    unsigned mail_workers;   /* mail.mail_workers, SMTP connections */
+    unsigned signups_per_client; /* mail.signups_per_client, per hour */
+    char *dkim_domain, *dkim_selector, *dkim_key_file; /* mail.dkim_* */
 };
 
 /* config_init fills every key with its default; release frees strings. */

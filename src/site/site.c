@@ -89,6 +89,10 @@ static const struct route routes[] = {
     {HTTP_GET, "/relations/{}", site_relation, ROUTE_CACHED | SITE_PAGED},
     {HTTP_GET, "/search", site_search, 0},
     {HTTP_POST, "/newsletter", site_newsletter, ROUTE_FORM},
+    {HTTP_GET | HTTP_POST, "/newsletter/confirm/{}", site_newsletter_confirm,
+     ROUTE_FORM},
+    {HTTP_GET | HTTP_POST, "/newsletter/unsubscribe/{}",
+     site_newsletter_unsubscribe, ROUTE_FORM},
     {HTTP_GET, "/assets/*", site_asset, 0},
     {HTTP_GET, "/media/*", site_media, 0},
     {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
@@ -433,6 +437,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->no_etags = o->no_etags;
     s->metrics_token =
         o->metrics_token && *o->metrics_token ? o->metrics_token : NULL;
+    s->mail_from = o->mail_from;
+    s->signups_per_client =
+        o->signups_per_client ? (double)o->signups_per_client : 10.0;
     s->search_query_max =
         o->search_query_max ? o->search_query_max : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();
@@ -474,7 +481,9 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
                                 .preview = site_article_preview,
                                 .preview_ctx = s,
                                 .media_dir = o->media_dir,
-                                .upload_max = o->upload_max};
+                                .upload_max = o->upload_max,
+                                .theme_dir = o->theme_dir,
+                                .mail_from = o->mail_from};
         /* The readers' site must not go down with the back office. */
         if (admin_open(&ao, &s->admin, err, errlen) != 0) {
             log_error("back office off: %s", err);

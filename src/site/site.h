@@ -35,6 +35,8 @@ struct site_opts {
                                   than loopback; NULL or "": none */
     bool no_etags; /* the static export: pages become files, no ETag is
                       sent, so the pages' bytes are never hashed */
+    const char *mail_from;   /* mail.mail_from; may be NULL (kept, not copied) */
+    unsigned signups_per_client; /* per hour; 0: 10 */
 };
 
 /*

@@ -43,6 +43,8 @@ struct site {
     struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
     atomic_bool https;        /* base_url is https (https.c) */
     bool no_etags;            /* site_opts.no_etags */
+    const char *mail_from;    /* site_opts.mail_from (Message-ID domain) */
+    double signups_per_client; /* newsletter sign-ups per client per hour */
     struct admin *admin;      /* the back office, or NULL (admin/) */
     const char *metrics_token; /* site_opts.metrics_token, or NULL */
     atomic_ullong renders, render_us; /* templates rendered, their time */
@@ -114,6 +116,12 @@ int site_home(struct request *req, struct response *res, void *ctx);
 int site_section(struct request *req, struct response *res, void *ctx);
 int site_article(struct request *req, struct response *res, void *ctx);
 int site_newsletter(struct request *req, struct response *res, void *ctx);
+/* newsletter.c: /newsletter/confirm/<token>, /newsletter/unsubscribe/<token>
+ * (GET shows a button, POST acts). */
+int site_newsletter_confirm(struct request *req, struct response *res,
+                            void *ctx);
+int site_newsletter_unsubscribe(struct request *req, struct response *res,
+                                void *ctx);
 int site_asset(struct request *req, struct response *res, void *ctx);
 int site_media(struct request *req, struct response *res, void *ctx);
 /* site_assets_fingerprint hashes the theme's style.css into s->asset_v. */

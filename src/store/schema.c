@@ -279,6 +279,48 @@ static const char V6[] =
     "CREATE INDEX tags_name ON tags(name COLLATE NOCASE);"
     "CREATE INDEX authors_name ON authors(name COLLATE NOCASE);";
 
+/* The newsletter (issue 11): subscriber states (0 pending, 1 confirmed,
+ * 2 unsubscribed; sign-ups made before double opt-in stay pending), the
+ * token secret, campaigns and the durable outbox. An outbox row keeps its
+ * Message-ID for life, so a resend after a crash is recognisably the same
+ * message. Outbox states: 0 queued, 1 sent, 2 failed, 3 skipped. */
+static const char V_NEWSLETTER[] =
+    "ALTER TABLE subscribers ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE subscribers ADD COLUMN confirmed_at INTEGER;"
+    "ALTER TABLE subscribers ADD COLUMN unsubscribed_at INTEGER;"
+    "ALTER TABLE subscribers ADD COLUMN confirm_sent_at INTEGER;"
+    "CREATE INDEX subscribers_state ON subscribers(state);"
+    "CREATE TABLE newsletter_secret("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  secret BLOB NOT NULL"
+    ");"
+    "INSERT INTO newsletter_secret(id, secret) VALUES (1, randomblob(32));"
+    "CREATE TABLE campaigns("
+    "  id INTEGER PRIMARY KEY,"
+    "  issue_date TEXT,"
+    "  subject TEXT NOT NULL,"
+    "  text_body TEXT NOT NULL,"
+    "  html_body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  test INTEGER NOT NULL DEFAULT 0" /* a test send to one editor */
+    ");"
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER REFERENCES campaigns(id) ON DELETE CASCADE,"
+    "  kind INTEGER NOT NULL," /* 0 confirmation, 1 campaign, 2 test */
+    "  subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,"
+    "  rcpt TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL UNIQUE,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  last_error TEXT"
+    ");"
+    "CREATE INDEX outbox_due ON outbox(state, next_at);"
+    "CREATE INDEX outbox_campaign ON outbox(campaign_id, state);";
+
 /*
  * V_ACCOUNTS: the back office's people and their traces. Users log in with
  * an argon2id hash; sessions and API tokens are kept only as the hex of a
@@ -645,7 +687,7 @@ static const char V_MEDIA[] =
 
 
 static const char *const migrations[] = {
-    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES, V_WEBHOOKS, V_MEDIA,
+    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES, V_WEBHOOKS, V_MEDIA, V_NEWSLETTER,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -757,5 +757,111 @@ int store_webhook_attempt(struct store *s,
 /* store_webhook_log: the latest attempts (of one webhook, or all: 0). */
 int store_webhook_log(struct store *s, struct arena *a, int64_t webhook_id,
                       int max, struct webhook_log **out, size_t *n) WUR;
+/* --- the newsletter (newsletter.c) ----------------------------------- */
+
+enum sub_state { SUB_PENDING = 0, SUB_CONFIRMED = 1, SUB_UNSUBSCRIBED = 2 };
+enum outbox_state {
+    OUTBOX_QUEUED = 0, OUTBOX_SENT = 1, OUTBOX_FAILED = 2, OUTBOX_SKIPPED = 3
+};
+enum outbox_kind { OUTBOX_CONFIRM = 0, OUTBOX_CAMPAIGN = 1, OUTBOX_TEST = 2 };
+
+struct subscriber {
+    int64_t id;
+    const char *email;
+    int state; /* enum sub_state */
+    int64_t created_at, confirmed_at; /* unix seconds; 0: never */
+};
+
+struct campaign {
+    int64_t id;
+    const char *issue_date; /* YYYY-MM-DD or NULL */
+    const char *subject;
+    const char *text_body, *html_body; /* rendered, with the unsubscribe
+                                          marker where each link goes */
+    int64_t created_at;
+};
+
+struct campaign_status {
+    int64_t id;
+    const char *issue_date, *subject;
+    int64_t created_at;
+    int64_t queued, sent, retrying, failed, skipped;
+};
+
+struct outbox_row {
+    int64_t id, campaign_id, subscriber_id; /* 0: none */
+    int kind;      /* enum outbox_kind */
+    const char *rcpt, *message_id;
+    int sub_state; /* the subscriber's state now; -1: removed */
+    int64_t attempts, created_at;
+};
+
+struct outbox_failure {
+    const char *rcpt, *error;
+};
+
+/* store_newsletter_secret reads the 32-byte key that signs the tokens. */
+int store_newsletter_secret(struct store *s, unsigned char out[32]) WUR;
+/*
+ * store_subscriber_signup records a sign-up and, in the same transaction,
+ * queues a confirmation (Message-ID "<random@domain>") unless one went to
+ * the address lately (5 min for pending, 1 hour for confirmed). An
+ * unsubscribed address becomes pending again. *queued tells the outcome.
+ */
+int store_subscriber_signup(struct store *s, const char *email,
+                            const char *domain, int64_t now,
+                            bool *queued) WUR;
+/* store_subscriber_set_state confirms or unsubscribes (idempotent);
+ * ERR_NOT_FOUND if there is no such subscriber. */
+int store_subscriber_set_state(struct store *s, int64_t id, int state,
+                               int64_t now) WUR;
+/* store_subscriber_import adds an address (pending, or confirmed);
+ * ERR_EXISTS if it is already on the list. */
+int store_subscriber_import(struct store *s, const char *email,
+                            bool confirmed, int64_t now) WUR;
+/* store_subscriber_remove deletes an address; ERR_NOT_FOUND if absent. */
+int store_subscriber_remove(struct store *s, const char *email) WUR;
+int store_subscriber_get(struct store *s, struct arena *a, int64_t id,
+                         struct subscriber *out) WUR;
+/* store_subscribers_list: every subscriber (state -1) or those in state. */
+int store_subscribers_list(struct store *s, struct arena *a, int state,
+                           struct subscriber **out, size_t *n) WUR;
+/* store_subscribers_search: up to limit subscribers in state (-1: any)
+ * whose address contains q (NULL or "": all), oldest first. */
+int store_subscribers_search(struct store *s, struct arena *a, int state,
+                             const char *q, int limit,
+                             struct subscriber **out, size_t *n) WUR;
+/* store_subscriber_counts: counts[state] for the three states. */
+int store_subscriber_counts(struct store *s, int64_t counts[3]) WUR;
+/* store_campaign_queue stores c and one outbox row per confirmed
+ * subscriber, in one transaction: *id the campaign, *queued the rows. */
+int store_campaign_queue(struct store *s, const struct campaign *c,
+                         const char *domain, int64_t now, int64_t *id,
+                         int64_t *queued) WUR;
+/* store_campaign_queue_to queues c to test_rcpt alone (an editor's test
+ * send, left out of store_campaigns_status), or as store_campaign_queue
+ * when test_rcpt is NULL. */
+int store_campaign_queue_to(struct store *s, const struct campaign *c,
+                            const char *domain, const char *test_rcpt,
+                            int64_t now, int64_t *id, int64_t *queued) WUR;
+int store_campaign_get(struct store *s, struct arena *a, int64_t id,
+                       struct campaign *out) WUR;
+/* store_campaigns_status: every campaign with its rows counted by state
+ * (queued = never tried, retrying = tried and queued again). */
+int store_campaigns_status(struct store *s, struct arena *a,
+                           struct campaign_status **out, size_t *n) WUR;
+/* store_campaign_failures: the failed rows of a campaign with the reply. */
+int store_campaign_failures(struct store *s, struct arena *a, int64_t id,
+                            struct outbox_failure **out, size_t *n) WUR;
+/* store_outbox_due: up to limit queued rows due at now whose id % nworkers
+ * is worker (so parallel senders never take the same row). */
+int store_outbox_due(struct store *s, struct arena *a, int64_t now,
+                     int nworkers, int worker, int limit,
+                     struct outbox_row **out, size_t *n) WUR;
+/* store_outbox_mark records a row's outcome (state, attempts, the next
+ * try's time, the server's reply or NULL). */
+int store_outbox_mark(struct store *s, int64_t id, int state,
+                      int64_t attempts, int64_t next_at, const char *error,
+                      int64_t now) WUR;
 
 #endif

@@ -291,6 +291,22 @@ def seeds_query(fx, out):
         write(out, s)
 
 
+def seeds_signup(fx, out):
+    """Addresses and tokens as the sign-up form and its links receive them."""
+    for s in ["xreader@example.org", "xa@b", "x" + "a" * 300 + "@b.org",
+              "c12.1700000000.00112233445566778899aabbccddeeff",
+              "u1.0.00112233445566778899aabbccddeeff", "c..", "u-1.0.x"]:
+        write(out, s)
+
+
+def seeds_email_list(fx, out):
+    """Lists a journal moves to Quire: plain lines and CSV exports."""
+    for s in ["a@b.org\nc@d.org\n", "email\na@b.org\n",
+              'name,email,tags\n"Doe, J",j@d.org,"x ""y"""\n',
+              "Email Address,First Name\r\nm@c.com,M\r\n"]:
+        write(out, s)
+
+
 def seeds_admin(fx, out):
     """Cookie headers, login forms and admin API bodies (admin_fuzz.c)."""
     for s in ['quire_session=AAAA; quire_login=BBBB\n{"title": "x"}',
@@ -363,7 +379,8 @@ def seeds_multipart(fx, out):
               .encode("latin-1"))
 
 
-SEEDS = {"multipart": seeds_multipart, "places": seeds_places,
+SEEDS = {"signup": seeds_signup, "email_list": seeds_email_list,
+         "multipart": seeds_multipart, "places": seeds_places,
          "admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html,
          "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
          "config": seeds_config, "date": seeds_date, "slug": seeds_text,

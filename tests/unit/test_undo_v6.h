@@ -8,6 +8,14 @@
 #define QUIRE_TEST_UNDO_V6_H
 
 #define UNDO_LATER_MIGRATIONS                                                \
+    /* V_NEWSLETTER */                                                       \
+    "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS campaigns;"           \
+    "DROP TABLE IF EXISTS newsletter_secret;"                                \
+    "DROP INDEX IF EXISTS subscribers_state;"                                \
+    "ALTER TABLE subscribers DROP COLUMN state;"                             \
+    "ALTER TABLE subscribers DROP COLUMN confirmed_at;"                      \
+    "ALTER TABLE subscribers DROP COLUMN unsubscribed_at;"                   \
+    "ALTER TABLE subscribers DROP COLUMN confirm_sent_at;"                   \
     /* V_MEDIA */                                                            \
     "DROP TRIGGER articles_feature_upd;"                                     \
     "DROP TABLE media_variants; DROP TABLE media;"                           \
