@@ -39,7 +39,7 @@ static const char *const extensions[] = {"table", "strikethrough", "autolink",
 /* No CMARK_OPT_UNSAFE: see the top of this file. */
 /* SMART: typographic quotes and dashes (" -> “ ”, -- -> –) in text
  * rendered from now on; bodies already stored keep their HTML. */
-#define MD_OPTIONS                                                           \
+#define MD_OPTIONS                                                             \
     (CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART)
 
 int markdown_to_html(const char *md, size_t len, struct buf *out)

@@ -20,7 +20,7 @@ enum quire_err {
     ERR_BUSY = -8,      /* the resource is held by someone else */
     ERR_STATUS = -9,    /* a server (ours in process, or remote) answered
                          * an error status instead of the page */
-    ERR_CONFLICT = -10,  /* a stale revision: someone saved meanwhile */
+    ERR_CONFLICT = -10, /* a stale revision: someone saved meanwhile */
 };
 
 #define WUR __attribute__((warn_unused_result))

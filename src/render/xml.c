@@ -198,7 +198,8 @@ const char *xml_html_text(struct arena *a, const char *html)
         return "";
     htmlDocPtr doc = htmlReadMemory(html, (int)n, NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+                                        HTML_PARSE_NONET |
+                                        HTML_PARSE_NOIMPLIED);
     if (!doc)
         return "";
     const char *out = "";

@@ -65,7 +65,8 @@ static int set_places(struct site *s, struct arena *a, struct tval *c,
                 a, "%s/%s", p[i].is_org ? "/organizations" : "/countries",
                 p[i].code);
             buf_append_cstr(&ld, first ? "{\"@type\":" : ",{\"@type\":");
-            buf_append_cstr(&ld, p[i].is_org ? "\"Organization\"" : "\"Country\"");
+            buf_append_cstr(&ld,
+                            p[i].is_org ? "\"Organization\"" : "\"Country\"");
             buf_append_cstr(&ld, ",\"name\":");
             json_str(&ld, p[i].name);
             buf_append_char(&ld, '}');
@@ -97,12 +98,11 @@ static int set_places(struct site *s, struct arena *a, struct tval *c,
     struct tval *j = meta ? tv_get(meta, STR("jsonld")) : NULL;
     if (j && j->u.s.len && j->u.s.ptr[j->u.s.len - 1] == '}') {
         size_t keep = j->u.s.len - 1;
-        while (keep && (j->u.s.ptr[keep - 1] == '\n' ||
-                        j->u.s.ptr[keep - 1] == ' '))
+        while (keep &&
+               (j->u.s.ptr[keep - 1] == '\n' || j->u.s.ptr[keep - 1] == ' '))
             keep--;
         tv_set_str(a, meta, "jsonld",
-                   arena_printf(a, "%.*s%s\n}", (int)keep, j->u.s.ptr,
-                                ld.ptr));
+                   arena_printf(a, "%.*s%s\n}", (int)keep, j->u.s.ptr, ld.ptr));
     }
     return 0;
 }
@@ -151,9 +151,9 @@ static void feature(struct site *s, struct arena *a, int64_t id,
                         arena_cat(a, "/media/", big ? big->file : m.file));
         w = big ? big->width : m.width;
         h = big ? big->height : m.height;
-        tv_set_str(a, f, "html", picture_html(a, &m, e.ptr ? e.ptr : "",
-                                              false, FEATURE_SIZES,
-                                              "feature-image"));
+        tv_set_str(a, f, "html",
+                   picture_html(a, &m, e.ptr ? e.ptr : "", false, FEATURE_SIZES,
+                                "feature-image"));
     } else {
         if (!alt || !*alt || strpbrk(ref, "\"<> "))
             return;
@@ -182,13 +182,14 @@ static void feature(struct site *s, struct arena *a, int64_t id,
     struct tval *ld = tv_get(meta, STR("jsonld"));
     const char *old = ld && ld->type == TV_STR ? ld->u.s.ptr : NULL;
     if (old && old[0] == '{' && !strpbrk(url, "\"\\<>")) {
-        const char *img = w ? arena_printf(a, "\"image\":{\"@type\":"
+        const char *img = w ? arena_printf(a,
+                                           "\"image\":{\"@type\":"
                                            "\"ImageObject\",\"url\":\"%s\","
                                            "\"width\":%d,\"height\":%d},",
                                            url, w, h)
                             : arena_printf(a, "\"image\":\"%s\",", url);
-        tv_set_str(a, meta, "jsonld", arena_cat(a, arena_cat(a, "{", img),
-                                                old + 1));
+        tv_set_str(a, meta, "jsonld",
+                   arena_cat(a, arena_cat(a, "{", img), old + 1));
     }
 }
 
@@ -239,8 +240,8 @@ int site_article(struct request *req, struct response *res, void *ctx)
      * dropped from the cache when the library changes ("site"). */
     struct lookup lk = {s->store, a};
     int missing = 0;
-    art.body_html = picture_rewrite(a, art.body_html, media_lookup, &lk,
-                                    &missing);
+    art.body_html =
+        picture_rewrite(a, art.body_html, media_lookup, &lk, &missing);
     struct tval *av = view_article(a, &art);
     struct tval *meta = meta_article(a, &art, &j);
     feature(s, a, art.id, j.base_url, av, meta);

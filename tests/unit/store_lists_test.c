@@ -638,7 +638,7 @@ static void test_pages_match_plain_order(void **state)
     /* A file from before migration 6 is filled in when opened. */
     store_close(s);
     sql_exec(db, UNDO_V_WEBHOOKS UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
-                 "PRAGMA user_version = 5");
+             "PRAGMA user_version = 5");
     assert_int_equal(store_open(db, 0, &s), 0);
     ref_check(s, db);
     store_close(s);
