@@ -41,7 +41,7 @@ $(QUIRE): $(BUILD)/main.o $(BUILD)/libquire.a
 # Every file under theme/default goes in, whatever is there; the folders
 # are prerequisites too, so adding or removing a file regenerates it.
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
-THEME_FILES := $(shell find theme/default 2>/dev/null)
+THEME_FILES := $(shell find theme/default theme/admin 2>/dev/null)
 GEN_OBJS := $(BUILD)/gen/theme_embedded.o
 
 $(BUILD)/gen/version.txt: FORCE
@@ -49,7 +49,7 @@ $(BUILD)/gen/version.txt: FORCE
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 
 $(BUILD)/gen/theme_embedded.c: scripts/embed-theme $(THEME_FILES) $(BUILD)/gen/version.txt
-	$(PYTHON) scripts/embed-theme theme/default $@ "$$(cat $(BUILD)/gen/version.txt)"
+	$(PYTHON) scripts/embed-theme theme $@ "$$(cat $(BUILD)/gen/version.txt)"
 
 $(BUILD)/gen/theme_embedded.o: $(BUILD)/gen/theme_embedded.c
 	$(CC) $(CFLAGS) -c -o $@ $<

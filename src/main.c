@@ -481,7 +481,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     o.stop = &export_stop;
     struct store *s;
     char *unpacked;
-    if (cli_theme_dir(cli, &o.theme_dir, &unpacked) != 0)
+    if (cli_theme_dirs(cli, &o.theme_dir, NULL, &unpacked) != 0)
         return 1;
     if (cli_open_store(cli, STORE_MAP, &s) != 0) {
         cli_theme_done(unpacked);

@@ -32,9 +32,11 @@ int cmd_import_json(struct cli *cli, int argc, char **argv);
 int cmd_places(struct cli *cli, int argc, char **argv);
 int cmd_theme(struct cli *cli, int argc, char **argv);
 int cmd_webhook(struct cli *cli, int argc, char **argv);
-/* cli_theme_dir: server.theme, or the built-in theme unpacked into a
- * temporary folder (*unpacked, for cli_theme_done); 1 on error. */
-int cli_theme_dir(struct cli *cli, const char **dir, char **unpacked);
+/* cli_theme_dirs: server.theme and server.admin, or, for "builtin", the
+ * built-in ones unpacked into a private folder (*unpacked, removed by
+ * cli_theme_done); admin may be NULL when only the theme is wanted. */
+int cli_theme_dirs(struct cli *cli, const char **theme, const char **admin,
+                   char **unpacked);
 void cli_theme_done(char *unpacked);
 /* live.c: the site `quire serve` answers with, swapped on SIGHUP. */
 struct live;

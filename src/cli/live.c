@@ -36,11 +36,11 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
                      struct site **site, char **unpacked, char *err,
                      size_t errlen)
 {
-    const char *theme_dir;
-    /* cli_theme_dir reads cli->cfg: point it at cfg for the call. */
+    const char *theme_dir, *admin_dir;
+    /* cli_theme_dirs reads cli->cfg: point it at cfg for the call. */
     struct config keep = cli->cfg;
     cli->cfg = *cfg;
-    int rc = cli_theme_dir(cli, &theme_dir, unpacked);
+    int rc = cli_theme_dirs(cli, &theme_dir, &admin_dir, unpacked);
     cli->cfg = keep;
     if (rc != 0) {
         snprintf(err, errlen, "cannot unpack the built-in theme");
@@ -50,7 +50,7 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
     struct site_opts so = {
         .store = s,
         .theme_dir = theme_dir,
-        .admin_dir = cfg->admin,
+        .admin_dir = admin_dir,
         .media_dir = media_dir,
         .upload_max = cfg->upload_max,
         .mail_from = cfg->mail_from,

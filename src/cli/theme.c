@@ -7,23 +7,42 @@
 #include "cli/commands.h"
 #include "io/rmtree.h"
 #include "io/theme_embed.h"
+#include "core/xalloc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int cli_theme_dir(struct cli *cli, const char **dir, char **unpacked)
+int cli_theme_dirs(struct cli *cli, const char **theme, const char **admin,
+                   char **unpacked)
 {
     char err[512];
+    bool theme_builtin = strcmp(cli->cfg.theme, THEME_BUILTIN) == 0;
+    bool admin_builtin = admin && strcmp(cli->cfg.admin, THEME_BUILTIN) == 0;
     *unpacked = NULL;
-    if (strcmp(cli->cfg.theme, THEME_BUILTIN) != 0) {
-        *dir = cli->cfg.theme;
+    *theme = cli->cfg.theme;
+    if (admin)
+        *admin = cli->cfg.admin;
+    if (!theme_builtin && !admin_builtin)
         return 0;
-    }
-    *unpacked = theme_embed_unpack(err, sizeof(err));
-    if (!*unpacked)
+    char *root = theme_embed_unpack(err, sizeof(err));
+    if (!root)
         return cli_fail("cannot unpack the built-in theme: %s", err);
-    *dir = *unpacked;
+    /* Both live in the one folder, as default/ and admin/; one block
+     * "ROOT\0ROOT/default\0ROOT/admin\0" so cli_theme_done frees all. */
+    size_t n = strlen(root);
+    char *block = xmalloc(3 * n + sizeof("/default") + sizeof("/admin") + 1);
+    snprintf(block, n + 1, "%s", root);
+    char *t = block + n + 1, *ad = t + n + sizeof("/default");
+    snprintf(t, n + sizeof("/default"), "%s/default", root);
+    snprintf(ad, n + sizeof("/admin"), "%s/admin", root);
+    free(root);
+    *unpacked = block;
+    if (theme_builtin)
+        *theme = t;
+    if (admin_builtin)
+        *admin = ad;
     return 0;
 }
 

@@ -47,8 +47,9 @@ static const struct cfg_key keys[] = {
     {"server", "theme", CFG_STR, OFF(theme), 0, 0, "builtin",
      "theme folder (templates/ and assets/); builtin: the default theme "
      "compiled into quire", NULL},
-    {"server", "admin", CFG_STR, OFF(admin), 0, 0, "theme/admin",
-     "the back office's templates/ and assets/ (apart from the theme)",
+    {"server", "admin", CFG_STR, OFF(admin), 0, 0, "builtin",
+     "the back office's templates/ and assets/ (apart from the theme); "
+     "builtin: the one compiled into quire",
      NULL},
     {"server", "access_log", CFG_STR, OFF(access_log), 0, 0, "common",
      "access log format: common, json or off", log_formats},

@@ -71,14 +71,19 @@ static bool empty_dir(const char *dir)
     return empty;
 }
 
-static int write_into(const char *dir, char *err, size_t errlen)
+/* write_into writes the embedded files whose path starts with prefix
+ * ("default/", or "" for all) into dir, without the prefix. */
+static int write_into(const char *dir, const char *prefix, char *err,
+                      size_t errlen)
 {
-    size_t root = strlen(dir);
+    size_t root = strlen(dir), plen = strlen(prefix);
     for (size_t i = 0; i < theme_embedded_len; i++) {
         const struct theme_file *f = &theme_embedded[i];
-        size_t n = root + 1 + strlen(f->path) + 1;
+        if (strncmp(f->path, prefix, plen) != 0)
+            continue;
+        size_t n = root + 1 + strlen(f->path + plen) + 1;
         char *path = xmalloc(n);
-        snprintf(path, n, "%s/%s", dir, f->path);
+        snprintf(path, n, "%s/%s", dir, f->path + plen);
         int rc = make_parents(path, root);
         if (rc == 0)
             rc = write_all(path, f->data, f->len);
@@ -104,7 +109,7 @@ int theme_embed_write(const char *dir, char *err, size_t errlen)
             return ERR_EXISTS;
         }
     }
-    return write_into(dir, err, errlen);
+    return write_into(dir, "default/", err, errlen);
 }
 
 char *theme_embed_unpack(char *err, size_t errlen)
@@ -120,7 +125,7 @@ char *theme_embed_unpack(char *err, size_t errlen)
         free(dir);
         return NULL;
     }
-    if (write_into(dir, err, errlen) != 0) {
+    if (write_into(dir, "", err, errlen) != 0) {
         if (rmtree(dir) != 0) { /* logged by rmtree */
         }
         free(dir);

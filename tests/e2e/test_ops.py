@@ -77,6 +77,16 @@ def test_serve_and_export_from_a_fresh_folder(fresh):
         assert css, "the home page links the theme's assets"
         a = requests.get(url + css[0].split("?")[0], headers=UA, timeout=10)
         assert a.status_code == 200 and len(a.content) > 0
+        # the back office is compiled in too: its login page and its CSS
+        login = requests.get(url + "/admin/login", headers=UA, timeout=10)
+        assert login.status_code == 200
+        assert 'name="password"' in login.text
+        links = [l for l in login.text.split('"')
+                 if l.startswith("/admin/assets/")]
+        assert links, "the login page links the back office's stylesheet"
+        a = requests.get(url + links[0].split("?")[0], headers=UA,
+                         timeout=10)
+        assert a.status_code == 200 and len(a.content) > 0
         # the unpacked theme lives in a private temporary folder while serving
         assert [p.name[:12] for p in tmp.iterdir()] == ["quire-theme-"]
     finally:
