@@ -159,7 +159,8 @@ int site_relations(struct request *req, struct response *res, void *ctx)
     if (store_relations(s->store, a, &rq, &r) != 0 ||
         store_sections_list(s->store, a, &secs, &nsec) != 0)
         return 500;
-    qsort(r.nodes, r.n_nodes, sizeof(*r.nodes), by_region);
+    if (r.n_nodes > 0) /* qsort wants a non-NULL base even for none */
+        qsort(r.nodes, r.n_nodes, sizeof(*r.nodes), by_region);
     struct tval *c = site_context(s, a);
     if (!c)
         return 500;
