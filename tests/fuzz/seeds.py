@@ -291,6 +291,22 @@ def seeds_query(fx, out):
         write(out, s)
 
 
+def seeds_article_json(fx, out):
+    """Admin API article bodies (article_json_fuzz.c): valid, partial and
+    hostile ones, plus the regression inputs' shapes."""
+    for s in ['{"title": "T", "body": "Text", "status": "draft"}',
+              '{"title": "Pakistan\u2013Russia", "body": "| a | b |\\n|---|---|\\n| 1 | 2 |",'
+              ' "summary": "S", "section": "Field Reports", "issue": "2004-06-30",'
+              ' "authors": ["Zahid Anwar", "A. B."], "tags": ["Pakistan"],'
+              ' "slug": "p-r", "status": "scheduled",'
+              ' "publish_at": "2030-01-02T03:04:05Z", "revision": 3}',
+              '{"title": "x", "status": "published", "revision": 1}',
+              '{"title": "a\\nb"}', '{"authors": "notalist"}',
+              '{"publish_at": "yesterday"}', '{"title": "\\ud800"}', '[]',
+              '{"title": null}', '{"unknown": 1}']:
+        write(out, s)
+
+
 def seeds_signup(fx, out):
     """Addresses and tokens as the sign-up form and its links receive them."""
     for s in ["xreader@example.org", "xa@b", "x" + "a" * 300 + "@b.org",
@@ -379,7 +395,7 @@ def seeds_multipart(fx, out):
               .encode("latin-1"))
 
 
-SEEDS = {"signup": seeds_signup, "email_list": seeds_email_list,
+SEEDS = {"article_json": seeds_article_json, "signup": seeds_signup, "email_list": seeds_email_list,
          "multipart": seeds_multipart, "places": seeds_places,
          "admin": seeds_admin, "json_dump": seeds_json, "html_md": seeds_html,
          "mustache": seeds_mustache, "http": seeds_http, "import": seeds_import,
