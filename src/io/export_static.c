@@ -985,7 +985,8 @@ int export_static(struct store *s, const struct export_opts *o,
     rep->articles = e.articles;
     rep->seconds = now_s() - t0;
     if (e.ntimes) {
-        qsort(e.times, e.ntimes, sizeof(*e.times), cmp_u32);
+        if (e.ntimes > 1) /* qsort wants a non-NULL base, even for none */
+            qsort(e.times, e.ntimes, sizeof(*e.times), cmp_u32);
         rep->render_p50_us = e.times[e.ntimes / 2];
         rep->render_p95_us = e.times[e.ntimes * 95 / 100];
     }

@@ -258,7 +258,8 @@ void cache_invalidate(struct page_cache *c, const uint64_t *deps, size_t n)
 {
     uint64_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
     memcpy(sorted, deps, n * sizeof(*sorted));
-    qsort(sorted, n, sizeof(*sorted), cmp_u64);
+    if (n > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(sorted, n, sizeof(*sorted), cmp_u64);
     pthread_rwlock_wrlock(&c->lock);
     for (size_t i = 0; i < c->cap; i++) {
         struct entry *e = c->slots[i];

@@ -558,7 +558,8 @@ static int attach_authors(struct conn *c, struct arena *a, const char *ids,
     struct id_index *ix = arena_alloc(a, n * sizeof(*ix));
     for (size_t i = 0; i < n; i++)
         ix[i] = (struct id_index){v[i].id, i};
-    qsort(ix, n, sizeof(*ix), by_id);
+    if (n > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(ix, n, sizeof(*ix), by_id);
 
     sqlite3_stmt *st = sdb_stmt(c, SQL_PAGE_AUTHORS);
     if (!st)
@@ -613,7 +614,8 @@ int sdb_articles_by_ids(struct conn *c, struct arena *a, const int64_t *ids,
         v[i].id = ids[i];
         ix[i] = (struct id_index){ids[i], i};
     }
-    qsort(ix, n, sizeof(*ix), by_id);
+    if (n > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(ix, n, sizeof(*ix), by_id);
     const char *json = ids_json(a, v, n);
     if (!json)
         return sdb_invalid("articles_list", "id list too long");

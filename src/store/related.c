@@ -192,7 +192,8 @@ static int load_articles(struct conn *c, struct related_index *ix)
     ix->by_id = xmalloc((ix->n ? ix->n : 1) * sizeof(*ix->by_id));
     for (size_t i = 0; i < ix->n; i++)
         ix->by_id[i] = (struct rel_id){ix->arts[i].id, (uint32_t)i};
-    qsort(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id);
+    if (ix->n > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id);
     /* Each article's place in the order of publication, and its section
      * as a run number: the ranking compares small integers. */
     size_t bytes = (ix->n ? ix->n : 1) * sizeof(uint32_t);
@@ -207,7 +208,8 @@ static int load_articles(struct conn *c, struct related_index *ix)
                    : ix->section_no[i - 1] +
                          (ix->arts[i].section != ix->arts[i - 1].section);
     }
-    qsort(by_date, ix->n, sizeof(*by_date), cmp_published);
+    if (ix->n > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(by_date, ix->n, sizeof(*by_date), cmp_published);
     for (size_t i = 0; i < ix->n; i++)
         ix->fresh[by_date[i].art] = (uint32_t)i;
     free(by_date);
@@ -248,14 +250,16 @@ static int load_tags(struct conn *c, struct related_index *ix)
         struct rel_article *r = &ix->arts[ix->members[m].art];
         ix->tags[r->tags + r->ntags++] = ix->members[m].tag;
     }
-    qsort(ix->members, ix->nmembers, sizeof(*ix->members), cmp_member);
+    if (ix->nmembers > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(ix->members, ix->nmembers, sizeof(*ix->members), cmp_member);
     size_t bytes = (ix->nmembers ? ix->nmembers : 1) * sizeof(*ix->by_fresh);
     ix->by_fresh = xmalloc(bytes);
     for (size_t m = 0; m < ix->nmembers; m++) {
         ix->members[m].fresh = ix->fresh[ix->members[m].art];
         ix->by_fresh[m] = ix->members[m];
     }
-    qsort(ix->by_fresh, ix->nmembers, sizeof(*ix->by_fresh), cmp_fresh);
+    if (ix->nmembers > 1) /* qsort wants a non-NULL base, even for none */
+        qsort(ix->by_fresh, ix->nmembers, sizeof(*ix->by_fresh), cmp_fresh);
     return 0;
 }
 
