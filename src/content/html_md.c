@@ -264,13 +264,18 @@ static void put_url(struct buf *b, const char *u)
     }
 }
 
-/* open_link starts a link: a '!' just before would make it an image. */
-static void open_link(struct buf *b)
+/* bang_guard escapes a '!' that ends b: a '[' next would make an image. */
+static void bang_guard(struct buf *b)
 {
     if (b->len && b->ptr[b->len - 1] == '!') {
         b->len--;
         buf_append_cstr(b, "\\!");
     }
+}
+
+static void open_link(struct buf *b)
+{
+    bang_guard(b);
     buf_append_char(b, '[');
 }
 
@@ -372,6 +377,8 @@ static void inline_node(struct md *m, const xmlNode *n, struct buf *b,
             bool safe = (f >= 0x80 || isalnum(f)) && (l >= 0x80 || isalnum(l));
             if (safe)
                 buf_append_cstr(b, mark);
+            else if (t.ptr[0] == '[')
+                bang_guard(b);
             buf_append(b, t.ptr, t.len);
             if (safe)
                 buf_append_cstr(b, mark);

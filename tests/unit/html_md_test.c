@@ -50,6 +50,7 @@ static void test_inline(void **state)
     MD("<p><img src=\"/images/map.jpg\" alt=\"A map\"></p>",
        "[A map](/images/map.jpg)");
     MD("<p>Wow!<a href=\"/x\">y</a></p>", "Wow\\![y](/x)");
+    MD("<p>Wow!<em><a href=\"/x\">y</a></em></p>", "Wow\\![y](/x)");
 }
 
 static void test_hostile(void **state)
