@@ -169,16 +169,18 @@ static bool is_any(const xmlNode *n, const char *const *names)
 }
 
 static const char *const DROPPED[] = {
-    "script", "style", "iframe", "object", "embed", "noscript", "template",
-    "svg", "math", "form", "input", "button", "select", "textarea", "head",
-    "title", "meta", "link", "base", "frame", "frameset", "applet", "audio",
-    "video", "canvas", "map", NULL};
+    "script", "style", "iframe", "object", "embed",  "noscript", "template",
+    "svg",    "math",  "form",   "input",  "button", "select",   "textarea",
+    "head",   "title", "meta",   "link",   "base",   "frame",    "frameset",
+    "applet", "audio", "video",  "canvas", "map",    NULL};
 static const char *const BLOCKS[] = {
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-    "blockquote", "table", "pre", "hr", "section", "article", "header",
-    "footer", "aside", "nav", "main", "figure", "figcaption", "dl", "dt",
-    "dd", "address", "center", "body", "html", "tr", "td", "th", "thead",
-    "tbody", "tfoot", "caption", NULL};
+    "p",      "div",     "h1",  "h2",      "h3",      "h4",
+    "h5",     "h6",      "ul",  "ol",      "li",      "blockquote",
+    "table",  "pre",     "hr",  "section", "article", "header",
+    "footer", "aside",   "nav", "main",    "figure",  "figcaption",
+    "dl",     "dt",      "dd",  "address", "center",  "body",
+    "html",   "tr",      "td",  "th",      "thead",   "tbody",
+    "tfoot",  "caption", NULL};
 
 static bool is_block(const xmlNode *n)
 {
@@ -206,21 +208,25 @@ static void esc_text(struct buf *b, const char *t, bool *space, int flags)
             continue;
         }
         switch (c) {
-        case '\\': case '`': case '*': case '_': case '[': case ']':
-        case '<': case '>': case '~':
-            buf_append_char(b, '\\');
-            break;
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '<':
+        case '>':
+        case '~': buf_append_char(b, '\\'); break;
         case '&':
-            if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')
-                || p[1] == '#')
+            if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') ||
+                p[1] == '#')
                 buf_append_char(b, '\\');
             break;
         case '|':
             if (cell)
                 buf_append_char(b, '\\');
             break;
-        default:
-            break;
+        default: break;
         }
         buf_append_char(b, (char)c);
     }
@@ -288,8 +294,8 @@ static const char *attr(const xmlNode *n, const char *name)
     return NULL;
 }
 
-static void inlines(struct md *m, const xmlNode *n, struct buf *b,
-                    bool *space, int cell);
+static void inlines(struct md *m, const xmlNode *n, struct buf *b, bool *space,
+                    int cell);
 
 static void inline_node(struct md *m, const xmlNode *n, struct buf *b,
                         bool *space, int cell)
@@ -390,8 +396,8 @@ static void inline_node(struct md *m, const xmlNode *n, struct buf *b,
     m->depth--;
 }
 
-static void inlines(struct md *m, const xmlNode *n, struct buf *b,
-                    bool *space, int cell)
+static void inlines(struct md *m, const xmlNode *n, struct buf *b, bool *space,
+                    int cell)
 {
     for (; n; n = n->next)
         inline_node(m, n, b, space, cell);
@@ -502,7 +508,13 @@ static void pre(const xmlNode *n, struct buf *out)
     for (size_t i = 0; i < fence; i++)
         buf_append_char(&t, '`');
     buf_append_char(&t, '\n');
-    buf_append_cstr(&t, (const char *)text);
+    /* CommonMark ends a line at CR too, and a line break the prefixes of
+     * an enclosing quote or list do not see would end the fence early. */
+    for (const xmlChar *p = text; *p; p++)
+        if (*p != '\r')
+            buf_append_char(&t, (char)*p);
+        else if (p[1] != '\n')
+            buf_append_char(&t, '\n');
     if (t.len && t.ptr[t.len - 1] != '\n')
         buf_append_char(&t, '\n');
     for (size_t i = 0; i < fence; i++)
@@ -732,10 +744,10 @@ int html_to_text(const char *s, size_t n, struct buf *out,
         if (space && out->len)
             buf_append_char(out, ' ');
         space = false;
-        const char *semi = c == '&' ? memchr(fixed.ptr + i, ';',
-                                             fixed.len - i < 12
-                                                 ? fixed.len - i : 12)
-                                    : NULL;
+        const char *semi = c == '&'
+                               ? memchr(fixed.ptr + i, ';',
+                                        fixed.len - i < 12 ? fixed.len - i : 12)
+                               : NULL;
         if (semi) {
             char name[12];
             size_t k = (size_t)(semi - fixed.ptr) - i - 1;

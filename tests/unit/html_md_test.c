@@ -17,11 +17,11 @@ static char *md(const char *html)
     return buf_take(&b, NULL);
 }
 
-#define MD(html, want)                                                       \
-    do {                                                                     \
-        char *got_ = md(html);                                               \
-        assert_string_equal(got_, want);                                     \
-        free(got_);                                                          \
+#define MD(html, want)                                                         \
+    do {                                                                       \
+        char *got_ = md(html);                                                 \
+        assert_string_equal(got_, want);                                       \
+        free(got_);                                                            \
     } while (0)
 
 static void test_blocks(void **state)
@@ -51,6 +51,7 @@ static void test_inline(void **state)
        "[A map](/images/map.jpg)");
     MD("<p>Wow!<a href=\"/x\">y</a></p>", "Wow\\![y](/x)");
     MD("<p>Wow!<em><a href=\"/x\">y</a></em></p>", "Wow\\![y](/x)");
+    MD("<blockquote><pre>a\r\rb</pre></blockquote>", "> ```\n> a\n>\n> b\n> ```");
 }
 
 static void test_hostile(void **state)
@@ -84,8 +85,7 @@ static void test_entities_and_repair(void **state)
     assert_int_equal(r.bad_utf8, 1);
     assert_int_equal(r.mojibake, 1);
     buf_reset(&b);
-    assert_int_equal(html_to_text("SCAB <SCAB.ST> &amp;  co", 24, &b, NULL),
-                     0);
+    assert_int_equal(html_to_text("SCAB <SCAB.ST> &amp;  co", 24, &b, NULL), 0);
     assert_string_equal(b.ptr, "SCAB <SCAB.ST> & co");
     buf_reset(&b);
     const char *h = "<p>Intro <b>bold</b></p><script>x</script><p>two</p>";
