@@ -183,8 +183,8 @@ check-fuzz: $(REPLAYS)
 bench:
 	@bench/run
 
-# scripts/check-format checks the files in scripts/format-clean.txt (all
-# with FORMAT_ALL=1); `make format` rewrites every C file in place.
+# scripts/check-format checks that every C file matches .clang-format;
+# `make format` rewrites every C file in place.
 check-format:
 	@scripts/check-format
 

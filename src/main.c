@@ -86,16 +86,16 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
         return cli_fail("%s: a journal already exists here", cli->db);
     if (mkdir_parents(cli->db) != 0)
         return cli_fail("%s: cannot create its folder: %s", cli->db,
-                    strerror(errno));
+                        strerror(errno));
     struct store *s;
     int rc = store_open(cli->db, STORE_CREATE, &s);
     if (rc != 0)
         return cli_fail("%s: cannot create the database: %s", cli->db,
-                    err_str(rc));
+                        err_str(rc));
     for (size_t i = 0; i < journal_keys_len && rc == 0; i++)
         if (journal_keys[i].def)
-            rc = store_setting_set(s, journal_keys[i].name,
-                                   journal_keys[i].def);
+            rc =
+                store_setting_set(s, journal_keys[i].name, journal_keys[i].def);
     store_close(s);
     if (rc != 0)
         return cli_fail("%s: cannot write the default settings", cli->db);
@@ -115,7 +115,8 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
     arena_init(&a, 4096);
 
     if (argc < 2)
-        return cli_fail("config needs get, set, list or check (see quire config --help)");
+        return cli_fail(
+            "config needs get, set, list or check (see quire config --help)");
     const char *verb = argv[1];
     if (strcmp(verb, "check") == 0 && argc <= 3)
         return cli_config_check(cli, argc == 3 ? argv[2] : cli->config_path);
@@ -164,14 +165,14 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND &&
             config_get(&cli->cfg, argv[2], v, sizeof(v)) == 0)
             return cli_fail("%s is a server setting: put it in %s", argv[2],
-                        cli->config_path);
+                            cli->config_path);
         if (rc != 0)
             return cli_fail("%s", err);
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
         if (store_setting_set(s, argv[2], argv[3]) != 0)
             status = cli_fail("cannot write setting '%s': %s", argv[2],
-                          store_last_error());
+                              store_last_error());
     } else {
         return cli_fail("usage: quire config get KEY | set KEY VALUE | list | "
                         "check [FILE]");
@@ -199,7 +200,8 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     int64_t id;
 
     if (argc < 2)
-        return cli_fail("link needs add, list or remove (see quire link --help)");
+        return cli_fail(
+            "link needs add, list or remove (see quire link --help)");
     const char *verb = argv[1];
     bool add = strcmp(verb, "add") == 0 && argc == 4;
     bool list = strcmp(verb, "list") == 0 && argc == 2;
@@ -270,7 +272,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
 
     if (argc < 2)
         return cli_fail("publication needs add, list or remove "
-                    "(see quire publication --help)");
+                        "(see quire publication --help)");
     const char *verb = argv[1];
     if (strcmp(verb, "add") == 0) {
         struct publication p = {0};
@@ -288,13 +290,13 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
                 p.date = optarg;
             else
                 return cli_fail("usage: quire publication add --kind KIND "
-                            "--date YYYY-MM-DD TITLE [URL]");
+                                "--date YYYY-MM-DD TITLE [URL]");
         }
         int rest = argc - 1 - optind;
         char **args = argv + 1 + optind;
         if (!p.kind || !p.date || rest < 1 || rest > 2)
             return cli_fail("usage: quire publication add --kind KIND "
-                        "--date YYYY-MM-DD TITLE [URL]");
+                            "--date YYYY-MM-DD TITLE [URL]");
         if (!*p.kind || strlen(p.kind) > 100)
             return cli_fail("a kind must have 1 to 100 characters");
         if (!date_valid_ymd(p.date))
@@ -308,8 +310,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
         if (store_publication_add(s, &p, &id) != 0)
-            status = cli_fail("cannot add the publication: %s",
-                          store_last_error());
+            status =
+                cli_fail("cannot add the publication: %s", store_last_error());
         else
             printf("%" PRId64 "\n", id);
         store_close(s);
@@ -330,12 +332,13 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             status = cli_fail("no publication with id %" PRId64, id);
         else if (rc != 0)
             status = cli_fail("cannot remove the publication: %s",
-                          store_last_error());
+                              store_last_error());
     } else {
         struct publication *p;
         size_t n;
         if (store_publications_list(s, &a, &p, &n) != 0)
-            status = cli_fail("cannot list publications: %s", store_last_error());
+            status =
+                cli_fail("cannot list publications: %s", store_last_error());
         else
             for (size_t i = 0; i < n; i++)
                 printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", p[i].id, p[i].date,
@@ -414,14 +417,14 @@ static int cmd_restore(struct cli *cli, int argc, char **argv)
         return cli_fail("usage: quire restore FILE");
     if (mkdir_parents(cli->db) != 0)
         return cli_fail("%s: cannot create its folder: %s", cli->db,
-                    strerror(errno));
+                        strerror(errno));
     struct backup_stats st;
     double t0 = now_s();
     if (store_restore(cli->db, argv[1], &st) != 0)
         return cli_fail("restore refused: %s", store_last_error());
     printf("restored %s from %s: %" PRId64 " bytes, schema version %d, "
-           "integrity ok, in %.2f s\n", cli->db, argv[1], st.bytes,
-           st.schema, now_s() - t0);
+           "integrity ok, in %.2f s\n",
+           cli->db, argv[1], st.bytes, st.schema, now_s() - t0);
     return cli_media_copy(cli->db, argv[1], true);
 }
 
@@ -456,13 +459,15 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         if (c == 'b') {
             if (journal_key_check("base_url", optarg, err, sizeof(err)) != 0)
                 return cli_fail("--base-url: '%s' must be an http(s) URL "
-                            "without a trailing slash", optarg);
+                                "without a trailing slash",
+                                optarg);
             o.base_url = optarg;
         } else if (c == 't') {
             long long n;
             if (str_to_i64(str_from(optarg), 0, 256, &n) != 0)
                 return cli_fail("--threads: '%s' is not a number of threads "
-                            "(0 to 256)", optarg);
+                                "(0 to 256)",
+                                optarg);
             o.threads = (unsigned)n;
         } else {
             return cli_fail("%s", usage_text);
@@ -546,12 +551,13 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
     const char *theme_flag = NULL; /* kept over a SIGHUP reload */
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        const char *key = c == 'l' ? "server.listen"
+        const char *key = c == 'l'   ? "server.listen"
                           : c == 't' ? "server.threads"
-                          : c == 'T' ? "server.theme" : NULL;
+                          : c == 'T' ? "server.theme"
+                                     : NULL;
         if (!key)
             return cli_fail("usage: quire serve [--listen ADDR:PORT] "
-                        "[--threads N] [--theme DIR]");
+                            "[--threads N] [--theme DIR]");
         if (config_set(&cli->cfg, key, optarg, err, sizeof(err)) != 0)
             return cli_fail("%s", err);
         if (c == 'T')
@@ -589,20 +595,21 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
         .listen = cli->cfg.listen,
         .use_listen_fd = fd >= 0,
         .listen_fd = fd,
-        .limits = {
-            .request_line_max = cli->cfg.request_line_max,
-            .header_max = cli->cfg.header_max,
-            .header_count = cli->cfg.header_count,
-            .body_max = cli->cfg.body_max,
-            .form_fields = cli->cfg.form_fields,
-            .upload_max = cli->cfg.upload_max,
-            .connections_max = cli->cfg.connections,
-            /* a Unix socket's peers have no address to count by */
-            .connections_per_ip = fd >= 0 ? 0 : cli->cfg.connections_per_ip,
-            .request_timeout_s = cli->cfg.request_timeout,
-            .timeout_s = cli->cfg.idle_timeout,
-            .threads = cli->cfg.threads,
-        },
+        .limits =
+            {
+                .request_line_max = cli->cfg.request_line_max,
+                .header_max = cli->cfg.header_max,
+                .header_count = cli->cfg.header_count,
+                .body_max = cli->cfg.body_max,
+                .form_fields = cli->cfg.form_fields,
+                .upload_max = cli->cfg.upload_max,
+                .connections_max = cli->cfg.connections,
+                /* a Unix socket's peers have no address to count by */
+                .connections_per_ip = fd >= 0 ? 0 : cli->cfg.connections_per_ip,
+                .request_timeout_s = cli->cfg.request_timeout,
+                .timeout_s = cli->cfg.idle_timeout,
+                .threads = cli->cfg.threads,
+            },
         .access_log = access_log_format(cli->cfg.access_log),
         .app = live_app,
         .app_ctx = live,
@@ -617,13 +624,16 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
             return cli_fail("%s", http_library_check());
         if (hrc == ERR_PARSE)
             return cli_fail("'%s' is not a listen address (ADDR:PORT or "
-                            "[ADDR]:PORT)", cli->cfg.listen);
+                            "[ADDR]:PORT)",
+                            cli->cfg.listen);
         return cli_fail("cannot listen on %s", cli->cfg.listen);
     }
     char where[600];
     if (fd >= 0)
-        snprintf(where, sizeof(where), "%s", http_listen_is_unix(
-                 cli->cfg.listen) ? cli->cfg.listen : "a socket from systemd");
+        snprintf(where, sizeof(where), "%s",
+                 http_listen_is_unix(cli->cfg.listen)
+                     ? cli->cfg.listen
+                     : "a socket from systemd");
     else
         snprintf(where, sizeof(where), "http://%s (port %u)", cli->cfg.listen,
                  (unsigned)http_server_port(srv));
@@ -686,8 +696,10 @@ static const struct command commands[] = {
      "       quire places add SLUG CODE | remove SLUG CODE",
      "Countries and organizations articles are about (docs/places.md):\n"
      "tag files, retag the journal, or record an editor's decision."},
-    {"import", cmd_import, "quire import markdown PATH...\n"
-     "       quire import k2 mysql://USER[:PASSWORD]@HOST[:PORT]/DB?prefix=jos_\n"
+    {"import", cmd_import,
+     "quire import markdown PATH...\n"
+     "       quire import k2 "
+     "mysql://USER[:PASSWORD]@HOST[:PORT]/DB?prefix=jos_\n"
      "            [--dry-run] [--limit N] [--issue-field NAME]\n"
      "       quire import wxr [--pages] FILE...\n"
      "       quire import json FILE",
@@ -782,14 +794,15 @@ static void usage(FILE *f)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-12s %.*s\n", commands[i].name,
                 (int)strcspn(commands[i].help, ".\n"), commands[i].help);
-    fprintf(f, "\nOptions:\n"
-               "  --db PATH      journal database (default $QUIRE_DB or "
-               DEFAULT_DB ")\n"
-               "  --config FILE  server settings (default $QUIRE_CONFIG or "
-               DEFAULT_CONFIG " if present)\n"
-               "  --version      the version and the libraries' versions\n"
-               "  --help         this text; 'quire COMMAND --help' for one "
-               "command\n");
+    fprintf(
+        f, "\nOptions:\n"
+           "  --db PATH      journal database (default $QUIRE_DB or " DEFAULT_DB
+           ")\n"
+           "  --config FILE  server settings (default $QUIRE_CONFIG "
+           "or " DEFAULT_CONFIG " if present)\n"
+           "  --version      the version and the libraries' versions\n"
+           "  --help         this text; 'quire COMMAND --help' for one "
+           "command\n");
 }
 
 /* print_version: the build, then the libraries it runs with (their

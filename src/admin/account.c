@@ -60,8 +60,7 @@ int admin_account(struct request *req, struct response *res, void *ctx)
     return account_page(ctx, res, NULL, NULL, 200);
 }
 
-int admin_account_password(struct request *req, struct response *res,
-                           void *ctx)
+int admin_account_password(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     (void)req;
@@ -72,14 +71,14 @@ int admin_account_password(struct request *req, struct response *res,
         return account_page(ar, res, NULL,
                             "Your current password is not right.", 400);
     if (!pw || !again || strcmp(pw, again) != 0)
-        return account_page(ar, res, NULL,
-                            "The two new passwords differ.", 400);
+        return account_page(ar, res, NULL, "The two new passwords differ.",
+                            400);
     char hash[AUTH_HASH_MAX];
     if (strlen(pw) < AUTH_PASSWORD_MIN || auth_password_hash(pw, hash) != 0)
         return account_page(ar, res, NULL,
                             "A password needs at least 10 characters.", 400);
-    if (store_user_set_password(ar->ad->store, ar->user.id, hash,
-                                ar->sid_hash, ar->now) != 0)
+    if (store_user_set_password(ar->ad->store, ar->user.id, hash, ar->sid_hash,
+                                ar->now) != 0)
         return 500;
     admin_audit(ar, "user.passwd", "user:%lld %s", (long long)ar->user.id,
                 ar->user.email);
@@ -132,12 +131,14 @@ int admin_account_totp(struct request *req, struct response *res, void *ctx)
     const char *secret = admin_form(ar, "secret");
     const char *code = admin_form(ar, "code");
     if (!secret_shape(secret))
-        return admin_error_page(ar, res, 400, "The enrolment form is "
-                                              "damaged; start again.");
+        return admin_error_page(ar, res, 400,
+                                "The enrolment form is "
+                                "damaged; start again.");
     if (!totp_check(secret, code, ar->now))
         return enrol_page(ar, res, secret,
                           "That code is not right. Check your device's "
-                          "clock and enter the current code.", 400);
+                          "clock and enter the current code.",
+                          400);
     const char *codes[TOTP_RECOVERY_N], *hashes[TOTP_RECOVERY_N];
     for (int i = 0; i < TOTP_RECOVERY_N; i++) {
         char c[TOTP_RECOVERY_LEN + 1], norm[16];
@@ -169,12 +170,12 @@ int admin_account_totp_disable(struct request *req, struct response *res,
     (void)req;
     const char *pw = admin_form(ar, "password");
     if (!pw || !auth_password_check(ar->user.pw_hash, pw))
-        return account_page(ar, res, NULL,
-                            "Your password is not right.", 400);
+        return account_page(ar, res, NULL, "Your password is not right.", 400);
     if (admin_totp_required(ar->ad, req->arena))
         return account_page(ar, res, NULL,
                             "Two-factor authentication is required for "
-                            "every account here.", 403);
+                            "every account here.",
+                            403);
     if (store_user_set_totp(ar->ad->store, ar->user.id, NULL, NULL, 0,
                             ar->now) != 0)
         return 500;
@@ -196,8 +197,7 @@ static int code_page(struct admin_req *ar, struct response *res,
     return admin_render(ar, res, "login_totp", c, status);
 }
 
-int admin_login_totp_page(struct request *req, struct response *res,
-                          void *ctx)
+int admin_login_totp_page(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     (void)req;
@@ -218,8 +218,10 @@ int admin_login_totp(struct request *req, struct response *res, void *ctx)
     unsigned wait;
     if (limiter_blocked(ar->ad->limiter, key, FAIL_ACCOUNT, ar->now, &wait)) {
         response_header(res, "Retry-After", arena_printf(a, "%u", wait));
-        return code_page(ar, res, "Too many wrong codes. Wait a few "
-                                  "minutes, then try again.", 429);
+        return code_page(ar, res,
+                         "Too many wrong codes. Wait a few "
+                         "minutes, then try again.",
+                         429);
     }
     const char *code = admin_form(ar, "code");
     bool ok = false;

@@ -43,12 +43,10 @@ static const struct route routes[] = {
     {HTTP_GET, "/admin/", admin_dashboard, 0},
     {HTTP_GET, "/admin/login", admin_login_page, AR_PUBLIC},
     {HTTP_POST, "/admin/login", admin_login_post, AR_PUBLIC | ROUTE_FORM},
-    {HTTP_POST, "/admin/logout", admin_logout,
-     AR_PENDING | ROUTE_FORM},
+    {HTTP_POST, "/admin/logout", admin_logout, AR_PENDING | ROUTE_FORM},
     {HTTP_GET, "/admin/assets/*", admin_asset, AR_PUBLIC},
     {HTTP_GET, "/admin/login/totp", admin_login_totp_page, AR_PENDING},
-    {HTTP_POST, "/admin/login/totp", admin_login_totp,
-     AR_PENDING | ROUTE_FORM},
+    {HTTP_POST, "/admin/login/totp", admin_login_totp, AR_PENDING | ROUTE_FORM},
     {HTTP_GET, "/admin/account", admin_account, AR_ENROL},
     {HTTP_POST, "/admin/account/password", admin_account_password,
      AR_ENROL | ROUTE_FORM},
@@ -70,8 +68,7 @@ static const struct route routes[] = {
     {HTTP_POST, "/admin/users", admin_user_add, AR_ADMIN | ROUTE_FORM},
     {HTTP_POST, "/admin/users/require-totp", admin_require_totp,
      AR_ADMIN | ROUTE_FORM},
-    {HTTP_POST, "/admin/users/{}/role", admin_user_role,
-     AR_ADMIN | ROUTE_FORM},
+    {HTTP_POST, "/admin/users/{}/role", admin_user_role, AR_ADMIN | ROUTE_FORM},
     {HTTP_POST, "/admin/users/{}/disable", admin_user_disable,
      AR_ADMIN | ROUTE_FORM},
     {HTTP_POST, "/admin/users/{}/enable", admin_user_disable,
@@ -89,8 +86,7 @@ static const struct route routes[] = {
     {HTTP_POST, "/admin/articles", admin_article_create, ROUTE_FORM},
     {HTTP_GET, "/admin/articles/{}", admin_article_edit, 0},
     {HTTP_POST, "/admin/articles/{}", admin_article_save, ROUTE_FORM},
-    {HTTP_POST, "/admin/articles/{}/delete", admin_article_delete,
-     ROUTE_FORM},
+    {HTTP_POST, "/admin/articles/{}/delete", admin_article_delete, ROUTE_FORM},
     {HTTP_GET, "/admin/articles/{}/revisions", admin_article_revisions, 0},
     {HTTP_POST, "/admin/articles/{}/preview", admin_article_preview,
      ROUTE_FORM},
@@ -111,12 +107,11 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/admin/articles/{}", admin_api_article, 0},
     {HTTP_PUT, "/api/admin/articles/{}", admin_api_article_put, AR_JSON},
     {HTTP_DELETE, "/api/admin/articles/{}", admin_api_article_delete, 0},
-    {HTTP_GET, "/api/admin/articles/{}/revisions",
-     admin_api_article_revisions, 0},
+    {HTTP_GET, "/api/admin/articles/{}/revisions", admin_api_article_revisions,
+     0},
     {HTTP_POST, "/api/admin/articles/{}/revisions/{}/restore",
      admin_api_article_restore, 0},
-    {HTTP_POST, "/api/admin/issues", admin_api_issue_add,
-     AR_EDITOR | AR_JSON},
+    {HTTP_POST, "/api/admin/issues", admin_api_issue_add, AR_EDITOR | AR_JSON},
     {HTTP_POST, "/api/admin/issues/{}/publish", admin_api_issue_publish,
      AR_EDITOR},
     {HTTP_GET, "/api/admin/authors", admin_api_authors, 0},
@@ -203,8 +198,8 @@ struct tval *admin_context(struct admin_req *ar, const char *title)
                             ? str_eq_cstr(ar->req->path, "/admin/") ||
                                   str_eq_cstr(ar->req->path, "/admin")
                             : ar->req->path.len >= n &&
-                                  memcmp(ar->req->path.ptr, nav[i].href,
-                                         n) == 0;
+                                  memcmp(ar->req->path.ptr, nav[i].href, n) ==
+                                      0;
             tv_set_bool(a, e, "current", here);
             tv_push(a, list, e);
         }
@@ -213,8 +208,8 @@ struct tval *admin_context(struct admin_req *ar, const char *title)
     return ctx;
 }
 
-int admin_render(struct admin_req *ar, struct response *res,
-                 const char *name, struct tval *ctx, int status)
+int admin_render(struct admin_req *ar, struct response *res, const char *name,
+                 struct tval *ctx, int status)
 {
     buf_reset(&res->body);
     int rc = tpl_render(ar->ad->tpl, name, ctx, &res->body);
@@ -307,8 +302,8 @@ static bool is_type(const struct request *req, const char *type)
 static int api_auth(struct admin_req *ar, struct response *res)
 {
     /* Guessing tokens is as limited as guessing passwords. */
-    const char *ikey = arena_printf(ar->req->arena, "t:%s",
-                                    ar->req->remote_addr);
+    const char *ikey =
+        arena_printf(ar->req->arena, "t:%s", ar->req->remote_addr);
     unsigned wait;
     if (limiter_blocked(ar->ad->limiter, ikey, API_FAIL_ADDRESS, ar->now,
                         &wait)) {
@@ -329,8 +324,8 @@ static int api_auth(struct admin_req *ar, struct response *res)
     char hash[AUTH_HEX_LEN + 1];
     auth_hash_hex(tok, strlen(tok), hash);
     struct api_token t;
-    int rc = store_token_by_hash(ar->ad->store, ar->req->arena, hash, ar->now,
-                                 &t);
+    int rc =
+        store_token_by_hash(ar->ad->store, ar->req->arena, hash, ar->now, &t);
     if (rc == ERR_NOT_FOUND) {
         limiter_fail(ar->ad->limiter, ikey, ar->now);
         response_header(res, "WWW-Authenticate",
@@ -348,7 +343,7 @@ static int api_auth(struct admin_req *ar, struct response *res)
 
 static enum admin_role level_of(unsigned flags)
 {
-    return flags & AR_ADMIN ? ROLE_ADMIN
+    return flags & AR_ADMIN    ? ROLE_ADMIN
            : flags & AR_EDITOR ? ROLE_EDITOR
                                : ROLE_AUTHOR;
 }
@@ -367,8 +362,8 @@ static int api_app(struct admin_req *ar, struct request *req,
                                 "send an urlencoded form");
     if (rc != 0) {
         res->allow = allow;
-        return admin_json_error(res, 405, "method_not_allowed",
-                                "allowed: %s", allow);
+        return admin_json_error(res, 405, "method_not_allowed", "allowed: %s",
+                                allow);
     }
     int status = api_auth(ar, res);
     if (status != 0)
@@ -490,8 +485,7 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
     static const char *const required[] = {"login", "dashboard", "error"};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         if (!tpl_set_has(ad->tpl, required[i])) {
-            snprintf(err, errlen, "%s/%s.mustache: missing", dir,
-                     required[i]);
+            snprintf(err, errlen, "%s/%s.mustache: missing", dir, required[i]);
             rc = ERR_NOT_FOUND;
             goto out;
         }

@@ -31,15 +31,15 @@ typedef int (*admin_preview_fn)(void *ctx, struct request *req,
 
 struct admin_opts {
     struct store *store;
-    const char *dir;        /* holds templates/ and assets/ */
-    http_flag_fn is_https;  /* base_url is https: cookies get Secure */
+    const char *dir;       /* holds templates/ and assets/ */
+    http_flag_fn is_https; /* base_url is https: cookies get Secure */
     void *https_ctx;
     admin_preview_fn preview; /* NULL: no preview */
     void *preview_ctx;
-    const char *media_dir;  /* the media library's folder; NULL: no uploads */
-    size_t upload_max;      /* limits.upload_max, bytes */
-    const char *theme_dir;  /* the journal's theme (its mail templates) */
-    const char *mail_from;  /* mail.mail_from (Message-ID domain); or NULL */
+    const char *media_dir; /* the media library's folder; NULL: no uploads */
+    size_t upload_max;     /* limits.upload_max, bytes */
+    const char *theme_dir; /* the journal's theme (its mail templates) */
+    const char *mail_from; /* mail.mail_from (Message-ID domain); or NULL */
 };
 
 /*

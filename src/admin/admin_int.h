@@ -33,10 +33,10 @@ struct admin {
     struct limiter *limiter;
     admin_preview_fn preview;
     void *preview_ctx;
-    char *media_dir;   /* NULL: uploads answer 503 */
+    char *media_dir; /* NULL: uploads answer 503 */
     size_t upload_max;
-    char *theme_dir;          /* the journal's theme (newsletter.c) */
-    const char *mail_from;    /* admin_opts.mail_from */
+    char *theme_dir;       /* the journal's theme (newsletter.c) */
+    const char *mail_from; /* admin_opts.mail_from */
 };
 
 /*
@@ -58,15 +58,15 @@ enum admin_role { ROLE_NONE = 0, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN };
 struct admin_req {
     struct admin *ad;
     struct request *req;
-    bool api;               /* /api/admin/...: JSON errors, bearer auth */
-    bool logged_in;         /* a valid session (or token) */
-    struct user user;       /* the session's user (HTML side) */
+    bool api;         /* /api/admin/...: JSON errors, bearer auth */
+    bool logged_in;   /* a valid session (or token) */
+    struct user user; /* the session's user (HTML side) */
     struct session sess;
     char sid_hash[AUTH_HEX_LEN + 1]; /* the session's stored key, or "" */
     enum admin_role role;
-    const char *who;        /* for the audit log: email or "token:NAME" */
-    const char *csrf;       /* the token forms must carry */
-    int64_t now;            /* the request's clock (Unix seconds) */
+    const char *who;  /* for the audit log: email or "token:NAME" */
+    const char *csrf; /* the token forms must carry */
+    int64_t now;      /* the request's clock (Unix seconds) */
 };
 
 /* admin_role_of: "editor" -> ROLE_EDITOR; ROLE_NONE if unknown. */
@@ -84,8 +84,8 @@ bool admin_role_can(enum admin_role role, enum admin_role level);
 struct tval *admin_context(struct admin_req *ar, const char *title);
 /* admin_render renders template name (from the admin folder) into res
  * with status; returns status, or 500 on a template error. */
-int admin_render(struct admin_req *ar, struct response *res,
-                 const char *name, struct tval *ctx, int status);
+int admin_render(struct admin_req *ar, struct response *res, const char *name,
+                 struct tval *ctx, int status);
 /* admin_redirect answers 303 See Other to location (a local path). */
 int admin_redirect(struct response *res, const char *location);
 /* admin_form returns a field of the urlencoded body, or NULL. */
@@ -97,8 +97,8 @@ int admin_error_page(struct admin_req *ar, struct response *res, int status,
 /* --- the audit log (audit.c) --- */
 
 /* admin_audit is audit_log for the request's user or token. */
-void admin_audit(struct admin_req *ar, const char *action, const char *fmt,
-                 ...) __attribute__((format(printf, 3, 4)));
+void admin_audit(struct admin_req *ar, const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* --- JSON for the API (json.c) --- */
 
@@ -109,16 +109,16 @@ struct json_field {
     const char *name;
     enum json_kind kind;
     bool required;
-    size_t max;            /* strings: bytes; lists: items; 0: no limit */
+    size_t max; /* strings: bytes; lists: items; 0: no limit */
 };
 
 /* What the reader found for a field (parallel to the fields array). */
 struct json_value {
-    bool present;          /* in the body (null counts as absent) */
-    const char *s;         /* JF_STRING, arena copy, valid UTF-8 */
-    long long i;           /* JF_INT */
-    bool b;                /* JF_BOOL */
-    const char **list;     /* JF_STRINGS */
+    bool present;      /* in the body (null counts as absent) */
+    const char *s;     /* JF_STRING, arena copy, valid UTF-8 */
+    long long i;       /* JF_INT */
+    bool b;            /* JF_BOOL */
+    const char **list; /* JF_STRINGS */
     size_t n;
 };
 
@@ -162,16 +162,13 @@ struct edit_article;
  * in res (400, 403 author publishing, 413, 422). *revision: -1 if absent;
  * *present has bit i set when article_fields[i] was in the body.
  */
-int admin_article_parse(struct arena *a, struct str body,
-                        struct response *res, int64_t now, bool editor,
-                        struct edit_article *e, long long *revision,
-                        unsigned *present);
+int admin_article_parse(struct arena *a, struct str body, struct response *res,
+                        int64_t now, bool editor, struct edit_article *e,
+                        long long *revision, unsigned *present);
 int admin_api_articles(struct request *req, struct response *res, void *ctx);
-int admin_api_article_add(struct request *req, struct response *res,
-                          void *ctx);
+int admin_api_article_add(struct request *req, struct response *res, void *ctx);
 int admin_api_article(struct request *req, struct response *res, void *ctx);
-int admin_api_article_put(struct request *req, struct response *res,
-                          void *ctx);
+int admin_api_article_put(struct request *req, struct response *res, void *ctx);
 int admin_api_article_delete(struct request *req, struct response *res,
                              void *ctx);
 int admin_api_article_revisions(struct request *req, struct response *res,
@@ -182,17 +179,13 @@ int admin_api_article_restore(struct request *req, struct response *res,
 int admin_articles(struct request *req, struct response *res, void *ctx);
 int admin_article_new(struct request *req, struct response *res, void *ctx);
 int admin_article_edit(struct request *req, struct response *res, void *ctx);
-int admin_article_create(struct request *req, struct response *res,
-                         void *ctx);
+int admin_article_create(struct request *req, struct response *res, void *ctx);
 int admin_article_save(struct request *req, struct response *res, void *ctx);
-int admin_article_delete(struct request *req, struct response *res,
-                         void *ctx);
+int admin_article_delete(struct request *req, struct response *res, void *ctx);
 int admin_article_revisions(struct request *req, struct response *res,
                             void *ctx);
-int admin_article_restore(struct request *req, struct response *res,
-                          void *ctx);
-int admin_article_preview(struct request *req, struct response *res,
-                          void *ctx);
+int admin_article_restore(struct request *req, struct response *res, void *ctx);
+int admin_article_preview(struct request *req, struct response *res, void *ctx);
 /* issues_api.c (editorial) */
 int admin_api_issue_add(struct request *req, struct response *res, void *ctx);
 int admin_api_issue_publish(struct request *req, struct response *res,
@@ -201,8 +194,7 @@ int admin_api_authors(struct request *req, struct response *res, void *ctx);
 int admin_issues(struct request *req, struct response *res, void *ctx);
 int admin_issue_add(struct request *req, struct response *res, void *ctx);
 int admin_issue_publish(struct request *req, struct response *res, void *ctx);
-int admin_api_author_put(struct request *req, struct response *res,
-                         void *ctx);
+int admin_api_author_put(struct request *req, struct response *res, void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);
@@ -213,8 +205,7 @@ int admin_api_media_add(struct request *req, struct response *res, void *ctx);
 /* admin_multipart_field: a field of a multipart/form-data body, or NULL. */
 const char *admin_multipart_field(struct admin_req *ar, const char *name);
 
-int admin_login_totp_page(struct request *req, struct response *res,
-                          void *ctx);
+int admin_login_totp_page(struct request *req, struct response *res, void *ctx);
 int admin_login_totp(struct request *req, struct response *res, void *ctx);
 int admin_account(struct request *req, struct response *res, void *ctx);
 int admin_account_password(struct request *req, struct response *res,
@@ -233,8 +224,7 @@ int admin_tokens(struct request *req, struct response *res, void *ctx);
 int admin_token_add(struct request *req, struct response *res, void *ctx);
 int admin_token_revoke(struct request *req, struct response *res, void *ctx);
 int admin_api_tokens(struct request *req, struct response *res, void *ctx);
-int admin_api_token_add(struct request *req, struct response *res,
-                        void *ctx);
+int admin_api_token_add(struct request *req, struct response *res, void *ctx);
 int admin_api_token_revoke(struct request *req, struct response *res,
                            void *ctx);
 int admin_audit_page(struct request *req, struct response *res, void *ctx);
@@ -246,12 +236,10 @@ int admin_newsletter_queue(struct request *req, struct response *res,
                            void *ctx);
 /* subscribers.c: the newsletter's list (pages and API). */
 int admin_subscribers(struct request *req, struct response *res, void *ctx);
-int admin_subscribers_csv(struct request *req, struct response *res,
-                          void *ctx);
+int admin_subscribers_csv(struct request *req, struct response *res, void *ctx);
 int admin_subscriber_remove(struct request *req, struct response *res,
                             void *ctx);
-int admin_api_subscribers(struct request *req, struct response *res,
-                          void *ctx);
+int admin_api_subscribers(struct request *req, struct response *res, void *ctx);
 int admin_api_subscriber_remove(struct request *req, struct response *res,
                                 void *ctx);
 /* admin_totp_required: has an admin required TOTP of every account? */
@@ -270,8 +258,7 @@ enum {
 /* admin_cookie returns the value of cookie name in the request, or NULL. */
 const char *admin_cookie(const struct request *req, const char *name);
 /* admin_cookie_find: the same in a Cookie header's text h (may be NULL). */
-const char *admin_cookie_find(struct arena *a, const char *h,
-                              const char *name);
+const char *admin_cookie_find(struct arena *a, const char *h, const char *name);
 /* admin_session_load reads and checks the request's session cookie;
  * fills ar->user/sess/role; true when a valid session is found. */
 bool admin_session_load(struct admin_req *ar);

@@ -165,13 +165,13 @@ int admin_articles(struct request *req, struct response *res, void *ctx)
     tv_set_str(a, c, "f_section", f.section ? f.section : "");
     tv_set_str(a, c, "f_author", f.author ? f.author : "");
     tv_set_str(a, c, "f_issue", f.issue ? f.issue : "");
-    put_status_options(a, c, f.status < 0 ? (enum edit_status)9
-                                          : (enum edit_status)f.status,
-                       true);
+    put_status_options(
+        a, c, f.status < 0 ? (enum edit_status)9 : (enum edit_status)f.status,
+        true);
     const char *qs = arena_printf(
-        a, "status=%s&section=%s&author=%s&issue=%s&q=%s",
-        status ? status : "", f.section ? f.section : "",
-        f.author ? f.author : "", f.issue ? f.issue : "", f.q ? f.q : "");
+        a, "status=%s&section=%s&author=%s&issue=%s&q=%s", status ? status : "",
+        f.section ? f.section : "", f.author ? f.author : "",
+        f.issue ? f.issue : "", f.q ? f.q : "");
     if (p > 1)
         tv_set_str(a, c, "prev", arena_printf(a, "?%s&page=%lld", qs, p - 1));
     if ((int64_t)p * LIST_PAGE < total)
@@ -260,8 +260,8 @@ static const char *form_article(struct admin_req *ar, struct edit_article *e,
     e->section = admin_form(ar, "section");
     e->issue = admin_form(ar, "issue");
     e->slug = admin_form(ar, "slug");
-    e->authors = split_names(a, admin_form(ar, "authors"), "\r\n",
-                             &e->n_authors);
+    e->authors =
+        split_names(a, admin_form(ar, "authors"), "\r\n", &e->n_authors);
     e->tags = split_names(a, admin_form(ar, "tags"), ",\r\n", &e->n_tags);
     *rev = 0;
     if ((v = admin_form(ar, "revision")) && *v &&
@@ -328,8 +328,7 @@ static int save(struct admin_req *ar, struct response *res, int64_t id)
         return editor_page(ar, res, &e, NULL,
                            "That slug belongs to another article.", 409);
     if (rc != 0)
-        return editor_page(ar, res, &e, NULL,
-                           store_last_error(), 422);
+        return editor_page(ar, res, &e, NULL, store_last_error(), 422);
     admin_audit(ar, id ? "article.update" : "article.create",
                 "article:%" PRId64 " rev %" PRId64, nid, r);
     return admin_redirect(
@@ -337,8 +336,7 @@ static int save(struct admin_req *ar, struct response *res, int64_t id)
                           nid));
 }
 
-int admin_article_create(struct request *req, struct response *res,
-                         void *ctx)
+int admin_article_create(struct request *req, struct response *res, void *ctx)
 {
     (void)req;
     return save(ctx, res, 0);
@@ -365,8 +363,7 @@ int admin_article_revisions(struct request *req, struct response *res,
     struct edit_revision *revs;
     size_t n;
     int64_t id;
-    if (!id_of(ar, 0, &id) ||
-        store_edit_get(ar->ad->store, a, id, &cur) != 0)
+    if (!id_of(ar, 0, &id) || store_edit_get(ar->ad->store, a, id, &cur) != 0)
         return admin_error_page(ar, res, 404, "No such article.");
     if (store_edit_revisions(ar->ad->store, a, id, &revs, &n) != 0)
         return admin_error_page(ar, res, 500, "Revisions cannot be read.");
@@ -399,10 +396,13 @@ int admin_article_revisions(struct request *req, struct response *res,
             for (size_t i = 0; i < nd; i++) {
                 struct tval *x = tv_map(a);
                 tv_set_str(a, x, "cls",
-                           d[i].op == '+' ? "add"
-                           : d[i].op == '-' ? "del" : "same");
+                           d[i].op == '+'   ? "add"
+                           : d[i].op == '-' ? "del"
+                                            : "same");
                 tv_set_str(a, x, "op",
-                           d[i].op == '+' ? "+" : d[i].op == '-' ? "-" : " ");
+                           d[i].op == '+'   ? "+"
+                           : d[i].op == '-' ? "-"
+                                            : " ");
                 tv_set_str(a, x, "text", d[i].text);
                 tv_push(a, dl, x);
             }
@@ -415,8 +415,7 @@ int admin_article_revisions(struct request *req, struct response *res,
     return admin_render(ar, res, "article_revisions", c, 200);
 }
 
-int admin_article_restore(struct request *req, struct response *res,
-                          void *ctx)
+int admin_article_restore(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct edit_article cur;
@@ -428,8 +427,7 @@ int admin_article_restore(struct request *req, struct response *res,
         store_edit_get(ar->ad->store, req->arena, id, &cur) != 0 ||
         store_edit_revision(ar->ad->store, req->arena, id, n, &rv) != 0)
         return admin_error_page(ar, res, 404, "No such revision.");
-    if (!may_edit(ar, &cur) ||
-        (rv.fields.status != EDIT_DRAFT && !editor(ar)))
+    if (!may_edit(ar, &cur) || (rv.fields.status != EDIT_DRAFT && !editor(ar)))
         return admin_error_page(ar, res, 403,
                                 "Authors may change only their own drafts.");
     int rc = store_edit_restore(ar->ad->store, id, n, -1, ar->who, &r);
@@ -438,17 +436,17 @@ int admin_article_restore(struct request *req, struct response *res,
                                 "That revision's slug now belongs to another "
                                 "article.");
     if (rc != 0)
-        return admin_error_page(ar, res, 500, "The revision cannot be "
-                                              "restored.");
+        return admin_error_page(ar, res, 500,
+                                "The revision cannot be "
+                                "restored.");
     admin_audit(ar, "article.restore",
                 "article:%" PRId64 " rev %lld -> rev %" PRId64, id, n, r);
     return admin_redirect(
-        res, arena_printf(req->arena, "/admin/articles/%" PRId64 "?saved=1",
-                          id));
+        res,
+        arena_printf(req->arena, "/admin/articles/%" PRId64 "?saved=1", id));
 }
 
-int admin_article_delete(struct request *req, struct response *res,
-                         void *ctx)
+int admin_article_delete(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct edit_article cur;
@@ -460,8 +458,9 @@ int admin_article_delete(struct request *req, struct response *res,
         return admin_error_page(ar, res, 403,
                                 "Authors may delete only their own drafts.");
     if (store_edit_delete(ar->ad->store, id) != 0)
-        return admin_error_page(ar, res, 500, "The article cannot be "
-                                              "deleted.");
+        return admin_error_page(ar, res, 500,
+                                "The article cannot be "
+                                "deleted.");
     admin_audit(ar, "article.delete", "article:%" PRId64 " %s", id, cur.slug);
     return admin_redirect(res, "/admin/articles");
 }
@@ -471,8 +470,7 @@ int admin_article_delete(struct request *req, struct response *res,
  * article template, through the site (admin_preview_fn), so the preview
  * is what readers will see.
  */
-int admin_article_preview(struct request *req, struct response *res,
-                          void *ctx)
+int admin_article_preview(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct arena *a = req->arena;

@@ -50,11 +50,10 @@ static json_t *article_json(struct arena *a, const struct edit_article *e)
         "summary", e->summary, "section", e->section, "issue", e->issue,
         "authors", names_json(e->authors, e->n_authors), "tags",
         names_json(e->tags, e->n_tags), "slug", e->slug, "status",
-        edit_status_name(e->status), "publish_at",
-        rfc3339(a, e->publish_at), "revision", (json_int_t)e->revision,
-        "created_at", rfc3339(a, e->created_at), "updated_at",
-        rfc3339(a, e->updated_at), "url",
-        arena_cat(a, "/articles/", e->slug));
+        edit_status_name(e->status), "publish_at", rfc3339(a, e->publish_at),
+        "revision", (json_int_t)e->revision, "created_at",
+        rfc3339(a, e->created_at), "updated_at", rfc3339(a, e->updated_at),
+        "url", arena_cat(a, "/articles/", e->slug));
     return o;
 }
 
@@ -74,8 +73,8 @@ static bool id_param(struct admin_req *ar, int i, int64_t *id)
 }
 
 /* reply_article answers status with article id as GET gives it. */
-static int reply_article(struct admin_req *ar, struct response *res,
-                         int64_t id, int status)
+static int reply_article(struct admin_req *ar, struct response *res, int64_t id,
+                         int status)
 {
     struct edit_article e;
     int rc = store_edit_get(ar->ad->store, ar->req->arena, id, &e);
@@ -99,8 +98,7 @@ static int save_error(struct response *res, int rc)
     if (rc == ERR_NOT_FOUND)
         return admin_json_error(res, 404, "not_found", "no such article");
     if (rc == ERR_INVALID)
-        return admin_json_error(res, 422, "invalid", "%s",
-                                store_last_error());
+        return admin_json_error(res, 422, "invalid", "%s", store_last_error());
     if (rc == ERR_TOO_BIG)
         return admin_json_error(res, 413, "too_big", "field 'body' too big");
     return admin_json_error(res, 500, "internal", "cannot save");
@@ -117,9 +115,14 @@ static const struct json_field article_fields[] = {
 #define N_FIELDS (sizeof(article_fields) / sizeof(article_fields[0]))
 /* Bits of admin_article_parse's *present, in article_fields' order. */
 enum {
-    F_BODY = 1u << 1, F_SUMMARY = 1u << 2, F_SECTION = 1u << 3,
-    F_ISSUE = 1u << 4, F_AUTHORS = 1u << 5, F_TAGS = 1u << 6,
-    F_STATUS = 1u << 8, F_PUBLISH_AT = 1u << 9,
+    F_BODY = 1u << 1,
+    F_SUMMARY = 1u << 2,
+    F_SECTION = 1u << 3,
+    F_ISSUE = 1u << 4,
+    F_AUTHORS = 1u << 5,
+    F_TAGS = 1u << 6,
+    F_STATUS = 1u << 8,
+    F_PUBLISH_AT = 1u << 9,
 };
 
 static bool has_break(const char *const *list, size_t n)
@@ -141,10 +144,9 @@ static bool slug_ok(const char *s)
     return true;
 }
 
-int admin_article_parse(struct arena *a, struct str body,
-                        struct response *res, int64_t now, bool editor,
-                        struct edit_article *e, long long *revision,
-                        unsigned *present)
+int admin_article_parse(struct arena *a, struct str body, struct response *res,
+                        int64_t now, bool editor, struct edit_article *e,
+                        long long *revision, unsigned *present)
 {
     struct json_value v[N_FIELDS];
     int st = admin_json_parse(a, body, res, article_fields, N_FIELDS, v);
@@ -249,15 +251,14 @@ int admin_api_articles(struct request *req, struct response *res, void *ctx)
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, article_json(req->arena, &list[i]));
-    return admin_json_reply(
-        res, 200,
-        json_pack("{s:o,s:{s:I,s:I,s:I}}", "articles", arr, "meta", "page",
-                  (json_int_t)p, "limit", (json_int_t)API_PAGE, "total",
-                  (json_int_t)total));
+    return admin_json_reply(res, 200,
+                            json_pack("{s:o,s:{s:I,s:I,s:I}}", "articles", arr,
+                                      "meta", "page", (json_int_t)p, "limit",
+                                      (json_int_t)API_PAGE, "total",
+                                      (json_int_t)total));
 }
 
-int admin_api_article_add(struct request *req, struct response *res,
-                          void *ctx)
+int admin_api_article_add(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct edit_article e;
@@ -310,8 +311,7 @@ static int may_touch(struct admin_req *ar, struct response *res, int64_t id)
     return 0;
 }
 
-int admin_api_article_put(struct request *req, struct response *res,
-                          void *ctx)
+int admin_api_article_put(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct edit_article e;

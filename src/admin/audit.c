@@ -19,8 +19,7 @@ void audit_log(struct store *s, const char *who, const char *action,
                   who ? who : "?");
 }
 
-void admin_audit(struct admin_req *ar, const char *action, const char *fmt,
-                 ...)
+void admin_audit(struct admin_req *ar, const char *action, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

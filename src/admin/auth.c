@@ -80,8 +80,8 @@ void auth_random_token(char out[AUTH_TOKEN_LEN + 1])
 void auth_hash_hex(const char *secret, size_t len, char out[AUTH_HEX_LEN + 1])
 {
     unsigned char h[32];
-    crypto_generichash(h, sizeof(h), (const unsigned char *)secret, len,
-                       NULL, 0);
+    crypto_generichash(h, sizeof(h), (const unsigned char *)secret, len, NULL,
+                       0);
     sodium_bin2hex(out, AUTH_HEX_LEN + 1, h, sizeof(h));
 }
 

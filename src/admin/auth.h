@@ -15,11 +15,11 @@
 #include <stdint.h>
 
 enum {
-    AUTH_PASSWORD_MIN = 10,  /* characters (bytes) of a password */
+    AUTH_PASSWORD_MIN = 10, /* characters (bytes) of a password */
     AUTH_PASSWORD_MAX = 1024,
-    AUTH_HASH_MAX = 128,     /* >= crypto_pwhash_STRBYTES */
-    AUTH_TOKEN_LEN = 43,     /* 32 random bytes, base64url, no padding */
-    AUTH_HEX_LEN = 64,       /* a stored hash: 32 bytes in hex */
+    AUTH_HASH_MAX = 128, /* >= crypto_pwhash_STRBYTES */
+    AUTH_TOKEN_LEN = 43, /* 32 random bytes, base64url, no padding */
+    AUTH_HEX_LEN = 64,   /* a stored hash: 32 bytes in hex */
 };
 
 /* auth_init starts libsodium; ERR_IO if it cannot. Safe to call again. */
@@ -39,8 +39,7 @@ bool auth_password_check(const char *hash, const char *pw);
 /* auth_random_token writes 32 random bytes as base64url (NUL-ended). */
 void auth_random_token(char out[AUTH_TOKEN_LEN + 1]);
 /* auth_hash_hex writes the hex of a keyless BLAKE2b-256 of secret. */
-void auth_hash_hex(const char *secret, size_t len,
-                   char out[AUTH_HEX_LEN + 1]);
+void auth_hash_hex(const char *secret, size_t len, char out[AUTH_HEX_LEN + 1]);
 /* auth_equal compares two strings in time independent of their bytes. */
 bool auth_equal(const char *a, const char *b);
 /* auth_random_bytes fills buf with n random bytes. */

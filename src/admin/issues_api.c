@@ -43,8 +43,8 @@ int admin_api_issue_add(struct request *req, struct response *res, void *ctx)
     admin_audit(ar, "issue.create", "issue:%s", v[0].s);
     return admin_json_reply(
         res, 201,
-        json_pack("{s:I,s:s,s:s?,s:s}", "id", (json_int_t)id, "date",
-                  v[0].s, "title", v[1].present ? v[1].s : NULL, "url",
+        json_pack("{s:I,s:s,s:s?,s:s}", "id", (json_int_t)id, "date", v[0].s,
+                  "title", v[1].present ? v[1].s : NULL, "url",
                   arena_cat(ar->req->arena, "/issues/", v[0].s)));
 }
 
@@ -67,9 +67,8 @@ int admin_api_issue_publish(struct request *req, struct response *res,
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot publish");
     admin_audit(ar, "issue.publish", "issue:%s (%d articles)", date, n);
-    return admin_json_reply(res, 200,
-                            json_pack("{s:s,s:i}", "issue", date,
-                                      "published", n));
+    return admin_json_reply(
+        res, 200, json_pack("{s:s,s:i}", "issue", date, "published", n));
 }
 
 int admin_api_authors(struct request *req, struct response *res, void *ctx)
@@ -81,15 +80,14 @@ int admin_api_authors(struct request *req, struct response *res, void *ctx)
         return admin_json_error(res, 500, "internal", "cannot list");
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            arr, json_pack("{s:I,s:s,s:s,s:s?}", "id", (json_int_t)list[i].id,
-                           "slug", list[i].slug, "name", list[i].name, "bio",
-                           list[i].bio));
+        json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s?}", "id",
+                                             (json_int_t)list[i].id, "slug",
+                                             list[i].slug, "name", list[i].name,
+                                             "bio", list[i].bio));
     return admin_json_reply(res, 200, json_pack("{s:o}", "authors", arr));
 }
 
-int admin_api_author_put(struct request *req, struct response *res,
-                         void *ctx)
+int admin_api_author_put(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     static const struct json_field f[] = {{"name", JF_STRING, false, 200},
@@ -116,10 +114,9 @@ int admin_api_author_put(struct request *req, struct response *res,
                                         "field 'slug' may hold only a-z, "
                                         "0-9 and -");
     }
-    int rc = store_edit_author_set(ar->ad->store, id,
-                                   v[0].present ? v[0].s : NULL,
-                                   v[1].present ? v[1].s : NULL,
-                                   v[2].present ? v[2].s : NULL);
+    int rc = store_edit_author_set(
+        ar->ad->store, id, v[0].present ? v[0].s : NULL,
+        v[1].present ? v[1].s : NULL, v[2].present ? v[2].s : NULL);
     if (rc == ERR_NOT_FOUND)
         return admin_json_error(res, 404, "not_found", "no such author");
     if (rc == ERR_EXISTS)
@@ -128,8 +125,7 @@ int admin_api_author_put(struct request *req, struct response *res,
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot save");
     admin_audit(ar, "author.update", "author:%lld", id);
-    return admin_json_reply(res, 200,
-                            json_pack("{s:I}", "id", (json_int_t)id));
+    return admin_json_reply(res, 200, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 /* --- the back office's issues page --- */
@@ -208,6 +204,7 @@ int admin_issue_publish(struct request *req, struct response *res, void *ctx)
     return issues_page(ar, res,
                        arena_printf(ar->req->arena,
                                     "Issue %s published: %d articles went "
-                                    "public.", date, n),
+                                    "public.",
+                                    date, n),
                        NULL, 200);
 }

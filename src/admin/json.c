@@ -49,8 +49,8 @@ int admin_json_error(struct response *res, int status, const char *code,
     size_t bad;
     if (!utf8_valid(msg, strlen(msg), &bad))
         msg[bad] = '\0';
-    json_t *v = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-                          msg);
+    json_t *v =
+        json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
     return admin_json_reply(res, status, v);
 }
 
@@ -108,9 +108,10 @@ static int take(struct arena *a, struct response *res,
             if (!json_is_string(e))
                 return admin_json_error(res, 400, "wrong_type",
                                         "field '%s' item %zu must be a "
-                                        "string", f->name, i);
-            o->list[i] = arena_strndup(a, json_string_value(e),
-                                       json_string_length(e));
+                                        "string",
+                                        f->name, i);
+            o->list[i] =
+                arena_strndup(a, json_string_value(e), json_string_length(e));
         }
         o->list[n] = NULL;
         o->n = n;
@@ -132,8 +133,7 @@ int admin_json_read(struct admin_req *ar, struct response *res,
         (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
         return admin_json_error(res, 415, "unsupported_media_type",
                                 "send Content-Type: application/json");
-    return admin_json_parse(ar->req->arena, ar->req->body, res, fields, n,
-                            out);
+    return admin_json_parse(ar->req->arena, ar->req->body, res, fields, n, out);
 }
 
 int admin_json_parse(struct arena *a, struct str body, struct response *res,
@@ -163,7 +163,8 @@ int admin_json_parse(struct arena *a, struct str body, struct response *res,
     }
     const char *key;
     json_t *v;
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         size_t i = 0;
         while (i < n && strcmp(fields[i].name, key) != 0)
             i++;
@@ -179,8 +180,7 @@ int admin_json_parse(struct arena *a, struct str body, struct response *res,
     for (size_t i = 0; i < n; i++) {
         if (fields[i].required && !out[i].present) {
             status = admin_json_error(res, 400, "missing_field",
-                                      "field '%s' is required",
-                                      fields[i].name);
+                                      "field '%s' is required", fields[i].name);
             goto out;
         }
     }

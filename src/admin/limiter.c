@@ -20,8 +20,8 @@
 enum { PROBE = 8 };
 
 struct slot {
-    uint64_t key;   /* 0: empty */
-    int64_t start;  /* window start */
+    uint64_t key;  /* 0: empty */
+    int64_t start; /* window start */
     uint32_t count;
 };
 
@@ -75,8 +75,7 @@ static int rank(const struct limiter *l, const struct slot *s, int64_t now)
 }
 
 /* find returns key's slot or NULL; with make, a slot for it. */
-static struct slot *find(struct limiter *l, uint64_t h, int64_t now,
-                         bool make)
+static struct slot *find(struct limiter *l, uint64_t h, int64_t now, bool make)
 {
     struct slot *victim = NULL;
     for (size_t i = 0; i < PROBE; i++) {

@@ -75,8 +75,10 @@ int admin_login_post(struct request *req, struct response *res, void *ctx)
     const char *email = admin_form(ar, "email");
     const char *pw = admin_form(ar, "password");
     if (!email || !*email || !pw || !*pw)
-        return login_form(ar, res, email, "Enter your email address and "
-                                          "password.", 400);
+        return login_form(ar, res, email,
+                          "Enter your email address and "
+                          "password.",
+                          400);
     if (strlen(email) > EMAIL_MAX)
         email = arena_strndup(a, email, EMAIL_MAX);
     const char *akey = account_key(a, email);
@@ -90,7 +92,8 @@ int admin_login_post(struct request *req, struct response *res, void *ctx)
         log_warn("login refused for %s: too many failures", req->remote_addr);
         return login_form(ar, res, email,
                           "Too many failed attempts. Wait a few minutes, "
-                          "then try again.", 429);
+                          "then try again.",
+                          429);
     }
     struct user u;
     int rc = store_user_by_email(ad->store, a, email, &u);
@@ -102,8 +105,8 @@ int admin_login_post(struct request *req, struct response *res, void *ctx)
         limiter_fail(ad->limiter, akey, ar->now);
         limiter_fail(ad->limiter, ikey, ar->now);
         log_info("failed login from %s", req->remote_addr);
-        return login_form(ar, res, email,
-                          "Wrong email address or password.", 200);
+        return login_form(ar, res, email, "Wrong email address or password.",
+                          200);
     }
     limiter_clear(ad->limiter, akey);
     bool pending = u.totp_secret != NULL;
@@ -137,7 +140,7 @@ int admin_api_me(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     (void)req;
     static const char *const names[] = {"none", "author", "editor", "admin"};
-    return admin_json_reply(res, 200,
-                            json_pack("{s:s,s:s}", "who", ar->who, "role",
-                                      names[ar->role]));
+    return admin_json_reply(
+        res, 200,
+        json_pack("{s:s,s:s}", "who", ar->who, "role", names[ar->role]));
 }

@@ -77,16 +77,17 @@ static int ingest(struct admin_req *ar, struct media *m, char *err,
         return 503;
     }
     if (!is_multipart(req)) {
-        snprintf(err, errlen, "send multipart/form-data with the file in "
-                              "the field 'file'");
+        snprintf(err, errlen,
+                 "send multipart/form-data with the file in "
+                 "the field 'file'");
         return 415;
     }
     int rc = multipart_parse(str_from(request_header(req, "Content-Type")),
                              req->body, u.parts, MEDIA_PARTS_MAX, &u.n);
     if (rc != 0) {
-        snprintf(err, errlen, rc == ERR_TOO_BIG
-                                  ? "more than %d fields in the form"
-                                  : "the multipart body is malformed",
+        snprintf(err, errlen,
+                 rc == ERR_TOO_BIG ? "more than %d fields in the form"
+                                   : "the multipart body is malformed",
                  MEDIA_PARTS_MAX);
         return 400;
     }
@@ -99,14 +100,16 @@ static int ingest(struct admin_req *ar, struct media *m, char *err,
     const char *dec = field(a, &u, "decorative");
     bool decorative = dec && *dec && strcmp(dec, "0") != 0;
     if (decorative && alt && *alt) {
-        snprintf(err, errlen, "an image is either decorative or has alt "
-                              "text, not both");
+        snprintf(err, errlen,
+                 "an image is either decorative or has alt "
+                 "text, not both");
         return 422;
     }
     if (atomic_fetch_add(&jobs, 1) >= MEDIA_JOBS_MAX) {
         atomic_fetch_sub(&jobs, 1);
-        snprintf(err, errlen, "other uploads are being processed; retry "
-                              "in a few seconds");
+        snprintf(err, errlen,
+                 "other uploads are being processed; retry "
+                 "in a few seconds");
         return 503;
     }
     rc = media_ingest(ar->ad->media_dir, file->data.ptr, file->data.len,
@@ -136,10 +139,10 @@ static json_t *media_json(struct arena *a, const struct media *m)
     json_t *vars = json_array();
     for (size_t i = 0; i < m->nvariants; i++)
         json_array_append_new(
-            vars, json_pack("{s:s,s:s,s:i}", "url",
-                            arena_printf(a, "/media/%s", m->variants[i].file),
-                            "type", m->variants[i].mime, "width",
-                            m->variants[i].width));
+            vars,
+            json_pack("{s:s,s:s,s:i}", "url",
+                      arena_printf(a, "/media/%s", m->variants[i].file), "type",
+                      m->variants[i].mime, "width", m->variants[i].width));
     return json_pack("{s:I,s:s,s:s,s:i,s:i,s:o,s:s?,s:b}", "id",
                      (json_int_t)m->id, "url",
                      arena_printf(a, "/media/%s", m->file), "type", m->mime,
@@ -212,9 +215,11 @@ int admin_media_post(struct request *req, struct response *res, void *ctx)
     char err[512];
     int status = ingest(ar, &m, err, sizeof(err));
     if (status != 0)
-        return page(ar, res, status, arena_printf(req->arena, "Not added: %s.",
-                                                  err), NULL);
+        return page(ar, res, status,
+                    arena_printf(req->arena, "Not added: %s.", err), NULL);
     return page(ar, res, 200, NULL,
-                arena_printf(req->arena, "Added as media %" PRId64 " "
-                             "(%d x %d).", m.id, m.width, m.height));
+                arena_printf(req->arena,
+                             "Added as media %" PRId64 " "
+                             "(%d x %d).",
+                             m.id, m.width, m.height));
 }

@@ -35,8 +35,8 @@ static int digest(struct admin_req *ar, const char *date, const char *subject,
     }
     if (!ar->ad->theme_dir)
         return ERR_NOT_FOUND;
-    struct tpl_set *tpl = mail_load_templates(ar->ad->theme_dir, err,
-                                              sizeof(err));
+    struct tpl_set *tpl =
+        mail_load_templates(ar->ad->theme_dir, err, sizeof(err));
     if (!tpl) {
         *why = arena_strdup(ar->req->arena, err);
         return ERR_PARSE;
@@ -87,11 +87,13 @@ int admin_newsletter(struct request *req, struct response *res, void *ctx)
     tv_set(a, c, "campaigns", camps);
     const char *ok = request_query_arg(req, "ok");
     if (ok && strcmp(ok, "test") == 0)
-        tv_set_str(a, c, "ok", arena_printf(a, "A test is on its way to %s.",
-                                            ar->user.email));
+        tv_set_str(
+            a, c, "ok",
+            arena_printf(a, "A test is on its way to %s.", ar->user.email));
     else if (ok && strcmp(ok, "send") == 0)
-        tv_set_str(a, c, "ok", "The digest is queued for every confirmed "
-                               "subscriber.");
+        tv_set_str(a, c, "ok",
+                   "The digest is queued for every confirmed "
+                   "subscriber.");
     return admin_render(ar, res, "newsletter", c, 200);
 }
 
@@ -118,8 +120,7 @@ int admin_newsletter_preview(struct request *req, struct response *res,
     return buf_error(&res->body) ? 500 : 200;
 }
 
-int admin_newsletter_queue(struct request *req, struct response *res,
-                           void *ctx)
+int admin_newsletter_queue(struct request *req, struct response *res, void *ctx)
 {
     (void)req;
     struct admin_req *ar = ctx;
@@ -132,15 +133,18 @@ int admin_newsletter_queue(struct request *req, struct response *res,
     char from[320];
     if (!ar->ad->mail_from ||
         !mail_addr_spec(ar->ad->mail_from, from, sizeof(from)))
-        return admin_error_page(ar, res, 409, "Set mail.mail_from in the "
-                                              "server's settings first.");
+        return admin_error_page(ar, res, 409,
+                                "Set mail.mail_from in the "
+                                "server's settings first.");
     struct mail_parts p;
     const char *why;
     int rc = digest(ar, date, subject, &p, &why);
     if (rc != 0)
         return admin_error_page(ar, res, rc == ERR_NOT_FOUND ? 404 : 400, why);
-    struct campaign c = {.issue_date = date, .subject = p.subject,
-                         .text_body = p.text, .html_body = p.html};
+    struct campaign c = {.issue_date = date,
+                         .subject = p.subject,
+                         .text_body = p.text,
+                         .html_body = p.html};
     int64_t id, n;
     rc = store_campaign_queue_to(ar->ad->store, &c, strchr(from, '@') + 1,
                                  test ? ar->user.email : NULL,

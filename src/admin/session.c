@@ -20,8 +20,7 @@ const char *admin_cookie(const struct request *req, const char *name)
     return admin_cookie_find(req->arena, request_header(req, "Cookie"), name);
 }
 
-const char *admin_cookie_find(struct arena *a, const char *h,
-                              const char *name)
+const char *admin_cookie_find(struct arena *a, const char *h, const char *name)
 {
     size_t n = strlen(name);
     while (h && *h) {
@@ -115,8 +114,10 @@ int admin_session_start(struct admin_req *ar, struct response *res,
     ar->role = admin_role_of(u->role);
     ar->who = u->email;
     ar->csrf = arena_strdup(ar->req->arena, csrf);
-    ar->sess = (struct session){.user_id = u->id, .csrf = ar->csrf,
-                                .created_at = ar->now, .seen_at = ar->now,
+    ar->sess = (struct session){.user_id = u->id,
+                                .csrf = ar->csrf,
+                                .created_at = ar->now,
+                                .seen_at = ar->now,
                                 .pending = pending};
     admin_set_cookie(ar, res, ADMIN_COOKIE, id, "/", ADMIN_ABSOLUTE_S);
     return 0;

@@ -81,7 +81,8 @@ int admin_subscriber_remove(struct request *req, struct response *res,
         return admin_error_page(ar, res, 400, "No address given.");
     int rc = store_subscriber_remove(ar->ad->store, email);
     if (rc == ERR_NOT_FOUND)
-        return admin_error_page(ar, res, 404, "That address is not on the list.");
+        return admin_error_page(ar, res, 404,
+                                "That address is not on the list.");
     if (rc != 0)
         return 500;
     admin_audit(ar, "subscriber.remove", "%s", email);
@@ -113,8 +114,7 @@ static void csv_field(struct buf *b, const char *v)
     buf_append_char(b, '"');
 }
 
-int admin_subscribers_csv(struct request *req, struct response *res,
-                          void *ctx)
+int admin_subscribers_csv(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     int state = state_arg(request_query_arg(req, "state"));
@@ -141,15 +141,15 @@ int admin_subscribers_csv(struct request *req, struct response *res,
     return 200;
 }
 
-int admin_api_subscribers(struct request *req, struct response *res,
-                          void *ctx)
+int admin_api_subscribers(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     (void)ar;
     const char *q = request_query_arg(req, "q");
     int state = state_arg(request_query_arg(req, "state"));
     if (state == -2)
-        return admin_json_error(res, 422, "invalid", "state must be pending, "
+        return admin_json_error(res, 422, "invalid",
+                                "state must be pending, "
                                 "confirmed or unsubscribed");
     long long limit = 1000;
     const char *l = request_query_arg(req, "limit");
@@ -195,6 +195,6 @@ int admin_api_subscriber_remove(struct request *req, struct response *res,
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot remove");
     admin_audit(ar, "subscriber.remove", "%s", email);
-    return admin_json_reply(res, 200, json_pack("{s:s,s:b}", "email", email,
-                                                "removed", 1));
+    return admin_json_reply(
+        res, 200, json_pack("{s:s,s:b}", "email", email, "removed", 1));
 }

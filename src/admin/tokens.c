@@ -71,8 +71,7 @@ bool admin_token_name_ok(const char *n)
         return false;
     for (const char *p = n; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-              *p == '.'))
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
             return false;
     return true;
 }
@@ -86,7 +85,8 @@ int admin_token_add(struct request *req, struct response *res, void *ctx)
     if (!admin_token_name_ok(name))
         return tokens_page(ar, res, NULL, NULL,
                            "A name has 1 to 64 letters, digits, '-', '_' "
-                           "or '.'.", 400);
+                           "or '.'.",
+                           400);
     if (admin_role_of(role) == ROLE_NONE)
         return tokens_page(ar, res, NULL, NULL, "Choose a role.", 400);
     char tok[AUTH_TOKEN_LEN + 1], hash[AUTH_HEX_LEN + 1];
@@ -99,15 +99,15 @@ int admin_token_add(struct request *req, struct response *res, void *ctx)
     if (rc != 0)
         return 500;
     admin_audit(ar, "token.add", "token:%s role=%s", name, role);
-    return tokens_page(ar, res, arena_strdup(ar->req->arena, tok), NULL,
-                       NULL, 200);
+    return tokens_page(ar, res, arena_strdup(ar->req->arena, tok), NULL, NULL,
+                       200);
 }
 
 int admin_token_revoke(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
-    const char *name = arena_strndup(req->arena, req->params[0].ptr,
-                                     req->params[0].len);
+    const char *name =
+        arena_strndup(req->arena, req->params[0].ptr, req->params[0].len);
     int rc = store_token_revoke(ar->ad->store, name);
     if (rc == ERR_NOT_FOUND)
         return 404;
@@ -158,9 +158,8 @@ int admin_api_tokens(struct request *req, struct response *res, void *ctx)
                               t[i].role, "created_at",
                               (json_int_t)t[i].created_at);
         json_object_set_new(e, "last_used_at",
-                            t[i].last_used_at
-                                ? json_integer(t[i].last_used_at)
-                                : json_null());
+                            t[i].last_used_at ? json_integer(t[i].last_used_at)
+                                              : json_null());
         json_array_append_new(list, e);
     }
     return admin_json_reply(res, 200, json_pack("{s:o}", "tokens", list));
@@ -197,16 +196,15 @@ int admin_api_token_add(struct request *req, struct response *res, void *ctx)
         return admin_json_error(res, 500, "internal", "cannot add the token");
     admin_audit(ar, "token.add", "token:%s role=%s", v[0].s, v[1].s);
     return admin_json_reply(res, 201,
-                            json_pack("{s:s,s:s,s:s}", "name", v[0].s,
-                                      "role", v[1].s, "token", tok));
+                            json_pack("{s:s,s:s,s:s}", "name", v[0].s, "role",
+                                      v[1].s, "token", tok));
 }
 
-int admin_api_token_revoke(struct request *req, struct response *res,
-                           void *ctx)
+int admin_api_token_revoke(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
-    const char *name = arena_strndup(req->arena, req->params[0].ptr,
-                                     req->params[0].len);
+    const char *name =
+        arena_strndup(req->arena, req->params[0].ptr, req->params[0].len);
     int rc = store_token_revoke(ar->ad->store, name);
     if (rc == ERR_NOT_FOUND)
         return admin_json_error(res, 404, "not_found", "no such token");

@@ -26,8 +26,8 @@ bool totp_check(const char *secret_b32, const char *code, int64_t now);
 /* totp_code computes the code for secret at now (tests, 7 bytes). */
 bool totp_code(const char *secret_b32, int64_t now, char out[7]);
 /* totp_uri: the otpauth:// URI an authenticator app reads. */
-const char *totp_uri(struct arena *a, const char *issuer,
-                     const char *account, const char *secret_b32);
+const char *totp_uri(struct arena *a, const char *issuer, const char *account,
+                     const char *secret_b32);
 /* totp_qr_svg draws text as a QR code in an <svg> element (arena); NULL
  * if libqrencode cannot encode it. */
 const char *totp_qr_svg(struct arena *a, const char *text);

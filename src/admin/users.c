@@ -66,7 +66,8 @@ int admin_api_user_add(struct request *req, struct response *res, void *ctx)
     if (strlen(v[3].s) < AUTH_PASSWORD_MIN)
         return admin_json_error(res, 422, "invalid",
                                 "field 'password' must have at least %d "
-                                "characters", AUTH_PASSWORD_MIN);
+                                "characters",
+                                AUTH_PASSWORD_MIN);
     char hash[AUTH_HASH_MAX];
     if (auth_password_hash(v[3].s, hash) != 0)
         return admin_json_error(res, 422, "invalid",
@@ -79,14 +80,14 @@ int admin_api_user_add(struct request *req, struct response *res, void *ctx)
                                 "a user with this email address exists");
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot add the user");
-    admin_audit(ar, "user.add", "user:%lld %s role=%s", (long long)id,
-                v[0].s, v[2].s);
+    admin_audit(ar, "user.add", "user:%lld %s role=%s", (long long)id, v[0].s,
+                v[2].s);
     struct user u;
     if (store_user_by_id(ar->ad->store, req->arena, id, &u) != 0)
         return admin_json_error(res, 500, "internal", "cannot read the user");
-    response_header(res, "Location",
-                    arena_printf(req->arena, "/api/admin/users/%lld",
-                                 (long long)id));
+    response_header(
+        res, "Location",
+        arena_printf(req->arena, "/api/admin/users/%lld", (long long)id));
     return admin_json_reply(res, 201, user_json(&u));
 }
 
@@ -148,8 +149,10 @@ int admin_user_add(struct request *req, struct response *res, void *ctx)
     if (!email || !email_valid(email))
         return users_page(ar, res, NULL, "Enter a valid email address.", 400);
     if (!name || !*name || strlen(name) > 200)
-        return users_page(ar, res, NULL, "Enter a name (up to 200 "
-                                         "characters).", 400);
+        return users_page(ar, res, NULL,
+                          "Enter a name (up to 200 "
+                          "characters).",
+                          400);
     if (admin_role_of(role) == ROLE_NONE)
         return users_page(ar, res, NULL, "Choose a role.", 400);
     char hash[AUTH_HASH_MAX];
@@ -158,8 +161,8 @@ int admin_user_add(struct request *req, struct response *res, void *ctx)
         return users_page(ar, res, NULL,
                           "A password needs at least 10 characters.", 400);
     int64_t id;
-    int rc = store_user_add(ar->ad->store, email, name, role, hash, ar->now,
-                            &id);
+    int rc =
+        store_user_add(ar->ad->store, email, name, role, hash, ar->now, &id);
     if (rc == ERR_EXISTS)
         return users_page(ar, res, NULL,
                           "A user with this email address exists.", 409);
@@ -218,8 +221,9 @@ int admin_user_disable(struct request *req, struct response *res, void *ctx)
         return 500;
     admin_audit(ar, off ? "user.disable" : "user.enable", "user:%lld %s",
                 (long long)u.id, u.email);
-    return users_page(ar, res, off ? "User disabled; their sessions ended."
-                                   : "User enabled.", NULL, 200);
+    return users_page(
+        ar, res, off ? "User disabled; their sessions ended." : "User enabled.",
+        NULL, 200);
 }
 
 int admin_require_totp(struct request *req, struct response *res, void *ctx)
@@ -231,7 +235,8 @@ int admin_require_totp(struct request *req, struct response *res, void *ctx)
     if (yes && !ar->user.totp_secret)
         return users_page(ar, res, NULL,
                           "Set up two-factor authentication for your own "
-                          "account first.", 409);
+                          "account first.",
+                          409);
     if (store_setting_set(ar->ad->store, "admin.require_totp",
                           yes ? "1" : NULL) != 0)
         return 500;

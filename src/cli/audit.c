@@ -32,8 +32,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
     int status = 0;
     arena_init(&a, 4096);
     if (store_audit_list(s, &a, limit, &e, &n) != 0)
-        status = cli_fail("cannot read the audit log: %s",
-                          store_last_error());
+        status = cli_fail("cannot read the audit log: %s", store_last_error());
     for (size_t i = 0; status == 0 && i < n; i++) {
         char when[32];
         time_t t = (time_t)e[i].at;

@@ -41,8 +41,7 @@ int cli_open_store(struct cli *cli, int flags, struct store **s)
         return cli_fail("%s: no journal here; create one with 'quire init'",
                         cli->db);
     if (rc != 0)
-        return cli_fail("cannot open the database: %s",
-                        store_last_error());
+        return cli_fail("cannot open the database: %s", store_last_error());
     return 0;
 }
 

@@ -34,7 +34,8 @@ int cli_config_check(struct cli *cli, const char *path)
         snprintf(dir, sizeof(dir), "%s/templates", c.theme);
         if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
             status = cli_fail("%s: server.theme: %s has no templates/ "
-                              "folder", path, c.theme);
+                              "folder",
+                              path, c.theme);
             goto out;
         }
     }
@@ -46,7 +47,8 @@ int cli_config_check(struct cli *cli, const char *path)
         if (store_open(cli->db, 0, &s) == 0) {
             const char *v = NULL;
             if (store_setting_get(s, &a, "base_url", &v) != 0 || !v || !*v)
-                fprintf(stderr, "quire: warning: base_url is empty: feeds, "
+                fprintf(stderr,
+                        "quire: warning: base_url is empty: feeds, "
                         "sitemaps and canonical links take their host from "
                         "each request's Host header; set it with quire "
                         "config set base_url https://...\n");

@@ -41,8 +41,8 @@ int cmd_import_wxr(struct cli *cli, int argc, char **argv)
             continue;
         }
         printf("%s: imported %zu, updated %zu, %zu drafts, %zu attachments "
-               "recorded, skipped %zu (other types, trash)\n", argv[i],
-               rep.imported, rep.updated, rep.drafts, rep.attachments,
+               "recorded, skipped %zu (other types, trash)\n",
+               argv[i], rep.imported, rep.updated, rep.drafts, rep.attachments,
                rep.skipped);
     }
     store_close(s);

@@ -27,8 +27,8 @@
 struct live {
     pthread_rwlock_t lock;
     struct site *site;
-    char *unpacked;      /* the built-in theme's folder, or NULL */
-    struct config *cfg;  /* the settings the site was opened with */
+    char *unpacked;     /* the built-in theme's folder, or NULL */
+    struct config *cfg; /* the settings the site was opened with */
     struct store *store;
 };
 
@@ -125,8 +125,7 @@ void live_reload(struct live *l, struct cli *cli, const char *theme_flag)
     struct site *site = NULL;
     char *unpacked = NULL;
     if (rc == 0)
-        rc = open_site(cli, cfg, l->store, &site, &unpacked, err,
-                       sizeof(err));
+        rc = open_site(cli, cfg, l->store, &site, &unpacked, err, sizeof(err));
     if (rc != 0) {
         log_error("reload refused, still serving as before: %s", err);
         config_free(cfg);

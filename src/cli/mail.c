@@ -40,7 +40,8 @@ static int dkim_record(struct cli *cli)
     const struct config *c = &cli->cfg;
     if (!*c->dkim_domain || !*c->dkim_selector || !*c->dkim_key_file)
         return cli_fail("set mail.dkim_domain, mail.dkim_selector and "
-                        "mail.dkim_key_file in %s first", cli->config_path);
+                        "mail.dkim_key_file in %s first",
+                        cli->config_path);
     char *pem = mail_read_small_file(c->dkim_key_file, 64 << 10);
     if (!pem)
         return cli_fail("%s: cannot read the key", c->dkim_key_file);
@@ -89,8 +90,11 @@ int cmd_mail(struct cli *cli, int argc, char **argv)
     snprintf(mid, sizeof(mid), "<test.%lld.%d@%s>", (long long)time(NULL),
              rand() % 100000, strchr(from, '@') + 1);
     struct mail_msg m = {
-        .from = mc.from, .reply_to = mc.reply_to, .to = argv[2],
-        .subject = "Quire test message", .message_id = mid,
+        .from = mc.from,
+        .reply_to = mc.reply_to,
+        .to = argv[2],
+        .subject = "Quire test message",
+        .message_id = mid,
         .text = "This is a test message from Quire: the SMTP settings work.\n",
         .html = "<p>This is a test message from Quire: the SMTP settings "
                 "work.</p>\n",
@@ -111,8 +115,8 @@ int cmd_mail(struct cli *cli, int argc, char **argv)
         }
     }
     struct smtp *c = smtp_new(&mc);
-    enum smtp_outcome o = smtp_send(c, argv[2], b.ptr, b.len, reply,
-                                    sizeof(reply));
+    enum smtp_outcome o =
+        smtp_send(c, argv[2], b.ptr, b.len, reply, sizeof(reply));
     smtp_free(c);
     buf_release(&b);
     if (o == SMTP_SENT) {

@@ -127,14 +127,13 @@ static int media_add(struct cli *cli, struct store *s, int argc, char **argv)
         goto out;
     }
     if (existed) {
-        printf("already in the library: media %" PRId64 " (%s)\n", id,
-               m.hash);
+        printf("already in the library: media %" PRId64 " (%s)\n", id, m.hash);
     } else {
         char obj[160];
         snprintf(obj, sizeof(obj), "media:%" PRId64 " %s", id, m.file);
         audit_log(s, cli_who(), "media.add", obj);
-        printf("media %" PRId64 ": %s %s %dx%d, /media/%s, %zu variants\n",
-               id, m.kind, m.mime, m.width, m.height, m.file, m.nvariants);
+        printf("media %" PRId64 ": %s %s %dx%d, /media/%s, %zu variants\n", id,
+               m.kind, m.mime, m.width, m.height, m.file, m.nvariants);
         if (!strcmp(m.kind, "image") && !alt && !decorative)
             fprintf(stderr, "quire: note: no alt text; an article cannot "
                             "use this image until it has one (or is marked "

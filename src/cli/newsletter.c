@@ -52,11 +52,13 @@ static int send_issue(struct cli *cli, const char *date, const char *subject)
         status = cli_fail("cannot build the digest: %s", err_str(rc));
         goto out;
     }
-    struct campaign c = {.issue_date = date, .subject = p.subject,
-                         .text_body = p.text, .html_body = p.html};
+    struct campaign c = {.issue_date = date,
+                         .subject = p.subject,
+                         .text_body = p.text,
+                         .html_body = p.html};
     int64_t id, n;
-    rc = store_campaign_queue(s, &c, strchr(from, '@') + 1,
-                              (int64_t)time(NULL), &id, &n);
+    rc = store_campaign_queue(s, &c, strchr(from, '@') + 1, (int64_t)time(NULL),
+                              &id, &n);
     if (rc != 0) {
         status = cli_fail("cannot queue the campaign: %s", store_last_error());
         goto out;
@@ -87,17 +89,21 @@ static int status_all(struct cli *cli)
         goto out;
     }
     printf("subscribers: %" PRId64 " confirmed, %" PRId64 " pending, %" PRId64
-           " unsubscribed\n", counts[SUB_CONFIRMED], counts[SUB_PENDING],
+           " unsubscribed\n",
+           counts[SUB_CONFIRMED], counts[SUB_PENDING],
            counts[SUB_UNSUBSCRIBED]);
-    printf("campaign\tissue\tqueued\tsent\tretrying\tfailed\tskipped\tsubject\n");
+    printf(
+        "campaign\tissue\tqueued\tsent\tretrying\tfailed\tskipped\tsubject\n");
     for (size_t i = 0; i < n; i++) {
-        printf("%" PRId64 "\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64
-               "\t%" PRId64 "\t%s\n", v[i].id,
-               v[i].issue_date ? v[i].issue_date : "-", v[i].queued, v[i].sent,
-               v[i].retrying, v[i].failed, v[i].skipped, v[i].subject);
+        printf("%" PRId64 "\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64
+               "\t%" PRId64 "\t%" PRId64 "\t%s\n",
+               v[i].id, v[i].issue_date ? v[i].issue_date : "-", v[i].queued,
+               v[i].sent, v[i].retrying, v[i].failed, v[i].skipped,
+               v[i].subject);
         struct outbox_failure *f;
         size_t nf;
-        if (v[i].failed && store_campaign_failures(s, &a, v[i].id, &f, &nf) == 0)
+        if (v[i].failed &&
+            store_campaign_failures(s, &a, v[i].id, &f, &nf) == 0)
             for (size_t k = 0; k < nf; k++)
                 printf("\tfailed: %s: %s\n", f[k].rcpt, f[k].error);
     }

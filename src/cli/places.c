@@ -76,8 +76,7 @@ static void tag_file(struct tag_run *r, const char *path)
     struct str body;
     int line = 0;
     const char *msg = NULL;
-    if (frontmatter_parse(&r->arena, data, len, &fm, &body, &line, &msg) !=
-        0) {
+    if (frontmatter_parse(&r->arena, data, len, &fm, &body, &line, &msg) != 0) {
         fprintf(stderr, "%s:%d: %s\n", path, line, msg ? msg : "bad file");
         r->failed++;
         return;
@@ -85,8 +84,8 @@ static void tag_file(struct tag_run *r, const char *path)
     struct place_hit hits[PLACES_MAX];
     size_t n = 0;
     double t0 = now();
-    (void)places_tag(&r->arena, fm.title, fm.summary, body.ptr, r->home,
-                     hits, PLACES_MAX, &n);
+    (void)places_tag(&r->arena, fm.title, fm.summary, body.ptr, r->home, hits,
+                     PLACES_MAX, &n);
     r->tag_seconds += now() - t0;
     const char *slug = fm.slug;
     if (!slug) {
@@ -222,7 +221,8 @@ int cmd_places(struct cli *cli, int argc, char **argv)
         return cli_fail("usage: quire places %s SLUG CODE", sub);
     if (decide && !code_arg(argv[3], &is_org, &code))
         return cli_fail("places %s: '%s' is neither a country code (kz) nor"
-                        " an organization (sco)", sub, argv[3]);
+                        " an organization (sco)",
+                        sub, argv[3]);
     if (strcmp(sub, "show") == 0 && argc != 3)
         return cli_fail("usage: quire places show SLUG");
     if (!retag && !decide && strcmp(sub, "show") != 0)

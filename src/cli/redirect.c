@@ -96,16 +96,16 @@ static int import_csv(struct store *s, const char *file)
         const char *p = line;
         if (!csv_field(&p, a, sizeof(a)) || *p != ',' || (p++, 0) ||
             !csv_field(&p, b, sizeof(b)) || *p != 0) {
-            status = cli_fail("%s:%ld: expected two fields, old,new", file,
-                              lineno);
+            status =
+                cli_fail("%s:%ld: expected two fields, old,new", file, lineno);
             goto out;
         }
         if (lineno == 1 && strcmp(a, "old") == 0 && strcmp(b, "new") == 0)
             continue;
         if (!path_ok(a) || !target_ok(b) || strcmp(a, b) == 0) {
             status = cli_fail("%s:%ld: '%s' must be a path starting with / "
-                              "and '%s' a path or an http(s) URL", file,
-                              lineno, a, b);
+                              "and '%s' a path or an http(s) URL",
+                              file, lineno, a, b);
             goto out;
         }
         if (n == CSV_ROWS_MAX) {
@@ -141,8 +141,7 @@ static int import_csv(struct store *s, const char *file)
     else
         store_rollback(s);
     if (rc != 0)
-        status = cli_fail("%s: nothing imported: %s", file,
-                          store_last_error());
+        status = cli_fail("%s: nothing imported: %s", file, store_last_error());
     else
         printf("imported %zu redirects from %s\n", n, file);
 out:

@@ -34,8 +34,7 @@ struct import_ctx {
     int fatal;
 };
 
-static int import_one(void *ud, size_t line, const char *email,
-                      const char *why)
+static int import_one(void *ud, size_t line, const char *email, const char *why)
 {
     struct import_ctx *ic = ud;
     if (!email) {
@@ -125,8 +124,8 @@ int cmd_subscriber(struct cli *cli, int argc, char **argv)
         struct subscriber *v;
         size_t n;
         if (store_subscribers_list(s, &a, state, &v, &n) != 0) {
-            status = cli_fail("cannot list subscribers: %s",
-                              store_last_error());
+            status =
+                cli_fail("cannot list subscribers: %s", store_last_error());
         } else {
             for (size_t i = 0; i < n; i++) {
                 char when[32] = "";
@@ -136,7 +135,8 @@ int cmd_subscriber(struct cli *cli, int argc, char **argv)
                 strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
                 printf("%s\t%s\t%s\n", v[i].email,
                        v[i].state >= 0 && v[i].state < 3
-                           ? state_names[v[i].state] : "?",
+                           ? state_names[v[i].state]
+                           : "?",
                        when);
             }
         }
@@ -178,8 +178,8 @@ int cmd_subscriber(struct cli *cli, int argc, char **argv)
         if (rc == ERR_NOT_FOUND)
             status = cli_fail("%s is not on the list", argv[2]);
         else if (rc != 0)
-            status = cli_fail("cannot remove %s: %s", argv[2],
-                              store_last_error());
+            status =
+                cli_fail("cannot remove %s: %s", argv[2], store_last_error());
     } else {
         return cli_fail("%s", USAGE);
     }

@@ -62,7 +62,7 @@ int cmd_theme(struct cli *cli, int argc, char **argv)
     if (theme_embed_write(argv[2], err, sizeof(err)) != 0)
         return cli_fail("theme export: %s", err);
     printf("wrote the built-in theme (%zu files) to %s; use it with "
-           "--theme %s or server.theme\n", theme_embedded_len, argv[2],
-           argv[2]);
+           "--theme %s or server.theme\n",
+           theme_embedded_len, argv[2], argv[2]);
     return 0;
 }

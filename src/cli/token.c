@@ -33,8 +33,7 @@ static bool name_valid(const char *n)
         return false;
     for (const char *p = n; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-              *p == '.'))
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
             return false;
     return true;
 }
@@ -123,8 +122,8 @@ int cmd_token(struct cli *cli, int argc, char **argv)
             if (u)
                 strftime(used, sizeof(used), "%Y-%m-%dT%H:%M:%SZ",
                          gmtime_r(&u, &tm));
-            printf("%s\t%s\tcreated %s\tlast used %s\n", t[i].name,
-                   t[i].role, made, used);
+            printf("%s\t%s\tcreated %s\tlast used %s\n", t[i].name, t[i].role,
+                   made, used);
         }
         arena_release(&a);
     }

@@ -88,7 +88,8 @@ static int get_password(bool from_stdin, char hash[AUTH_HASH_MAX])
     if (from_stdin) {
         if (!read_line(stdin, pw, sizeof(pw)))
             return cli_fail("no password on standard input (or longer than "
-                            "%d bytes)", AUTH_PASSWORD_MAX);
+                            "%d bytes)",
+                            AUTH_PASSWORD_MAX);
     } else {
         if (!ask("Password: ", pw, sizeof(pw)) ||
             !ask("Password again: ", again, sizeof(again)))
@@ -101,7 +102,8 @@ static int get_password(bool from_stdin, char hash[AUTH_HASH_MAX])
     }
     if (strlen(pw) < AUTH_PASSWORD_MIN) {
         status = cli_fail("the password is too short: use at least %d "
-                          "characters", AUTH_PASSWORD_MIN);
+                          "characters",
+                          AUTH_PASSWORD_MIN);
         goto out;
     }
     if (auth_init() != 0 || auth_password_hash(pw, hash) != 0)
@@ -164,8 +166,8 @@ static int user_add(struct cli *cli, int argc, char **argv)
     if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     int64_t id;
-    int rc = store_user_add(s, email, name, role, hash, (int64_t)time(NULL),
-                            &id);
+    int rc =
+        store_user_add(s, email, name, role, hash, (int64_t)time(NULL), &id);
     if (rc == ERR_EXISTS) {
         status = cli_fail("a user with the address %s exists", email);
     } else if (rc != 0) {
@@ -221,9 +223,9 @@ int cmd_user(struct cli *cli, int argc, char **argv)
     if (strcmp(verb, "add") == 0)
         return user_add(cli, argc - 1, argv + 1);
     bool list = strcmp(verb, "list") == 0 && argc == 2;
-    bool passwd = strcmp(verb, "passwd") == 0 &&
-                  (argc == 3 || (argc == 4 &&
-                                 strcmp(argv[3], "--password-stdin") == 0));
+    bool passwd =
+        strcmp(verb, "passwd") == 0 &&
+        (argc == 3 || (argc == 4 && strcmp(argv[3], "--password-stdin") == 0));
     bool role = strcmp(verb, "role") == 0 && argc == 4;
     bool disable = strcmp(verb, "disable") == 0 && argc == 3;
     if (!list && !passwd && !role && !disable)

@@ -27,7 +27,8 @@ static bool events_ok(const char *list)
     snprintf(buf, sizeof(buf), "%s", list);
     bool seen[NEVENTS] = {false};
     char *save = NULL;
-    for (char *e = strtok_r(buf, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+    for (char *e = strtok_r(buf, ",", &save); e;
+         e = strtok_r(NULL, ",", &save)) {
         int k = -1;
         for (int i = 0; i < NEVENTS; i++)
             if (strcmp(e, events[i]) == 0)
@@ -133,8 +134,8 @@ int cmd_webhook(struct cli *cli, int argc, char **argv)
                 struct tm tm;
                 gmtime_r(&t, &tm);
                 strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-                printf("%s\t%s\t%s\t%s\t%d\t%s\n", when, l[i].uuid,
-                       l[i].event, l[i].state, l[i].status,
+                printf("%s\t%s\t%s\t%s\t%d\t%s\n", when, l[i].uuid, l[i].event,
+                       l[i].state, l[i].status,
                        l[i].response ? l[i].response : "");
             }
         }

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const weekdays[7] = {"Sunday",   "Monday", "Tuesday",
+static const char *const weekdays[7] = {"Sunday",    "Monday",   "Tuesday",
                                         "Wednesday", "Thursday", "Friday",
                                         "Saturday"};
 static const char *const months[12] = {
@@ -245,8 +245,7 @@ void date_format_rfc3339(struct buf *b, int64_t t)
     utc(t, &tm);
     if (!put_ymd(s, &tm)) {
         buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                   tm.tm_sec);
+                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
         return;
     }
     s[10] = 'T';
@@ -288,13 +287,13 @@ void date_format_month_year(struct buf *b, int64_t t)
 }
 
 /* Every result is under 40 bytes, far below the 64-byte cap. */
-#define DATE_TO_ARENA(name, fmt)                                             \
-    char *name(struct arena *a, int64_t t)                                   \
-    {                                                                        \
-        struct buf b;                                                        \
-        buf_init_arena(&b, a, 64);                                           \
-        fmt(&b, t);                                                          \
-        return b.len ? b.ptr : arena_strdup(a, "");                          \
+#define DATE_TO_ARENA(name, fmt)                                               \
+    char *name(struct arena *a, int64_t t)                                     \
+    {                                                                          \
+        struct buf b;                                                          \
+        buf_init_arena(&b, a, 64);                                             \
+        fmt(&b, t);                                                            \
+        return b.len ? b.ptr : arena_strdup(a, "");                            \
     }
 
 DATE_TO_ARENA(date_long, date_format_long)

@@ -20,8 +20,8 @@ bool email_valid(const char *s)
     if (n > 254 || !at || at == s || (size_t)(at - s) > 64)
         return false;
     for (const char *p = s; p < at; p++)
-        if (!atext((unsigned char)*p) || (*p == '.' && (p == s ||
-            p[1] == '.' || p + 1 == at)))
+        if (!atext((unsigned char)*p) ||
+            (*p == '.' && (p == s || p[1] == '.' || p + 1 == at)))
             return false;
     const char *d = at + 1;
     int labels = 0;

@@ -18,7 +18,6 @@ typedef int (*email_list_fn)(void *ud, size_t line, const char *email,
  * the callback's non-zero value, or ERR_PARSE (with a call carrying why)
  * when a CSV header has no email column.
  */
-int email_list_parse(const char *data, size_t len, email_list_fn fn,
-                     void *ud);
+int email_list_parse(const char *data, size_t len, email_list_fn fn, void *ud);
 
 #endif

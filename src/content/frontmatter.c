@@ -32,8 +32,8 @@ struct ctx {
     const char *msg; /* error message */
 };
 
-__attribute__((format(printf, 4, 5)))
-static int fail(struct ctx *c, int rc, int line, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int
+fail(struct ctx *c, int rc, int line, const char *fmt, ...)
 {
     va_list ap;
     char tmp[512];
@@ -94,13 +94,12 @@ static int scalar(struct ctx *c, const yaml_node_t *n, const char *what,
                   int line, const char **out)
 {
     if (n->type != YAML_SCALAR_NODE)
-        return fail(c, ERR_PARSE, line, "'%s' must be a string, not %s",
-                    what, kind(n));
-    struct str v = {(const char *)n->data.scalar.value,
-                    n->data.scalar.length};
+        return fail(c, ERR_PARSE, line, "'%s' must be a string, not %s", what,
+                    kind(n));
+    struct str v = {(const char *)n->data.scalar.value, n->data.scalar.length};
     if (v.len > FRONTMATTER_VALUE_MAX)
-        return fail(c, ERR_TOO_BIG, line, "'%s' is longer than %d bytes",
-                    what, FRONTMATTER_VALUE_MAX);
+        return fail(c, ERR_TOO_BIG, line, "'%s' is longer than %d bytes", what,
+                    FRONTMATTER_VALUE_MAX);
     if (memchr(v.ptr, '\0', v.len))
         return fail(c, ERR_PARSE, line, "'%s' contains a NUL character", what);
     if (!utf8_valid(v.ptr, v.len, NULL))
@@ -116,8 +115,8 @@ static int scalar(struct ctx *c, const yaml_node_t *n, const char *what,
 }
 
 /* list reads a list of strings, or one string, dropping duplicates. */
-static int list(struct ctx *c, const yaml_node_t *n, const char *what,
-                int line, const char ***out, size_t *nout)
+static int list(struct ctx *c, const yaml_node_t *n, const char *what, int line,
+                const char ***out, size_t *nout)
 {
     int rc;
     const char *s;
@@ -134,13 +133,13 @@ static int list(struct ctx *c, const yaml_node_t *n, const char *what,
     }
     if (n->type != YAML_SEQUENCE_NODE)
         return fail(c, ERR_PARSE, line,
-                    "'%s' must be a string or a list of strings, not %s",
-                    what, kind(n));
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+                    "'%s' must be a string or a list of strings, not %s", what,
+                    kind(n));
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     if (count > FRONTMATTER_LIST_MAX)
-        return fail(c, ERR_TOO_BIG, line, "'%s' has more than %d items",
-                    what, FRONTMATTER_LIST_MAX);
+        return fail(c, ERR_TOO_BIG, line, "'%s' has more than %d items", what,
+                    FRONTMATTER_LIST_MAX);
     const char **items = ARENA_NEW_ARRAY(c->a, const char *, count + 1);
     size_t k = 0;
     for (yaml_node_item_t *it = n->data.sequence.items.start;
@@ -165,18 +164,40 @@ static int list(struct ctx *c, const yaml_node_t *n, const char *what,
 }
 
 enum key {
-    K_TITLE, K_DATE, K_AUTHORS, K_SECTION, K_ISSUE, K_TAGS, K_SUMMARY,
-    K_SLUG, K_HITS, K_DRAFT, K_FEATURE, K_FEATURE_ALT, K_UNKNOWN
+    K_TITLE,
+    K_DATE,
+    K_AUTHORS,
+    K_SECTION,
+    K_ISSUE,
+    K_TAGS,
+    K_SUMMARY,
+    K_SLUG,
+    K_HITS,
+    K_DRAFT,
+    K_FEATURE,
+    K_FEATURE_ALT,
+    K_UNKNOWN
 };
 
 static enum key key_of(struct str k)
 {
-    static const struct { const char *name; enum key key; } keys[] = {
-        {"title", K_TITLE},     {"date", K_DATE},       {"author", K_AUTHORS},
-        {"authors", K_AUTHORS}, {"section", K_SECTION}, {"issue", K_ISSUE},
-        {"tags", K_TAGS},       {"summary", K_SUMMARY}, {"slug", K_SLUG},
-        {"hits", K_HITS},       {"draft", K_DRAFT},
-        {"feature_image", K_FEATURE}, {"feature_image_alt", K_FEATURE_ALT},
+    static const struct {
+        const char *name;
+        enum key key;
+    } keys[] = {
+        {"title", K_TITLE},
+        {"date", K_DATE},
+        {"author", K_AUTHORS},
+        {"authors", K_AUTHORS},
+        {"section", K_SECTION},
+        {"issue", K_ISSUE},
+        {"tags", K_TAGS},
+        {"summary", K_SUMMARY},
+        {"slug", K_SLUG},
+        {"hits", K_HITS},
+        {"draft", K_DRAFT},
+        {"feature_image", K_FEATURE},
+        {"feature_image_alt", K_FEATURE_ALT},
     };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (str_eq_cstr(k, keys[i].name))
@@ -191,12 +212,9 @@ static int field(struct ctx *c, enum key key, const char *name, int line,
     int rc = 0;
     const char *s = NULL;
     switch (key) {
-    case K_AUTHORS:
-        return list(c, v, name, line, &fm->authors, &fm->n_authors);
-    case K_TAGS:
-        return list(c, v, name, line, &fm->tags, &fm->n_tags);
-    default:
-        break;
+    case K_AUTHORS: return list(c, v, name, line, &fm->authors, &fm->n_authors);
+    case K_TAGS: return list(c, v, name, line, &fm->tags, &fm->n_tags);
+    default: break;
     }
     rc = scalar(c, v, name, line, &s);
     if (rc != 0)
@@ -212,7 +230,8 @@ static int field(struct ctx *c, enum key key, const char *name, int line,
         if (s && date_parse(s, strlen(s), &t) != 0)
             return fail(c, ERR_PARSE, line,
                         "'date' is not a date (YYYY-MM-DD or RFC 3339): "
-                        "'%.40s'", s);
+                        "'%.40s'",
+                        s);
         fm->date = s;
         break;
     }
@@ -226,7 +245,8 @@ static int field(struct ctx *c, enum key key, const char *name, int line,
         if (s && !slug_valid(s))
             return fail(c, ERR_PARSE, line,
                         "'slug' must be 1-%d characters of a-z, 0-9 and "
-                        "single '-' inside: '%.40s'", SLUG_MAX, s);
+                        "single '-' inside: '%.40s'",
+                        SLUG_MAX, s);
         fm->slug = s;
         break;
     case K_SECTION: fm->section = s; break;
@@ -237,7 +257,8 @@ static int field(struct ctx *c, enum key key, const char *name, int line,
              strspn(s, "0123456789abcdef") != strlen(s)))
             return fail(c, ERR_PARSE, line,
                         "'feature_image' must be a media hash (quire media "
-                        "list) or an http(s) URL: '%.40s'", s);
+                        "list) or an http(s) URL: '%.40s'",
+                        s);
         fm->feature_image = s;
         break;
     case K_FEATURE_ALT: fm->feature_image_alt = s; break;
@@ -258,8 +279,7 @@ static int field(struct ctx *c, enum key key, const char *name, int line,
             return fail(c, ERR_PARSE, line,
                         "'draft' must be true, false, yes or no: '%.40s'", s);
         break;
-    default:
-        break;
+    default: break;
     }
     return 0;
 }
@@ -335,10 +355,9 @@ static int parse_yaml(struct ctx *c, const char *y, size_t ylen,
         if (key == K_UNKNOWN)
             continue;
         if (seen & (1u << key)) {
-            rc = fail(c, ERR_PARSE, line, "'%.*s' is given twice%s",
-                      STR_FMT(name),
-                      key == K_AUTHORS ? " (author and authors are one key)"
-                                       : "");
+            rc = fail(
+                c, ERR_PARSE, line, "'%.*s' is given twice%s", STR_FMT(name),
+                key == K_AUTHORS ? " (author and authors are one key)" : "");
             goto out;
         }
         seen |= 1u << key;
@@ -360,8 +379,8 @@ out:
 }
 
 int frontmatter_parse(struct arena *a, const char *text, size_t len,
-                      struct frontmatter *out, struct str *body,
-                      int *err_line, const char **err_msg)
+                      struct frontmatter *out, struct str *body, int *err_line,
+                      const char **err_msg)
 {
     struct ctx c = {.a = a};
     const char *end = text + len;

@@ -44,16 +44,16 @@ struct arena;
 
 struct frontmatter {
     const char *title;
-    const char *date;    /* as written; validated by date_parse */
+    const char *date; /* as written; validated by date_parse */
     const char *section;
-    const char *issue;   /* YYYY-MM-DD, validated */
+    const char *issue; /* YYYY-MM-DD, validated */
     const char *summary;
-    const char *slug;    /* validated by slug_valid */
+    const char *slug; /* validated by slug_valid */
     const char **authors;
     size_t n_authors;
     const char **tags;
     size_t n_tags;
-    const char *feature_image;     /* media hash or http(s) URL */
+    const char *feature_image; /* media hash or http(s) URL */
     const char *feature_image_alt;
     long long hits; /* -1: unset */
     bool draft;
@@ -74,8 +74,8 @@ struct frontmatter {
  * (the whole text when there is none), so an editor can still preview it.
  */
 int frontmatter_parse(struct arena *a, const char *text, size_t len,
-                      struct frontmatter *out, struct str *body,
-                      int *err_line, const char **err_msg) WUR;
+                      struct frontmatter *out, struct str *body, int *err_line,
+                      const char **err_msg) WUR;
 
 /* frontmatter_lib_version: libyaml in use, for quire --version. */
 const char *frontmatter_lib_version(void);

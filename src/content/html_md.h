@@ -19,9 +19,9 @@
 #include <stddef.h>
 
 struct html_md_report {
-    size_t bad_utf8;  /* bytes that were not UTF-8, read as Windows-1252 */
-    size_t mojibake;  /* UTF-8 sequences decoded twice, repaired */
-    size_t dropped;   /* elements dropped with their content */
+    size_t bad_utf8; /* bytes that were not UTF-8, read as Windows-1252 */
+    size_t mojibake; /* UTF-8 sequences decoded twice, repaired */
+    size_t dropped;  /* elements dropped with their content */
 };
 
 /*

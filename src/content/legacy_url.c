@@ -40,8 +40,8 @@ static bool decode(struct str s, char *out, size_t outlen)
         char c = s.ptr[i];
         if (c == '+') {
             c = ' ';
-        } else if (c == '%' && i + 2 < s.len &&
-                   hexval(s.ptr[i + 1]) >= 0 && hexval(s.ptr[i + 2]) >= 0) {
+        } else if (c == '%' && i + 2 < s.len && hexval(s.ptr[i + 1]) >= 0 &&
+                   hexval(s.ptr[i + 2]) >= 0) {
             c = (char)(hexval(s.ptr[i + 1]) * 16 + hexval(s.ptr[i + 2]));
             i += 2;
         }
@@ -205,8 +205,10 @@ size_t legacy_url_match(struct str path, struct str query,
     }
     if (ns == 0 || (ns == 1 && str_eq_cstr(seg[0], "index.php"))) {
         static const char *const wp[][2] = {
-            {"p", "wp/post"}, {"page_id", "wp/post"},
-            {"cat", "wp/category"}, {"tag", "wp/tag-slug"},
+            {"p", "wp/post"},
+            {"page_id", "wp/post"},
+            {"cat", "wp/category"},
+            {"tag", "wp/tag-slug"},
             {"category_name", "wp/category-slug"}};
         for (size_t i = 0; i < sizeof(wp) / sizeof(wp[0]); i++) {
             const char *v = arg(args, na, wp[i][0]);
@@ -256,8 +258,8 @@ size_t legacy_url_match(struct str path, struct str query,
 
 bool legacy_url_home_query(struct str query)
 {
-    static const char *const names[] = {"p", "page_id", "cat", "tag",
-                                        "category_name", "option"};
+    static const char *const names[] = {"p",   "page_id",       "cat",
+                                        "tag", "category_name", "option"};
     size_t i = 0;
     while (i < query.len) {
         size_t j = i;

@@ -16,13 +16,13 @@
 
 /* Particles that start a family name whatever their case. */
 static const char *const particles[] = {
-    "von", "van", "der", "den", "de", "del", "della", "di", "da", "du",
-    "la",  "le",  "ten", "ter", "bin", "ibn", "al",   "el", "dos", "das",
-    "do",  "zu",  "af",  "av",
+    "von", "van", "der", "den", "de",  "del", "della", "di",
+    "da",  "du",  "la",  "le",  "ten", "ter", "bin",   "ibn",
+    "al",  "el",  "dos", "das", "do",  "zu",  "af",    "av",
 };
 
-static const char *const suffixes[] = {"Jr", "Jr.", "Sr", "Sr.", "II",
-                                       "III", "IV",  "V"};
+static const char *const suffixes[] = {"Jr", "Jr.", "Sr", "Sr.",
+                                       "II", "III", "IV", "V"};
 
 static bool is_space(char c)
 {
@@ -107,22 +107,22 @@ void name_split(struct str name, struct name_parts *out)
     /* "King, Jr." style: a suffix after the last comma. */
     const char *comma = memrchr(name.ptr, ',', name.len);
     if (comma) {
-        struct str tail = str_trim((struct str){
-            comma + 1, (size_t)(name.ptr + name.len - comma - 1)});
+        struct str tail = str_trim(
+            (struct str){comma + 1, (size_t)(name.ptr + name.len - comma - 1)});
         if (is_suffix(tail)) {
             out->suffix = tail;
-            name = trim_comma((struct str){name.ptr,
-                                           (size_t)(comma - name.ptr)});
+            name =
+                trim_comma((struct str){name.ptr, (size_t)(comma - name.ptr)});
             comma = memchr(name.ptr, ',', name.len);
         }
     }
     /* "Family, Given" as written. */
     if (comma) {
         comma = memchr(name.ptr, ',', name.len);
-        out->family = trim_comma((struct str){name.ptr,
-                                              (size_t)(comma - name.ptr)});
-        out->given = str_trim((struct str){
-            comma + 1, (size_t)(name.ptr + name.len - comma - 1)});
+        out->family =
+            trim_comma((struct str){name.ptr, (size_t)(comma - name.ptr)});
+        out->given = str_trim(
+            (struct str){comma + 1, (size_t)(name.ptr + name.len - comma - 1)});
         if (out->family.len == 0) { /* ", X": nothing before the comma */
             out->family = out->given;
             out->given = (struct str){"", 0};
@@ -138,7 +138,7 @@ void name_split(struct str name, struct name_parts *out)
         n--;
         w[n - 1] = trim_comma(w[n - 1]); /* "Smith, Jr" without the comma */
     }
-    size_t f = n - 1; /* first word of the family name */
+    size_t f = n - 1;   /* first word of the family name */
     bool listed = true; /* every particle so far is a listed one */
     while (f > 0 && is_particle(w[f - 1])) {
         listed = listed && is_listed(w[f - 1]);

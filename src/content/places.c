@@ -28,21 +28,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_MAX 128     /* longest normalized name, in bytes */
-#define WORDS_MAX 12    /* most words in one name */
+#define KEY_MAX 128  /* longest normalized name, in bytes */
+#define WORDS_MAX 12 /* most words in one name */
 /* Chosen on make eval-places (docs/places.md has the table). */
-#define MIN_SCORE 1.5   /* one body mention is not enough, a title's is */
-#define MIN_SHARE 0.3   /* and at least this share of the best entity */
+#define MIN_SCORE 1.5     /* one body mention is not enough, a title's is */
+#define MIN_SHARE 0.3     /* and at least this share of the best entity */
 #define ORG_MIN_SCORE 1.0 /* organizations are named once, then "the Fund" */
 #define ORG_MIN_SHARE 0.12
-#define DEMONYM_W 1.0   /* "Japanese" says Japan as often as "Japan" */
-#define CAPITAL_W 0.7   /* "Washington", "Texas": often just a place */
+#define DEMONYM_W 1.0 /* "Japanese" says Japan as often as "Japan" */
+#define CAPITAL_W 0.7 /* "Washington", "Texas": often just a place */
 
 /* --- the gazetteer's hash, built once ------------------------------- */
 
-static int32_t *slots;          /* name index + 1, 0 empty */
+static int32_t *slots; /* name index + 1, 0 empty */
 static size_t nslots;
-static uint8_t *first_words;    /* bloom-ish set of a name's first word */
+static uint8_t *first_words; /* bloom-ish set of a name's first word */
 #define FIRST_BITS (1u << 16)
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
@@ -98,23 +98,23 @@ int places_find(bool is_org, const char *code)
 /* --- words ------------------------------------------------------------ */
 
 struct word {
-    uint32_t off, len;      /* in the normalized buffer */
-    uint8_t zone;           /* 0 title, 1 intro, 2 body */
-    bool cap;               /* first letter upper case */
-    bool upper;             /* every letter upper case */
-    bool tight;             /* only blanks since the previous word */
-    bool start;             /* first word of a sentence or zone */
-    bool early;             /* body: in its first quarter */
-    bool comma;             /* a comma since the previous word */
-    bool dot;               /* a dot right after it */
+    uint32_t off, len; /* in the normalized buffer */
+    uint8_t zone;      /* 0 title, 1 intro, 2 body */
+    bool cap;          /* first letter upper case */
+    bool upper;        /* every letter upper case */
+    bool tight;        /* only blanks since the previous word */
+    bool start;        /* first word of a sentence or zone */
+    bool early;        /* body: in its first quarter */
+    bool comma;        /* a comma since the previous word */
+    bool dot;          /* a dot right after it */
 };
 
 struct words {
     struct word *w;
     size_t n, cap;
-    char *buf;              /* normalized words, each followed by ' ' */
+    char *buf; /* normalized words, each followed by ' ' */
     size_t len, bufcap;
-    bool caps[3];           /* zone written in capitals (a headline) */
+    bool caps[3]; /* zone written in capitals (a headline) */
 };
 
 static bool is_alnum(unsigned char c)
@@ -146,7 +146,7 @@ static const char *letter(const unsigned char *s, size_t left, size_t *used,
                             : (cp < 0x180 && cp % 2 == 0);
         return places_fold[cp - 0xC0];
     }
-    if (s[0] >= 0x80) {   /* skip the whole sequence */
+    if (s[0] >= 0x80) { /* skip the whole sequence */
         size_t k = 1;
         while (k < left && (s[k] & 0xC0) == 0x80 && k < 4)
             k++;
@@ -195,9 +195,13 @@ static void split(struct arena *a, struct words *ws, const char *text,
                 ws->cap = cap;
             }
             cur = &ws->w[ws->n++];
-            *cur = (struct word){.off = (uint32_t)ws->len, .zone = zone,
-                                 .cap = up, .upper = true, .tight = tight,
-                                 .start = start, .comma = comma,
+            *cur = (struct word){.off = (uint32_t)ws->len,
+                                 .zone = zone,
+                                 .cap = up,
+                                 .upper = true,
+                                 .tight = tight,
+                                 .start = start,
+                                 .comma = comma,
                                  .early = zone == 2 && i < len / 4};
             in = true;
             start = false;
@@ -225,7 +229,8 @@ static void split(struct arena *a, struct words *ws, const char *text,
             bool apos = c == '\'' || (c == 0xE2 && i + 2 < len &&
                                       s[i + 1] == 0x80 && s[i + 2] == 0x99);
             size_t al = c == '\'' ? 1 : 3;
-            if (apos && i + al < len && (s[i + al] == 's' || s[i + al] == 'S') &&
+            if (apos && i + al < len &&
+                (s[i + al] == 's' || s[i + al] == 'S') &&
                 (i + al + 1 >= len || !is_alnum(s[i + al + 1]))) {
                 i += al + 1;
                 continue;
@@ -234,7 +239,7 @@ static void split(struct arena *a, struct words *ws, const char *text,
                 start = c != '.' || i + 1 >= len || s[i + 1] == ' ' ||
                         s[i + 1] == '\n';
             if (c == '.' && i >= 1 && i + 1 < len && is_alnum(s[i + 1]))
-                start = false;     /* "U.S." inside */
+                start = false; /* "U.S." inside */
             if (c != ' ' && c != '\t')
                 tight = false;
         }
@@ -253,10 +258,10 @@ static void split(struct arena *a, struct words *ws, const char *text,
 
 struct acc {
     double score;
-    double cond;            /* conditional mentions' score */
+    double cond; /* conditional mentions' score */
     int mentions;
-    bool firm;              /* found through a name that needs nothing */
-    const char *ctx;        /* condition of cond (NULL: the entity firm) */
+    bool firm;       /* found through a name that needs nothing */
+    const char *ctx; /* condition of cond (NULL: the entity firm) */
 };
 
 static bool word_is(const struct words *ws, size_t i, const char *w)
@@ -284,7 +289,7 @@ static bool accept(const struct words *ws, size_t i, size_t nw,
         return true;
     }
     if (!caps && !w->cap)
-        return false;       /* "china", "turkey", "chad" */
+        return false; /* "china", "turkey", "chad" */
     if ((nm->flags & PLACE_ABBREV) && (!w->comma || !ws->w[i + nw - 1].dot))
         return false;
     if ((nm->flags & PLACE_PERSON) && !caps) {
@@ -390,7 +395,7 @@ int places_tag(struct arena *a, const char *title, const char *intro,
         i += best;
     }
 
-    double top[2] = {0, 0};  /* countries, organizations */
+    double top[2] = {0, 0}; /* countries, organizations */
     for (size_t e = 0; e < places_n_entities; e++) {
         struct acc *c = &acc[e];
         int k = places_entities[e].is_org;

@@ -23,29 +23,29 @@ struct arena;
 
 /* Flags of a name, set by scripts/gen-gazetteer (same values there). */
 enum {
-    PLACE_ACRONYM = 1,  /* matched in capitals only ("US", "NATO") */
-    PLACE_CTXACR = 2,   /* an acronym that is a word: needs the full name */
-    PLACE_DEMONYM = 4,  /* "Russian": weaker evidence */
-    PLACE_CAPITAL = 8,  /* "Moscow said": a metonym, weaker */
-    PLACE_PERSON = 16,  /* also a first name ("Chad", "Jordan") */
-    PLACE_BLOCK = 32,   /* not the entity ("South China Sea") */
-    PLACE_ABBREV = 64   /* "Andalusia, Ala.": after a comma, before a dot */
+    PLACE_ACRONYM = 1, /* matched in capitals only ("US", "NATO") */
+    PLACE_CTXACR = 2,  /* an acronym that is a word: needs the full name */
+    PLACE_DEMONYM = 4, /* "Russian": weaker evidence */
+    PLACE_CAPITAL = 8, /* "Moscow said": a metonym, weaker */
+    PLACE_PERSON = 16, /* also a first name ("Chad", "Jordan") */
+    PLACE_BLOCK = 32,  /* not the entity ("South China Sea") */
+    PLACE_ABBREV = 64  /* "Andalusia, Ala.": after a comma, before a dot */
 };
 
 struct place_entity {
     int is_org;
-    const char *code;      /* iso2 lower case, or an organization's slug */
+    const char *code; /* iso2 lower case, or an organization's slug */
     const char *name;
-    const char *region;    /* countries: "Asia", ... ("" when unknown) */
+    const char *region; /* countries: "Asia", ... ("" when unknown) */
     const char *subregion;
-    const char *members;   /* organizations: member iso2 codes, "a,b,c" */
+    const char *members; /* organizations: member iso2 codes, "a,b,c" */
 };
 
 struct place_name {
-    const char *key;       /* normalized words joined by one space */
-    int entity;            /* index in places_entities, -1 for a block */
+    const char *key; /* normalized words joined by one space */
+    int entity;      /* index in places_entities, -1 for a block */
     unsigned flags;
-    const char *ctx;       /* "ru,am": counts only if one of these is found */
+    const char *ctx; /* "ru,am": counts only if one of these is found */
 };
 
 extern const struct place_entity places_entities[];
@@ -56,11 +56,11 @@ extern const char *const places_fold[]; /* U+00C0..U+024F -> ASCII */
 extern const char places_version[];     /* changes with the gazetteer */
 
 #define PLACES_HOME_SCORE 1.0
-#define PLACES_MAX 24       /* at most this many entities per article */
+#define PLACES_MAX 24              /* at most this many entities per article */
 #define PLACES_TEXT_MAX (4u << 20) /* longer texts are tagged on their head */
 
 struct place_hit {
-    int entity;            /* index in places_entities */
+    int entity; /* index in places_entities */
     double score;
     int mentions;
 };
@@ -69,9 +69,10 @@ struct place_hit {
  * places_tag tags an article: title, intro (summary) and body may each be
  * NULL. home (NULL or "": none) is the journal's home country, given to an
  * article that names no country, as a wire service's domestic copy
- * names none (score PLACES_HOME_SCORE, 0 mentions). Up to cap hits above the threshold go to out, best first (ties by
- * code); *n receives their count. Scratch memory comes from a. Never fails
- * on any input bytes (invalid UTF-8 is a separator); returns 0.
+ * names none (score PLACES_HOME_SCORE, 0 mentions). Up to cap hits above the
+ * threshold go to out, best first (ties by code); *n receives their count.
+ * Scratch memory comes from a. Never fails on any input bytes (invalid UTF-8 is
+ * a separator); returns 0.
  */
 int places_tag(struct arena *a, const char *title, const char *intro,
                const char *body, const char *home, struct place_hit *out,

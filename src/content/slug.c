@@ -19,12 +19,12 @@
 /* U+00C0..U+00FF; "" for the two signs (× ÷), which separate words. */
 static const char *const latin1[64] = {
     "a", "a", "a", "a", "a", "a", "ae", "c",  /* C0 */
-    "e", "e", "e", "e", "i", "i", "i", "i",   /* C8 */
-    "d", "n", "o", "o", "o", "o", "o", "",    /* D0 */
+    "e", "e", "e", "e", "i", "i", "i",  "i",  /* C8 */
+    "d", "n", "o", "o", "o", "o", "o",  "",   /* D0 */
     "o", "u", "u", "u", "u", "y", "th", "ss", /* D8 */
     "a", "a", "a", "a", "a", "a", "ae", "c",  /* E0 */
-    "e", "e", "e", "e", "i", "i", "i", "i",   /* E8 */
-    "d", "n", "o", "o", "o", "o", "o", "",    /* F0 */
+    "e", "e", "e", "e", "i", "i", "i",  "i",  /* E8 */
+    "d", "n", "o", "o", "o", "o", "o",  "",   /* F0 */
     "o", "u", "u", "u", "u", "y", "th", "y",  /* F8 */
 };
 
@@ -36,7 +36,8 @@ static const char latin_ext_a[128 + 1] =
     "iiiijjkkklllllll" /* 0130: 0132/0133 are "ij" */
     "lllnnnnnnnnnoooo" /* 0140 */
     "oooorrrrrrssssss" /* 0150: 0152/0153 are "oe" */
-    "sstttttt" "uuuuuuuu" /* 0160 */
+    "sstttttt"
+    "uuuuuuuu"          /* 0160 */
     "uuuuwwyyyzzzzzzs"; /* 0170 */
 
 /* translit returns the ASCII for cp, "" for a separator, NULL to skip. */
@@ -65,11 +66,17 @@ static const char *translit(uint32_t cp, char ascii[2])
         return ascii;
     }
     switch (cp) {
-    case 0x0218: case 0x0219: case 0x015E: case 0x015F: return "s";
-    case 0x021A: case 0x021B: return "t";
-    case 0x018F: case 0x0259: return "e";
+    case 0x0218:
+    case 0x0219:
+    case 0x015E:
+    case 0x015F: return "s";
+    case 0x021A:
+    case 0x021B: return "t";
+    case 0x018F:
+    case 0x0259: return "e";
     case 0x0192: return "f";
-    case 0x2019: case 0x02BC: return NULL; /* typographic apostrophes */
+    case 0x2019:
+    case 0x02BC: return NULL; /* typographic apostrophes */
     }
     if (cp >= 0x0300 && cp <= 0x036F)
         return NULL; /* combining diacritics */

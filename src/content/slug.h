@@ -12,8 +12,8 @@
 
 struct arena;
 
-#define SLUG_MAX 120    /* longest valid slug */
-#define SLUG_TARGET 80  /* slug_from_title cuts longer slugs near here */
+#define SLUG_MAX 120   /* longest valid slug */
+#define SLUG_TARGET 80 /* slug_from_title cuts longer slugs near here */
 
 /*
  * slug_from_title makes a slug from a UTF-8 title: letters and digits are

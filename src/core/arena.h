@@ -46,7 +46,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 void arena_defer(struct arena *a, void (*fn)(void *), void *arg);
 
 #define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
-#define ARENA_NEW_ARRAY(a, type, n) \
+#define ARENA_NEW_ARRAY(a, type, n)                                            \
     ((type *)arena_zalloc((a), sizeof(type) * (n)))
 
 #endif

@@ -19,12 +19,12 @@
 struct arena;
 
 struct buf {
-    char *ptr;          /* NUL-terminated contents; never NULL after init */
-    size_t len;         /* bytes used, excluding the NUL */
-    size_t cap;         /* bytes allocated */
-    size_t max;         /* growth limit in bytes (excluding the NUL) */
+    char *ptr;           /* NUL-terminated contents; never NULL after init */
+    size_t len;          /* bytes used, excluding the NUL */
+    size_t cap;          /* bytes allocated */
+    size_t max;          /* growth limit in bytes (excluding the NUL) */
     struct arena *arena; /* NULL: heap */
-    int err;            /* 0 or the first error (ERR_TOO_BIG) */
+    int err;             /* 0 or the first error (ERR_TOO_BIG) */
 };
 
 #define BUF_MAX_DEFAULT ((size_t)1 << 30)
@@ -66,7 +66,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_append_html(struct buf *b, const char *s, size_t n);
 
 /* buf_error returns 0 or the sticky error of every append so far. */
-static inline int buf_error(const struct buf *b) { return b->err; }
+static inline int buf_error(const struct buf *b)
+{
+    return b->err;
+}
 static inline struct str buf_str(const struct buf *b)
 {
     return (struct str){b->ptr, b->len};

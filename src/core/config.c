@@ -46,7 +46,8 @@ static const struct cfg_key keys[] = {
      "worker threads; 0 = one per core", NULL},
     {"server", "theme", CFG_STR, OFF(theme), 0, 0, "builtin",
      "theme folder (templates/ and assets/); builtin: the default theme "
-     "compiled into quire", NULL},
+     "compiled into quire",
+     NULL},
     {"server", "admin", CFG_STR, OFF(admin), 0, 0, "builtin",
      "the back office's templates/ and assets/ (apart from the theme); "
      "builtin: the one compiled into quire",
@@ -59,13 +60,15 @@ static const struct cfg_key keys[] = {
      "seconds between writes of read counts to the database", NULL},
     {"server", "metrics_token", CFG_STR, OFF(metrics_token), 0, 0, "",
      "bearer token that opens /metrics to other than loopback; empty: "
-     "loopback only", NULL},
+     "loopback only",
+     NULL},
     {"webhooks", "allow_private", CFG_STR, OFF(webhooks_allow_private), 0, 0,
      "false", "true: webhooks may go to loopback and private addresses",
      booleans},
-    {"webhooks", "retry_min", CFG_UINT, OFF(webhooks_retry_min), 1, 3600,
-     "30", "seconds before a failed webhook's first retry (then doubled, "
-     "for 24 hours)", NULL},
+    {"webhooks", "retry_min", CFG_UINT, OFF(webhooks_retry_min), 1, 3600, "30",
+     "seconds before a failed webhook's first retry (then doubled, "
+     "for 24 hours)",
+     NULL},
     {"limits", "request_line_max", CFG_SIZE, OFF(request_line_max), 256,
      1 << 20, XSTR(LIMIT_REQUEST_LINE_MAX),
      "bytes of the request line (414 above)", NULL},
@@ -73,14 +76,14 @@ static const struct cfg_key keys[] = {
      XSTR(LIMIT_HEADER_MAX), "bytes of request line and headers (431 above)",
      NULL},
     {"limits", "header_count", CFG_UINT, OFF(header_count), 8, 10000,
-     XSTR(LIMIT_HEADER_COUNT), "header fields in a request (431 above)",
-     NULL},
+     XSTR(LIMIT_HEADER_COUNT), "header fields in a request (431 above)", NULL},
     {"limits", "body_max", CFG_SIZE, OFF(body_max), 1024, 1ull << 32,
      XSTR(LIMIT_BODY_MAX), "bytes of request body (413 above)", NULL},
     {"limits", "form_fields", CFG_UINT, OFF(form_fields), 1, 1000000,
      XSTR(LIMIT_FORM_FIELDS), "fields in a form body (413 above)", NULL},
     {"limits", "upload_max", CFG_SIZE, OFF(upload_max), 1024, 1ull << 40,
-     XSTR(LIMIT_UPLOAD_MAX), "bytes of a file upload (for the back office)", NULL},
+     XSTR(LIMIT_UPLOAD_MAX), "bytes of a file upload (for the back office)",
+     NULL},
     {"limits", "connections", CFG_UINT, OFF(connections), 1, 1000000,
      XSTR(LIMIT_CONNECTIONS), "open connections in total", NULL},
     {"limits", "connections_per_ip", CFG_UINT, OFF(connections_per_ip), 0,
@@ -92,11 +95,11 @@ static const struct cfg_key keys[] = {
     {"limits", "idle_timeout", CFG_UINT, OFF(idle_timeout), 1, 3600,
      XSTR(LIMIT_IDLE_TIMEOUT),
      "seconds of silence before a connection is closed", NULL},
-    {"limits", "search_query_max", CFG_SIZE, OFF(search_query_max), 16,
-     65536, XSTR(LIMIT_SEARCH_QUERY_MAX),
+    {"limits", "search_query_max", CFG_SIZE, OFF(search_query_max), 16, 65536,
+     XSTR(LIMIT_SEARCH_QUERY_MAX),
      "bytes of a search query (a friendly 400 above)", NULL},
-    {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40,
-     "8388608", "bytes of rendered pages kept in memory", NULL},
+    {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40, "8388608",
+     "bytes of rendered pages kept in memory", NULL},
     {"mail", "smtp_url", CFG_STR, OFF(smtp_url), 0, 0, "",
      "smtp://host:port or smtps://host:port; empty: no mail is sent", NULL},
     {"mail", "smtp_user", CFG_STR, OFF(smtp_user), 0, 0, "",
@@ -126,16 +129,19 @@ const struct journal_key journal_keys[] = {
     {"name", "the journal's name", "Quire Journal"},
     {"tagline", "one line under the name", NULL},
     {"about", "the about blurb shown beside every article", NULL},
-    {"base_url", "public URL feeds and canonical links are built from; "
-     "unset or empty: the request's Host", NULL},
+    {"base_url",
+     "public URL feeds and canonical links are built from; "
+     "unset or empty: the request's Host",
+     NULL},
     {"newsletter", "the newsletter sign-up invitation", NULL},
     {"feed_content", "what feeds carry: full (the whole text) or summary",
      "full"},
     {"static_search_url",
-     "where a static export's search form goes (empty: no search form)",
+     "where a static export's search form goes (empty: no search form)", NULL},
+    {"places_home",
+     "the country (ISO code, e.g. kz) given to an article "
+     "that names none; empty: none (docs/places.md)",
      NULL},
-    {"places_home", "the country (ISO code, e.g. kz) given to an article "
-     "that names none; empty: none (docs/places.md)", NULL},
 };
 const size_t journal_keys_len = sizeof(journal_keys) / sizeof(journal_keys[0]);
 
@@ -153,8 +159,10 @@ static int set_value(struct config *c, const struct cfg_key *k,
             while (*ch && strcmp(*ch, value) != 0)
                 ch++;
             if (!*ch) {
-                snprintf(err, errlen, "%s.%s: '%s' is not one of the allowed "
-                         "values", k->section, k->name, value);
+                snprintf(err, errlen,
+                         "%s.%s: '%s' is not one of the allowed "
+                         "values",
+                         k->section, k->name, value);
                 return ERR_INVALID;
             }
         }
@@ -331,8 +339,8 @@ int config_get(const struct config *c, const char *key, char *out,
     return 0;
 }
 
-int config_set(struct config *c, const char *key, const char *value,
-               char *err, size_t errlen)
+int config_set(struct config *c, const char *key, const char *value, char *err,
+               size_t errlen)
 {
     const struct cfg_key *k = find_dotted(key);
     if (!k) {
@@ -395,13 +403,17 @@ int journal_key_check(const char *name, const char *value, char *err,
     /* Empty unsets these (the CLI has no "unset"). */
     if (strcmp(name, "static_search_url") == 0 && *value &&
         !http_url(value, true)) {
-        snprintf(err, errlen, "static_search_url: '%s' must be an http(s) "
-                 "URL", value);
+        snprintf(err, errlen,
+                 "static_search_url: '%s' must be an http(s) "
+                 "URL",
+                 value);
         return ERR_INVALID;
     }
     if (strcmp(name, "base_url") == 0 && *value && !http_url(value, false)) {
-        snprintf(err, errlen, "base_url: '%s' must be an http(s) URL "
-                 "without a trailing slash", value);
+        snprintf(err, errlen,
+                 "base_url: '%s' must be an http(s) URL "
+                 "without a trailing slash",
+                 value);
         return ERR_INVALID;
     }
     return 0;

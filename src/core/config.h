@@ -18,34 +18,34 @@
 #include <stdio.h>
 
 struct config {
-    char *listen;            /* server.listen, "ADDR:PORT" */
-    unsigned threads;        /* server.threads, 0 = number of cores */
-    char *theme;             /* server.theme, a theme folder */
-    char *admin;             /* server.admin, the back office's folder */
-    char *access_log;        /* server.access_log: common | json | off */
-    char *log_level;         /* server.log_level */
-    unsigned hits_flush;     /* server.hits_flush, seconds */
-    char *metrics_token;     /* server.metrics_token; "" = loopback only */
+    char *listen;                 /* server.listen, "ADDR:PORT" */
+    unsigned threads;             /* server.threads, 0 = number of cores */
+    char *theme;                  /* server.theme, a theme folder */
+    char *admin;                  /* server.admin, the back office's folder */
+    char *access_log;             /* server.access_log: common | json | off */
+    char *log_level;              /* server.log_level */
+    unsigned hits_flush;          /* server.hits_flush, seconds */
+    char *metrics_token;          /* server.metrics_token; "" = loopback only */
     char *webhooks_allow_private; /* webhooks.allow_private: true | false */
     unsigned webhooks_retry_min;  /* webhooks.retry_min, seconds */
-    size_t request_line_max; /* limits.request_line_max, bytes */
-    size_t header_max;       /* limits.header_max, bytes */
-    unsigned header_count;   /* limits.header_count */
-    size_t body_max;         /* limits.body_max, bytes */
-    unsigned form_fields;    /* limits.form_fields */
-    size_t upload_max;       /* limits.upload_max, bytes */
-    unsigned connections;    /* limits.connections */
-    unsigned connections_per_ip; /* limits.connections_per_ip */
-    unsigned request_timeout; /* limits.request_timeout, seconds */
-    unsigned idle_timeout;   /* limits.idle_timeout, seconds */
-    size_t cache_max;        /* cache.max_bytes */
-    size_t search_query_max; /* limits.search_query_max, bytes */
-    char *smtp_url;          /* mail.smtp_url; "" = no sending */
+    size_t request_line_max;      /* limits.request_line_max, bytes */
+    size_t header_max;            /* limits.header_max, bytes */
+    unsigned header_count;        /* limits.header_count */
+    size_t body_max;              /* limits.body_max, bytes */
+    unsigned form_fields;         /* limits.form_fields */
+    size_t upload_max;            /* limits.upload_max, bytes */
+    unsigned connections;         /* limits.connections */
+    unsigned connections_per_ip;  /* limits.connections_per_ip */
+    unsigned request_timeout;     /* limits.request_timeout, seconds */
+    unsigned idle_timeout;        /* limits.idle_timeout, seconds */
+    size_t cache_max;             /* cache.max_bytes */
+    size_t search_query_max;      /* limits.search_query_max, bytes */
+    char *smtp_url;               /* mail.smtp_url; "" = no sending */
     char *smtp_user, *smtp_password; /* mail.smtp_user/_password */
     char *mail_from, *mail_reply_to; /* mail.mail_from/_reply_to */
-    unsigned mail_rate;      /* mail.mail_rate, messages per minute */
-    unsigned mail_workers;   /* mail.mail_workers, SMTP connections */
-    unsigned signups_per_client; /* mail.signups_per_client, per hour */
+    unsigned mail_rate;              /* mail.mail_rate, messages per minute */
+    unsigned mail_workers;           /* mail.mail_workers, SMTP connections */
+    unsigned signups_per_client;     /* mail.signups_per_client, per hour */
     char *dkim_domain, *dkim_selector, *dkim_key_file; /* mail.dkim_* */
 };
 
@@ -65,8 +65,8 @@ int config_load(struct config *c, const char *path, char *err,
  * config_set sets "section.name" (or a unique bare "name") from text,
  * checking type and bounds; used for command-line flags.
  */
-int config_set(struct config *c, const char *key, const char *value,
-               char *err, size_t errlen) WUR;
+int config_set(struct config *c, const char *key, const char *value, char *err,
+               size_t errlen) WUR;
 
 /*
  * config_get formats the value of "section.name" (or a unique bare name)

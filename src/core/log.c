@@ -34,8 +34,8 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     size_t n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-    int m = snprintf(line + n, sizeof(line) - n, "%s %s: ", names[level],
-                     module);
+    int m =
+        snprintf(line + n, sizeof(line) - n, "%s %s: ", names[level], module);
     if (m > 0)
         n += (size_t)m;
     va_list ap;
@@ -43,7 +43,8 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
     m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
     va_end(ap);
     if (m > 0)
-        n += (size_t)m < sizeof(line) - n - 2 ? (size_t)m : sizeof(line) - n - 2;
+        n += (size_t)m < sizeof(line) - n - 2 ? (size_t)m
+                                              : sizeof(line) - n - 2;
     line[n++] = '\n';
     line[n] = '\0';
     fputs(line, stream ? stream : stderr);

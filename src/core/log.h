@@ -26,10 +26,10 @@ int log_parse_level(const char *s);
 /* log_set_stream redirects log lines (default stderr); not thread-safe. */
 void log_set_stream(FILE *f);
 
-#define log_at(lvl, ...)                                                    \
-    do {                                                                    \
-        if (log_level >= (lvl))                                             \
-            log_write((lvl), LOG_MODULE, __VA_ARGS__);                      \
+#define log_at(lvl, ...)                                                       \
+    do {                                                                       \
+        if (log_level >= (lvl))                                                \
+            log_write((lvl), LOG_MODULE, __VA_ARGS__);                         \
     } while (0)
 #define log_error(...) log_at(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_at(LOG_WARN, __VA_ARGS__)

@@ -32,7 +32,7 @@ struct page_sent {
 struct page {
     atomic_int refs;
     int status;
-    const char *content_type;  /* static string */
+    const char *content_type; /* static string */
     char *bytes;
     size_t len;
     size_t splice_at;            /* byte offset or PAGE_NO_SPLICE */

@@ -29,7 +29,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
-enum { HOOKS_BATCH = 16, HOOKS_RESPONSE_MAX = 1024, HOOKS_BACKOFF_MAX = 4 * 3600 };
+enum {
+    HOOKS_BATCH = 16,
+    HOOKS_RESPONSE_MAX = 1024,
+    HOOKS_BACKOFF_MAX = 4 * 3600
+};
 
 struct hooks {
     struct hooks_opts o;
@@ -71,7 +75,7 @@ static bool v4_public(const unsigned char *a)
 
 static bool v6_public(const unsigned char *a)
 {
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
                                              0, 0, 0, 0, 0xff, 0xff};
     if (memcmp(a, mapped, 12) == 0)
         return v4_public(a + 12);
@@ -92,8 +96,7 @@ bool hooks_addr_public(const char *addr)
     return false;
 }
 
-void hooks_sign(const char *secret, const char *body, size_t len,
-                char out[72])
+void hooks_sign(const char *secret, const char *body, size_t len, char out[72])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
@@ -159,14 +162,14 @@ static void deliver(struct hooks *h, struct arena *a,
     struct curl_slist *hdr = NULL;
     hdr = curl_slist_append(hdr, "Content-Type: application/json");
     hdr = curl_slist_append(hdr, "User-Agent: Quire-Webhooks/1");
-    hdr = curl_slist_append(hdr, arena_printf(a, "X-Quire-Event: %s",
-                                              d->event));
-    hdr = curl_slist_append(hdr, arena_printf(a, "X-Quire-Delivery: %s",
-                                              d->uuid));
+    hdr =
+        curl_slist_append(hdr, arena_printf(a, "X-Quire-Event: %s", d->event));
+    hdr = curl_slist_append(hdr,
+                            arena_printf(a, "X-Quire-Delivery: %s", d->uuid));
     if (d->secret && *d->secret) {
         hooks_sign(d->secret, d->payload, strlen(d->payload), sig);
-        hdr = curl_slist_append(hdr, arena_printf(a, "X-Quire-Signature: %s",
-                                                  sig));
+        hdr = curl_slist_append(hdr,
+                                arena_printf(a, "X-Quire-Signature: %s", sig));
     }
     hdr = curl_slist_append(hdr, "Expect:");
     CURL *c = curl_easy_init();
@@ -200,11 +203,13 @@ static void deliver(struct hooks *h, struct arena *a,
     rec.status = (int)status;
     rec.response = at.body_len ? at.body : NULL;
     if (at.refused[0])
-        rec.error = arena_printf(a, "refused: %s is not a public address "
-                                    "(webhooks.allow_private = false)",
+        rec.error = arena_printf(a,
+                                 "refused: %s is not a public address "
+                                 "(webhooks.allow_private = false)",
                                  at.refused);
     else if (cc != CURLE_OK)
-        rec.error = arena_printf(a, "%s", err[0] ? err : curl_easy_strerror(cc));
+        rec.error =
+            arena_printf(a, "%s", err[0] ? err : curl_easy_strerror(cc));
     if (status >= 200 && status < 300) {
         rec.state = "delivered";
         rec.next_at = now;
@@ -226,8 +231,7 @@ static void deliver(struct hooks *h, struct arena *a,
                  rec.error ? rec.error : "status ",
                  rec.error ? "" : arena_printf(a, "%ld", status));
     if (store_webhook_attempt(h->o.store, &rec) != 0)
-        log_error("cannot record a webhook attempt: %s",
-                  store_last_error());
+        log_error("cannot record a webhook attempt: %s", store_last_error());
 }
 
 static void *run(void *arg)
@@ -242,8 +246,7 @@ static void *run(void *arg)
         size_t n = 0;
         if (store_webhook_due(h->o.store, &a, (int64_t)time(NULL), HOOKS_BATCH,
                               &d, &n) != 0)
-            log_warn("cannot read the webhook queue: %s",
-                     store_last_error());
+            log_warn("cannot read the webhook queue: %s", store_last_error());
         for (size_t i = 0; i < n; i++) {
             pthread_mutex_lock(&h->lock);
             bool stop = h->stop;

@@ -24,9 +24,9 @@ struct hooks;
 
 struct hooks_opts {
     struct store *store;
-    bool allow_private;     /* webhooks.allow_private */
-    unsigned retry_min_s;   /* first retry after this; doubles each time */
-    unsigned timeout_s;     /* per attempt */
+    bool allow_private;   /* webhooks.allow_private */
+    unsigned retry_min_s; /* first retry after this; doubles each time */
+    unsigned timeout_s;   /* per attempt */
 };
 
 /* The delivery window: after it a delivery is given up as failed. */
@@ -41,7 +41,6 @@ bool hooks_url_ok(const char *url);
 /* hooks_addr_public: is the textual IPv4/IPv6 address a public one? */
 bool hooks_addr_public(const char *addr);
 /* hooks_sign writes "sha256=<64 hex>" of body with secret into out[72]. */
-void hooks_sign(const char *secret, const char *body, size_t len,
-                char out[72]);
+void hooks_sign(const char *secret, const char *body, size_t len, char out[72]);
 
 #endif

@@ -82,9 +82,10 @@
 #define MHD_VERIFIED_MIN 0x00097500
 #define MHD_VERIFIED_MAX 0x00097500
 static const char *const MHD_VERIFIED[] = {"0.9.75"};
-#if (MHD_VERSION < MHD_VERIFIED_MIN || MHD_VERSION > MHD_VERIFIED_MAX) &&    \
+#if (MHD_VERSION < MHD_VERIFIED_MIN || MHD_VERSION > MHD_VERIFIED_MAX) &&      \
     !defined(QUIRE_MHD_UNVERIFIED)
-#error "libmicrohttpd version not verified: see the list at the top of src/http/guard.c"
+#error                                                                         \
+    "libmicrohttpd version not verified: see the list at the top of src/http/guard.c"
 #endif
 
 #include <assert.h>
@@ -385,8 +386,7 @@ bool http_library_verified(const char *version)
 {
     if (!version)
         return false;
-    for (size_t i = 0; i < sizeof(MHD_VERIFIED) / sizeof(MHD_VERIFIED[0]);
-         i++)
+    for (size_t i = 0; i < sizeof(MHD_VERIFIED) / sizeof(MHD_VERIFIED[0]); i++)
         if (strcmp(version, MHD_VERIFIED[i]) == 0)
             return true;
     return false;
@@ -403,7 +403,8 @@ const char *http_library_check(void)
              "libmicrohttpd %s is not a version Quire was verified with "
              "(%s); see the list at the top of src/http/guard.c%s",
              v ? v : "(unknown)", MHD_VERIFIED[0],
-             env && strcmp(env, "1") == 0 ? "" :
-             " (QUIRE_MHD_UNVERIFIED=1 starts anyway)");
+             env && strcmp(env, "1") == 0
+                 ? ""
+                 : " (QUIRE_MHD_UNVERIFIED=1 starts anyway)");
     return msg;
 }

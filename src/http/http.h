@@ -37,19 +37,19 @@ enum http_method {
 #define HTTP_MAX_HEADERS 8
 
 struct request {
-    struct arena *arena;      /* freed after the response is sent */
+    struct arena *arena; /* freed after the response is sent */
     enum http_method method;
-    const char *method_name;  /* as sent */
-    struct str path;          /* percent-decoded, starts with '/', no NUL */
-    struct str query;         /* raw query string after '?', may be empty */
-    struct str body;          /* request body (bounded by body_max) */
-    const char *remote_addr;  /* textual peer address */
+    const char *method_name; /* as sent */
+    struct str path;         /* percent-decoded, starts with '/', no NUL */
+    struct str query;        /* raw query string after '?', may be empty */
+    struct str body;         /* request body (bounded by body_max) */
+    const char *remote_addr; /* textual peer address */
     struct str params[HTTP_MAX_PARAMS]; /* captures of the matched route */
     size_t n_params;
-    bool form;                /* the matched route takes a form (ROUTE_FORM):
-                                 only then does request_form_field read the
-                                 body */
-    void *conn;               /* private to http/ */
+    bool form;  /* the matched route takes a form (ROUTE_FORM):
+                   only then does request_form_field read the
+                   body */
+    void *conn; /* private to http/ */
 };
 
 struct http_header {
@@ -58,17 +58,17 @@ struct http_header {
 };
 
 struct response {
-    int status;                 /* 200 unless set */
-    const char *content_type;   /* default "text/html; charset=utf-8" */
-    struct buf body;            /* arena-backed; sent unless page or fd */
-    struct page *page;          /* a cached page; one reference is dropped
-                                   after sending (see core/page.h) */
-    struct str splice;          /* inserted at page->splice_at, if any */
-    int fd;                     /* -1, or a file to send (closed by http/) */
+    int status;               /* 200 unless set */
+    const char *content_type; /* default "text/html; charset=utf-8" */
+    struct buf body;          /* arena-backed; sent unless page or fd */
+    struct page *page;        /* a cached page; one reference is dropped
+                                 after sending (see core/page.h) */
+    struct str splice;        /* inserted at page->splice_at, if any */
+    int fd;                   /* -1, or a file to send (closed by http/) */
     uint64_t fd_size;
-    const char *etag;           /* quoted strong validator, or NULL */
-    const char *cache_control;  /* or NULL */
-    const char *allow;          /* for 405: "GET, HEAD" */
+    const char *etag;          /* quoted strong validator, or NULL */
+    const char *cache_control; /* or NULL */
+    const char *allow;         /* for 405: "GET, HEAD" */
     struct http_header headers[HTTP_MAX_HEADERS];
     size_t n_headers;
 };
@@ -89,8 +89,7 @@ bool request_is_fresh(const struct request *req, const char *etag);
 bool request_is_bot(const struct request *req);
 
 /* response_header adds a header (strings must outlive the request). */
-void response_header(struct response *res, const char *name,
-                     const char *value);
+void response_header(struct response *res, const char *name, const char *value);
 
 /*
  * The application callback: fill res and return the HTTP status. A status
@@ -107,27 +106,27 @@ enum log_format { ACCESS_LOG_OFF, ACCESS_LOG_COMMON, ACCESS_LOG_JSON };
  * (request timeout) and by libmicrohttpd (connections, idle timeout).
  */
 struct http_limits {
-    size_t request_line_max;  /* request line, bytes (414 above) */
-    size_t header_max;        /* request line + headers, bytes (431 above) */
-    unsigned header_count;    /* header fields (431 above) */
-    size_t body_max;          /* request body, bytes (413 above) */
-    unsigned form_fields;     /* fields of an urlencoded body (413 above) */
-    size_t upload_max;        /* a multipart upload, bytes; no route takes
-                                 one yet, so body_max caps every body */
-    unsigned connections_max; /* open connections in total */
+    size_t request_line_max;     /* request line, bytes (414 above) */
+    size_t header_max;           /* request line + headers, bytes (431 above) */
+    unsigned header_count;       /* header fields (431 above) */
+    size_t body_max;             /* request body, bytes (413 above) */
+    unsigned form_fields;        /* fields of an urlencoded body (413 above) */
+    size_t upload_max;           /* a multipart upload, bytes; no route takes
+                                    one yet, so body_max caps every body */
+    unsigned connections_max;    /* open connections in total */
     unsigned connections_per_ip; /* 0 = no limit */
-    unsigned request_timeout_s; /* a whole request, from its first byte */
-    unsigned timeout_s;       /* idle connection timeout */
-    unsigned threads;         /* worker pool size; 0: number of cores */
+    unsigned request_timeout_s;  /* a whole request, from its first byte */
+    unsigned timeout_s;          /* idle connection timeout */
+    unsigned threads;            /* worker pool size; 0: number of cores */
 };
 
 /* A yes/no question http/ asks the application (see is_https). */
 typedef bool (*http_flag_fn)(void *ctx);
 
 struct http_server_opts {
-    const char *listen;       /* "ADDR:PORT"; port 0 picks a free port */
-    bool use_listen_fd;       /* serve listen_fd (a listening socket from
-                                 http_listen_unix or systemd) instead */
+    const char *listen; /* "ADDR:PORT"; port 0 picks a free port */
+    bool use_listen_fd; /* serve listen_fd (a listening socket from
+                           http_listen_unix or systemd) instead */
     int listen_fd;
     struct http_limits limits;
     enum log_format access_log;

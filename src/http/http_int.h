@@ -36,12 +36,12 @@ enum conn_phase {
 struct http_conn {
     struct http_conn *prev, *next; /* under guard.lock */
     int fd;
-    time_t opened;             /* CLOCK_MONOTONIC seconds */
-    atomic_ullong rx_mark;     /* bytes received when waiting began */
-    atomic_int phase;          /* enum conn_phase */
-    atomic_llong began_ms;     /* first byte of the current request, or 0 */
-    atomic_bool had_request;   /* a request line was parsed, ever */
-    atomic_bool timed_out;     /* guard.c answered 408 and shut it down */
+    time_t opened;           /* CLOCK_MONOTONIC seconds */
+    atomic_ullong rx_mark;   /* bytes received when waiting began */
+    atomic_int phase;        /* enum conn_phase */
+    atomic_llong began_ms;   /* first byte of the current request, or 0 */
+    atomic_bool had_request; /* a request line was parsed, ever */
+    atomic_bool timed_out;   /* guard.c answered 408 and shut it down */
 };
 
 /* The watchdog of request_timeout and the list of connections. */
@@ -49,10 +49,10 @@ struct http_guard {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     pthread_t thread;
-    struct http_conn head;     /* list sentinel */
+    struct http_conn head; /* list sentinel */
     unsigned request_timeout_s;
     unsigned idle_timeout_s;
-    bool running, stop;        /* under lock */
+    bool running, stop; /* under lock */
 };
 
 struct http_server {
@@ -74,21 +74,21 @@ struct http_req {
     struct arena arena;
     struct http_server *srv;
     struct MHD_Connection *conn;
-    struct http_conn *hc;     /* its connection (guard.c), or NULL */
+    struct http_conn *hc; /* its connection (guard.c), or NULL */
     struct request req;
     struct response res;
-    struct buf body;          /* upload accumulated here, max body_max */
-    const char *target;       /* raw request target as sent (for the log) */
-    struct timespec started;  /* CLOCK_MONOTONIC, for the JSON log */
-    const char *uri_end;      /* the NUL ending the target in libmicro-
-                                 httpd's buffer (raw NUL check) */
-    int early_status;         /* 400/413/431 decided before the app runs */
-    bool close_now;           /* answer early_status at once and close */
-    int status;               /* the status queued, 0 if none */
-    uint64_t bytes;           /* body bytes of the queued response */
-    uint64_t discarded;       /* body bytes dropped after a refusal */
-    bool seen;                /* the access handler has run once */
-    bool queued;              /* a response was queued */
+    struct buf body;         /* upload accumulated here, max body_max */
+    const char *target;      /* raw request target as sent (for the log) */
+    struct timespec started; /* CLOCK_MONOTONIC, for the JSON log */
+    const char *uri_end;     /* the NUL ending the target in libmicro-
+                                httpd's buffer (raw NUL check) */
+    int early_status;        /* 400/413/431 decided before the app runs */
+    bool close_now;          /* answer early_status at once and close */
+    int status;              /* the status queued, 0 if none */
+    uint64_t bytes;          /* body bytes of the queued response */
+    uint64_t discarded;      /* body bytes dropped after a refusal */
+    bool seen;               /* the access handler has run once */
+    bool queued;             /* a response was queued */
 };
 
 /* http_decode_path percent-decodes a raw path (before '?') into the arena.
@@ -137,13 +137,13 @@ void reuse_keep(struct page *p, struct str key, struct MHD_Response *r,
 
 /* What http_scan_header learnt from the header fields of a request. */
 struct http_scan {
-    unsigned count;       /* header fields seen */
-    unsigned n_length;    /* Content-Length fields */
-    unsigned n_coding;    /* Transfer-Encoding fields */
-    unsigned n_host;      /* Host fields */
-    bool unknown_coding;  /* a Transfer-Encoding other than "chunked" */
-    bool malformed;       /* a name not a token, a CTL in a value, a
-                             Content-Length not all digits */
+    unsigned count;      /* header fields seen */
+    unsigned n_length;   /* Content-Length fields */
+    unsigned n_coding;   /* Transfer-Encoding fields */
+    unsigned n_host;     /* Host fields */
+    bool unknown_coding; /* a Transfer-Encoding other than "chunked" */
+    bool malformed;      /* a name not a token, a CTL in a value, a
+                            Content-Length not all digits */
 };
 
 /* http_is_token: is s a non-empty RFC 9110 token? */

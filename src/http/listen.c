@@ -25,8 +25,8 @@ int http_listen_unix(const char *where, int *fd)
     const char *path = where + 5;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (!*path || strlen(path) >= sizeof(sa.sun_path)) {
-        log_error("%s: a Unix socket path of 1 to %zu bytes is needed",
-                  where, sizeof(sa.sun_path) - 1);
+        log_error("%s: a Unix socket path of 1 to %zu bytes is needed", where,
+                  sizeof(sa.sun_path) - 1);
         return ERR_INVALID;
     }
     memcpy(sa.sun_path, path, strlen(path) + 1);

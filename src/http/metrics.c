@@ -13,16 +13,16 @@
 #include <string.h>
 
 static const char *const route_classes[] = {
-    "home", "articles", "sections", "issues", "authors", "tags", "archive",
-    "most-read", "search", "assets", "feeds", "sitemap", "api", "metrics",
-    "newsletter", "other"};
+    "home",    "articles",  "sections",   "issues", "authors", "tags",
+    "archive", "most-read", "search",     "assets", "feeds",   "sitemap",
+    "api",     "metrics",   "newsletter", "other"};
 enum { NCLASS = sizeof(route_classes) / sizeof(route_classes[0]) };
-static const char *const status_classes[] = {"1xx", "2xx", "3xx", "4xx",
-                                             "5xx"};
+static const char *const status_classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 enum { NSTATUS = 5 };
 /* Upper bounds of the latency buckets, seconds (then +Inf). */
-static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                 0.025,  0.05,  0.1,    0.25,  0.5,
+                                 1,      2.5,   5,      10};
 enum { NBUCKET = sizeof(buckets) / sizeof(buckets[0]) };
 
 static atomic_ullong requests[NCLASS][NSTATUS];
@@ -91,8 +91,9 @@ void http_metrics_write(struct buf *b)
         for (int s = 0; s < NSTATUS; s++) {
             unsigned long long n = atomic_load(&requests[i][s]);
             if (n)
-                buf_printf(b, "quire_http_requests_total{route=\"%s\","
-                              "status=\"%s\"} %llu\n",
+                buf_printf(b,
+                           "quire_http_requests_total{route=\"%s\","
+                           "status=\"%s\"} %llu\n",
                            route_classes[i], status_classes[s], n);
         }
     buf_append_cstr(b, "# HELP quire_http_request_duration_seconds Time "
@@ -103,27 +104,35 @@ void http_metrics_write(struct buf *b)
     for (int i = 0; i <= NBUCKET; i++) {
         cum += atomic_load(&latency[i]);
         if (i < NBUCKET)
-            buf_printf(b, "quire_http_request_duration_seconds_bucket"
-                          "{le=\"%g\"} %llu\n", buckets[i], cum);
+            buf_printf(b,
+                       "quire_http_request_duration_seconds_bucket"
+                       "{le=\"%g\"} %llu\n",
+                       buckets[i], cum);
         else
-            buf_printf(b, "quire_http_request_duration_seconds_bucket"
-                          "{le=\"+Inf\"} %llu\n", cum);
+            buf_printf(b,
+                       "quire_http_request_duration_seconds_bucket"
+                       "{le=\"+Inf\"} %llu\n",
+                       cum);
     }
-    buf_printf(b, "quire_http_request_duration_seconds_sum %.6f\n"
-                  "quire_http_request_duration_seconds_count %llu\n",
+    buf_printf(b,
+               "quire_http_request_duration_seconds_sum %.6f\n"
+               "quire_http_request_duration_seconds_count %llu\n",
                (double)atomic_load(&latency_sum_us) / 1e6, cum);
-    buf_printf(b, "# HELP quire_http_response_bytes_total Bytes of "
-                  "responses sent.\n"
-                  "# TYPE quire_http_response_bytes_total counter\n"
-                  "quire_http_response_bytes_total %llu\n",
+    buf_printf(b,
+               "# HELP quire_http_response_bytes_total Bytes of "
+               "responses sent.\n"
+               "# TYPE quire_http_response_bytes_total counter\n"
+               "quire_http_response_bytes_total %llu\n",
                atomic_load(&bytes_sent));
-    buf_printf(b, "# HELP quire_http_open_connections Connections open "
-                  "now.\n# TYPE quire_http_open_connections gauge\n"
-                  "quire_http_open_connections %lld\n",
+    buf_printf(b,
+               "# HELP quire_http_open_connections Connections open "
+               "now.\n# TYPE quire_http_open_connections gauge\n"
+               "quire_http_open_connections %lld\n",
                atomic_load(&connections));
-    buf_printf(b, "# HELP quire_http_request_timeouts_total Slow clients "
-                  "answered 408 and dropped.\n"
-                  "# TYPE quire_http_request_timeouts_total counter\n"
-                  "quire_http_request_timeouts_total %llu\n",
+    buf_printf(b,
+               "# HELP quire_http_request_timeouts_total Slow clients "
+               "answered 408 and dropped.\n"
+               "# TYPE quire_http_request_timeouts_total counter\n"
+               "quire_http_request_timeouts_total %llu\n",
                atomic_load(&timeouts));
 }

@@ -72,8 +72,8 @@ static int headers(struct str h, struct multipart_part *p)
         if (!colon)
             return ERR_PARSE;
         struct str name = {line.ptr, (size_t)(colon - line.ptr)};
-        struct str value = str_trim((struct str){
-            colon + 1, line.len - name.len - 1});
+        struct str value =
+            str_trim((struct str){colon + 1, line.len - name.len - 1});
         if (name.len == 19 &&
             !strncasecmp(name.ptr, "Content-Disposition", 19)) {
             if (value.len < 9 || strncasecmp(value.ptr, "form-data", 9))
@@ -98,8 +98,8 @@ int multipart_parse(struct str content_type, struct str body,
     if (content_type.len < 19 ||
         strncasecmp(content_type.ptr, "multipart/form-data", 19) != 0)
         return ERR_PARSE;
-    struct str b = param((struct str){content_type.ptr + 19,
-                                      content_type.len - 19}, "boundary");
+    struct str b = param(
+        (struct str){content_type.ptr + 19, content_type.len - 19}, "boundary");
     if (!b.ptr || b.len == 0 || b.len > BOUNDARY_MAX)
         return ERR_PARSE;
     /* "\r\n--boundary": the first one may come without its CRLF. */

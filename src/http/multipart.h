@@ -25,8 +25,7 @@ struct multipart_part {
  * ERR_TOO_BIG for more than max parts.
  */
 int multipart_parse(struct str content_type, struct str body,
-                    struct multipart_part *parts, size_t max,
-                    size_t *n) WUR;
+                    struct multipart_part *parts, size_t max, size_t *n) WUR;
 
 /* multipart_find returns the first part named name, or NULL. */
 const struct multipart_part *multipart_find(const struct multipart_part *p,

@@ -98,8 +98,7 @@ static bool key_equals(struct arena *a, struct str key, const char *name)
     return k && strcmp(k, name) == 0;
 }
 
-const char *http_form_lookup(struct arena *a, struct str data,
-                             const char *name)
+const char *http_form_lookup(struct arena *a, struct str data, const char *name)
 {
     size_t i = 0;
     while (i < data.len) {
@@ -182,8 +181,8 @@ enum http_method http_method_of(const char *name)
         const char *name;
         enum http_method m;
     } methods[] = {
-        {"GET", HTTP_GET},   {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
-        {"PUT", HTTP_PUT},   {"DELETE", HTTP_DELETE},
+        {"GET", HTTP_GET}, {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
+        {"PUT", HTTP_PUT}, {"DELETE", HTTP_DELETE},
     };
     for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
         if (strcmp(name, methods[i].name) == 0) /* methods are case-sensitive */
@@ -205,8 +204,7 @@ const char *request_query_arg(const struct request *req, const char *name)
 
 const char *request_form_field(const struct request *req, const char *name)
 {
-    if (!req->form ||
-        !http_is_urlencoded(request_header(req, "Content-Type")))
+    if (!req->form || !http_is_urlencoded(request_header(req, "Content-Type")))
         return NULL;
     return http_form_lookup(req->arena, req->body, name);
 }
@@ -221,8 +219,7 @@ bool request_is_bot(const struct request *req)
     return http_ua_is_bot(request_header(req, "User-Agent"));
 }
 
-void response_header(struct response *res, const char *name,
-                     const char *value)
+void response_header(struct response *res, const char *name, const char *value)
 {
     if (res->n_headers == HTTP_MAX_HEADERS) {
         log_warn("response header '%s' dropped: more than %d", name,

@@ -44,7 +44,7 @@ static pthread_mutex_t stripes[STRIPES] = {
     [0 ... STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER};
 
 struct kept {
-    struct page_sent base; /* first: page->sent points here */
+    struct page_sent base;  /* first: page->sent points here */
     struct MHD_Response *r; /* NULL: only the key of a first send */
     uint64_t size;
     size_t keylen;

@@ -64,7 +64,7 @@ static const char *allow_string(struct arena *a, unsigned methods)
         unsigned bit;
         const char *name;
     } order[] = {
-        {HTTP_GET, "GET"}, {HTTP_HEAD, "HEAD"}, {HTTP_POST, "POST"},
+        {HTTP_GET, "GET"}, {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
         {HTTP_PUT, "PUT"}, {HTTP_DELETE, "DELETE"},
     };
     char tmp[64];

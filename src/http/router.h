@@ -15,14 +15,14 @@
 #include "http/http.h"
 
 enum route_flag {
-    ROUTE_CACHED = 1,  /* public page: served from the page cache */
-    ROUTE_FORM = 2,    /* takes an urlencoded form body: the only routes
-                          whose handlers can read form fields, and a body
-                          of another type to one is refused (415) */
+    ROUTE_CACHED = 1, /* public page: served from the page cache */
+    ROUTE_FORM = 2,   /* takes an urlencoded form body: the only routes
+                         whose handlers can read form fields, and a body
+                         of another type to one is refused (415) */
 };
 
 struct route {
-    unsigned methods;  /* HTTP_GET | HTTP_POST ... */
+    unsigned methods; /* HTTP_GET | HTTP_POST ... */
     const char *pattern;
     int (*handler)(struct request *req, struct response *res, void *ctx);
     unsigned flags;

@@ -122,13 +122,12 @@ static void log_escape(struct buf *b, const char *s, bool json)
     }
 }
 
-static void access_log(struct http_req *hr,
-                       enum MHD_RequestTerminationCode toe)
+static void access_log(struct http_req *hr, enum MHD_RequestTerminationCode toe)
 {
     enum log_format fmt = hr->srv->opts.access_log;
     /* A load balancer's probes of /healthz only show at debug level. */
-    if (fmt == ACCESS_LOG_OFF || (http_metrics_is_health(hr->req.path) &&
-                                  log_level < LOG_DEBUG))
+    if (fmt == ACCESS_LOG_OFF ||
+        (http_metrics_is_health(hr->req.path) && log_level < LOG_DEBUG))
         return;
     struct buf line;
     buf_init_arena(&line, &hr->arena, 16384);
@@ -152,8 +151,9 @@ static void access_log(struct http_req *hr,
         log_escape(&line, method, true);
         buf_append_cstr(&line, "\",\"target\":\"");
         log_escape(&line, hr->target, true);
-        buf_printf(&line, "\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f,"
-                          "\"complete\":%s",
+        buf_printf(&line,
+                   "\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f,"
+                   "\"complete\":%s",
                    hr->status, (unsigned long long)hr->bytes, ms,
                    complete ? "true" : "false");
         if (hr->req.method_name) {
@@ -408,7 +408,7 @@ static enum MHD_Result queue_error(struct http_req *hr, int status)
 
 /* What setup learns from the header fields in one pass. */
 struct header_walk {
-    size_t bytes;         /* as "name: value\r\n" */
+    size_t bytes; /* as "name: value\r\n" */
     struct http_scan scan;
 };
 
@@ -458,7 +458,8 @@ static const char *peer_address(struct http_req *hr)
  * target ("http://host/p") is reduced to its path. */
 static void split_target(const char *t, struct str *path, struct str *query)
 {
-    if (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0) {
+    if (strncasecmp(t, "http://", 7) == 0 ||
+        strncasecmp(t, "https://", 8) == 0) {
         const char *p = strstr(t, "://") + 3;
         const char *slash = strpbrk(p, "/?");
         t = slash && *slash == '/' ? slash : "/";
@@ -489,8 +490,7 @@ static void setup(struct http_req *hr, const char *method, const char *version)
      * body stays within body_max. */
     const char *ctype = MHD_lookup_connection_value(
         hr->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    bool upload = ctype &&
-                  !strncasecmp(ctype, "multipart/form-data", 19) &&
+    bool upload = ctype && !strncasecmp(ctype, "multipart/form-data", 19) &&
                   (!strncmp(hr->target, "/admin/", 7) ||
                    !strncmp(hr->target, "/api/admin/", 11));
     size_t body_max = upload ? lim->upload_max : lim->body_max;
@@ -524,8 +524,8 @@ static void setup(struct http_req *hr, const char *method, const char *version)
         hr->early_status = 400;
         return;
     }
-    const char *cl = MHD_lookup_connection_value(hr->conn, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *cl = MHD_lookup_connection_value(
+        hr->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     long long n;
     if (cl && str_to_i64(str_trim(str_from(cl)), 0, LLONG_MAX, &n) == 0 &&
         (unsigned long long)n > body_max) {
@@ -568,11 +568,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 /* is_form_flood: an urlencoded body with more fields than allowed? */
 static bool is_form_flood(struct http_req *hr)
 {
-    const char *ct = MHD_lookup_connection_value(
-        hr->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    return http_is_urlencoded(ct) &&
-           http_form_field_count(buf_str(&hr->body)) >
-               hr->srv->opts.limits.form_fields;
+    const char *ct = MHD_lookup_connection_value(hr->conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    return http_is_urlencoded(ct) && http_form_field_count(buf_str(&hr->body)) >
+                                         hr->srv->opts.limits.form_fields;
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
@@ -621,7 +620,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
         hr->discarded += n;
         if (hr->discarded > DISCARD_MAX) {
             log_info("%s: dropping a connection that keeps sending a "
-                     "refused body", hr->req.remote_addr);
+                     "refused body",
+                     hr->req.remote_addr);
             return MHD_NO;
         }
         return MHD_YES;
@@ -797,10 +797,10 @@ int http_server_start(const struct http_server_opts *opts,
     struct http_server *srv = xcalloc(1, sizeof(*srv));
     srv->opts = *opts;
     struct http_limits *lim = &srv->opts.limits;
-#define DEFAULT_TO(field, value)                                           \
-    do {                                                                   \
-        if (!lim->field)                                                   \
-            lim->field = (value);                                          \
+#define DEFAULT_TO(field, value)                                               \
+    do {                                                                       \
+        if (!lim->field)                                                       \
+            lim->field = (value);                                              \
     } while (0)
     DEFAULT_TO(request_line_max, LIMIT_REQUEST_LINE_MAX);
     DEFAULT_TO(header_max, LIMIT_HEADER_MAX);
@@ -831,8 +831,7 @@ int http_server_start(const struct http_server_opts *opts,
     atomic_init(&srv->started, false);
     atomic_init(&srv->stopping, false);
 
-    if (guard_start(&srv->guard, lim->request_timeout_s, lim->timeout_s) !=
-        0) {
+    if (guard_start(&srv->guard, lim->request_timeout_s, lim->timeout_s) != 0) {
         free(srv);
         return ERR_IO;
     }
@@ -843,25 +842,21 @@ int http_server_start(const struct http_server_opts *opts,
     /* Where to listen: an address, or a socket already listening. */
     struct MHD_OptionItem where[] = {
         opts->use_listen_fd
-            ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET,
-                                      opts->listen_fd, NULL}
+            ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, opts->listen_fd,
+                                      NULL}
             : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss},
         {MHD_OPTION_END, 0, NULL}};
     srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_access, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, /* first, or unused */
-        MHD_OPTION_ARRAY, where,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-        MHD_OPTION_CONNECTION_LIMIT, conns,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->connections_per_ip,
+        flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, /* first, or unused */
+        MHD_OPTION_ARRAY, where, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_CONNECTION_LIMIT,
+        conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->connections_per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+        on_unescape, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         /* libmicrohttpd logged why (on_mhd_log); the caller reports. */
         guard_stop(&srv->guard);

@@ -203,7 +203,7 @@ struct seen {
     struct seen_ent {
         uint32_t hash;
         uint32_t off; /* of the key's length in keys; 0: empty slot */
-    } *v;
+    } * v;
     size_t cap, n;
     char *keys;
     size_t keys_len, keys_cap;
@@ -326,8 +326,8 @@ static void on_found(void *ctx, struct str key)
         f->keys = keys;
         f->cap = cap;
     }
-    f->keys[f->n++] = (struct str){arena_strndup(f->a, key.ptr, key.len),
-                                   key.len};
+    f->keys[f->n++] =
+        (struct str){arena_strndup(f->a, key.ptr, key.len), key.len};
 }
 
 static enum linkmap_kind kind_of(const char *type)
@@ -521,8 +521,7 @@ static void record_locked(struct exporter *e, struct visit *v, int status,
             e->articles++;
             if (e->ntimes == e->times_cap) {
                 e->times_cap = e->times_cap ? e->times_cap * 2 : 4096;
-                e->times = xrealloc(e->times,
-                                    e->times_cap * sizeof(*e->times));
+                e->times = xrealloc(e->times, e->times_cap * sizeof(*e->times));
             }
             e->times[e->ntimes++] = (uint32_t)(us + 0.5);
         }
@@ -532,13 +531,11 @@ static void record_locked(struct exporter *e, struct visit *v, int status,
         if (!v->from)
             return; /* a seed the site does not have (no feeds yet) */
         if (e->broken < BROKEN_SHOWN)
-            snprintf(e->broken_text[e->broken],
-                     sizeof(e->broken_text[0]), "%s (%d, linked from %s)",
-                     v->key, status, v->from);
+            snprintf(e->broken_text[e->broken], sizeof(e->broken_text[0]),
+                     "%s (%d, linked from %s)", v->key, status, v->from);
         e->broken++;
     } else {
-        fail_locked(e, ERR_STATUS, "%s: the site answered %d", v->key,
-                    status);
+        fail_locked(e, ERR_STATUS, "%s: the site answered %d", v->key, status);
     }
 }
 
@@ -632,8 +629,8 @@ static void *worker(void *arg)
 
 /* --- seeds ---------------------------------------------------------- */
 
-static void seed_assets(struct exporter *e, char *rel, size_t len,
-                        size_t cap, int depth)
+static void seed_assets(struct exporter *e, char *rel, size_t len, size_t cap,
+                        int depth)
 {
     if (depth > 8)
         return;
@@ -674,11 +671,16 @@ static void seed_assets(struct exporter *e, char *rel, size_t len,
 
 static int seed(struct exporter *e, struct store *s)
 {
-    static const char *const fixed[] = {"/",         NOT_FOUND_KEY,
-                                        "/robots.txt", "/sitemap.xml",
-                                        "/feed.atom", "/feed.rss",
-                                        "/feed.json", "/countries",
-                                        "/organizations", "/relations"};
+    static const char *const fixed[] = {"/",
+                                        NOT_FOUND_KEY,
+                                        "/robots.txt",
+                                        "/sitemap.xml",
+                                        "/feed.atom",
+                                        "/feed.rss",
+                                        "/feed.json",
+                                        "/countries",
+                                        "/organizations",
+                                        "/relations"};
     struct arena a;
     int rc = 0;
     arena_init(&a, 64 * 1024);
@@ -700,8 +702,8 @@ static int seed(struct exporter *e, struct store *s)
     for (int off = 0;; off += SEED_BATCH) {
         struct article *arts;
         size_t n;
-        struct list_query q = {.kind = LIST_ALL, .limit = SEED_BATCH,
-                               .offset = off};
+        struct list_query q = {
+            .kind = LIST_ALL, .limit = SEED_BATCH, .offset = off};
         arena_release(&a);
         if (store_articles_list(s, &a, &q, &arts, &n, NULL) != 0) {
             rc = ERR_DB;
@@ -772,15 +774,13 @@ static int check_target(const char *dir, char *err, size_t errlen)
 }
 
 /* publish swaps the finished tmp folder into dir and removes the old one. */
-static int publish(const char *tmp, const char *dir, char *err,
-                   size_t errlen)
+static int publish(const char *tmp, const char *dir, char *err, size_t errlen)
 {
     struct stat st;
     if (lstat(dir, &st) != 0) {
         if (rename(tmp, dir) == 0)
             return 0;
-    } else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) ==
-               0) {
+    } else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
         remove_tree(tmp); /* now the previous export */
         return 0;
     } else {
@@ -866,8 +866,10 @@ int export_static(struct store *s, const struct export_opts *o,
     linkmap_init(&e.map, site_base, o->base_url, search);
 
     char serr[512];
-    struct site_opts so = {.store = s, .theme_dir = o->theme_dir,
-                           .cache_max = 0, .hits_flush = 3600,
+    struct site_opts so = {.store = s,
+                           .theme_dir = o->theme_dir,
+                           .cache_max = 0,
+                           .hits_flush = 3600,
                            .no_etags = true};
     rc = site_open(&so, &site, serr, sizeof(serr));
     if (rc != 0) {
@@ -952,11 +954,9 @@ int export_static(struct store *s, const struct export_opts *o,
     buf_init(&conf, (size_t)256 << 20);
     rc = redirects_nginx(s, &conf);
     int cfd = rc == 0 ? openat(e.dirfd, "redirects.nginx.conf",
-                               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                               0644)
+                               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
                       : -1;
-    if (cfd < 0 || write_all(cfd, conf.ptr, conf.len) != 0 ||
-        close(cfd) != 0) {
+    if (cfd < 0 || write_all(cfd, conf.ptr, conf.len) != 0 || close(cfd) != 0) {
         snprintf(err, errlen, "%s/redirects.nginx.conf: %s", tmp,
                  rc ? store_last_error() : strerror(errno));
         buf_release(&conf);
@@ -967,8 +967,7 @@ int export_static(struct store *s, const struct export_opts *o,
     int mfd = openat(e.dirfd, EXPORT_MARKER,
                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (mfd < 0 || close(mfd) != 0) {
-        snprintf(err, errlen, "%s/%s: %s", tmp, EXPORT_MARKER,
-                 strerror(errno));
+        snprintf(err, errlen, "%s/%s: %s", tmp, EXPORT_MARKER, strerror(errno));
         rc = ERR_IO;
         goto out;
     }

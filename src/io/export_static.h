@@ -32,24 +32,24 @@ struct store;
 #define EXPORT_MARKER ".quire-export"
 
 struct export_opts {
-    const char *dir;        /* the folder to (re)place */
-    const char *theme_dir;  /* templates/ and assets/ */
-    const char *base_url;   /* NULL: the journal's base_url setting */
-    unsigned threads;       /* workers; 0: one per core, at least 2 */
-    bool progress;          /* draw a progress bar on err */
-    FILE *err;              /* progress and warnings (stderr if NULL) */
+    const char *dir;             /* the folder to (re)place */
+    const char *theme_dir;       /* templates/ and assets/ */
+    const char *base_url;        /* NULL: the journal's base_url setting */
+    unsigned threads;            /* workers; 0: one per core, at least 2 */
+    bool progress;               /* draw a progress bar on err */
+    FILE *err;                   /* progress and warnings (stderr if NULL) */
     volatile sig_atomic_t *stop; /* set (by a signal handler): give up,
                                     cleaning up as after a failure */
 };
 
 struct export_report {
-    size_t files;           /* written */
-    uint64_t bytes;         /* written */
-    size_t broken;          /* links the site answers 3xx or 4xx */
-    size_t articles;        /* article pages rendered */
-    double seconds;         /* wall time, start to rename */
-    double render_p50_us;   /* article render (cache off): median, */
-    double render_p95_us;   /* and 95th percentile, microseconds */
+    size_t files;         /* written */
+    uint64_t bytes;       /* written */
+    size_t broken;        /* links the site answers 3xx or 4xx */
+    size_t articles;      /* article pages rendered */
+    double seconds;       /* wall time, start to rename */
+    double render_p50_us; /* article render (cache off): median, */
+    double render_p95_us; /* and 95th percentile, microseconds */
 };
 
 /*

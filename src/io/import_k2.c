@@ -124,7 +124,8 @@ int k2_url_parse(const char *url, struct k2_url *u, char *err, size_t errlen)
         goto bad;
     const char *colon = memchr(p, ':', (size_t)(at - p));
     if (!take(p, (size_t)((colon ? colon : at) - p), u->user,
-              sizeof(u->user)) || !*u->user)
+              sizeof(u->user)) ||
+        !*u->user)
         goto bad;
     if (colon && !take(colon + 1, (size_t)(at - colon - 1), u->password,
                        sizeof(u->password)))
@@ -142,7 +143,8 @@ int k2_url_parse(const char *url, struct k2_url *u, char *err, size_t errlen)
     }
     const char *q = strchr(slash, '?');
     if (!take(slash + 1, (size_t)((q ? q : slash + strlen(slash)) - slash - 1),
-              u->db, sizeof(u->db)) || !*u->db)
+              u->db, sizeof(u->db)) ||
+        !*u->db)
         goto bad;
     while (q && *q) {
         q++;
@@ -155,8 +157,10 @@ int k2_url_parse(const char *url, struct k2_url *u, char *err, size_t errlen)
             if (!take(q + 7, n - 7, u->socket, sizeof(u->socket)))
                 goto bad;
         } else {
-            snprintf(err, errlen, "%s: unknown option '%.*s' (prefix= or "
-                     "socket=)", url, (int)n, q);
+            snprintf(err, errlen,
+                     "%s: unknown option '%.*s' (prefix= or "
+                     "socket=)",
+                     url, (int)n, q);
             return ERR_INVALID;
         }
         q = amp;
@@ -172,8 +176,10 @@ int k2_url_parse(const char *url, struct k2_url *u, char *err, size_t errlen)
         goto bad;
     return 0;
 bad:
-    snprintf(err, errlen, "'%s' is not mysql://USER[:PASSWORD]@HOST[:PORT]/"
-             "DATABASE?prefix=jos_ (or ?socket=/path)", url);
+    snprintf(err, errlen,
+             "'%s' is not mysql://USER[:PASSWORD]@HOST[:PORT]/"
+             "DATABASE?prefix=jos_ (or ?socket=/path)",
+             url);
     return ERR_INVALID;
 }
 
@@ -258,8 +264,10 @@ static int load_fields(struct k2 *k)
             k->issue_field = col_long(row, 0);
     mysql_free_result(r);
     if (!k->issue_field) {
-        snprintf(k->err, k->errlen, "--issue-field: no K2 extra field "
-                 "named '%s'", k->o->issue_field);
+        snprintf(k->err, k->errlen,
+                 "--issue-field: no K2 extra field "
+                 "named '%s'",
+                 k->o->issue_field);
         return ERR_NOT_FOUND;
     }
     return 0;
@@ -270,7 +278,8 @@ static int load_users(struct k2 *k)
     MYSQL_RES *r = query(k,
                          "SELECT u.id, u.name, p.description FROM {P}users u"
                          " LEFT JOIN {P}k2_users p ON p.userID = u.id"
-                         " ORDER BY u.id", false);
+                         " ORDER BY u.id",
+                         false);
     if (!r)
         return ERR_IO;
     k->users = xcalloc(mysql_num_rows(r) + 1, sizeof(*k->users));
@@ -295,7 +304,8 @@ static int load_cats(struct k2 *k)
     MYSQL_RES *r = query(k,
                          "SELECT id, name, alias, description, published,"
                          " trash, ordering, parent FROM {P}k2_categories"
-                         " ORDER BY parent, ordering, id", false);
+                         " ORDER BY parent, ordering, id",
+                         false);
     if (!r)
         return ERR_IO;
     k->cats = xcalloc(mysql_num_rows(r) + 1, sizeof(*k->cats));
@@ -337,8 +347,8 @@ static int load_cats(struct k2 *k)
 
 static int load_tags(struct k2 *k)
 {
-    MYSQL_RES *r = query(k, "SELECT id, name FROM {P}k2_tags ORDER BY id",
-                         false);
+    MYSQL_RES *r =
+        query(k, "SELECT id, name FROM {P}k2_tags ORDER BY id", false);
     if (!r)
         return ERR_IO;
     k->tags = xcalloc(mysql_num_rows(r) + 1, sizeof(*k->tags));
@@ -350,8 +360,10 @@ static int load_tags(struct k2 *k)
         t->name = text(row[1], row[1] ? len[1] : 0, NULL);
     }
     mysql_free_result(r);
-    r = query(k, "SELECT itemID, tagID FROM {P}k2_tags_xref"
-                 " ORDER BY itemID, id", false);
+    r = query(k,
+              "SELECT itemID, tagID FROM {P}k2_tags_xref"
+              " ORDER BY itemID, id",
+              false);
     if (!r)
         return ERR_IO;
     k->xref = xcalloc(mysql_num_rows(r) + 1, sizeof(*k->xref));
@@ -410,8 +422,7 @@ static bool extra_value(const char *json, long id, char *out, size_t cap)
         const char *v = p + 4;
         while (*v == ' ' || *v == ':' || *v == '"')
             v++;
-        if (strncmp(v, want, (size_t)wn) != 0 ||
-            (v[wn] >= '0' && v[wn] <= '9'))
+        if (strncmp(v, want, (size_t)wn) != 0 || (v[wn] >= '0' && v[wn] <= '9'))
             continue;
         const char *end = strchr(v, '}');
         const char *val = strstr(v, "\"value\"");
@@ -448,8 +459,8 @@ static size_t split_byline(char *s, const char **names, size_t max)
                 next = end + 1;
                 break;
             }
-            if ((end == p || end[-1] == ' ') && strncasecmp(end, "and ", 4) == 0
-                && end > p) {
+            if ((end == p || end[-1] == ' ') &&
+                strncasecmp(end, "and ", 4) == 0 && end > p) {
                 next = end + 4;
                 break;
             }
@@ -472,9 +483,24 @@ static size_t split_byline(char *s, const char **names, size_t max)
 }
 
 enum {
-    C_ID, C_TITLE, C_ALIAS, C_CATID, C_PUBLISHED, C_INTRO, C_FULL, C_EXTRA,
-    C_CREATED, C_CREATED_BY, C_BYLINE, C_UP, C_DOWN, C_TRASH, C_HITS,
-    C_METADESC, C_LANGUAGE, C_COUNT
+    C_ID,
+    C_TITLE,
+    C_ALIAS,
+    C_CATID,
+    C_PUBLISHED,
+    C_INTRO,
+    C_FULL,
+    C_EXTRA,
+    C_CREATED,
+    C_CREATED_BY,
+    C_BYLINE,
+    C_UP,
+    C_DOWN,
+    C_TRASH,
+    C_HITS,
+    C_METADESC,
+    C_LANGUAGE,
+    C_COUNT
 };
 
 static void progress(struct k2 *k, size_t done, size_t total)
@@ -516,8 +542,10 @@ static int item(struct k2 *k, MYSQL_ROW row, unsigned long *len)
     intro = markdown(row[C_INTRO], row[C_INTRO] ? len[C_INTRO] : 0, &hr);
     full = has_full ? markdown(row[C_FULL], len[C_FULL], &hr) : NULL;
     if (!intro || (has_full && !full)) {
-        fprintf(stderr, "k2 item %ld: its text is larger than %d MB or "
-                "unreadable; skipped\n", id, K2_FIELD_MAX >> 20);
+        fprintf(stderr,
+                "k2 item %ld: its text is larger than %d MB or "
+                "unreadable; skipped\n",
+                id, K2_FIELD_MAX >> 20);
         rep->skipped_bad++;
         goto out;
     }
@@ -528,8 +556,7 @@ static int item(struct k2 *k, MYSQL_ROW row, unsigned long *len)
     if (full) {
         struct buf sb;
         buf_init(&sb, K2_FIELD_MAX);
-        if (html_to_plain(row[C_INTRO], len[C_INTRO], &sb, NULL) == 0 &&
-            sb.len)
+        if (html_to_plain(row[C_INTRO], len[C_INTRO], &sb, NULL) == 0 && sb.len)
             summary = buf_take(&sb, NULL);
         buf_release(&sb);
     }
@@ -572,8 +599,8 @@ static int item(struct k2 *k, MYSQL_ROW row, unsigned long *len)
         else
             hi = mid;
     }
-    for (size_t i = lo; i < k->n_xref && k->xref[i].item == id &&
-                        n_tags < K2_TAGS_MAX; i++) {
+    for (size_t i = lo;
+         i < k->n_xref && k->xref[i].item == id && n_tags < K2_TAGS_MAX; i++) {
         const char *t = tag_name(k, k->xref[i].tag);
         if (t && *t)
             tags[n_tags++] = t;
@@ -649,8 +676,7 @@ static int item(struct k2 *k, MYSQL_ROW row, unsigned long *len)
         rc = store_legacy_set_named(k->s, tk, "tag", tags[i]);
     }
     if (rc != 0) {
-        snprintf(k->err, k->errlen, "k2 item %ld: %s", id,
-                 store_last_error());
+        snprintf(k->err, k->errlen, "k2 item %ld: %s", id, store_last_error());
         goto out;
     }
     if (is_new)
@@ -732,8 +758,7 @@ static int bios(struct k2 *k)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < k->n_users; i++)
         if (k->users[i].bio && k->users[i].name && *k->users[i].name)
-            rc = store_author_set_bio(k->s, k->users[i].name,
-                                      k->users[i].bio);
+            rc = store_author_set_bio(k->s, k->users[i].name, k->users[i].bio);
     if (rc != 0)
         snprintf(k->err, k->errlen, "bios: %s", store_last_error());
     return rc;
@@ -742,8 +767,7 @@ static int bios(struct k2 *k)
 int import_k2(struct store *s, const struct k2_opts *o, struct k2_report *rep,
               char *err, size_t errlen)
 {
-    struct k2 k = {.o = o, .rep = rep, .s = s, .err = err,
-                   .errlen = errlen};
+    struct k2 k = {.o = o, .rep = rep, .s = s, .err = err, .errlen = errlen};
     err[0] = 0;
     int rc = k2_url_parse(o->url, &k.url, err, errlen);
     if (rc != 0)
@@ -754,8 +778,8 @@ int import_k2(struct store *s, const struct k2_opts *o, struct k2_report *rep,
         return ERR_IO;
     }
     mysql_options(k.db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    if (!mysql_real_connect(k.db, *k.url.socket ? NULL : k.url.host,
-                            k.url.user, k.url.password, k.url.db, k.url.port,
+    if (!mysql_real_connect(k.db, *k.url.socket ? NULL : k.url.host, k.url.user,
+                            k.url.password, k.url.db, k.url.port,
                             *k.url.socket ? k.url.socket : NULL, 0)) {
         rc = fail_db(&k, "connect");
         goto out;

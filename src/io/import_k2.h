@@ -30,13 +30,13 @@ struct k2_opts {
 };
 
 struct k2_report {
-    size_t items;          /* item rows read */
-    size_t imported;       /* new articles */
-    size_t updated;        /* articles imported before, saved again */
-    size_t drafts;         /* of imported + updated, drafts */
-    size_t skipped_trash;  /* trash = 1 */
-    size_t skipped_bad;    /* rows that could not be converted */
-    size_t repaired;       /* rows whose text was repaired (mojibake, bytes) */
+    size_t items;         /* item rows read */
+    size_t imported;      /* new articles */
+    size_t updated;       /* articles imported before, saved again */
+    size_t drafts;        /* of imported + updated, drafts */
+    size_t skipped_trash; /* trash = 1 */
+    size_t skipped_bad;   /* rows that could not be converted */
+    size_t repaired;      /* rows whose text was repaired (mojibake, bytes) */
     size_t sections, tags, authors;
 };
 
@@ -46,8 +46,7 @@ struct k2_report {
  * when absent. ERR_INVALID with a message in err when the URL is bad.
  */
 struct k2_url {
-    char user[128], password[256], host[256], db[128], prefix[64],
-        socket[512];
+    char user[128], password[256], host[256], db[128], prefix[64], socket[512];
     unsigned port;
 };
 int k2_url_parse(const char *url, struct k2_url *out, char *err,

@@ -49,20 +49,19 @@ struct importer {
     struct store *s;
     struct import_report *rep;
     FILE *errs;
-    struct arena arena;  /* per file, reset between files */
-    struct buf html;     /* per file, reset between files */
-    char *data;          /* the file being imported, NUL-terminated */
+    struct arena arena; /* per file, reset between files */
+    struct buf html;    /* per file, reset between files */
+    char *data;         /* the file being imported, NUL-terminated */
     size_t cap;
-    size_t in_batch;     /* files since the last commit */
-    size_t batch_new;    /* articles created and updated in this batch */
+    size_t in_batch;  /* files since the last commit */
+    size_t batch_new; /* articles created and updated in this batch */
     size_t batch_updated;
-    bool in_txn;         /* a batch transaction is open */
-    int fatal;           /* ERR_IO from a save: stop the run */
+    bool in_txn; /* a batch transaction is open */
+    int fatal;   /* ERR_IO from a save: stop the run */
 };
 
-__attribute__((format(printf, 4, 5)))
-static void report(struct importer *im, const char *path, int line,
-                   const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+report(struct importer *im, const char *path, int line, const char *fmt, ...)
 {
     va_list ap;
     if (line > 0)
@@ -224,8 +223,9 @@ static void import_file(struct importer *im, const char *path)
     }
     if (fm.feature_image && !strncmp(fm.feature_image, "http", 4) &&
         !fm.feature_image_alt) {
-        report(im, path, 0, "'feature_image' is a URL: 'feature_image_alt' "
-                            "must say what it shows");
+        report(im, path, 0,
+               "'feature_image' is a URL: 'feature_image_alt' "
+               "must say what it shows");
         return;
     }
     rc = store_article_feature_set(im->s, id, fm.feature_image,
@@ -295,8 +295,8 @@ static int walk(struct importer *im, const char *dir)
     int rc = 0;
     char *root = xstrdup(dir); /* fts_open's argv is not const */
     char *argv[] = {root, NULL};
-    FTS *fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR | FTS_COMFOLLOW,
-                        by_name);
+    FTS *fts =
+        fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR | FTS_COMFOLLOW, by_name);
     if (!fts) {
         report(im, dir, 0, "cannot walk: %s", strerror(errno));
         goto out;
@@ -336,8 +336,7 @@ static int walk(struct importer *im, const char *dir)
             if (rc != 0)
                 goto out;
             break;
-        default:
-            break;
+        default: break;
         }
     }
 out:
@@ -379,10 +378,12 @@ int import_markdown_paths(struct store *s, const char *const *paths, size_t n,
     if (rc != 0) {
         if (im.in_txn)
             store_rollback(s);
-        fprintf(im.errs, "import stopped: the database could not be "
-                         "written; the %zu articles read since the last "
-                         "commit were rolled back; import again once it is "
-                         "fixed\n", im.batch_new + im.batch_updated);
+        fprintf(im.errs,
+                "import stopped: the database could not be "
+                "written; the %zu articles read since the last "
+                "commit were rolled back; import again once it is "
+                "fixed\n",
+                im.batch_new + im.batch_updated);
         goto out;
     }
     if (rep->failed > failed_before)

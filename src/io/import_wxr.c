@@ -41,8 +41,8 @@ struct named {
 };
 
 struct item {
-    struct buf title, link, creator, content, excerpt, post_id, date_gmt,
-        date, post_name, status, type, attachment_url;
+    struct buf title, link, creator, content, excerpt, post_id, date_gmt, date,
+        post_name, status, type, attachment_url;
     char *cats[WXR_CATS_MAX]; /* category names: domain="category" */
     char *cat_slugs[WXR_CATS_MAX];
     size_t n_cats;
@@ -78,7 +78,7 @@ static enum ns ns_of(xmlTextReaderPtr r)
     if (strncmp(u, "wordpress.org/export/", 21) == 0) {
         size_t n = strlen(u);
         return n > 9 && strcmp(u + n - 9, "/excerpt/") == 0 ? NS_EXCERPT
-                                                             : NS_WP;
+                                                            : NS_WP;
     }
     if (strcmp(u, "purl.org/rss/1.0/modules/content/") == 0)
         return NS_CONTENT;
@@ -107,8 +107,7 @@ static void on_error(void *arg, xmlErrorPtr e)
 static int fail(struct wxr *w, xmlTextReaderPtr r, const char *why)
 {
     int line = r ? xmlTextReaderGetParserLineNumber(r) : 0;
-    snprintf(w->err, w->errlen, "%s:%d: %s", w->path, line > 0 ? line : 1,
-             why);
+    snprintf(w->err, w->errlen, "%s:%d: %s", w->path, line > 0 ? line : 1, why);
     return ERR_PARSE;
 }
 
@@ -134,10 +133,10 @@ static char *text_dup(xmlTextReaderPtr r)
 
 static void item_init(struct item *it)
 {
-    struct buf *bufs[] = {&it->title, &it->link, &it->creator, &it->content,
-                          &it->excerpt, &it->post_id, &it->date_gmt,
-                          &it->date, &it->post_name, &it->status, &it->type,
-                          &it->attachment_url};
+    struct buf *bufs[] = {&it->title,    &it->link,    &it->creator,
+                          &it->content,  &it->excerpt, &it->post_id,
+                          &it->date_gmt, &it->date,    &it->post_name,
+                          &it->status,   &it->type,    &it->attachment_url};
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         buf_init(bufs[i], WXR_FIELD_MAX);
     it->n_cats = it->n_tags = 0;
@@ -145,10 +144,10 @@ static void item_init(struct item *it)
 
 static void item_release(struct item *it)
 {
-    struct buf *bufs[] = {&it->title, &it->link, &it->creator, &it->content,
-                          &it->excerpt, &it->post_id, &it->date_gmt,
-                          &it->date, &it->post_name, &it->status, &it->type,
-                          &it->attachment_url};
+    struct buf *bufs[] = {&it->title,    &it->link,    &it->creator,
+                          &it->content,  &it->excerpt, &it->post_id,
+                          &it->date_gmt, &it->date,    &it->post_name,
+                          &it->status,   &it->type,    &it->attachment_url};
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         buf_release(bufs[i]);
     for (size_t i = 0; i < it->n_cats; i++) {
@@ -355,8 +354,8 @@ static int save_item(struct wxr *w, struct item *it)
         rc = store_legacy_set_named(w->s, k, "tag", it->tags[i]);
     }
     if (rc != 0) {
-        snprintf(w->err, w->errlen, "%s: post %s: %s", w->path,
-                 it->post_id.ptr, store_last_error());
+        snprintf(w->err, w->errlen, "%s: post %s: %s", w->path, it->post_id.ptr,
+                 store_last_error());
         goto out;
     }
     if (created)
@@ -389,8 +388,8 @@ static void read_author(struct wxr *w, xmlTextReaderPtr r, int depth)
     if (login && *login && strlen(login) < WXR_NAME_MAX) {
         if (w->n_authors == w->cap_authors) {
             w->cap_authors = w->cap_authors ? 2 * w->cap_authors : 16;
-            w->authors = xrealloc(w->authors,
-                                  w->cap_authors * sizeof(*w->authors));
+            w->authors =
+                xrealloc(w->authors, w->cap_authors * sizeof(*w->authors));
         }
         w->authors[w->n_authors].key = login;
         w->authors[w->n_authors].name = name && *name ? name : xstrdup(login);
@@ -479,13 +478,16 @@ static int read_item(struct wxr *w, xmlTextReaderPtr r, int depth)
 int import_wxr(struct store *s, const char *path, bool pages,
                struct wxr_report *rep, char *err, size_t errlen)
 {
-    struct wxr w = {.s = s, .path = path, .pages = pages, .rep = rep,
-                    .err = err, .errlen = errlen};
+    struct wxr w = {.s = s,
+                    .path = path,
+                    .pages = pages,
+                    .rep = rep,
+                    .err = err,
+                    .errlen = errlen};
     struct wxr_report start = *rep;
     err[0] = 0;
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL,
-                                          XML_PARSE_NONET | XML_PARSE_HUGE |
-                                              XML_PARSE_NOCDATA);
+    xmlTextReaderPtr r = xmlReaderForFile(
+        path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOCDATA);
     if (!r) {
         snprintf(err, errlen, "%s:1: cannot open or read the file", path);
         return ERR_PARSE;
@@ -506,8 +508,9 @@ int import_wxr(struct store *s, const char *path, bool pages,
         enum ns ns = ns_of(r);
         int depth = xmlTextReaderDepth(r);
         if (depth == 0 && strcmp(ln, "rss") != 0) {
-            rc = fail(&w, r, "not a WordPress export: the root element is "
-                             "not <rss>");
+            rc = fail(&w, r,
+                      "not a WordPress export: the root element is "
+                      "not <rss>");
         } else if (ns == NS_NONE && strcmp(ln, "channel") == 0) {
             channel = true;
         } else if (ns == NS_WP && strcmp(ln, "wxr_version") == 0) {
@@ -516,8 +519,10 @@ int import_wxr(struct store *s, const char *path, bool pages,
                            strcmp(v, "1.2") == 0;
             if (!w.version_ok) {
                 char why[128];
-                snprintf(why, sizeof(why), "unknown WXR version '%.20s' "
-                         "(1.0, 1.1 or 1.2)", v);
+                snprintf(why, sizeof(why),
+                         "unknown WXR version '%.20s' "
+                         "(1.0, 1.1 or 1.2)",
+                         v);
                 rc = fail(&w, r, why);
             }
             free(v);
@@ -525,8 +530,9 @@ int import_wxr(struct store *s, const char *path, bool pages,
             read_author(&w, r, depth);
         } else if (ns == NS_NONE && strcmp(ln, "item") == 0) {
             if (!w.version_ok)
-                rc = fail(&w, r, "not a WordPress export: no "
-                                 "<wp:wxr_version> before the first item");
+                rc = fail(&w, r,
+                          "not a WordPress export: no "
+                          "<wp:wxr_version> before the first item");
             else
                 rc = read_item(&w, r, depth);
         }

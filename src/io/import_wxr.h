@@ -28,7 +28,7 @@ struct store;
 
 struct wxr_report {
     size_t imported, updated, drafts, attachments;
-    size_t skipped;   /* other post types, trash, auto-drafts */
+    size_t skipped; /* other post types, trash, auto-drafts */
 };
 
 /*

@@ -67,8 +67,8 @@ static int write_row(void *ctx, const char *table, const char *const *cols,
 int json_export(struct store *s, FILE *f, size_t *rows, char *err,
                 size_t errlen)
 {
-    struct writer w = {.f = f, .first_table = true, .err = err,
-                       .errlen = errlen};
+    struct writer w = {
+        .f = f, .first_table = true, .err = err, .errlen = errlen};
     err[0] = 0;
     fputs(HEADER, f);
     int rc = store_dump(s, write_row, &w);
@@ -118,7 +118,8 @@ static int row(struct reader *r, const char *s, size_t n)
     const char *key;
     json_t *x;
     int rc = 0;
-    json_object_foreach(o, key, x) {
+    json_object_foreach(o, key, x)
+    {
         if (k == 64) {
             rc = bad(r, "a row has more than 64 columns");
             break;

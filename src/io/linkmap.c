@@ -236,9 +236,9 @@ struct rw {
     struct buf *out;
     linkmap_found_fn found;
     void *ctx;
-    const char *end;  /* of the document */
-    const char *hit;  /* the next occurrence of site_base, or NULL */
-    bool hit_known;   /* hit is valid from wherever the last search began */
+    const char *end; /* of the document */
+    const char *hit; /* the next occurrence of site_base, or NULL */
+    bool hit_known;  /* hit is valid from wherever the last search began */
 };
 
 /* next_base finds the next site_base at or after from: one search per
@@ -298,11 +298,11 @@ static bool emit_url(struct rw *w, struct str orig, struct str rel,
             return false;
         append_value(w, w->m->search_url);
         if (u.query.len) {
-            bool has_q = memchr(w->m->search_url.ptr, '?',
-                                w->m->search_url.len) != NULL;
-            buf_append_cstr(w->out, has_q ? (w->kind == LINKMAP_TEXT ? "&"
-                                                                     : "&amp;")
-                                          : "?");
+            bool has_q =
+                memchr(w->m->search_url.ptr, '?', w->m->search_url.len) != NULL;
+            buf_append_cstr(w->out,
+                            has_q ? (w->kind == LINKMAP_TEXT ? "&" : "&amp;")
+                                  : "?");
             buf_append_str(w->out, u.query);
         }
         buf_append_str(w->out, u.frag);
@@ -492,7 +492,10 @@ static bool link_attr(struct str name)
 /* link_tag: an HTML element that may carry href, src or action. */
 static bool link_tag(struct str name)
 {
-#define NAME(lit) {lit, sizeof(lit) - 1}
+#define NAME(lit)                                                              \
+    {                                                                          \
+        lit, sizeof(lit) - 1                                                   \
+    }
     static const struct str names[] = {
         NAME("a"),     NAME("link"),   NAME("img"),    NAME("script"),
         NAME("form"),  NAME("iframe"), NAME("source"), NAME("area"),
@@ -543,8 +546,7 @@ static void rewrite_tag(struct rw *w, const char *p, size_t s, size_t e,
  * form_stays: a form that posts to the site is removed (no server to
  * answer it), except a search form when a search URL is configured.
  */
-static bool form_stays(struct rw *w, const char *p, size_t e,
-                       size_t after_name)
+static bool form_stays(struct rw *w, const char *p, size_t e, size_t after_name)
 {
     size_t j = after_name;
     struct attr a;
@@ -598,10 +600,9 @@ static void rewrite_markup(struct rw *w, const char *p, size_t n)
         if (closing)
             k++;
         size_t name = k;
-        while (k < n && ((p[k] >= 'a' && p[k] <= 'z') ||
-                         (p[k] >= 'A' && p[k] <= 'Z') ||
-                         (p[k] >= '0' && p[k] <= '9') || p[k] == ':' ||
-                         p[k] == '-'))
+        while (k < n &&
+               ((p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z') ||
+                (p[k] >= '0' && p[k] <= '9') || p[k] == ':' || p[k] == '-'))
             k++;
         if (k == name) { /* "<" that starts no tag */
             buf_append_char(w->out, '<');

@@ -9,7 +9,8 @@
  *   /                      -> /                     (index.html)
  *   /articles/x            -> /articles/x/          (articles/x/index.html)
  *   /sections/y?page=3     -> /sections/y/page/3/   (.../page/3/index.html)
- *   /feed.atom, /a/x.bib   -> unchanged             (a file: its name has a dot)
+ *   /feed.atom, /a/x.bib   -> unchanged             (a file: its name has a
+ * dot)
  *
  * Every URL is prefixed with the path of the export's base URL, so a site
  * served under https://host/journal works. A crawl key is a site path as

@@ -23,9 +23,8 @@ static bool safe(const char *s)
     if (!s || !*s)
         return false;
     for (; *s; s++)
-        if ((unsigned char)*s <= ' ' || *s == '$' || *s == '{' ||
-            *s == '}' || *s == ';' || *s == '"' || *s == '\'' ||
-            *s == '\\' || *s == 0x7F)
+        if ((unsigned char)*s <= ' ' || *s == '$' || *s == '{' || *s == '}' ||
+            *s == ';' || *s == '"' || *s == '\'' || *s == '\\' || *s == 0x7F)
             return false;
     return true;
 }
@@ -79,20 +78,20 @@ int redirects_nginx(struct store *s, struct buf *out)
         rc = store_legacy_list(s, &a, &l, &nl);
     if (rc != 0)
         goto out;
-    buf_append_cstr(out,
-        "# redirects.nginx.conf - the journal's old URLs, written by\n"
-        "# `quire export static`. Include it in the http block:\n"
-        "#     include /path/to/site/redirects.nginx.conf;\n"
-        "# and in the site's server block:\n"
-        "#     if ($quire_redirect) { return 301 $quire_redirect; }\n\n");
+    buf_append_cstr(
+        out, "# redirects.nginx.conf - the journal's old URLs, written by\n"
+             "# `quire export static`. Include it in the http block:\n"
+             "#     include /path/to/site/redirects.nginx.conf;\n"
+             "# and in the site's server block:\n"
+             "#     if ($quire_redirect) { return 301 $quire_redirect; }\n\n");
     for (size_t f = 0; f < NFORMS; f++) {
         buf_append_cstr(out, EXTRACT[f]);
         const char *next = f + 1 < NFORMS ? FORMS[f + 1].var : NULL;
         /* K2's index.php?option=com_k2&view=item&id=N: the item map is
          * also keyed by $arg_id through a second lookup below. */
-        buf_printf(out, "map $%s_id $%s {\n    default %s%s%s;\n",
-                   FORMS[f].var, FORMS[f].var, next ? "$" : "\"",
-                   next ? next : "", next ? "" : "\"");
+        buf_printf(out, "map $%s_id $%s {\n    default %s%s%s;\n", FORMS[f].var,
+                   FORMS[f].var, next ? "$" : "\"", next ? next : "",
+                   next ? "" : "\"");
         size_t plen = strlen(FORMS[f].prefix);
         for (size_t i = 0; i < nl; i++) {
             if (strncmp(l[i].key, FORMS[f].prefix, plen) != 0 ||

@@ -14,7 +14,6 @@
  * followed. Entries that cannot be removed are logged and skipped;
  * returns 0 when path is gone, ERR_IO otherwise.
  */
-int rmtree(const char *path)
-    __attribute__((warn_unused_result));
+int rmtree(const char *path) __attribute__((warn_unused_result));
 
 #endif

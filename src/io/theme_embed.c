@@ -104,8 +104,10 @@ int theme_embed_write(const char *dir, char *err, size_t errlen)
             return ERR_IO;
         }
         if (!empty_dir(dir)) {
-            snprintf(err, errlen, "%s: exists and is not an empty folder "
-                     "(a theme is never overwritten)", dir);
+            snprintf(err, errlen,
+                     "%s: exists and is not an empty folder "
+                     "(a theme is never overwritten)",
+                     dir);
             return ERR_EXISTS;
         }
     }

@@ -37,8 +37,9 @@ int theme_embed_write(const char *dir, char *err, size_t errlen)
 
 /*
  * theme_embed_unpack writes the embedded themes to a new private folder
- * under $TMPDIR (or /tmp), as its default/ and admin/, and returns its path (free it, and remove the
- * folder with rmtree, when done). NULL on error, with err set.
+ * under $TMPDIR (or /tmp), as its default/ and admin/, and returns its path
+ * (free it, and remove the folder with rmtree, when done). NULL on error, with
+ * err set.
  */
 char *theme_embed_unpack(char *err, size_t errlen);
 

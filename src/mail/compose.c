@@ -43,13 +43,12 @@ struct tpl_set *mail_load_templates(const char *theme_dir, char *err,
     char *dir = xmalloc(n);
     snprintf(dir, n, "%s/templates", theme_dir);
     int rc = tpl_set_load_dir(t, dir, err, errlen);
-    static const char *const need[] = {"mail/confirm_text",
-                                       "mail/confirm_html",
+    static const char *const need[] = {"mail/confirm_text", "mail/confirm_html",
                                        "mail/digest_text", "mail/digest_html"};
     for (size_t i = 0; rc == 0 && i < 4; i++)
         if (!tpl_set_has(t, need[i])) {
-            snprintf(err, errlen, "%s/%s.mustache: missing from the theme",
-                     dir, need[i]);
+            snprintf(err, errlen, "%s/%s.mustache: missing from the theme", dir,
+                     need[i]);
             rc = ERR_NOT_FOUND;
         }
     free(dir);
@@ -60,8 +59,8 @@ struct tpl_set *mail_load_templates(const char *theme_dir, char *err,
     return t;
 }
 
-static int render2(const struct tpl_set *tpl, struct arena *a,
-                   const char *name, struct tval *c, struct mail_parts *out)
+static int render2(const struct tpl_set *tpl, struct arena *a, const char *name,
+                   struct tval *c, struct mail_parts *out)
 {
     struct buf t, h;
     char tn[64], hn[64];
@@ -113,7 +112,8 @@ int mail_compose_digest(struct store *s, const struct tpl_set *tpl,
     tv_set_str(a, c, "base_url", base);
     tv_set_str(a, c, "issue_date", is.date);
     tv_set_str(a, c, "issue_title", is.title ? is.title : is.date);
-    tv_set_str(a, c, "issue_url", arena_printf(a, "%s/issues/%s", base, is.date));
+    tv_set_str(a, c, "issue_url",
+               arena_printf(a, "%s/issues/%s", base, is.date));
     tv_set_str(a, c, "unsubscribe_url", MAIL_UNSUB_MARK);
     struct tval *sections = tv_list(a), *cur = NULL, *list = NULL;
     int64_t cur_id = -1;
@@ -130,7 +130,8 @@ int mail_compose_digest(struct store *s, const struct tpl_set *tpl,
         }
         struct tval *m = tv_map(a);
         tv_set_str(a, m, "title", ar->title);
-        tv_set_str(a, m, "url", arena_printf(a, "%s/articles/%s", base, ar->slug));
+        tv_set_str(a, m, "url",
+                   arena_printf(a, "%s/articles/%s", base, ar->slug));
         if (ar->summary)
             tv_set_str(a, m, "intro", ar->summary);
         struct buf au;

@@ -51,8 +51,8 @@ int mail_token_check(const unsigned char key[32], char kind, const char *tok,
     if (!d2 || strlen(d2 + 1) != 32)
         return ERR_INVALID;
     long long v, e;
-    if (str_to_i64((struct str){tok + 1, (size_t)(d1 - tok - 1)}, 1,
-                   INT64_MAX, &v) != 0 ||
+    if (str_to_i64((struct str){tok + 1, (size_t)(d1 - tok - 1)}, 1, INT64_MAX,
+                   &v) != 0 ||
         str_to_i64((struct str){d1 + 1, (size_t)(d2 - d1 - 1)}, 0, INT64_MAX,
                    &e) != 0)
         return ERR_INVALID;

@@ -24,9 +24,17 @@ struct mail_dkim {
     pthread_mutex_t lock;
 };
 
-static const char *sign_headers[] = {
-    "from", "to", "subject", "date", "message-id", "reply-to", "mime-version",
-    "content-type", "list-unsubscribe", "list-unsubscribe-post", NULL};
+static const char *sign_headers[] = {"from",
+                                     "to",
+                                     "subject",
+                                     "date",
+                                     "message-id",
+                                     "reply-to",
+                                     "mime-version",
+                                     "content-type",
+                                     "list-unsubscribe",
+                                     "list-unsubscribe-post",
+                                     NULL};
 
 char *mail_read_small_file(const char *path, size_t max)
 {
@@ -45,8 +53,7 @@ char *mail_read_small_file(const char *path, size_t max)
 }
 
 struct mail_dkim *mail_dkim_new(const char *domain, const char *selector,
-                                const char *key_file, char *err,
-                                size_t errlen)
+                                const char *key_file, char *err, size_t errlen)
 {
     char *key = mail_read_small_file(key_file, 64 << 10);
     if (!key) {
@@ -59,8 +66,9 @@ struct mail_dkim *mail_dkim_new(const char *domain, const char *selector,
     d->selector = xstrdup(selector);
     d->domain = xstrdup(domain);
     pthread_mutex_init(&d->lock, NULL);
-    if (!d->lib || dkim_options(d->lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS,
-                                sign_headers, sizeof(char **)) != DKIM_STAT_OK) {
+    if (!d->lib ||
+        dkim_options(d->lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS, sign_headers,
+                     sizeof(char **)) != DKIM_STAT_OK) {
         snprintf(err, errlen, "cannot start libopendkim");
         mail_dkim_free(d);
         return NULL;
@@ -100,11 +108,10 @@ int mail_dkim_sign(struct mail_dkim *d, struct buf *msg, char *err,
     unsigned char sig[8192];
     int rc = 0;
     pthread_mutex_lock(&d->lock);
-    DKIM *k = dkim_sign(d->lib, (const unsigned char *)"quire", NULL,
-                        (dkim_sigkey_t)d->key,
-                        (const unsigned char *)d->selector,
-                        (const unsigned char *)d->domain, DKIM_CANON_RELAXED,
-                        DKIM_CANON_RELAXED, DKIM_SIGN_RSASHA256, -1, &st);
+    DKIM *k = dkim_sign(
+        d->lib, (const unsigned char *)"quire", NULL, (dkim_sigkey_t)d->key,
+        (const unsigned char *)d->selector, (const unsigned char *)d->domain,
+        DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, DKIM_SIGN_RSASHA256, -1, &st);
     if (!k) {
         snprintf(err, errlen, "DKIM: cannot sign (status %d)", (int)st);
         rc = ERR_INVALID;

@@ -56,8 +56,7 @@ bool mail_addr_spec(const char *from, char *out, size_t cap);
 struct mail_dkim;
 /* mail_dkim_new reads the PEM key and checks it by signing; NULL with err. */
 struct mail_dkim *mail_dkim_new(const char *domain, const char *selector,
-                                const char *key_file, char *err,
-                                size_t errlen);
+                                const char *key_file, char *err, size_t errlen);
 void mail_dkim_free(struct mail_dkim *d);
 /* mail_dkim_sign puts a DKIM-Signature header on top of msg (no-op for a
  * NULL d); ERR_INVALID with err if signing failed. */
@@ -86,9 +85,8 @@ struct smtp *smtp_new(const struct mail_config *cfg);
 void smtp_free(struct smtp *c);
 /* smtp_send sends data to rcpt, reusing the open connection; reply gets
  * the server's last answer (or curl's error). */
-enum smtp_outcome smtp_send(struct smtp *c, const char *rcpt,
-                            const char *data, size_t len, char *reply,
-                            size_t cap);
+enum smtp_outcome smtp_send(struct smtp *c, const char *rcpt, const char *data,
+                            size_t len, char *reply, size_t cap);
 
 /* compose.c: the theme's mail templates rendered into bodies. */
 struct mail_parts {
@@ -113,8 +111,7 @@ struct tpl_set *mail_load_templates(const char *theme_dir, char *err,
 /* sender.c: the outbox worker threads of `quire serve`. */
 struct mail_sender;
 int mail_sender_start(struct store *s, const struct mail_config *cfg,
-                      struct mail_sender **out, char *err,
-                      size_t errlen) WUR;
+                      struct mail_sender **out, char *err, size_t errlen) WUR;
 /* mail_sender_stop lets each thread finish the message in flight. */
 void mail_sender_stop(struct mail_sender *ms);
 

@@ -120,8 +120,8 @@ void mail_build(struct buf *out, const struct mail_msg *m)
     strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
     char boundary[80];
     size_t bl = strcspn(m->message_id + 1, "@>");
-    snprintf(boundary, sizeof(boundary), "=_quire_%.*s", (int)(bl > 40 ? 40 : bl),
-             m->message_id + 1);
+    snprintf(boundary, sizeof(boundary), "=_quire_%.*s",
+             (int)(bl > 40 ? 40 : bl), m->message_id + 1);
 
     buf_printf(out, "Date: %s\r\nFrom: ", date);
     header_text(out, m->from);
@@ -144,15 +144,17 @@ void mail_build(struct buf *out, const struct mail_msg *m)
         buf_append_cstr(out, ">\r\nList-Unsubscribe-Post: "
                              "List-Unsubscribe=One-Click\r\n");
     }
-    buf_printf(out, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n"
-                    "\r\n--%s\r\n"
-                    "Content-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+    buf_printf(out,
+               "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n"
+               "\r\n--%s\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
                boundary, boundary);
     qp(out, m->text);
-    buf_printf(out, "--%s\r\n"
-                    "Content-Type: text/html; charset=utf-8\r\n"
-                    "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+    buf_printf(out,
+               "--%s\r\n"
+               "Content-Type: text/html; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
                boundary);
     qp(out, m->html);
     buf_printf(out, "--%s--\r\n", boundary);

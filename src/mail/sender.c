@@ -112,9 +112,10 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
 {
     int64_t now = (int64_t)time(NULL);
     int want = r->kind == OUTBOX_CAMPAIGN ? SUB_CONFIRMED : -2;
-    bool skip = r->kind != OUTBOX_TEST && (r->subscriber_id == 0 || r->sub_state < 0 ||
-                r->sub_state == SUB_UNSUBSCRIBED ||
-                (want != -2 && r->sub_state != want));
+    bool skip = r->kind != OUTBOX_TEST &&
+                (r->subscriber_id == 0 || r->sub_state < 0 ||
+                 r->sub_state == SUB_UNSUBSCRIBED ||
+                 (want != -2 && r->sub_state != want));
     if (skip) {
         if (store_outbox_mark(ms->store, r->id, OUTBOX_SKIPPED, r->attempts,
                               now, "skipped: not subscribed", now) != 0)
@@ -133,10 +134,10 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
     if (r->kind == OUTBOX_CONFIRM) {
         mail_token_make(ms->key, 'c', r->subscriber_id,
                         now + MAIL_CONFIRM_TTL_S, tok);
-        rc = mail_compose_confirm(ms->store, ms->tpl, a,
-                                  arena_printf(a, "%s/newsletter/confirm/%s",
-                                               base, tok),
-                                  unsub, &parts);
+        rc = mail_compose_confirm(
+            ms->store, ms->tpl, a,
+            arena_printf(a, "%s/newsletter/confirm/%s", base, tok), unsub,
+            &parts);
     } else {
         struct campaign cm;
         rc = store_campaign_get(ms->store, a, r->campaign_id, &cm);
@@ -147,18 +148,24 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
         }
     }
     if (rc != 0) {
-        log_warn("outbox %lld: cannot build the message: %s",
-                 (long long)r->id, err_str(rc));
+        log_warn("outbox %lld: cannot build the message: %s", (long long)r->id,
+                 err_str(rc));
         if (store_outbox_mark(ms->store, r->id, OUTBOX_QUEUED, r->attempts + 1,
                               now + BACKOFF_MAX_S, "cannot build the message",
                               now) != 0)
-            log_warn("outbox %lld: cannot record the failure", (long long)r->id);
+            log_warn("outbox %lld: cannot record the failure",
+                     (long long)r->id);
         return;
     }
     struct mail_msg m = {
-        .from = ms->cfg.from, .reply_to = ms->cfg.reply_to, .to = r->rcpt,
-        .subject = parts.subject, .message_id = r->message_id,
-        .unsubscribe_url = unsub, .text = parts.text, .html = parts.html,
+        .from = ms->cfg.from,
+        .reply_to = ms->cfg.reply_to,
+        .to = r->rcpt,
+        .subject = parts.subject,
+        .message_id = r->message_id,
+        .unsubscribe_url = unsub,
+        .text = parts.text,
+        .html = parts.html,
         .date = now,
     };
     struct buf msg;
@@ -167,8 +174,8 @@ static void deliver(struct mail_sender *ms, struct smtp *c, struct arena *a,
     char reply[512];
     if (mail_dkim_sign(ms->dkim, &msg, reply, sizeof(reply)) != 0)
         log_error("outbox %lld: sent unsigned: %s", (long long)r->id, reply);
-    enum smtp_outcome o = smtp_send(c, r->rcpt, msg.ptr, msg.len, reply,
-                                    sizeof(reply));
+    enum smtp_outcome o =
+        smtp_send(c, r->rcpt, msg.ptr, msg.len, reply, sizeof(reply));
     now = (int64_t)time(NULL);
     int64_t tries = r->attempts + 1;
     int state = OUTBOX_SENT;

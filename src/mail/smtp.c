@@ -80,9 +80,8 @@ void smtp_free(struct smtp *c)
     free(c);
 }
 
-enum smtp_outcome smtp_send(struct smtp *c, const char *rcpt,
-                            const char *data, size_t len, char *reply,
-                            size_t cap)
+enum smtp_outcome smtp_send(struct smtp *c, const char *rcpt, const char *data,
+                            size_t len, char *reply, size_t cap)
 {
     char from[340], to[340];
     if (!c->h || !*c->cfg->smtp_url) {

@@ -105,8 +105,8 @@ static int copy_file(const char *src, const char *dst)
     return rc;
 }
 
-int media_dir_copy(const char *from, const char *to, size_t *copied,
-                   char *err, size_t errlen)
+int media_dir_copy(const char *from, const char *to, size_t *copied, char *err,
+                   size_t errlen)
 {
     struct arena a;
     const char **names;

@@ -20,7 +20,7 @@ int media_dir_list(const char *dir, struct arena *a, const char ***out,
 /* media_dir_copy copies every file of from that to lacks (created if
  * needed); *copied counts them. A missing from copies nothing. ERR_IO
  * with the reason in err. */
-int media_dir_copy(const char *from, const char *to, size_t *copied,
-                   char *err, size_t errlen) WUR;
+int media_dir_copy(const char *from, const char *to, size_t *copied, char *err,
+                   size_t errlen) WUR;
 
 #endif

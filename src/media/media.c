@@ -156,9 +156,8 @@ static bool nonzero_after(const unsigned char *data, size_t len, size_t from)
 static const char *polyglot(const unsigned char *d, size_t len,
                             const char *mime)
 {
-    static const char *const markers[] = {"<script", "<html", "<?php",
-                                          "<svg",    "<!doctype", "<iframe",
-                                          "%pdf-"};
+    static const char *const markers[] = {
+        "<script", "<html", "<?php", "<svg", "<!doctype", "<iframe", "%pdf-"};
     for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
         if (!strcmp(mime, "application/pdf") && !strcmp(markers[i], "%pdf-"))
             continue;
@@ -254,8 +253,8 @@ static int vips_fail(const char *what, char *err, size_t errlen)
 
 enum fmt { F_JPEG, F_PNG, F_WEBP, F_AVIF };
 static const char *const fmt_ext[] = {"jpg", "png", "webp", "avif"};
-static const char *const fmt_mime[] = {"image/jpeg", "image/png",
-                                       "image/webp", "image/avif"};
+static const char *const fmt_mime[] = {"image/jpeg", "image/png", "image/webp",
+                                       "image/avif"};
 
 /* encode saves img as f with every metadata field stripped. */
 static int encode(VipsImage *img, enum fmt f, void **buf, size_t *len)
@@ -263,8 +262,7 @@ static int encode(VipsImage *img, enum fmt f, void **buf, size_t *len)
     VipsImage *flat = NULL;
     int rc;
     if (f == F_JPEG && vips_image_hasalpha(img)) {
-        VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0,
-                                                        255.0);
+        VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
         rc = vips_flatten(img, &flat, "background", white, NULL);
         vips_area_unref(VIPS_AREA(white));
         if (rc != 0)
@@ -281,8 +279,7 @@ static int encode(VipsImage *img, enum fmt f, void **buf, size_t *len)
         rc = vips_pngsave_buffer(img, buf, len, "strip", TRUE, NULL);
         break;
     case F_WEBP:
-        rc = vips_webpsave_buffer(img, buf, len, "Q", 78, "strip", TRUE,
-                                  NULL);
+        rc = vips_webpsave_buffer(img, buf, len, "Q", 78, "strip", TRUE, NULL);
         break;
     default:
         rc = vips_heifsave_buffer(img, buf, len, "compression",
@@ -341,8 +338,10 @@ static int decode(const void *data, size_t len, const struct kind *k,
     const char *loader = vips_foreign_find_load_buffer(data, len);
     if (!loader || strcmp(loader, k->loader) != 0) {
         vips_error_clear();
-        snprintf(err, errlen, "the file looks like %s but cannot be read "
-                 "as one", k->mime);
+        snprintf(err, errlen,
+                 "the file looks like %s but cannot be read "
+                 "as one",
+                 k->mime);
         goto out;
     }
     /* Header only: nothing is decoded until the pixels are asked for. */
@@ -355,7 +354,8 @@ static int decode(const void *data, size_t len, const struct kind *k,
     int w = vips_image_get_width(img), h = vips_image_get_height(img);
     if (w <= 0 || h <= 0 || w > MEDIA_MAX_SIDE || h > MEDIA_MAX_SIDE ||
         (unsigned long long)w * (unsigned long long)h > MEDIA_MAX_PIXELS) {
-        snprintf(err, errlen, "the image claims %d x %d pixels, more than "
+        snprintf(err, errlen,
+                 "the image claims %d x %d pixels, more than "
                  "the %llu megapixels (and %d pixels a side) allowed: "
                  "refused before decoding (a decompression bomb?)",
                  w, h, MEDIA_MAX_PIXELS / 1000000, MEDIA_MAX_SIDE);
@@ -479,7 +479,8 @@ static int document(const char *dir, const char *hash, const unsigned char *d,
 {
     size_t tail = len < 2048 ? len : 2048;
     if (len < 8 || memcmp(d, "%PDF-", 5) != 0) {
-        snprintf(err, errlen, "the PDF does not start with %%PDF-: it is "
+        snprintf(err, errlen,
+                 "the PDF does not start with %%PDF-: it is "
                  "something else (a polyglot?)");
         return ERR_INVALID;
     }
@@ -519,8 +520,10 @@ int media_ingest(const char *dir, const void *data, size_t len, size_t max,
         return rc;
     }
     if (len > max) {
-        snprintf(err, errlen, "the file is %zu bytes, more than the %zu "
-                 "allowed (limits.upload_max)", len, max);
+        snprintf(err, errlen,
+                 "the file is %zu bytes, more than the %zu "
+                 "allowed (limits.upload_max)",
+                 len, max);
         return ERR_TOO_BIG;
     }
     if (len == 0) {
@@ -529,7 +532,8 @@ int media_ingest(const char *dir, const void *data, size_t len, size_t max,
     }
     media_sniff(data, len, mime, sizeof(mime));
     if (strstr(mime, "svg")) {
-        snprintf(err, errlen, "SVG images are refused: they can carry "
+        snprintf(err, errlen,
+                 "SVG images are refused: they can carry "
                  "scripts; upload a PNG, WebP or JPEG instead");
         return ERR_INVALID;
     }
@@ -537,14 +541,18 @@ int media_ingest(const char *dir, const void *data, size_t len, size_t max,
         if (!strcmp(mime, kinds[i].mime))
             k = &kinds[i];
     if (!k) {
-        snprintf(err, errlen, "files of type %s are not accepted: upload a "
-                 "JPEG, PNG, WebP, AVIF or GIF image, or a PDF", mime);
+        snprintf(err, errlen,
+                 "files of type %s are not accepted: upload a "
+                 "JPEG, PNG, WebP, AVIF or GIF image, or a PDF",
+                 mime);
         return ERR_INVALID;
     }
     const char *second = polyglot(d, len, k->mime);
     if (second) {
-        snprintf(err, errlen, "the file is a %s but also holds %s (a "
-                 "polyglot): refused", k->mime, second);
+        snprintf(err, errlen,
+                 "the file is a %s but also holds %s (a "
+                 "polyglot): refused",
+                 k->mime, second);
         return ERR_INVALID;
     }
     rc = make_dir(dir, err, errlen);

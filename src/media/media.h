@@ -18,7 +18,10 @@
 struct arena;
 
 /* The widths of the derived images; never more than the original's. */
-#define MEDIA_WIDTHS {480, 960, 1600}
+#define MEDIA_WIDTHS                                                           \
+    {                                                                          \
+        480, 960, 1600                                                         \
+    }
 /* More pixels than this is refused before decoding (a 24 MP camera
  * image is 6000 x 4000; a "bomb" claims 50,000 x 50,000). */
 #define MEDIA_MAX_PIXELS 100000000ull

@@ -44,9 +44,9 @@ static json_t *article_item(struct arena *a, const char *origin,
                         json_string(date_rfc3339(a, art->published_at)));
     json_object_set_new(o, "updated_at",
                         json_string(date_rfc3339(a, art->updated_at)));
-    json_object_set_new(o, "url",
-                        json_string(arena_printf(a, "%s/articles/%s", origin,
-                                                 art->slug)));
+    json_object_set_new(
+        o, "url",
+        json_string(arena_printf(a, "%s/articles/%s", origin, art->slug)));
     json_object_set_new(o, "read_count", json_integer(art->hits));
     return o;
 }
@@ -54,13 +54,12 @@ static json_t *article_item(struct arena *a, const char *origin,
 static json_t *pagination(const struct api_page *pg)
 {
     int64_t pages = pg->limit ? (pg->total + pg->limit - 1) / pg->limit : 0;
-    return json_pack("{s:{s:i,s:i,s:I,s:I,s:o,s:o}}", "pagination", "page",
-                     pg->page, "limit", pg->limit, "pages", (json_int_t)pages,
-                     "total", (json_int_t)pg->total, "next",
-                     pg->page < pages ? json_integer(pg->page + 1)
-                                      : json_null(),
-                     "prev", pg->page > 1 ? json_integer(pg->page - 1)
-                                          : json_null());
+    return json_pack(
+        "{s:{s:i,s:i,s:I,s:I,s:o,s:o}}", "pagination", "page", pg->page,
+        "limit", pg->limit, "pages", (json_int_t)pages, "total",
+        (json_int_t)pg->total, "next",
+        pg->page < pages ? json_integer(pg->page + 1) : json_null(), "prev",
+        pg->page > 1 ? json_integer(pg->page - 1) : json_null());
 }
 
 /* dump appends root (taken) to b, pretty for people reading it by hand. */
@@ -85,8 +84,8 @@ int api_json_articles(struct buf *b, struct arena *a, const char *origin,
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, article_item(a, origin, &arts[i]));
-    return dump(b, json_pack("{s:o,s:o}", "articles", list, "meta",
-                             pagination(pg)));
+    return dump(
+        b, json_pack("{s:o,s:o}", "articles", list, "meta", pagination(pg)));
 }
 
 /* squeeze: runs of white space become one space, or one newline when
@@ -116,12 +115,13 @@ int api_json_article(struct buf *b, struct arena *a, const char *origin,
     json_t *o = article_item(a, origin, art);
     const char *html = art->body_html ? art->body_html : "";
     json_object_set_new(o, "html", json_string(html));
-    json_object_set_new(o, "plaintext", json_string(squeeze(a, xml_html_text(a, html))));
+    json_object_set_new(o, "plaintext",
+                        json_string(squeeze(a, xml_html_text(a, html))));
     json_t *tags = json_array();
     for (size_t i = 0; i < art->n_tags; i++)
-        json_array_append_new(tags, json_pack("{s:s,s:s}", "slug",
-                                              art->tags[i].slug, "name",
-                                              art->tags[i].name));
+        json_array_append_new(tags,
+                              json_pack("{s:s,s:s}", "slug", art->tags[i].slug,
+                                        "name", art->tags[i].name));
     json_object_set_new(o, "tags", tags);
     return dump(b, json_pack("{s:[o]}", "articles", o));
 }
@@ -130,9 +130,8 @@ int api_json_sections(struct buf *b, const struct section *secs, size_t n)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:s,s:s}", "slug",
-                                              secs[i].slug, "name",
-                                              secs[i].name));
+        json_array_append_new(list, json_pack("{s:s,s:s}", "slug", secs[i].slug,
+                                              "name", secs[i].name));
     return dump(b, json_pack("{s:o}", "sections", list));
 }
 
@@ -148,15 +147,14 @@ int api_json_issues(struct buf *b, const struct issue_entry *is, size_t n)
 }
 
 int api_json_issue(struct buf *b, struct arena *a, const char *origin,
-                   const struct issue *is, const struct article *arts,
-                   size_t n)
+                   const struct issue *is, const struct article *arts, size_t n)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, article_item(a, origin, &arts[i]));
-    return dump(b, json_pack("{s:[{s:s,s:o,s:o}]}", "issues", "date",
-                             is->date, "title", str_or_null(is->title),
-                             "articles", list));
+    return dump(b,
+                json_pack("{s:[{s:s,s:o,s:o}]}", "issues", "date", is->date,
+                          "title", str_or_null(is->title), "articles", list));
 }
 
 int api_json_authors(struct buf *b, const struct author_entry *as, size_t n,
@@ -168,8 +166,8 @@ int api_json_authors(struct buf *b, const struct author_entry *as, size_t n,
             list, json_pack("{s:s,s:s,s:I}", "slug", as[i].author.slug, "name",
                             as[i].author.name, "article_count",
                             (json_int_t)as[i].articles));
-    return dump(b, json_pack("{s:o,s:o}", "authors", list, "meta",
-                             pagination(pg)));
+    return dump(
+        b, json_pack("{s:o,s:o}", "authors", list, "meta", pagination(pg)));
 }
 
 int api_json_tags(struct buf *b, const struct tag_entry *ts, size_t n,
@@ -177,12 +175,12 @@ int api_json_tags(struct buf *b, const struct tag_entry *ts, size_t n,
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            list, json_pack("{s:s,s:s,s:I}", "slug", ts[i].tag.slug, "name",
-                            ts[i].tag.name, "article_count",
-                            (json_int_t)ts[i].articles));
-    return dump(b, json_pack("{s:o,s:o}", "tags", list, "meta",
-                             pagination(pg)));
+        json_array_append_new(list,
+                              json_pack("{s:s,s:s,s:I}", "slug", ts[i].tag.slug,
+                                        "name", ts[i].tag.name, "article_count",
+                                        (json_int_t)ts[i].articles));
+    return dump(b,
+                json_pack("{s:o,s:o}", "tags", list, "meta", pagination(pg)));
 }
 
 int api_json_error(struct buf *b, const char *message)

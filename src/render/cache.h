@@ -27,7 +27,8 @@ void cache_free(struct page_cache *c);
 struct page *cache_get(struct page_cache *c, struct str key);
 /* cache_generation is read before rendering and handed to cache_put. */
 uint64_t cache_generation(struct page_cache *c);
-/* cache_put stores p under key (taking a reference) unless cleared since gen. */
+/* cache_put stores p under key (taking a reference) unless cleared since gen.
+ */
 void cache_put(struct page_cache *c, struct str key, struct page *p,
                uint64_t gen);
 /*

@@ -111,8 +111,7 @@ const char *cite_base_url(struct arena *a, const char *setting)
     return arena_strndup(a, setting, n);
 }
 
-char *cite_url(struct arena *a, const struct cite_journal *j,
-               const char *path)
+char *cite_url(struct arena *a, const struct cite_journal *j, const char *path)
 {
     if (!j->base_url)
         return NULL;
@@ -174,7 +173,7 @@ static struct person person(struct arena *a, const struct author *au)
 
 static bool is_stop_word(struct str w)
 {
-    static const char *const stop[] = {"a",  "an", "the", "of", "on", "in",
+    static const char *const stop[] = {"a",  "an", "the", "of",  "on", "in",
                                        "at", "to", "for", "and", "by"};
     for (size_t i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
         if (str_eq_cstr(w, stop[i]))
@@ -191,7 +190,8 @@ char *cite_key(struct arena *a, const struct article *art)
         struct person p = person(a, &art->authors[0]);
         /* slug_from_title falls back to "article" when nothing is Latin. */
         const char *s = slug_from_title(a, p.family);
-        if (strcmp(s, "article") != 0 || strncasecmp(p.family, "article", 7) == 0)
+        if (strcmp(s, "article") != 0 ||
+            strncasecmp(p.family, "article", 7) == 0)
             who = s;
     }
     for (const char *c = who; *c && b.len < 40; c++)
@@ -256,7 +256,13 @@ static void tex(struct buf *b, const char *s)
         case '\\': buf_append_cstr(b, "\\textbackslash{}"); break;
         case '~': buf_append_cstr(b, "\\textasciitilde{}"); break;
         case '^': buf_append_cstr(b, "\\textasciicircum{}"); break;
-        case '{': case '}': case '#': case '$': case '%': case '&': case '_':
+        case '{':
+        case '}':
+        case '#':
+        case '$':
+        case '%':
+        case '&':
+        case '_':
             buf_append_char(b, '\\');
             buf_append_char(b, *s);
             break;
@@ -617,8 +623,8 @@ int cite_jsonld(struct buf *b, struct arena *a, const struct article *art,
     for (size_t i = 0; i < art->n_authors; i++) {
         ld_typed(&w, NULL, "Person");
         ld_set(&w, "name", cite_plain(a, art->authors[i].name));
-        ld_set(&w, "url", cite_url(a, j, arena_cat(a, "/authors/",
-                                                   art->authors[i].slug)));
+        ld_set(&w, "url",
+               cite_url(a, j, arena_cat(a, "/authors/", art->authors[i].slug)));
         ld_close(&w, '}');
     }
     ld_close(&w, ']');
@@ -630,8 +636,8 @@ int cite_jsonld(struct buf *b, struct arena *a, const struct article *art,
         ld_typed(&w, "isPartOf", "PublicationIssue");
         ld_set(&w, "datePublished", art->issue.date);
         ld_set(&w, "name", cite_plain(a, art->issue.title));
-        ld_set(&w, "url", cite_url(a, j, arena_cat(a, "/issues/",
-                                                   art->issue.date)));
+        ld_set(&w, "url",
+               cite_url(a, j, arena_cat(a, "/issues/", art->issue.date)));
         ld_periodical(&w, a, "isPartOf", "Periodical", journal, j);
         ld_close(&w, '}');
     } else {

@@ -40,8 +40,7 @@ char *cite_plain(struct arena *a, const char *s);
  * cite_url returns base_url + path from a, or NULL without a base URL.
  * path starts with '/'.
  */
-char *cite_url(struct arena *a, const struct cite_journal *j,
-               const char *path);
+char *cite_url(struct arena *a, const struct cite_journal *j, const char *path);
 /* cite_issue_label is the issue's title if it has one, else its date. */
 const char *cite_issue_label(const struct article *art);
 /*

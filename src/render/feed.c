@@ -30,12 +30,9 @@ static const char NS_ATOM[] = "http://www.w3.org/2005/Atom";
 const char *feed_content_type(enum feed_format fmt)
 {
     switch (fmt) {
-    case FEED_ATOM:
-        return "application/atom+xml; charset=utf-8";
-    case FEED_RSS:
-        return "application/rss+xml; charset=utf-8";
-    case FEED_JSON:
-        break;
+    case FEED_ATOM: return "application/atom+xml; charset=utf-8";
+    case FEED_RSS: return "application/rss+xml; charset=utf-8";
+    case FEED_JSON: break;
     }
     return "application/feed+json; charset=utf-8";
 }
@@ -113,8 +110,9 @@ static void atom_entry(struct arena *a, struct xml *x, const struct feed *f,
     for (size_t i = 0; i < art->n_authors; i++) {
         xml_start(x, "author");
         xml_elem(x, "name", art->authors[i].name);
-        xml_elem(x, "uri", abs_url(a, f, view_url(a, PUBLIC_AUTHOR,
-                                                  art->authors[i].slug)));
+        xml_elem(
+            x, "uri",
+            abs_url(a, f, view_url(a, PUBLIC_AUTHOR, art->authors[i].slug)));
         xml_end(x);
     }
     if (art->section.id)
@@ -145,8 +143,7 @@ static void atom(struct arena *a, struct xml *x, const struct feed *f)
     xml_elem(x, "title", f->title);
     xml_elem(x, "subtitle", f->subtitle);
     link(x, "alternate", "text/html", abs_url(a, f, f->home_path));
-    link(x, "self", "application/atom+xml",
-         abs_url(a, f, f->self_path));
+    link(x, "self", "application/atom+xml", abs_url(a, f, f->self_path));
     xml_elem(x, "id", abs_url(a, f, f->self_path));
     xml_elem(x, "updated", date_rfc3339(a, newest(f)));
     xml_start(x, "author");
@@ -182,8 +179,7 @@ static void rss_item(struct arena *a, struct xml *x, const struct feed *f,
     bool intro = art->summary && *art->summary;
     xml_start(x, "item");
     xml_elem(x, "title", art->title);
-    xml_elem(x, "link",
-             abs_url(a, f, view_url(a, PUBLIC_ARTICLE, art->slug)));
+    xml_elem(x, "link", abs_url(a, f, view_url(a, PUBLIC_ARTICLE, art->slug)));
     xml_start(x, "guid");
     xml_attr(x, "isPermaLink", "false");
     xml_text(x, feed_entry_id(a, f, art));
@@ -215,8 +211,8 @@ static void rss(struct arena *a, struct xml *x, const struct feed *f)
     xml_elem(x, "title", f->title);
     xml_elem(x, "link", abs_url(a, f, f->home_path));
     /* description is required; the title stands in for a missing tagline */
-    xml_elem(x, "description", as_html(a, f->subtitle ? f->subtitle
-                                                      : f->title));
+    xml_elem(x, "description",
+             as_html(a, f->subtitle ? f->subtitle : f->title));
     xml_start(x, "atom:link");
     xml_attr(x, "href", abs_url(a, f, f->self_path));
     xml_attr(x, "rel", "self");

@@ -56,8 +56,9 @@ static json_t *item(struct arena *a, const struct feed *f,
         for (size_t i = 0; i < art->n_authors; i++) {
             json_t *au = json_object();
             put(a, au, "name", art->authors[i].name);
-            put(a, au, "url", abs_url(a, f, view_url(a, PUBLIC_AUTHOR,
-                                                     art->authors[i].slug)));
+            put(a, au, "url",
+                abs_url(a, f,
+                        view_url(a, PUBLIC_AUTHOR, art->authors[i].slug)));
             json_array_append_new(authors, au);
         }
         json_object_set_new(it, "authors", authors);

@@ -100,8 +100,13 @@ static size_t spec_len(const char *p)
 {
     /* The default patterns' conversions first, without the searches. */
     switch (p[1]) {
-    case 'A': case 'a': case 'B': case 'b': case 'd': case 'm': case 'Y':
-        return 2;
+    case 'A':
+    case 'a':
+    case 'B':
+    case 'b':
+    case 'd':
+    case 'm':
+    case 'Y': return 2;
     }
     if (p[1] == '-' && (p[2] == 'd' || p[2] == 'm'))
         return 3;
@@ -245,8 +250,7 @@ static const char *name_of(const struct theme_format *f, enum fmt_names k,
  * %m %-m %Y), which every default pattern uses, without strftime_l: same
  * bytes, a tenth of the cost. false: not one of those, use strftime_l.
  */
-static bool numeric(struct buf *b, const char *p, size_t n,
-                    const struct tm *tm)
+static bool numeric(struct buf *b, const char *p, size_t n, const struct tm *tm)
 {
     bool pad = n == 2;
     char conv = p[n - 1];
@@ -312,9 +316,9 @@ char *format_date(struct arena *a, const struct theme_format *f,
             char spec[PATTERN_MAX + 1], out[128];
             memcpy(spec, p, n);
             spec[n] = '\0';
-            size_t len = c_locale ? strftime_l(out, sizeof(out), spec, &tm,
-                                               c_locale)
-                                  : strftime(out, sizeof(out), spec, &tm);
+            size_t len = c_locale
+                             ? strftime_l(out, sizeof(out), spec, &tm, c_locale)
+                             : strftime(out, sizeof(out), spec, &tm);
             buf_append(&b, out, len);
         }
         p += n - 1;
@@ -347,8 +351,7 @@ char *format_hits(struct arena *a, const struct theme_format *f, int64_t n)
 {
     const char *phrase = default_hits;
     if (f) {
-        int k = n == 0 ? FMT_HITS_ZERO : n == 1 ? FMT_HITS_ONE
-                                                : FMT_HITS_OTHER;
+        int k = n == 0 ? FMT_HITS_ZERO : n == 1 ? FMT_HITS_ONE : FMT_HITS_OTHER;
         /* A form the theme leaves out falls back to "other". */
         phrase = f->hits[k] ? f->hits[k] : f->hits[FMT_HITS_OTHER];
     }

@@ -31,14 +31,19 @@ struct buf;
 
 enum fmt_date { FMT_DATE_LONG, FMT_DATE_SHORT, FMT_MONTH_YEAR, FMT_DATES };
 enum fmt_hits { FMT_HITS_ZERO, FMT_HITS_ONE, FMT_HITS_OTHER, FMT_HITS };
-enum fmt_names { FMT_MONTHS, FMT_MONTHS_SHORT, FMT_DAYS, FMT_DAYS_SHORT,
-                 FMT_NAMES };
+enum fmt_names {
+    FMT_MONTHS,
+    FMT_MONTHS_SHORT,
+    FMT_DAYS,
+    FMT_DAYS_SHORT,
+    FMT_NAMES
+};
 
 struct theme_format {
-    char *date[FMT_DATES];       /* patterns */
-    char *grouping;              /* thousands separator; "" for none */
-    char *hits[FMT_HITS];        /* HTML-escaped; NULL: use the next one */
-    char *names[FMT_NAMES][12];  /* days use the first 7 */
+    char *date[FMT_DATES];      /* patterns */
+    char *grouping;             /* thousands separator; "" for none */
+    char *hits[FMT_HITS];       /* HTML-escaped; NULL: use the next one */
+    char *names[FMT_NAMES][12]; /* days use the first 7 */
 };
 
 /* format_default returns a heap copy of the built-in formats. */

@@ -32,7 +32,8 @@ static const char *sentence(struct arena *a, const char *s)
 /* day_month_year is "30 June 2004": date_long without the weekday. */
 static const char *day_month_year(struct arena *a, int64_t t)
 {
-    const char *s = format_date(a, format_current(), FMT_DATE_LONG, t); /* "Wednesday, 30 June 2004" */
+    const char *s = format_date(a, format_current(), FMT_DATE_LONG,
+                                t); /* "Wednesday, 30 June 2004" */
     const char *comma = strchr(s, ',');
     return comma ? comma + 2 : s;
 }

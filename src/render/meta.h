@@ -19,8 +19,8 @@ struct tval;
  * meta_article returns {canonical, url, title, description, site_name,
  * published_time, modified_time, section, tags[{name}], jsonld, scholar{
  * title, authors[{name}], date, journal_title, issue}, cite{authors,
- * title, journal_title, date, url, bib_url, ris_url, json_url}} for art, from a.
- * canonical is absolute with a base URL, else path-absolute; url and the
+ * title, journal_title, date, url, bib_url, ris_url, json_url}} for art, from
+ * a. canonical is absolute with a base URL, else path-absolute; url and the
  * other absolute URLs are absent without one. jsonld is safe to print raw
  * inside <script type="application/ld+json">.
  */

@@ -90,7 +90,7 @@ enum {
 struct tpl_ins {
     uint8_t op;
     uint8_t flags;
-    uint32_t end;      /* index of the matching OP_END */
+    uint32_t end; /* index of the matching OP_END */
     uint32_t line;
     uint32_t first;    /* tag names: length of the part before any '.' */
     struct str s;      /* text or tag name */
@@ -126,9 +126,9 @@ struct tok {
     uint32_t start, end;   /* source span; text tokens are trimmed in place */
     uint32_t estart, eend; /* tags: span including what a standalone eats */
     struct str name;
-    struct str before;     /* whitespace before the tag on its line */
-    uint32_t partner;      /* open <-> close */
-    uint32_t parent;       /* enclosing open tag, or NONE */
+    struct str before; /* whitespace before the tag on its line */
+    uint32_t partner;  /* open <-> close */
+    uint32_t parent;   /* enclosing open tag, or NONE */
 };
 
 struct compiler {
@@ -144,12 +144,11 @@ struct compiler {
     size_t errlen;
 };
 
-static int fail(struct compiler *c, int rc, uint32_t line, const char *fmt,
-                ...) __attribute__((format(printf, 4, 5)));
+static int fail(struct compiler *c, int rc, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* fail writes "NAME:LINE: reason" into the caller's error buffer. */
-static int fail(struct compiler *c, int rc, uint32_t line, const char *fmt,
-                ...)
+static int fail(struct compiler *c, int rc, uint32_t line, const char *fmt, ...)
 {
     if (!c->err || c->errlen == 0)
         return rc;
@@ -164,8 +163,8 @@ static int fail(struct compiler *c, int rc, uint32_t line, const char *fmt,
 }
 
 /* Shows at most TPL_MAX_NAME_SHOWN bytes of a name in "%.*s". */
-#define SHOWN(s) (int)((s).len < TPL_MAX_NAME_SHOWN ? (s).len : \
-                       TPL_MAX_NAME_SHOWN), (s).ptr
+#define SHOWN(s)                                                               \
+    (int)((s).len < TPL_MAX_NAME_SHOWN ? (s).len : TPL_MAX_NAME_SHOWN), (s).ptr
 
 static bool is_blank(char ch)
 {
@@ -174,8 +173,8 @@ static bool is_blank(char ch)
 
 static bool is_space(char ch)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-           ch == '\v' || ch == '\f';
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' ||
+           ch == '\f';
 }
 
 static bool has_space(struct str s)
@@ -205,10 +204,14 @@ static struct tok *push_tok(struct compiler *c, char kind, uint32_t line,
         c->tok = xrealloc(c->tok, c->captok * sizeof(*c->tok));
     }
     struct tok *t = &c->tok[c->ntok++];
-    *t = (struct tok){.kind = kind, .line = line,
-                      .start = (uint32_t)start, .end = (uint32_t)end,
-                      .estart = (uint32_t)start, .eend = (uint32_t)end,
-                      .partner = NONE, .parent = NONE};
+    *t = (struct tok){.kind = kind,
+                      .line = line,
+                      .start = (uint32_t)start,
+                      .end = (uint32_t)end,
+                      .estart = (uint32_t)start,
+                      .eend = (uint32_t)end,
+                      .partner = NONE,
+                      .parent = NONE};
     return t;
 }
 
@@ -222,11 +225,10 @@ static int set_delims(struct compiler *c, uint32_t line, struct str in,
         i++;
     struct str o = {in.ptr, i};
     struct str cl = trim((struct str){in.ptr + i, in.len - i});
-    if (o.len == 0 || cl.len == 0 || has_space(cl) ||
-        o.len > TPL_MAX_DELIM || cl.len > TPL_MAX_DELIM ||
-        memchr(o.ptr, '=', o.len) || memchr(cl.ptr, '=', cl.len))
-        return fail(c, ERR_PARSE, line, "invalid delimiters '%.*s'",
-                    SHOWN(in));
+    if (o.len == 0 || cl.len == 0 || has_space(cl) || o.len > TPL_MAX_DELIM ||
+        cl.len > TPL_MAX_DELIM || memchr(o.ptr, '=', o.len) ||
+        memchr(cl.ptr, '=', cl.len))
+        return fail(c, ERR_PARSE, line, "invalid delimiters '%.*s'", SHOWN(in));
     *open = o;
     *close = cl;
     return 0;
@@ -276,12 +278,19 @@ static int tokenize(struct compiler *c)
         size_t p = tstart + open.len, cstart = p, tl = 0;
         char kind = p < len ? src[p] : '\0';
         switch (kind) {
-        case '!': case '=': case '#': case '^': case '/': case '>':
-        case '<': case '$': case '&': case '{':
+        case '!':
+        case '=':
+        case '#':
+        case '^':
+        case '/':
+        case '>':
+        case '<':
+        case '$':
+        case '&':
+        case '{':
             cstart++; /* the close is searched after the sigil */
             break;
-        default:
-            kind = TK_VAR;
+        default: kind = TK_VAR;
         }
         if (kind == '{' || kind == '=')
             term[tl++] = kind == '{' ? '}' : '=';
@@ -319,8 +328,7 @@ static int tokenize(struct compiler *c)
         if (kind == '#' || kind == '^' || kind == '<' || kind == '$') {
             if (++depth > TPL_MAX_NEST)
                 return fail(c, ERR_TOO_BIG, line,
-                            "sections nested more than %d deep",
-                            TPL_MAX_NEST);
+                            "sections nested more than %d deep", TPL_MAX_NEST);
             top = self;
         } else if (kind == '/') {
             if (top == NONE)
@@ -341,8 +349,8 @@ static int tokenize(struct compiler *c)
         }
     }
     if (top != NONE)
-        return fail(c, ERR_PARSE, c->tok[top].line,
-                    "unclosed section '%.*s'", SHOWN(c->tok[top].name));
+        return fail(c, ERR_PARSE, c->tok[top].line, "unclosed section '%.*s'",
+                    SHOWN(c->tok[top].name));
     return 0;
 }
 
@@ -402,8 +410,8 @@ static bool can_stand_alone(char kind)
  * make_standalone marks tags a..b (b = a or a + 1) as one standalone unit
  * spanning [ls, cut) and trims the text tokens on either side.
  */
-static void make_standalone(struct compiler *c, size_t a, size_t b,
-                            size_t ls, size_t cut)
+static void make_standalone(struct compiler *c, size_t a, size_t b, size_t ls,
+                            size_t cut)
 {
     struct tok *ta = &c->tok[a], *tb = &c->tok[b];
     ta->before = (struct str){c->src + ls, ta->start - ls};
@@ -411,8 +419,7 @@ static void make_standalone(struct compiler *c, size_t a, size_t b,
     ta->standalone = tb->standalone = true;
     ta->estart = (uint32_t)ls;
     tb->eend = (uint32_t)cut;
-    if (a > 0 && c->tok[a - 1].kind == TK_TEXT &&
-        c->tok[a - 1].end > ls)
+    if (a > 0 && c->tok[a - 1].kind == TK_TEXT && c->tok[a - 1].end > ls)
         c->tok[a - 1].end = (uint32_t)ls;
     if (b + 1 < c->ntok && c->tok[b + 1].kind == TK_TEXT &&
         c->tok[b + 1].start < cut)
@@ -431,8 +438,8 @@ static int pair_kind(const struct compiler *c, size_t i)
         return a->kind; /* {{<p}}{{/p}} or {{$b}}{{/b}} */
     if (a->kind == '<' && b->kind == '$')
         return 'P'; /* {{<p}}{{$b}} */
-    if (a->kind == '/' && b->kind == '/' &&
-        c->tok[a->partner].kind == '$' && c->tok[b->partner].kind == '<')
+    if (a->kind == '/' && b->kind == '/' && c->tok[a->partner].kind == '$' &&
+        c->tok[b->partner].kind == '<')
         return 'E'; /* {{/b}}{{/p}} */
     return 0;
 }
@@ -482,8 +489,7 @@ static struct str margin_of(const struct compiler *c, size_t from, size_t to)
         while (q < to && is_blank(c->src[q]))
             q++;
         bool blank = q == to || c->src[q] == '\n' ||
-                     (c->src[q] == '\r' && q + 1 < to &&
-                      c->src[q + 1] == '\n');
+                     (c->src[q] == '\r' && q + 1 < to && c->src[q + 1] == '\n');
         if (!blank) {
             struct str lead = {c->src + p, q - p};
             if (!have)
@@ -510,7 +516,10 @@ static uint32_t emit(struct compiler *c, enum op op, uint8_t flags,
     }
     const char *dot = op == OP_TEXT ? NULL : memchr(s.ptr, '.', s.len);
     t->ins[t->n] = (struct tpl_ins){
-        .op = (uint8_t)op, .flags = flags, .line = line, .s = s,
+        .op = (uint8_t)op,
+        .flags = flags,
+        .line = line,
+        .s = s,
         .first = (uint32_t)(dot ? (size_t)(dot - s.ptr) : s.len)};
     return (uint32_t)t->n++;
 }
@@ -539,8 +548,8 @@ static void emit_text(struct compiler *c, const struct tok *t,
         bool sol = c->at_bol; /* at the start of a line */
         while (i < s.len) {
             if (sol) {
-                struct str rest = strip_prefix(
-                    (struct str){s.ptr + i, s.len - i}, margin);
+                struct str rest =
+                    strip_prefix((struct str){s.ptr + i, s.len - i}, margin);
                 i = s.len - rest.len;
                 sol = false;
                 continue;
@@ -644,22 +653,16 @@ static void build_range(struct compiler *c, size_t from, size_t to,
     for (size_t i = from; i < to; i++) {
         const struct tok *t = &c->tok[i];
         switch (t->kind) {
-        case TK_TEXT:
-            emit_text(c, t, margin);
-            break;
+        case TK_TEXT: emit_text(c, t, margin); break;
         case '!':
         case '=':
             /* Prints nothing; a line start stays pending for what follows. */
             if (t->standalone)
                 c->at_bol = true;
             break;
-        case TK_VAR:
-            emit(c, OP_VAR, bol_flag(c), t->line, t->name);
-            break;
+        case TK_VAR: emit(c, OP_VAR, bol_flag(c), t->line, t->name); break;
         case '&':
-        case '{':
-            emit(c, OP_RAW, bol_flag(c), t->line, t->name);
-            break;
+        case '{': emit(c, OP_RAW, bol_flag(c), t->line, t->name); break;
         case '#':
         case '^': {
             uint8_t flags = 0;
@@ -679,14 +682,9 @@ static void build_range(struct compiler *c, size_t from, size_t to,
             c->at_bol = t->standalone;
             break;
         }
-        case '<':
-            i = build_parent(c, i, margin);
-            break;
-        case '$':
-            i = build_block(c, i, margin);
-            break;
-        default:
-            assert(!"closing tags are consumed with their section");
+        case '<': i = build_parent(c, i, margin); break;
+        case '$': i = build_block(c, i, margin); break;
+        default: assert(!"closing tags are consumed with their section");
         }
     }
 }
@@ -710,8 +708,8 @@ static int compile(const char *name, const char *shown, const char *src,
 {
     int rc = 0;
     struct tpl *t = xcalloc(1, sizeof(*t));
-    struct compiler c = {.name = shown, .t = t, .at_bol = true,
-                         .err = err, .errlen = errlen};
+    struct compiler c = {
+        .name = shown, .t = t, .at_bol = true, .err = err, .errlen = errlen};
 
     *out = NULL;
     if (err && errlen)
@@ -786,8 +784,7 @@ static size_t find(const struct tpl_set *set, struct str name, bool *found)
     return lo;
 }
 
-static const struct tpl *lookup_tpl(const struct tpl_set *set,
-                                    struct str name)
+static const struct tpl *lookup_tpl(const struct tpl_set *set, struct str name)
 {
     bool found;
     size_t i = find(set, name, &found);
@@ -1130,15 +1127,9 @@ static void put_value(struct buf *out, const struct tval *v, bool escape)
     if (!v)
         return;
     switch (v->type) {
-    case TV_BOOL:
-        buf_append_cstr(out, v->u.b ? "true" : "false");
-        break;
-    case TV_INT:
-        buf_printf(out, "%lld", v->u.i);
-        break;
-    case TV_NUM:
-        put_num(out, v->u.num);
-        break;
+    case TV_BOOL: buf_append_cstr(out, v->u.b ? "true" : "false"); break;
+    case TV_INT: buf_printf(out, "%lld", v->u.i); break;
+    case TV_NUM: put_num(out, v->u.num); break;
     case TV_STR:
         if (escape && !v->html)
             buf_append_html(out, v->u.s.ptr, v->u.s.len);
@@ -1147,8 +1138,7 @@ static void put_value(struct buf *out, const struct tval *v, bool escape)
         break;
     case TV_NULL:
     case TV_LIST:
-    case TV_MAP:
-        break;
+    case TV_MAP: break;
     }
 }
 
@@ -1209,11 +1199,10 @@ static int expand(struct render *r, const struct tpl_ins *in,
     /* A standalone tag indents every line; an inline one starts afresh. */
     struct indent here;
     r->pdepth++;
-    int rc = render_range(r, p, 0, (uint32_t)p->n,
-                          (in->flags & TF_STANDALONE)
-                              ? indent_in(&here, in->indent, ind)
-                              : NULL,
-                          fr);
+    int rc = render_range(
+        r, p, 0, (uint32_t)p->n,
+        (in->flags & TF_STANDALONE) ? indent_in(&here, in->indent, ind) : NULL,
+        fr);
     r->pdepth--;
     return rc;
 }
@@ -1312,9 +1301,7 @@ static int render_range(struct render *r, const struct tpl *t, uint32_t from,
             rc = run_block(r, t, ip, ind, fr);
             ip = in->end + 1;
             break;
-        case OP_END:
-            ip++;
-            break;
+        case OP_END: ip++; break;
         }
     }
     r->depth--;

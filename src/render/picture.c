@@ -28,8 +28,8 @@ static void srcset(struct buf *b, const struct media *m, const char *mime)
     for (size_t i = 0; i < m->nvariants; i++) {
         if (strcmp(m->variants[i].mime, mime) != 0)
             continue;
-        buf_printf(b, "%s/media/%s %dw", first ? "" : ", ",
-                   m->variants[i].file, m->variants[i].width);
+        buf_printf(b, "%s/media/%s %dw", first ? "" : ", ", m->variants[i].file,
+                   m->variants[i].width);
         first = false;
     }
 }
@@ -56,9 +56,8 @@ static bool has_mime(const struct media *m, const char *mime)
     return false;
 }
 
-static void picture(struct buf *b, const struct media *m,
-                    const char *alt_html, bool lazy, const char *sizes,
-                    const char *css)
+static void picture(struct buf *b, const struct media *m, const char *alt_html,
+                    bool lazy, const char *sizes, const char *css)
 {
     const struct media_variant *fb = fallback(m);
     buf_append_cstr(b, "<picture>");
@@ -70,12 +69,13 @@ static void picture(struct buf *b, const struct media *m,
         srcset(b, m, types[t]);
         buf_printf(b, "\" sizes=\"%s\">", sizes);
     }
-    buf_printf(b, "<img src=\"/media/%s\" srcset=\"",
-               fb ? fb->file : m->file);
+    buf_printf(b, "<img src=\"/media/%s\" srcset=\"", fb ? fb->file : m->file);
     srcset(b, m, "image/jpeg");
-    buf_printf(b, "\" sizes=\"%s\" width=\"%d\" height=\"%d\" alt=\"%s\"%s%s%s"
-               " decoding=\"async\"%s>", sizes, m->width, m->height, alt_html,
-               css ? " class=\"" : "", css ? css : "", css ? "\"" : "",
+    buf_printf(b,
+               "\" sizes=\"%s\" width=\"%d\" height=\"%d\" alt=\"%s\"%s%s%s"
+               " decoding=\"async\"%s>",
+               sizes, m->width, m->height, alt_html, css ? " class=\"" : "",
+               css ? css : "", css ? "\"" : "",
                lazy ? " loading=\"lazy\"" : "");
     buf_append_cstr(b, "</picture>");
 }

@@ -28,8 +28,7 @@ const char *picture_html(struct arena *a, const struct media *m,
                          const char *css);
 
 /* The lookup picture_rewrite uses: fill m for a hash; nonzero if none. */
-typedef int (*picture_lookup_fn)(void *ctx, const char *hash,
-                                 struct media *m);
+typedef int (*picture_lookup_fn)(void *ctx, const char *hash, struct media *m);
 
 /*
  * picture_rewrite replaces each <img src="media:HASH" alt="..."> that

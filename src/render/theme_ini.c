@@ -63,10 +63,8 @@ static int set(struct theme_format *f, size_t k, const char *v, char *msg,
         return format_set_date(f, (enum fmt_date)keys[k].which, v, msg, len);
     case KEY_HITS:
         return format_set_hits(f, (enum fmt_hits)keys[k].which, v, msg, len);
-    case KEY_GROUPING:
-        return format_set_grouping(f, v, msg, len);
-    case KEY_NAMES:
-        break;
+    case KEY_GROUPING: return format_set_grouping(f, v, msg, len);
+    case KEY_NAMES: break;
     }
     return format_set_names(f, (enum fmt_names)keys[k].which, v, msg, len);
 }
@@ -82,8 +80,8 @@ static int on_key(void *user, const char *section, const char *name,
                      strcmp(keys[k].name, name) != 0))
         k++;
     if (k == n) {
-        snprintf(l->err, l->errlen, "%s:%d: unknown key '%s' in [%s]",
-                 l->path, l->line, name, section);
+        snprintf(l->err, l->errlen, "%s:%d: unknown key '%s' in [%s]", l->path,
+                 l->line, name, section);
         l->rc = ERR_PARSE;
         return 0;
     }

@@ -80,8 +80,8 @@ struct tval *tv_map(struct arena *a)
 
 /* grow_array returns a copy of old (n elements of size sz) with room for
  * cap2 elements, taken from the arena. */
-static void *grow_array(struct arena *a, const void *old, size_t n,
-                        size_t cap2, size_t sz)
+static void *grow_array(struct arena *a, const void *old, size_t n, size_t cap2,
+                        size_t sz)
 {
     void *p = arena_alloc(a, cap2 * sz);
     if (n)
@@ -96,9 +96,8 @@ void tv_push(struct arena *a, struct tval *list, struct tval *v)
         v = tv_null(a);
     if (list->u.list.n == list->u.list.cap) {
         size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 8;
-        list->u.list.items = grow_array(a, list->u.list.items,
-                                        list->u.list.n, cap,
-                                        sizeof(*list->u.list.items));
+        list->u.list.items = grow_array(a, list->u.list.items, list->u.list.n,
+                                        cap, sizeof(*list->u.list.items));
         list->u.list.cap = cap;
     }
     list->u.list.items[list->u.list.n++] = v;
@@ -134,8 +133,7 @@ void tv_set_str(struct arena *a, struct tval *map, const char *key,
         tv_set(a, map, key, tv_str(a, s));
 }
 
-void tv_set_int(struct arena *a, struct tval *map, const char *key,
-                long long i)
+void tv_set_int(struct arena *a, struct tval *map, const char *key, long long i)
 {
     tv_set(a, map, key, tv_int(a, i));
 }

@@ -70,8 +70,7 @@ struct tval *view_publications(struct arena *a, const struct publication *p,
         tv_set_str(a, m, "url", p[i].url);
         tv_set_str(a, m, "date", p[i].date);
         int64_t t;
-        if (p[i].date &&
-            date_parse_ymd(p[i].date, strlen(p[i].date), &t) == 0)
+        if (p[i].date && date_parse_ymd(p[i].date, strlen(p[i].date), &t) == 0)
             tv_set_str(a, m, "date_text", date_as(a, FMT_MONTH_YEAR, t));
         tv_push(a, list, m);
     }
@@ -79,8 +78,7 @@ struct tval *view_publications(struct arena *a, const struct publication *p,
 }
 
 /* authors joins names naturally: "A", "A and B", "A, B and C". */
-static struct tval *authors(struct arena *a, const struct author *au,
-                            size_t n)
+static struct tval *authors(struct arena *a, const struct author *au, size_t n)
 {
     struct tval *l = tv_list(a);
     for (size_t i = 0; i < n; i++) {
@@ -111,8 +109,7 @@ static struct tval *article(struct arena *a, const struct article *art,
         struct tval *is = tv_map(a);
         tv_set_str(a, is, "date", art->issue.date);
         int64_t t;
-        if (date_parse_ymd(art->issue.date, strlen(art->issue.date), &t) ==
-            0) {
+        if (date_parse_ymd(art->issue.date, strlen(art->issue.date), &t) == 0) {
             const char *d = date_as(a, FMT_DATE_SHORT, t);
             tv_set_str(a, is, "date_short", d);
             tv_set_str(a, is, "date_us", d); /* its older name */
@@ -188,11 +185,16 @@ struct tval *view_pager(struct arena *a, const char *base_path, int page,
 const char *view_url(struct arena *a, enum public_kind kind, const char *key)
 {
     static const char *const prefix[] = {
-        [PUBLIC_HOME] = "/",           [PUBLIC_ISSUES] = "/issues",
-        [PUBLIC_AUTHORS] = "/authors", [PUBLIC_TAGS] = "/tags",
-        [PUBLIC_ARCHIVE] = "/archive", [PUBLIC_SECTION] = "/sections/",
-        [PUBLIC_ISSUE] = "/issues/",   [PUBLIC_AUTHOR] = "/authors/",
-        [PUBLIC_TAG] = "/tags/",       [PUBLIC_YEAR] = "/archive/",
+        [PUBLIC_HOME] = "/",
+        [PUBLIC_ISSUES] = "/issues",
+        [PUBLIC_AUTHORS] = "/authors",
+        [PUBLIC_TAGS] = "/tags",
+        [PUBLIC_ARCHIVE] = "/archive",
+        [PUBLIC_SECTION] = "/sections/",
+        [PUBLIC_ISSUE] = "/issues/",
+        [PUBLIC_AUTHOR] = "/authors/",
+        [PUBLIC_TAG] = "/tags/",
+        [PUBLIC_YEAR] = "/archive/",
         [PUBLIC_ARTICLE] = "/articles/",
     };
     if ((unsigned)kind >= sizeof(prefix) / sizeof(prefix[0]))

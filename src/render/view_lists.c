@@ -32,8 +32,10 @@ struct tval *view_issue(struct arena *a, const struct issue *is)
     tv_set_str(a, m, "title", is->title);
     tv_set_str(a, m, "url", arena_cat(a, "/issues/", is->date));
     if (is->date && date_parse_ymd(is->date, strlen(is->date), &t) == 0) {
-        tv_set_str(a, m, "date_long", format_date(a, format_current(), FMT_DATE_LONG, t));
-        tv_set_str(a, m, "date_us", format_date(a, format_current(), FMT_DATE_SHORT, t));
+        tv_set_str(a, m, "date_long",
+                   format_date(a, format_current(), FMT_DATE_LONG, t));
+        tv_set_str(a, m, "date_us",
+                   format_date(a, format_current(), FMT_DATE_SHORT, t));
     }
     return m;
 }
@@ -132,8 +134,9 @@ struct tval *view_archive_month(struct arena *a, const struct month_entry *m)
         .tm_year = m->year - 1900, .tm_mon = m->month - 1, .tm_mday = 1};
     tv_set_int(a, v, "year", m->year);
     tv_set_str(a, v, "month", arena_printf(a, "%02d", m->month));
-    tv_set_str(a, v, "label", format_date(a, format_current(), FMT_MONTH_YEAR,
-                                       (int64_t)timegm(&tm)));
+    tv_set_str(
+        a, v, "label",
+        format_date(a, format_current(), FMT_MONTH_YEAR, (int64_t)timegm(&tm)));
     tv_set_str(a, v, "url", view_archive_url(a, m->year, m->month));
     set_count(a, v, "articles", "articles_one", m->articles);
     return v;

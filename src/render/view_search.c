@@ -55,8 +55,8 @@ struct tval *view_search_hits(struct arena *a, const struct search_hit *h,
     struct tval *list = tv_list(a);
     for (size_t i = 0; i < n; i++) {
         struct tval *m = view_article(a, &h[i].article);
-        tv_set(a, m, "snippet", tv_html(a, view_search_snippet(a,
-                                                               h[i].snippet)));
+        tv_set(a, m, "snippet",
+               tv_html(a, view_search_snippet(a, h[i].snippet)));
         tv_push(a, list, m);
     }
     return list;

@@ -117,14 +117,14 @@ static int build_articles(struct site *s, struct request *req,
     }
     if ((v = request_query_arg(req, "since")) &&
         date_parse(v, strlen(v), &f.since) != 0)
-        return fail(d, 400, "since must be a date YYYY-MM-DD or an RFC 3339 "
-                            "date-time");
+        return fail(d, 400,
+                    "since must be a date YYYY-MM-DD or an RFC 3339 "
+                    "date-time");
     struct article *arts = NULL;
     size_t n = 0;
     int64_t total = 0;
-    if (!none &&
-        store_api_articles(s->store, a, &f, limit, (page - 1) * limit, &arts,
-                           &n, &total) != 0)
+    if (!none && store_api_articles(s->store, a, &f, limit, (page - 1) * limit,
+                                    &arts, &n, &total) != 0)
         return 500;
     d->dep_kind = "list";
     struct api_page pg = {page, limit, total};
@@ -135,8 +135,8 @@ static int build_article(struct site *s, struct request *req,
                          const char *origin, struct api_doc *d)
 {
     struct article art;
-    int rc = store_article_by_slug(s->store, req->arena, req->params[0],
-                                   false, &art);
+    int rc = store_article_by_slug(s->store, req->arena, req->params[0], false,
+                                   &art);
     if (rc == ERR_NOT_FOUND || (rc == 0 && art.published_at > time(NULL)))
         return fail(d, 404, "no such article");
     if (rc != 0)
@@ -161,8 +161,8 @@ static int build_sections(struct site *s, struct request *req,
     return api_json_sections(&d->b, secs, n) ? 500 : 200;
 }
 
-static int build_issues(struct site *s, struct request *req,
-                        const char *origin, struct api_doc *d)
+static int build_issues(struct site *s, struct request *req, const char *origin,
+                        struct api_doc *d)
 {
     (void)origin;
     struct issue_entry *is;
@@ -173,8 +173,8 @@ static int build_issues(struct site *s, struct request *req,
     return api_json_issues(&d->b, is, n) ? 500 : 200;
 }
 
-static int build_issue(struct site *s, struct request *req,
-                       const char *origin, struct api_doc *d)
+static int build_issue(struct site *s, struct request *req, const char *origin,
+                       struct api_doc *d)
 {
     struct arena *a = req->arena;
     struct issue is;
@@ -215,8 +215,8 @@ static int build_authors(struct site *s, struct request *req,
     struct author_entry *as;
     size_t n;
     int64_t total;
-    if (store_authors_list(s->store, req->arena, limit, (page - 1) * limit,
-                           &as, &n, &total) != 0)
+    if (store_authors_list(s->store, req->arena, limit, (page - 1) * limit, &as,
+                           &n, &total) != 0)
         return 500;
     d->dep_kind = "list";
     struct api_page pg = {page, limit, total};
@@ -253,9 +253,9 @@ static int serve(struct site *s, struct request *req, struct response *res,
     const char *origin = site_origin(s, req);
     if (!origin)
         origin = "";
-    struct str key = str_from(arena_printf(req->arena, "api\n%s%.*s?%.*s",
-                                           origin, STR_FMT(req->path),
-                                           STR_FMT(req->query)));
+    struct str key =
+        str_from(arena_printf(req->arena, "api\n%s%.*s?%.*s", origin,
+                              STR_FMT(req->path), STR_FMT(req->query)));
     struct page *p = cache_get(s->cache, key);
     response_header(res, "X-Cache", p ? "hit" : "miss");
     if (!p) {
@@ -270,8 +270,8 @@ static int serve(struct site *s, struct request *req, struct response *res,
             if (status == 500)
                 log_error("content API %.*s: %s", STR_FMT(req->path),
                           store_last_error());
-            if (api_json_error(&res->body, d.error ? d.error
-                                                   : "internal error") != 0)
+            if (api_json_error(&res->body,
+                               d.error ? d.error : "internal error") != 0)
                 return 500;
             return status;
         }
@@ -289,10 +289,10 @@ static int serve(struct site *s, struct request *req, struct response *res,
     return 200;
 }
 
-#define API_HANDLER(name, build)                                             \
-    int name(struct request *req, struct response *res, void *ctx)          \
-    {                                                                        \
-        return serve(ctx, req, res, build);                                  \
+#define API_HANDLER(name, build)                                               \
+    int name(struct request *req, struct response *res, void *ctx)             \
+    {                                                                          \
+        return serve(ctx, req, res, build);                                    \
     }
 API_HANDLER(site_api_articles, build_articles)
 API_HANDLER(site_api_article, build_article)

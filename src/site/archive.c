@@ -95,8 +95,7 @@ static int period(struct site *s, struct request *req, struct response *res,
         return 500;
     tv_set(a, c, "period", p);
     list_set_articles(a, c, arts, n);
-    return site_render_showing(s, res, "archive_period", c, "year",
-                               year);
+    return site_render_showing(s, res, "archive_period", c, "year", year);
 }
 
 int site_archive_year(struct request *req, struct response *res, void *ctx)

@@ -80,9 +80,9 @@ int site_author(struct request *req, struct response *res, void *ctx)
     if (n == 0)
         return 404; /* nothing published, or a page past the end */
     struct tval *am = view_author(a, &au);
-    struct tval *c =
-        list_context(s, a, au.name, tv_get(am, STR("url"))->u.s.ptr, page,
-                     SITE_PER_PAGE, total);
+    struct tval *c = list_context(s, a, au.name,
+                                  tv_get(am, STR("url"))->u.s.ptr, page,
+                                  SITE_PER_PAGE, total);
     if (!c)
         return 500;
     tv_set_str(a, am, "bio_html", bio_html(a, &au));

@@ -30,8 +30,8 @@ static const struct {
 
 enum { CITE_MAX_BYTES = 16 << 20 };
 
-int site_article_cite(struct request *req, struct response *res,
-                      struct site *s, struct str slug, struct str ext)
+int site_article_cite(struct request *req, struct response *res, struct site *s,
+                      struct str slug, struct str ext)
 {
     struct arena *a = req->arena;
     size_t f;

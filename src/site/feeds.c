@@ -45,8 +45,7 @@ static bool ends_with(struct str s, const char *suffix)
     return s.len >= n && memcmp(s.ptr + s.len - n, suffix, n) == 0;
 }
 
-static const char *setting(const struct setting *set, size_t n,
-                           const char *key)
+static const char *setting(const struct setting *set, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(set[i].key, key) == 0 && set[i].value && *set[i].value)

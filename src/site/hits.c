@@ -112,8 +112,8 @@ static void prune(struct hits *h)
     int64_t deleted = 0;
     if (day == h->pruned_day)
         return;
-    if (store_hits_prune(h->store, now - HITS_KEEP_DAYS * 86400LL,
-                         &deleted) != 0) {
+    if (store_hits_prune(h->store, now - HITS_KEEP_DAYS * 86400LL, &deleted) !=
+        0) {
         log_warn("old per-day read counts not pruned; will retry");
         return;
     }

@@ -58,8 +58,8 @@ int site_issue(struct request *req, struct response *res, void *ctx)
     if (date_parse_ymd(date.ptr, date.len, &t) != 0)
         return 404; /* cannot happen: checked above */
     struct tval *im = view_issue(a, &is);
-    const char *title = arena_printf(a, "Issue of %s", format_date(a, format_current(),
-                                                       FMT_DATE_LONG, t));
+    const char *title = arena_printf(
+        a, "Issue of %s", format_date(a, format_current(), FMT_DATE_LONG, t));
     struct tval *c = list_context(s, a, title, tv_get(im, STR("url"))->u.s.ptr,
                                   page, LIST_TOC_PER_PAGE, total);
     if (!c)

@@ -30,8 +30,8 @@
 #include <time.h>
 
 enum {
-    ECHO_MAX = 100,       /* bytes of a refused address shown back */
-    RL_SLOTS = 4096,      /* per table; an evicted slot starts afresh */
+    ECHO_MAX = 100,  /* bytes of a refused address shown back */
+    RL_SLOTS = 4096, /* per table; an evicted slot starts afresh */
     RL_TARGET_PER_HOUR = 3,
 };
 
@@ -151,8 +151,9 @@ int site_newsletter(struct request *req, struct response *res, void *ctx)
         return 500;
     tv_set_str(a, c, "page_title", "Newsletter");
     if (!same_site(s, req)) {
-        tv_set_str(a, c, "error", "This form can only be sent from this "
-                                  "site's own pages.");
+        tv_set_str(a, c, "error",
+                   "This form can only be sent from this "
+                   "site's own pages.");
         return page(s, req->arena, res, c, 403);
     }
     if (!email || !*email) {
@@ -160,16 +161,16 @@ int site_newsletter(struct request *req, struct response *res, void *ctx)
         return page(s, req->arena, res, c, 400);
     }
     if (!email_valid(email)) {
-        tv_set_str(a, c, "error",
-                   "That does not look like an e-mail address.");
+        tv_set_str(a, c, "error", "That does not look like an e-mail address.");
         tv_set_str(a, c, "email", echo(a, email));
         return page(s, req->arena, res, c, 400);
     }
     if (!rl_take(rl_client, req->remote_addr ? req->remote_addr : "",
                  s->signups_per_client) ||
         !rl_take(rl_target, email, RL_TARGET_PER_HOUR)) {
-        tv_set_str(a, c, "error", "Too many sign-ups from here just now; "
-                                  "please try again in a while.");
+        tv_set_str(a, c, "error",
+                   "Too many sign-ups from here just now; "
+                   "please try again in a while.");
         tv_set_str(a, c, "email", email);
         response_header(res, "Retry-After", "600");
         return page(s, req->arena, res, c, 429);
@@ -231,8 +232,9 @@ int site_newsletter_confirm(struct request *req, struct response *res,
     int rc = store_subscriber_set_state(s->store, id, SUB_CONFIRMED,
                                         (int64_t)time(NULL));
     if (rc == ERR_NOT_FOUND) {
-        tv_set_str(a, c, "error", "This address is no longer on the list. "
-                                  "Please sign up again.");
+        tv_set_str(a, c, "error",
+                   "This address is no longer on the list. "
+                   "Please sign up again.");
         return page(s, req->arena, res, c, 404);
     }
     if (rc != 0)

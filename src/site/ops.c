@@ -30,8 +30,9 @@ int site_healthz(struct request *req, struct response *res, void *ctx)
                  store_last_error());
     res->content_type = "application/json";
     res->cache_control = "no-store";
-    buf_printf(&res->body, "{\"status\":\"%s\",\"db\":\"%s\","
-                           "\"version\":\"%s\"}\n",
+    buf_printf(&res->body,
+               "{\"status\":\"%s\",\"db\":\"%s\","
+               "\"version\":\"%s\"}\n",
                ok ? "ok" : "error", ok ? "ok" : "unreadable", quire_version);
     return ok ? 200 : 503;
 }
@@ -61,8 +62,7 @@ int site_metrics(struct request *req, struct response *res, void *ctx)
     res->cache_control = "no-store";
     res->content_type = "text/plain; charset=utf-8";
     if (s->metrics_token) {
-        if (!token_ok(request_header(req, "Authorization"),
-                      s->metrics_token)) {
+        if (!token_ok(request_header(req, "Authorization"), s->metrics_token)) {
             response_header(res, "WWW-Authenticate", "Bearer");
             buf_append_cstr(&res->body, "metrics need the bearer token\n");
             return 401;
@@ -80,59 +80,63 @@ int site_metrics(struct request *req, struct response *res, void *ctx)
     size_t pages, bytes;
     cache_counts(s->cache, &hits, &misses, &evictions);
     cache_stats(s->cache, &pages, &bytes);
-    buf_printf(b, "# HELP quire_page_cache_hits_total Pages answered from "
-                  "the page cache.\n"
-                  "# TYPE quire_page_cache_hits_total counter\n"
-                  "quire_page_cache_hits_total %llu\n"
-                  "# HELP quire_page_cache_misses_total Pages rendered "
-                  "because they were not cached.\n"
-                  "# TYPE quire_page_cache_misses_total counter\n"
-                  "quire_page_cache_misses_total %llu\n"
-                  "# HELP quire_page_cache_evictions_total Pages dropped "
-                  "to make room.\n"
-                  "# TYPE quire_page_cache_evictions_total counter\n"
-                  "quire_page_cache_evictions_total %llu\n"
-                  "# HELP quire_page_cache_bytes Bytes of cached pages.\n"
-                  "# TYPE quire_page_cache_bytes gauge\n"
-                  "quire_page_cache_bytes %zu\n"
-                  "# HELP quire_page_cache_pages Pages in the cache.\n"
-                  "# TYPE quire_page_cache_pages gauge\n"
-                  "quire_page_cache_pages %zu\n",
+    buf_printf(b,
+               "# HELP quire_page_cache_hits_total Pages answered from "
+               "the page cache.\n"
+               "# TYPE quire_page_cache_hits_total counter\n"
+               "quire_page_cache_hits_total %llu\n"
+               "# HELP quire_page_cache_misses_total Pages rendered "
+               "because they were not cached.\n"
+               "# TYPE quire_page_cache_misses_total counter\n"
+               "quire_page_cache_misses_total %llu\n"
+               "# HELP quire_page_cache_evictions_total Pages dropped "
+               "to make room.\n"
+               "# TYPE quire_page_cache_evictions_total counter\n"
+               "quire_page_cache_evictions_total %llu\n"
+               "# HELP quire_page_cache_bytes Bytes of cached pages.\n"
+               "# TYPE quire_page_cache_bytes gauge\n"
+               "quire_page_cache_bytes %zu\n"
+               "# HELP quire_page_cache_pages Pages in the cache.\n"
+               "# TYPE quire_page_cache_pages gauge\n"
+               "quire_page_cache_pages %zu\n",
                (unsigned long long)hits, (unsigned long long)misses,
                (unsigned long long)evictions, bytes, pages);
-    buf_printf(b, "# HELP quire_renders_total Templates rendered.\n"
-                  "# TYPE quire_renders_total counter\n"
-                  "quire_renders_total %llu\n"
-                  "# HELP quire_render_seconds_total Time spent rendering "
-                  "templates.\n"
-                  "# TYPE quire_render_seconds_total counter\n"
-                  "quire_render_seconds_total %.6f\n",
+    buf_printf(b,
+               "# HELP quire_renders_total Templates rendered.\n"
+               "# TYPE quire_renders_total counter\n"
+               "quire_renders_total %llu\n"
+               "# HELP quire_render_seconds_total Time spent rendering "
+               "templates.\n"
+               "# TYPE quire_render_seconds_total counter\n"
+               "quire_render_seconds_total %.6f\n",
                atomic_load(&s->renders),
                (double)atomic_load(&s->render_us) / 1e6);
     int64_t pending, flushed;
     hits_metrics(&pending, &flushed);
-    buf_printf(b, "# HELP quire_read_counts_pending Article reads counted "
-                  "in memory, not yet written.\n"
-                  "# TYPE quire_read_counts_pending gauge\n"
-                  "quire_read_counts_pending %lld\n"
-                  "# HELP quire_read_counts_flushed_total Article reads "
-                  "written to the database.\n"
-                  "# TYPE quire_read_counts_flushed_total counter\n"
-                  "quire_read_counts_flushed_total %lld\n",
+    buf_printf(b,
+               "# HELP quire_read_counts_pending Article reads counted "
+               "in memory, not yet written.\n"
+               "# TYPE quire_read_counts_pending gauge\n"
+               "quire_read_counts_pending %lld\n"
+               "# HELP quire_read_counts_flushed_total Article reads "
+               "written to the database.\n"
+               "# TYPE quire_read_counts_flushed_total counter\n"
+               "quire_read_counts_flushed_total %lld\n",
                (long long)pending, (long long)flushed);
     int64_t db = 0, wal = 0;
     if (store_file_sizes(s->store, &db, &wal) != 0)
         log_warn("metrics: cannot stat the database file");
-    buf_printf(b, "# HELP quire_db_bytes Size of the database file.\n"
-                  "# TYPE quire_db_bytes gauge\n"
-                  "quire_db_bytes %lld\n"
-                  "# HELP quire_db_wal_bytes Size of the write-ahead log.\n"
-                  "# TYPE quire_db_wal_bytes gauge\n"
-                  "quire_db_wal_bytes %lld\n"
-                  "# HELP quire_db_busy_retries_total Waits for a "
-                  "database lock held by another connection.\n"
-                  "# TYPE quire_db_busy_retries_total counter\n"
-                  "quire_db_busy_retries_total %llu\n",
+    buf_printf(b,
+               "# HELP quire_db_bytes Size of the database file.\n"
+               "# TYPE quire_db_bytes gauge\n"
+               "quire_db_bytes %lld\n"
+               "# HELP quire_db_wal_bytes Size of the write-ahead log.\n"
+               "# TYPE quire_db_wal_bytes gauge\n"
+               "quire_db_wal_bytes %lld\n"
+               "# HELP quire_db_busy_retries_total Waits for a "
+               "database lock held by another connection.\n"
+               "# TYPE quire_db_busy_retries_total counter\n"
+               "quire_db_busy_retries_total %llu\n",
                (long long)db, (long long)wal,
                (unsigned long long)store_busy_retries());
     return buf_error(b) ? 500 : 200;

@@ -57,8 +57,8 @@ bool site_host_ok(const char *host)
     } else {
         for (; i < n && dns_char(host[i]); i++)
             ;
-        if (i == 0 || host[0] == '.' || host[0] == '-' ||
-            host[i - 1] == '-' || memmem(host, i, "..", 2))
+        if (i == 0 || host[0] == '.' || host[0] == '-' || host[i - 1] == '-' ||
+            memmem(host, i, "..", 2))
             return false;
     }
     if (i == n)

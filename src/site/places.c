@@ -47,8 +47,8 @@ static struct tval *entity_map(struct arena *a, bool is_org, const char *code,
     return m;
 }
 
-static int index_page(struct request *req, struct response *res,
-                      struct site *s, bool is_org)
+static int index_page(struct request *req, struct response *res, struct site *s,
+                      bool is_org)
 {
     struct arena *a = req->arena;
     struct place_count *v;
@@ -61,7 +61,7 @@ static int index_page(struct request *req, struct response *res,
     tv_set_str(a, c, "page_title", is_org ? "Organizations" : "Countries");
     /* Regions in a fixed order; countries by name within each. */
     static const char *const regions[] = {"Africa", "Americas", "Asia",
-                                          "Europe", "Oceania", ""};
+                                          "Europe", "Oceania",  ""};
     struct tval *groups = tv_list(a);
     size_t shown = 0;
     for (size_t r = 0; r < (is_org ? 1 : sizeof(regions) / sizeof(*regions));
@@ -81,8 +81,10 @@ static int index_page(struct request *req, struct response *res,
         if (!in)
             continue;
         struct tval *g = tv_map(a);
-        tv_set_str(a, g, "name", is_org ? "Organizations"
-                                 : *regions[r] ? regions[r] : "Elsewhere");
+        tv_set_str(a, g, "name",
+                   is_org        ? "Organizations"
+                   : *regions[r] ? regions[r]
+                                 : "Elsewhere");
         tv_set(a, g, "items", items);
         tv_push(a, groups, g);
         shown += in;
@@ -159,8 +161,10 @@ static const char *chart(struct arena *a, const char *name,
                "<title id=\"chart-title\">Articles per year on ",
                width, top + h + bottom, width, top + h + bottom);
     buf_append_html(&b, name, strlen(name));
-    buf_printf(&b, "</title><desc id=\"chart-desc\">%d to %d; the table"
-               " below gives the numbers.</desc>", first, first + years - 1);
+    buf_printf(&b,
+               "</title><desc id=\"chart-desc\">%d to %d; the table"
+               " below gives the numbers.</desc>",
+               first, first + years - 1);
     for (int i = 0; i < years; i++) {
         int64_t cnt = 0;
         for (size_t k = 0; k < n; k++) {
@@ -183,8 +187,8 @@ static const char *chart(struct arena *a, const char *name,
     return buf_error(&b) ? "" : b.ptr;
 }
 
-static int place_page(struct request *req, struct response *res,
-                      struct site *s, bool is_org)
+static int place_page(struct request *req, struct response *res, struct site *s,
+                      bool is_org)
 {
     struct arena *a = req->arena;
     int page = site_page_arg(req);
@@ -227,14 +231,14 @@ static int place_page(struct request *req, struct response *res,
     }
     tv_set(a, c, "years", years);
     tv_set_bool(a, c, "has_years", st.n_years > 0);
-    tv_set(a, c, "chart_svg", tv_html(a, chart(a, name, st.years,
-                                              st.n_years)));
+    tv_set(a, c, "chart_svg", tv_html(a, chart(a, name, st.years, st.n_years)));
     if (most)
         tv_set_str(a, c, "chart_summary",
-                   arena_printf(a, "%lld article%s from %s to %s; the most,"
-                                " %lld, in %s.", (long long)total,
-                                total == 1 ? "" : "s", st.years[0].key,
-                                st.years[st.n_years - 1].key,
+                   arena_printf(a,
+                                "%lld article%s from %s to %s; the most,"
+                                " %lld, in %s.",
+                                (long long)total, total == 1 ? "" : "s",
+                                st.years[0].key, st.years[st.n_years - 1].key,
                                 (long long)most->n, most->key));
     struct tval *authors = tv_list(a);
     for (size_t i = 0; i < st.n_authors; i++) {
@@ -284,14 +288,13 @@ int site_place_feed(struct request *req, struct response *res, void *ctx)
     static const struct {
         const char *suffix;
         enum feed_format fmt;
-    } formats[] = {{".atom", FEED_ATOM}, {".rss", FEED_RSS},
-                   {".json", FEED_JSON}};
+    } formats[] = {
+        {".atom", FEED_ATOM}, {".rss", FEED_RSS}, {".json", FEED_JSON}};
     size_t fi = 0;
-    while (fi < 3 && !(path.len > strlen(formats[fi].suffix) &&
-                       memcmp(path.ptr + path.len -
-                                  strlen(formats[fi].suffix),
-                              formats[fi].suffix,
-                              strlen(formats[fi].suffix)) == 0))
+    while (fi < 3 &&
+           !(path.len > strlen(formats[fi].suffix) &&
+             memcmp(path.ptr + path.len - strlen(formats[fi].suffix),
+                    formats[fi].suffix, strlen(formats[fi].suffix)) == 0))
         fi++;
     if (!code || fi == 3)
         return 404;
@@ -321,8 +324,8 @@ int site_place_feed(struct request *req, struct response *res, void *ctx)
         return 500;
     struct article *arts;
     size_t n;
-    if (store_place_articles(s->store, a, is_org, code, FEED_ENTRIES, 0,
-                             &arts, &n, NULL) != 0 ||
+    if (store_place_articles(s->store, a, is_org, code, FEED_ENTRIES, 0, &arts,
+                             &n, NULL) != 0 ||
         store_articles_fill(s->store, a, arts, n) != 0)
         return 500;
     if (n == 0)

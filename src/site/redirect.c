@@ -18,8 +18,8 @@
 
 enum { QUERY_KEEP_MAX = 1024 };
 
-static int moved(struct request *req, struct response *res,
-                 const char *target, const char *suffix)
+static int moved(struct request *req, struct response *res, const char *target,
+                 const char *suffix)
 {
     const char *loc = suffix && *suffix
                           ? arena_printf(req->arena, "%s%s", target, suffix)
@@ -35,10 +35,10 @@ int site_redirect(struct site *s, struct request *req, struct response *res)
     char q[QUERY_KEEP_MAX];
     size_t qn = legacy_url_clean_query(req->query, q, sizeof(q));
     if (qn != (size_t)-1 && qn > 0) {
-        const char *full = arena_printf(req->arena, "%.*s?%s",
-                                        STR_FMT(req->path), q);
-        if (store_redirect_get(s->store, req->arena, str_from(full),
-                               &target) == 0)
+        const char *full =
+            arena_printf(req->arena, "%.*s?%s", STR_FMT(req->path), q);
+        if (store_redirect_get(s->store, req->arena, str_from(full), &target) ==
+            0)
             return moved(req, res, target, NULL);
     }
     if (store_redirect_get(s->store, req->arena, req->path, &target) == 0)

@@ -86,16 +86,17 @@ static const char *svg(struct arena *a, const struct relations *r)
         x[i] = C + R * cos(t);
         y[i] = C + R * sin(t);
     }
-    buf_printf(&b,
-               "<svg class=\"relations-map\" xmlns=\"http://www.w3.org/2000/svg\""
-               " role=\"img\" aria-labelledby=\"rel-title rel-desc\""
-               " viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\">"
-               "<title id=\"rel-title\">Countries written about together"
-               "</title><desc id=\"rel-desc\">%zu countries on a circle; a"
-               " line joins two countries that articles are about together,"
-               " thicker for more articles. The table below lists the"
-               " strongest pairs.</desc><g class=\"links\">",
-               W, W, W, W, r->n_nodes);
+    buf_printf(
+        &b,
+        "<svg class=\"relations-map\" xmlns=\"http://www.w3.org/2000/svg\""
+        " role=\"img\" aria-labelledby=\"rel-title rel-desc\""
+        " viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\">"
+        "<title id=\"rel-title\">Countries written about together"
+        "</title><desc id=\"rel-desc\">%zu countries on a circle; a"
+        " line joins two countries that articles are about together,"
+        " thicker for more articles. The table below lists the"
+        " strongest pairs.</desc><g class=\"links\">",
+        W, W, W, W, r->n_nodes);
     for (size_t i = 0; i < r->n_pairs; i++) {
         const struct place_count *p = &r->pairs[i];
         size_t u = r->n_nodes, v = r->n_nodes;
@@ -107,15 +108,17 @@ static const char *svg(struct arena *a, const struct relations *r)
         }
         if (u == r->n_nodes || v == r->n_nodes)
             continue;
-        buf_printf(&b, "<a href=\"/relations/%s-%s\"><line x1=\"%.1f\""
+        buf_printf(&b,
+                   "<a href=\"/relations/%s-%s\"><line x1=\"%.1f\""
                    " y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"%.1f\">"
-                   "<title>", p->key, p->name, x[u], y[u], x[v], y[v],
+                   "<title>",
+                   p->key, p->name, x[u], y[u], x[v], y[v],
                    1.0 + 7.0 * (double)p->n / (double)maxw);
         buf_append_html(&b, name_of(p->key), strlen(name_of(p->key)));
         buf_append_cstr(&b, " and ");
         buf_append_html(&b, name_of(p->name), strlen(name_of(p->name)));
-        buf_printf(&b, ": %lld article%s</title></line></a>",
-                   (long long)p->n, p->n == 1 ? "" : "s");
+        buf_printf(&b, ": %lld article%s</title></line></a>", (long long)p->n,
+                   p->n == 1 ? "" : "s");
     }
     buf_append_cstr(&b, "</g><g class=\"nodes\">");
     for (size_t i = 0; i < r->n_nodes; i++) {
@@ -124,14 +127,19 @@ static const char *svg(struct arena *a, const struct relations *r)
         double lx = C + (R + rad + 8) * (x[i] - C) / R;
         double ly = C + (R + rad + 8) * (y[i] - C) / R;
         const char *nm = name_of(nd->key);
-        buf_printf(&b, "<a href=\"/countries/%s\"><circle cx=\"%.1f\""
-                   " cy=\"%.1f\" r=\"%.1f\"><title>", nd->key, x[i], y[i],
-                   rad);
+        buf_printf(&b,
+                   "<a href=\"/countries/%s\"><circle cx=\"%.1f\""
+                   " cy=\"%.1f\" r=\"%.1f\"><title>",
+                   nd->key, x[i], y[i], rad);
         buf_append_html(&b, nm, strlen(nm));
-        buf_printf(&b, ": %lld article%s</title></circle><text x=\"%.1f\""
-                   " y=\"%.1f\" text-anchor=\"%s\" dominant-baseline=\"middle\">",
-                   (long long)nd->n, nd->n == 1 ? "" : "s", lx, ly,
-                   lx < C - 1 ? "end" : lx > C + 1 ? "start" : "middle");
+        buf_printf(
+            &b,
+            ": %lld article%s</title></circle><text x=\"%.1f\""
+            " y=\"%.1f\" text-anchor=\"%s\" dominant-baseline=\"middle\">",
+            (long long)nd->n, nd->n == 1 ? "" : "s", lx, ly,
+            lx < C - 1   ? "end"
+            : lx > C + 1 ? "start"
+                         : "middle");
         buf_append_html(&b, nm, strlen(nm));
         buf_append_cstr(&b, "</text></a>");
     }
@@ -149,8 +157,8 @@ int site_relations(struct request *req, struct response *res, void *ctx)
         return 400;
     if (section && !*section)
         section = NULL;
-    struct relations_query rq = {year_start(from), year_start(to + 1),
-                                 section, REL_NODES, REL_PAIRS};
+    struct relations_query rq = {year_start(from), year_start(to + 1), section,
+                                 REL_NODES, REL_PAIRS};
     if (to == 9999)
         rq.until = INT64_MAX;
     struct relations r;
@@ -171,14 +179,14 @@ int site_relations(struct request *req, struct response *res, void *ctx)
     for (size_t i = 0; i < r.n_pairs && i < REL_TABLE; i++) {
         struct tval *m = tv_map(a);
         tv_set_str(a, m, "a_name", name_of(r.pairs[i].key));
-        tv_set_str(a, m, "a_url", arena_printf(a, "/countries/%s",
-                                               r.pairs[i].key));
+        tv_set_str(a, m, "a_url",
+                   arena_printf(a, "/countries/%s", r.pairs[i].key));
         tv_set_str(a, m, "b_name", name_of(r.pairs[i].name));
-        tv_set_str(a, m, "b_url", arena_printf(a, "/countries/%s",
-                                               r.pairs[i].name));
-        tv_set_str(a, m, "url", arena_printf(a, "/relations/%s-%s",
-                                             r.pairs[i].key,
-                                             r.pairs[i].name));
+        tv_set_str(a, m, "b_url",
+                   arena_printf(a, "/countries/%s", r.pairs[i].name));
+        tv_set_str(a, m, "url",
+                   arena_printf(a, "/relations/%s-%s", r.pairs[i].key,
+                                r.pairs[i].name));
         tv_set_int(a, m, "n", r.pairs[i].n);
         tv_push(a, pairs, m);
     }
@@ -214,7 +222,7 @@ int site_relation(struct request *req, struct response *res, void *ctx)
     char *y = arena_strndup(a, dash + 1, p.len - (size_t)(dash - p.ptr) - 1);
     if (places_find(false, x) < 0 || places_find(false, y) < 0 ||
         strcmp(x, y) >= 0)
-        return 404;   /* one URL per pair: the codes in order */
+        return 404; /* one URL per pair: the codes in order */
     struct article *arts;
     size_t n;
     int64_t total;

@@ -128,13 +128,12 @@ static const char *url(struct arena *a, const struct search_args *x,
 
 /* facets sets one facet list and its "all" link (filter removed). */
 static void facets(struct arena *a, struct tval *c, const char *name,
-                   const struct facet *f, size_t n,
-                   const struct search_args *x, const char *q,
-                   const char *selected)
+                   const struct facet *f, size_t n, const struct search_args *x,
+                   const char *q, const char *selected)
 {
     struct tval *m = tv_map(a);
-    tv_set(a, m, "items", view_facets(a, f, n, url(a, x, q, name), name,
-                                      selected));
+    tv_set(a, m, "items",
+           view_facets(a, f, n, url(a, x, q, name), name, selected));
     tv_set_bool(a, m, "filtered", selected != NULL);
     tv_set_str(a, m, "all_url", url(a, x, q, name));
     tv_set_bool(a, m, "show", n > 0 || selected);
@@ -182,8 +181,8 @@ static int render_results(struct site *s, struct request *req,
             r.countries[i].name = places_entities[k].name;
     }
     facets(a, c, "country", r.countries, r.n_countries, x, q, x->country);
-    struct tval *pager = view_pager(a, url(a, x, q, ""), x->page, r.total,
-                                    SITE_PER_PAGE);
+    struct tval *pager =
+        view_pager(a, url(a, x, q, ""), x->page, r.total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);
     return site_render_showing(s, res, "search", c, "list", -1);
@@ -209,9 +208,11 @@ int site_search(struct request *req, struct response *res, void *ctx)
                       "text. Please type it again.");
     if (x.q && strlen(x.q) > s->search_query_max)
         return refuse(s, req, res, 400,
-                      arena_printf(a, "That search is too long: a search "
+                      arena_printf(a,
+                                   "That search is too long: a search "
                                    "may have up to %zu characters. Please "
-                                   "shorten it.", s->search_query_max));
+                                   "shorten it.",
+                                   s->search_query_max));
     if (year) {
         x.year = list_number(str_from(year), 4, 1000, 9999);
         if (x.year < 0)
@@ -231,10 +232,10 @@ int site_search(struct request *req, struct response *res, void *ctx)
     x.match = query_to_fts(a, str_from(x.q));
 
     /* \x1f cannot be in a path, so keys cannot collide with site.c's. */
-    struct str key = str_from(arena_printf(
-        a, "/search\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s", x.match,
-        x.section ? x.section : "", x.author ? x.author : "", x.year,
-        x.page, x.country ? x.country : ""));
+    struct str key = str_from(
+        arena_printf(a, "/search\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s", x.match,
+                     x.section ? x.section : "", x.author ? x.author : "",
+                     x.year, x.page, x.country ? x.country : ""));
     res->page = cache_get(s->cache, key);
     response_header(res, "X-Cache", res->page ? "hit" : "miss");
     if (!res->page) {

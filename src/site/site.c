@@ -60,8 +60,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/tags/{}", site_tag, ROUTE_CACHED | SITE_PAGED},
     {HTTP_GET, "/archive", site_archive, ROUTE_CACHED},
     {HTTP_GET, "/archive/{}", site_archive_year, ROUTE_CACHED | SITE_PAGED},
-    {HTTP_GET, "/archive/{}/{}", site_archive_month,
-     ROUTE_CACHED | SITE_PAGED},
+    {HTTP_GET, "/archive/{}/{}", site_archive_month, ROUTE_CACHED | SITE_PAGED},
     {HTTP_GET, "/most-read", site_most_read,
      ROUTE_CACHED | SITE_PAGED | SITE_EXPIRES},
     {HTTP_GET, "/most-read/30-days", site_most_read_30,
@@ -98,12 +97,17 @@ static const struct route routes[] = {
     {HTTP_GET, "/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
-    {HTTP_GET, "/sections/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
-    {HTTP_GET, "/sections/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
-    {HTTP_GET, "/sections/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
-    {HTTP_GET, "/authors/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.atom", site_feed,
+     ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.rss", site_feed,
+     ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/sections/{}/feed.json", site_feed,
+     ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.atom", site_feed,
+     ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/authors/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
-    {HTTP_GET, "/authors/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
+    {HTTP_GET, "/authors/{}/feed.json", site_feed,
+     ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/tags/{}/feed.atom", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/tags/{}/feed.rss", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/tags/{}/feed.json", site_feed, ROUTE_CACHED | SITE_ABSOLUTE},
@@ -173,9 +177,8 @@ int site_render(struct site *s, struct response *res, const char *name,
     return 200;
 }
 
-int site_render_showing(struct site *s, struct response *res,
-                        const char *name, struct tval *ctx, const char *kind,
-                        int64_t id)
+int site_render_showing(struct site *s, struct response *res, const char *name,
+                        struct tval *ctx, const char *kind, int64_t id)
 {
     int rc = site_render(s, res, name, ctx, NULL);
     if (rc == 200)
@@ -198,8 +201,8 @@ int site_page_arg(const struct request *req)
  * error_page answers status with the theme's error page. Error pages are
  * cached under "!<status>" so a flood of bad URLs costs no rendering.
  */
-static int error_page(struct site *s, struct request *req,
-                      struct response *res, int status)
+static int error_page(struct site *s, struct request *req, struct response *res,
+                      int status)
 {
     char key[8];
     /* The one report of a failure below: the store only records it. */
@@ -231,8 +234,7 @@ static int error_page(struct site *s, struct request *req,
 }
 
 /* send_page sets up a cached page for sending, counting a read if due. */
-static int send_page(struct site *s, struct request *req,
-                     struct response *res)
+static int send_page(struct site *s, struct request *req, struct response *res)
 {
     struct page *p = res->page;
     res->content_type = p->content_type;
@@ -251,14 +253,14 @@ static int send_page(struct site *s, struct request *req,
         n = hits_total(p->counter);
         const char *tag = page_etag(p) + 1; /* drop the opening quote */
         int taglen = (int)strlen(tag) - 1;
-        res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen,
-                                 tag, n);
+        res->etag =
+            arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen, tag, n);
         if (request_is_fresh(req, res->etag))
             return 304;
         if (req->method == HTTP_GET && !request_is_bot(req)) {
             n = hits_count(p->counter);
-            res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"",
-                                     taglen, tag, n);
+            res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen,
+                                     tag, n);
         }
     }
     /* The theme's whole phrase ("Read 3,093 times"), not just the number. */
@@ -273,14 +275,14 @@ static struct str cache_key(struct site *s, struct request *req,
         const char *origin = site_origin(s, req);
         if (!origin)
             return (struct str){NULL, 0};
-        return str_from(arena_printf(req->arena, "%s%.*s", origin,
-                                     STR_FMT(req->path)));
+        return str_from(
+            arena_printf(req->arena, "%s%.*s", origin, STR_FMT(req->path)));
     }
     if (!(r->flags & SITE_PAGED) || page == 1)
         return req->path;
     /* \n cannot be in a decoded path ('?' can, sent as %3F). */
-    return str_from(arena_printf(req->arena, "%.*s\npage=%d",
-                                 STR_FMT(req->path), page));
+    return str_from(
+        arena_printf(req->arena, "%.*s\npage=%d", STR_FMT(req->path), page));
 }
 
 int site_app(struct request *req, struct response *res, void *ctx)
@@ -435,13 +437,13 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->store = o->store;
     s->hits_flush = o->hits_flush ? o->hits_flush : 5;
     s->no_etags = o->no_etags;
-    s->metrics_token =
-        o->metrics_token && *o->metrics_token ? o->metrics_token : NULL;
+    s->metrics_token = o->metrics_token && *o->metrics_token ? o->metrics_token
+                                                             : NULL;
     s->mail_from = o->mail_from;
     s->signups_per_client =
         o->signups_per_client ? (double)o->signups_per_client : 10.0;
-    s->search_query_max =
-        o->search_query_max ? o->search_query_max : LIMIT_SEARCH_QUERY_MAX;
+    s->search_query_max = o->search_query_max ? o->search_query_max
+                                              : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();
     size_t n = strlen(o->theme_dir) + sizeof("/templates");
     dir = xmalloc(n);
@@ -460,8 +462,8 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         "archive_period", "most_read", "search"};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         if (!tpl_set_has(s->tpl, required[i])) {
-            snprintf(err, errlen, "%s/%s.mustache: missing from the theme",
-                     dir, required[i]);
+            snprintf(err, errlen, "%s/%s.mustache: missing from the theme", dir,
+                     required[i]);
             rc = ERR_NOT_FOUND;
             goto out;
         }
@@ -476,8 +478,10 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     format_use(s->fmt);
     site_https_refresh(s);
     if (o->admin_dir) {
-        struct admin_opts ao = {.store = o->store, .dir = o->admin_dir,
-                                .is_https = site_is_https, .https_ctx = s,
+        struct admin_opts ao = {.store = o->store,
+                                .dir = o->admin_dir,
+                                .is_https = site_is_https,
+                                .https_ctx = s,
                                 .preview = site_article_preview,
                                 .preview_ctx = s,
                                 .media_dir = o->media_dir,

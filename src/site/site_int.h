@@ -27,10 +27,10 @@ struct site {
     struct hits *hits;
     struct side_cache *side; /* site_context's shared part (side.c) */
     char *assets_dir;
-    char *media_dir; /* NULL: /media/ answers 404 */
+    char *media_dir;  /* NULL: /media/ answers 404 */
     char asset_v[17]; /* hash of style.css, for ?v= (assets.c) */
     unsigned hits_flush;
-    int64_t changes_seq; /* the change log position at start */
+    int64_t changes_seq;     /* the change log position at start */
     size_t search_query_max; /* bytes of a search query */
     pthread_t ticker;
     pthread_mutex_t lock;
@@ -39,13 +39,13 @@ struct site {
     /* origin.c: base_url as read in cache generation origin_gen - 1 */
     pthread_mutex_t origin_lock;
     uint64_t origin_gen;
-    char *origin_base; /* heap; NULL when unset */
-    struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
-    atomic_bool https;        /* base_url is https (https.c) */
-    bool no_etags;            /* site_opts.no_etags */
-    const char *mail_from;    /* site_opts.mail_from (Message-ID domain) */
+    char *origin_base;         /* heap; NULL when unset */
+    struct theme_format *fmt;  /* the theme's theme.ini (render/format.h) */
+    atomic_bool https;         /* base_url is https (https.c) */
+    bool no_etags;             /* site_opts.no_etags */
+    const char *mail_from;     /* site_opts.mail_from (Message-ID domain) */
     double signups_per_client; /* newsletter sign-ups per client per hour */
-    struct admin *admin;      /* the back office, or NULL (admin/) */
+    struct admin *admin;       /* the back office, or NULL (admin/) */
     const char *metrics_token; /* site_opts.metrics_token, or NULL */
     atomic_ullong renders, render_us; /* templates rendered, their time */
 };
@@ -95,9 +95,8 @@ int site_render(struct site *s, struct response *res, const char *name,
  * change-log name kind:id names (id < 0: the bare name; see store.h), so
  * the page is dropped from the cache when that changes, and only then.
  */
-int site_render_showing(struct site *s, struct response *res,
-                        const char *name, struct tval *ctx, const char *kind,
-                        int64_t id);
+int site_render_showing(struct site *s, struct response *res, const char *name,
+                        struct tval *ctx, const char *kind, int64_t id);
 /* site_article_preview renders an unsaved article as its public page
  * would show it (an admin_preview_fn; article.c). Never cached. */
 struct article;
@@ -158,8 +157,8 @@ int site_search(struct request *req, struct response *res, void *ctx);
 struct cite_journal;
 int site_cite_journal(struct site *s, struct arena *a,
                       struct cite_journal *j) WUR;
-int site_article_cite(struct request *req, struct response *res,
-                      struct site *s, struct str slug, struct str ext);
+int site_article_cite(struct request *req, struct response *res, struct site *s,
+                      struct str slug, struct str ext);
 
 /* --- feeds, sitemap, robots.txt (origin.c, feeds.c, sitemap.c) --- */
 

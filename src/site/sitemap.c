@@ -76,8 +76,9 @@ static int urlset(struct site *s, struct request *req, struct response *res,
     xml_attr(x, "xmlns", NS_SITEMAP);
     for (size_t i = 0; i < n; i++) {
         xml_start(x, "url");
-        xml_elem(x, "loc", arena_printf(a, "%s%s", origin,
-                                        view_url(a, p[i].kind, p[i].key)));
+        xml_elem(
+            x, "loc",
+            arena_printf(a, "%s%s", origin, view_url(a, p[i].kind, p[i].key)));
         lastmod(a, x, p[i].lastmod);
         xml_end(x);
     }
@@ -101,8 +102,8 @@ static int sitemap_index(struct site *s, struct request *req,
     xml_attr(x, "xmlns", NS_SITEMAP);
     for (size_t i = 0; i < n; i++) {
         xml_start(x, "sitemap");
-        xml_elem(x, "loc", arena_printf(a, "%s/sitemap-%zu.xml", origin,
-                                        i + 1));
+        xml_elem(x, "loc",
+                 arena_printf(a, "%s/sitemap-%zu.xml", origin, i + 1));
         lastmod(a, x, c[i].lastmod);
         xml_end(x);
     }
@@ -134,8 +135,8 @@ int site_sitemap_part(struct request *req, struct response *res, void *ctx)
     struct site *s = ctx;
     struct public_page *pages;
     size_t n;
-    if (store_public_pages(s->store, req->arena, limit(),
-                           (part - 1) * limit(), &pages, &n) != 0)
+    if (store_public_pages(s->store, req->arena, limit(), (part - 1) * limit(),
+                           &pages, &n) != 0)
         return 500;
     if (n == 0)
         return 404;

@@ -104,8 +104,8 @@ out:
 
 /* --- users --------------------------------------------------------- */
 
-#define USER_COLS                                                           \
-    "SELECT id, email, name, role, pw_hash, totp_secret, disabled,"        \
+#define USER_COLS                                                              \
+    "SELECT id, email, name, role, pw_hash, totp_secret, disabled,"            \
     " created_at FROM users"
 static const char SQL_USER_ADD[] =
     "INSERT INTO users(email, name, role, pw_hash, created_at, updated_at)"
@@ -320,8 +320,8 @@ static void session_row(struct arena *a, sqlite3_stmt *st, void *elem)
 int store_session_add(struct store *s, const char *id_hash, int64_t user_id,
                       const char *csrf, bool pending, int64_t now)
 {
-    const struct acc_arg args[] = {AT(id_hash), AI(user_id), AT(csrf),
-                                   AI(now), AI(pending)};
+    const struct acc_arg args[] = {AT(id_hash), AI(user_id), AT(csrf), AI(now),
+                                   AI(pending)};
     return write1(s, SQL_SESSION_ADD, "session_add", args, 5, false);
 }
 
@@ -400,8 +400,8 @@ int store_token_by_hash(struct store *s, struct arena *a, const char *hash,
     return 0;
 }
 
-int store_tokens_list(struct store *s, struct arena *a,
-                      struct api_token **out, size_t *n)
+int store_tokens_list(struct store *s, struct arena *a, struct api_token **out,
+                      size_t *n)
 {
     return sdb_list(s, a, SQL_TOKENS, "tokens_list", sizeof(**out), token_row,
                     (void **)out, n);

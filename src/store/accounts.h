@@ -23,8 +23,8 @@ struct user {
     int64_t id;
     const char *email;
     const char *name;
-    const char *role;       /* "admin", "editor" or "author" */
-    const char *pw_hash;    /* argon2id string */
+    const char *role;        /* "admin", "editor" or "author" */
+    const char *pw_hash;     /* argon2id string */
     const char *totp_secret; /* base32, or NULL when TOTP is off */
     bool disabled;
     int64_t created_at;
@@ -34,7 +34,7 @@ struct session {
     int64_t user_id;
     const char *csrf;
     int64_t created_at, seen_at;
-    bool pending;            /* password given, TOTP code still due */
+    bool pending; /* password given, TOTP code still due */
 };
 
 struct api_token {
@@ -42,7 +42,7 @@ struct api_token {
     const char *name;
     const char *role;
     int64_t created_at;
-    int64_t last_used_at;    /* 0: never */
+    int64_t last_used_at; /* 0: never */
 };
 
 struct audit_entry {
@@ -107,8 +107,8 @@ int store_token_add(struct store *s, const char *name, const char *role,
 /* store_token_by_hash finds a token and marks it used at now. */
 int store_token_by_hash(struct store *s, struct arena *a, const char *hash,
                         int64_t now, struct api_token *t) WUR;
-int store_tokens_list(struct store *s, struct arena *a,
-                      struct api_token **out, size_t *n) WUR;
+int store_tokens_list(struct store *s, struct arena *a, struct api_token **out,
+                      size_t *n) WUR;
 /* store_token_revoke deletes the token: ERR_NOT_FOUND if none. */
 int store_token_revoke(struct store *s, const char *name) WUR;
 

@@ -9,15 +9,16 @@
 
 #include "core/arena.h"
 
-#define API_WHERE                                                            \
-    " FROM articles a WHERE a.status = 1 AND a.published_at <= ?8"           \
-    " AND (?3 = 0 OR a.section_id = ?3) AND (?4 = 0 OR a.issue_id = ?4)"     \
-    " AND (?5 = 0 OR a.id IN (SELECT article_id FROM article_authors"        \
-    "   WHERE author_id = ?5))"                                              \
-    " AND (?6 = 0 OR a.id IN (SELECT article_id FROM article_tags"           \
-    "   WHERE tag_id = ?6))"                                                 \
+#define API_WHERE                                                              \
+    " FROM articles a WHERE a.status = 1 AND a.published_at <= ?8"             \
+    " AND (?3 = 0 OR a.section_id = ?3) AND (?4 = 0 OR a.issue_id = ?4)"       \
+    " AND (?5 = 0 OR a.id IN (SELECT article_id FROM article_authors"          \
+    "   WHERE author_id = ?5))"                                                \
+    " AND (?6 = 0 OR a.id IN (SELECT article_id FROM article_tags"             \
+    "   WHERE tag_id = ?6))"                                                   \
     " AND a.published_at >= ?7"
-static const char SQL_IDS[] = "SELECT a.id" API_WHERE
+static const char SQL_IDS[] =
+    "SELECT a.id" API_WHERE
     " ORDER BY a.published_at DESC, a.id DESC LIMIT ?1 OFFSET ?2";
 static const char SQL_COUNT[] = "SELECT count(*)" API_WHERE;
 
@@ -42,7 +43,8 @@ int store_api_articles(struct store *s, struct arena *a,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    int64_t *ids = arena_alloc(a, sizeof(*ids) * (size_t)(limit > 0 ? limit : 1));
+    int64_t *ids =
+        arena_alloc(a, sizeof(*ids) * (size_t)(limit > 0 ? limit : 1));
     size_t k = 0;
     sqlite3_stmt *st = sdb_stmt(c, SQL_COUNT);
     if (!st || bind_filter(st, f) != SQLITE_OK) {

@@ -81,8 +81,8 @@ static int fill_tags(struct conn *c, struct arena *a, const char *ids,
         if (!art)
             continue;
         size_t i = (size_t)(art - v);
-        art->tags = sdb_grow(a, art->tags, art->n_tags, &cap[i],
-                             sizeof(*art->tags));
+        art->tags =
+            sdb_grow(a, art->tags, art->n_tags, &cap[i], sizeof(*art->tags));
         struct tag *t = &art->tags[art->n_tags++];
         t->id = sqlite3_column_int64(st, 1);
         t->slug = sdb_col_text(a, st, 2);

@@ -674,8 +674,8 @@ int sdb_articles_query(struct store *s, struct arena *a,
     if (rc != 0)
         return rc;
     if (total)
-        rc = count_list(c, sql->by_reads ? 0 : sdb_memo_version(s, c), sql,
-                        q, total);
+        rc = count_list(c, sql->by_reads ? 0 : sdb_memo_version(s, c), sql, q,
+                        total);
     if (rc != 0 || q->limit == 0)
         goto out;
     /* A deep page seeks to where its page index says (pages.c); not on

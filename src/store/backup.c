@@ -122,15 +122,15 @@ static int identify(sqlite3 *db, const char *name, int *version)
     if (rc != 0)
         return rc;
     if (str_to_i64(str_from(app), INT32_MIN, INT32_MAX, &a) != 0 ||
-        str_to_i64(str_from(ver), 0, INT32_MAX, &v) != 0 ||
-        a != SDB_APP_ID || v < 1) {
+        str_to_i64(str_from(ver), 0, INT32_MAX, &v) != 0 || a != SDB_APP_ID ||
+        v < 1) {
         sdb_errorf("%s: not a Quire database", name);
         return ERR_INVALID;
     }
     if (v > store_schema_version()) {
         sdb_errorf("%s: schema version %lld is newer than this program's "
-                   "(%d); use a newer quire", name, v,
-                   store_schema_version());
+                   "(%d); use a newer quire",
+                   name, v, store_schema_version());
         return ERR_INVALID;
     }
     *version = (int)v;
@@ -155,8 +155,7 @@ static int verify(const char *path, const char *name, int *version)
     if (rc == 0)
         rc = identify(db, name, version);
     if (rc == 0)
-        rc = pragma_text(db, name, "PRAGMA integrity_check", res,
-                         sizeof(res));
+        rc = pragma_text(db, name, "PRAGMA integrity_check", res, sizeof(res));
     if (rc == 0 && strcmp(res, "ok") != 0) {
         sdb_errorf("%s: damaged (integrity_check: %s)", name, res);
         rc = ERR_INVALID;
@@ -223,8 +222,8 @@ static int put_in_place(const char *tmp, const char *target, bool replace)
     if (replace) {
         if (rename(tmp, target) != 0)
             return fail_errno(target, "cannot rename into place");
-    } else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, target,
-                         RENAME_NOREPLACE) != 0) {
+    } else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_NOREPLACE) !=
+               0) {
         if (errno == EEXIST) {
             sdb_errorf("%s exists; pass --force to replace it", target);
             return ERR_EXISTS;
@@ -268,8 +267,7 @@ static int copy(sqlite3 *src, const char *src_name, const char *tmp,
     if (rc == 0)
         rc = exec(dst, tmp, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
     if (rc == 0)
-        rc = exec(src, src_name,
-                  "BEGIN; SELECT count(*) FROM sqlite_schema");
+        rc = exec(src, src_name, "BEGIN; SELECT count(*) FROM sqlite_schema");
     if (rc != 0)
         goto out;
     in_read = true;
@@ -296,8 +294,7 @@ static int copy(sqlite3 *src, const char *src_name, const char *tmp,
     st->pages = sqlite3_backup_pagecount(b);
     int frc = sqlite3_backup_finish(b); /* the step's error, if any */
     if (src_rc != SQLITE_DONE || frc != SQLITE_OK) {
-        rc = fail_db(dst, src_rc != SQLITE_DONE ? src_rc : frc, tmp,
-                     "copying");
+        rc = fail_db(dst, src_rc != SQLITE_DONE ? src_rc : frc, tmp, "copying");
         goto out;
     }
 out:
@@ -367,8 +364,8 @@ int store_backup(const char *db, const char *dest, bool force,
         rc = fsync_path(tmp, false);
     /* Replacing a database some quire process still uses: refuse. */
     if (rc == 0 && force)
-        rc = sdb_lock(dest, SDB_LOCK_EXCLUSIVE | SDB_LOCK_IF_EXISTS,
-                      &dest_lock);
+        rc =
+            sdb_lock(dest, SDB_LOCK_EXCLUSIVE | SDB_LOCK_IF_EXISTS, &dest_lock);
     if (rc == 0)
         rc = put_in_place(tmp, dest, force);
     if (rc == 0) {

@@ -14,8 +14,7 @@
 #include "core/arena.h"
 #include "core/nocache.h"
 
-static const char SQL_LATEST[] =
-    "SELECT coalesce(max(seq), 0) FROM changes";
+static const char SQL_LATEST[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_SINCE[] =
     "SELECT DISTINCT name FROM changes WHERE seq > ?1 LIMIT ?2";
 static const char SQL_PRUNE[] = "DELETE FROM changes WHERE seq < ?1";
@@ -83,8 +82,7 @@ int store_changes_since(struct store *s, struct arena *a, int64_t since,
             rc = 0;
             break;
         }
-        out->names = sdb_grow(a, out->names, out->n, &cap,
-                              sizeof(*out->names));
+        out->names = sdb_grow(a, out->names, out->n, &cap, sizeof(*out->names));
         out->names[out->n++] = sdb_col_text(a, st, 0);
     }
 out:

@@ -233,8 +233,7 @@ const char *sdb_col_text(struct arena *a, sqlite3_stmt *st, int i)
     return arena_strndup(a, (const char *)t, n);
 }
 
-void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap,
-               size_t size)
+void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size)
 {
     if (n < *cap)
         return arr;
@@ -364,8 +363,8 @@ int store_health(struct store *s, struct arena *a)
     return rc == ERR_NOT_FOUND ? 0 : rc;
 }
 
-static int conn_open(struct conn *c, const char *path, bool writer,
-                     bool create, bool map)
+static int conn_open(struct conn *c, const char *path, bool writer, bool create,
+                     bool map)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (create)
@@ -389,8 +388,8 @@ static int conn_open(struct conn *c, const char *path, bool writer,
             goto fail;
         }
         if (strcmp(mode, "wal") != 0) {
-            sdb_errorf("%s: cannot use WAL mode (journal mode is '%s')",
-                       path, mode);
+            sdb_errorf("%s: cannot use WAL mode (journal mode is '%s')", path,
+                       mode);
             rc = ERR_DB;
             goto fail;
         }
@@ -398,8 +397,9 @@ static int conn_open(struct conn *c, const char *path, bool writer,
                        path);
     } else {
         /* 8 MB of pages: a cold render reads memory, not a pread a page. */
-        rc = conn_exec(c, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                          " PRAGMA cache_size=-8000",
+        rc = conn_exec(c,
+                       "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                       " PRAGMA cache_size=-8000",
                        path);
         if (rc == 0 && map) {
             char sql[64];
@@ -480,8 +480,7 @@ int store_open(const char *path, int flags, struct store **out)
     rc = sdb_lock(path, SDB_LOCK_SHARED, &s->lockfd);
     if (rc != 0)
         goto fail;
-    rc = conn_open(&s->writer, path, true, (flags & STORE_CREATE) != 0,
-                   false);
+    rc = conn_open(&s->writer, path, true, (flags & STORE_CREATE) != 0, false);
     if (rc != 0)
         goto fail;
     rc = sdb_migrate(&s->writer);
@@ -493,8 +492,7 @@ fail:
     store_close(s);
     /* ERR_IO (the disk), ERR_BUSY (the lock), ERR_NOT_FOUND stay; any
      * other failure means the file is not a database we can use. */
-    return rc == ERR_NOT_FOUND || rc == ERR_BUSY || rc == ERR_IO ? rc
-                                                                : ERR_DB;
+    return rc == ERR_NOT_FOUND || rc == ERR_BUSY || rc == ERR_IO ? rc : ERR_DB;
 }
 
 void store_close(struct store *s)
@@ -609,8 +607,8 @@ int store_begin(struct store *s)
         sdb_errorf("begin: the enclosing transaction was rolled back");
         return ERR_DB;
     }
-    int rc = sdb_exec(&s->writer, s->depth ? SQL_SAVEPOINT
-                                           : SQL_BEGIN_IMMEDIATE, "begin");
+    int rc = sdb_exec(&s->writer,
+                      s->depth ? SQL_SAVEPOINT : SQL_BEGIN_IMMEDIATE, "begin");
     if (rc != 0) {
         /* sdb_exec's code: ERR_IO for a full disk (SQLITE_FULL/IOERR). */
         pthread_mutex_unlock(&s->wlock);
@@ -652,8 +650,8 @@ int store_commit(struct store *s)
         sdb_errorf("commit: no transaction on this thread");
         return ERR_DB;
     }
-    int rc = sdb_exec(&s->writer, s->depth > 1 ? SQL_RELEASE : SQL_COMMIT,
-                      "commit");
+    int rc =
+        sdb_exec(&s->writer, s->depth > 1 ? SQL_RELEASE : SQL_COMMIT, "commit");
     if (rc != 0) {
         /* A failed COMMIT leaves the transaction open; end it here so
          * the level is over either way and the mutex is released. */
@@ -683,15 +681,14 @@ int sdb_write_end(struct store *s, int rc)
     return store_commit(s);
 }
 
-int sdb_list(struct store *s, struct arena *a, const char *sql,
-             const char *ctx, size_t elem_size, sdb_row_fn row, void **out,
-             size_t *n)
+int sdb_list(struct store *s, struct arena *a, const char *sql, const char *ctx,
+             size_t elem_size, sdb_row_fn row, void **out, size_t *n)
 {
     return sdb_select(s, a, sql, ctx, NULL, 0, elem_size, row, out, n);
 }
 
-int sdb_one(struct store *s, struct arena *a, const char *sql,
-            const char *ctx, struct sdb_key key, sdb_row_fn row, void *elem)
+int sdb_one(struct store *s, struct arena *a, const char *sql, const char *ctx,
+            struct sdb_key key, sdb_row_fn row, void *elem)
 {
     struct conn *c;
     int rc = sdb_read_begin(s, &c);

@@ -124,10 +124,10 @@ int store_dump(struct store *s, store_dump_fn fn, void *ctx)
             }
             for (size_t i = 0; i < n && i < 32; i++) {
                 int ty = sqlite3_column_type(st, (int)i);
-                v[i] = (struct dump_value){
-                    .type = ty == SQLITE_NULL      ? DUMP_NULL
-                            : ty == SQLITE_INTEGER ? DUMP_INT
-                                                   : DUMP_TEXT};
+                v[i] = (struct dump_value){.type = ty == SQLITE_NULL ? DUMP_NULL
+                                                   : ty == SQLITE_INTEGER
+                                                       ? DUMP_INT
+                                                       : DUMP_TEXT};
                 if (ty == SQLITE_INTEGER)
                     v[i].i = sqlite3_column_int64(st, (int)i);
                 else if (ty != SQLITE_NULL) {
@@ -227,8 +227,7 @@ int store_load_row(struct store_load *l, const char *const *names,
             if (strcmp(l->table->cols[i], names[k]) == 0)
                 col = i;
         if (col < 0) {
-            sdb_errorf("table %s has no column '%s'", l->table->name,
-                       names[k]);
+            sdb_errorf("table %s has no column '%s'", l->table->name, names[k]);
             return ERR_INVALID;
         }
         int brc = v[k].type == DUMP_INT
@@ -248,9 +247,9 @@ int store_load_row(struct store_load *l, const char *const *names,
 
 int store_load_end(struct store_load *l, bool commit)
 {
-    static const char SQL_REINDEX[] =
-        "INSERT INTO articles_fts(rowid, title, intro, body, authors) "
-        SDB_FTS_ROW "WHERE a.status = 1";
+    static const char SQL_REINDEX[] = "INSERT INTO articles_fts(rowid, title, "
+                                      "intro, body, authors) " SDB_FTS_ROW
+                                      "WHERE a.status = 1";
     struct store *s = l->s;
     sqlite3_finalize(l->insert);
     free(l);

@@ -114,8 +114,8 @@ static bool blank(const char *s)
 }
 
 /* names reads one column of names for id into an arena array. */
-static int names(struct conn *c, struct arena *a, const char *sql,
-                 int64_t id, const char *const **out, size_t *n)
+static int names(struct conn *c, struct arena *a, const char *sql, int64_t id,
+                 const char *const **out, size_t *n)
 {
     sqlite3_stmt *st = sdb_stmt(c, sql);
     if (!st)
@@ -152,7 +152,9 @@ static void read_edit(struct arena *a, sqlite3_stmt *st,
         .title = sdb_col_text(a, st, 2),
         .summary = sdb_col_text(a, st, 3),
         .body_md = sdb_col_text(a, st, 4),
-        .status = shown ? EDIT_PUBLISHED : sched ? EDIT_SCHEDULED : EDIT_DRAFT,
+        .status = shown   ? EDIT_PUBLISHED
+                  : sched ? EDIT_SCHEDULED
+                          : EDIT_DRAFT,
         .publish_at = sqlite3_column_int64(st, 6),
         .updated_at = sqlite3_column_int64(st, 7),
         .section = sdb_col_text(a, st, 8),
@@ -375,7 +377,8 @@ int store_edit_save(struct store *s, const struct edit_article *in,
     };
     if (rc == 0 && !in->id && ai.slug) {
         /* A new article naming a taken slug must not update that one. */
-        sqlite3_stmt *st = sdb_stmt(w, "SELECT 1 FROM articles WHERE slug = ?1");
+        sqlite3_stmt *st =
+            sdb_stmt(w, "SELECT 1 FROM articles WHERE slug = ?1");
         rc = !st ? ERR_DB
              : sdb_bind_text(st, 1, ai.slug) == SQLITE_OK
                  ? sdb_step(w, st, "edit: slug taken")
@@ -426,8 +429,7 @@ int store_edit_list(struct store *s, struct arena *a,
          sdb_bind_text(st, 5, blank(f->q) ? NULL : f->q) |
          sdb_bind_text(st, 6, blank(f->owner) ? NULL : f->owner) |
          sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 20) |
-         sqlite3_bind_int(st, 8, f->offset > 0 ? f->offset : 0)) !=
-        SQLITE_OK) {
+         sqlite3_bind_int(st, 8, f->offset > 0 ? f->offset : 0)) != SQLITE_OK) {
         rc = sdb_fail(c, "edit: list");
         sdb_done(st);
         goto out;
@@ -549,8 +551,8 @@ static int get_rev(struct conn *c, struct arena *a, int64_t id, int64_t n,
     return rc;
 }
 
-int store_edit_revision(struct store *s, struct arena *a, int64_t id,
-                        int64_t n, struct edit_revision *out)
+int store_edit_revision(struct store *s, struct arena *a, int64_t id, int64_t n,
+                        struct edit_revision *out)
 {
     struct conn *c;
     int rc = sdb_read_begin(s, &c);
@@ -561,8 +563,8 @@ int store_edit_revision(struct store *s, struct arena *a, int64_t id,
     return rc;
 }
 
-int store_edit_restore(struct store *s, int64_t id, int64_t n,
-                       int64_t expect, const char *who, int64_t *revision)
+int store_edit_restore(struct store *s, int64_t id, int64_t n, int64_t expect,
+                       const char *who, int64_t *revision)
 {
     struct arena a;
     struct edit_revision r;

@@ -29,20 +29,20 @@ struct edit_article {
     int64_t id;
     const char *title;
     const char *body_md;
-    const char *summary;      /* may be NULL */
-    const char *section;      /* name, or NULL */
-    const char *issue;        /* YYYY-MM-DD, or NULL */
-    const char *slug;         /* NULL on save: derived from the title */
+    const char *summary; /* may be NULL */
+    const char *section; /* name, or NULL */
+    const char *issue;   /* YYYY-MM-DD, or NULL */
+    const char *slug;    /* NULL on save: derived from the title */
     const char *const *authors;
     size_t n_authors;
     const char *const *tags;
     size_t n_tags;
     enum edit_status status;
-    int64_t publish_at;       /* Unix seconds; 0 on save: now */
+    int64_t publish_at; /* Unix seconds; 0 on save: now */
     int64_t revision;
     int64_t created_at;
     int64_t updated_at;
-    const char *owner;        /* who created it (for the author role) */
+    const char *owner; /* who created it (for the author role) */
 };
 
 /*
@@ -67,11 +67,11 @@ int store_edit_save(struct store *s, const struct edit_article *in,
 
 /* A filter for store_edit_list; NULL/empty/-1 means any. */
 struct edit_filter {
-    int status;               /* enum edit_status or -1 */
-    const char *section;      /* section slug or name */
-    const char *author;       /* author name or slug */
-    const char *issue;        /* YYYY-MM-DD */
-    const char *q;            /* text in the title */
+    int status;          /* enum edit_status or -1 */
+    const char *section; /* section slug or name */
+    const char *author;  /* author name or slug */
+    const char *issue;   /* YYYY-MM-DD */
+    const char *q;       /* text in the title */
     const char *owner;
     int limit, offset;
 };
@@ -95,15 +95,14 @@ struct edit_revision {
 int store_edit_revisions(struct store *s, struct arena *a, int64_t id,
                          struct edit_revision **out, size_t *n) WUR;
 /* store_edit_revision loads revision n of id, with its body. */
-int store_edit_revision(struct store *s, struct arena *a, int64_t id,
-                        int64_t n, struct edit_revision *out) WUR;
+int store_edit_revision(struct store *s, struct arena *a, int64_t id, int64_t n,
+                        struct edit_revision *out) WUR;
 /*
  * store_edit_restore saves revision n's fields as a new revision (the
  * article must still be at revision expect; -1: whatever it is).
  */
-int store_edit_restore(struct store *s, int64_t id, int64_t n,
-                       int64_t expect, const char *who,
-                       int64_t *revision) WUR;
+int store_edit_restore(struct store *s, int64_t id, int64_t n, int64_t expect,
+                       const char *who, int64_t *revision) WUR;
 
 /*
  * store_schedule_run publishes every scheduled article whose time has

@@ -33,16 +33,14 @@ static const char SQL_AUTHOR_SET[] =
     " bio = coalesce(?4, bio) WHERE id = ?1";
 
 /* one_id runs a query of one text parameter for one id (0 if none). */
-static int one_id(struct conn *w, const char *sql, const char *key,
-                  int64_t *id)
+static int one_id(struct conn *w, const char *sql, const char *key, int64_t *id)
 {
     sqlite3_stmt *st = sdb_stmt(w, sql);
     if (!st)
         return ERR_DB;
     *id = 0;
-    int rc = sdb_bind_text(st, 1, key) == SQLITE_OK
-                 ? sdb_step(w, st, "issue")
-                 : sdb_fail(w, "issue");
+    int rc = sdb_bind_text(st, 1, key) == SQLITE_OK ? sdb_step(w, st, "issue")
+                                                    : sdb_fail(w, "issue");
     if (rc == 1) {
         *id = sqlite3_column_int64(st, 0);
         rc = 0;
@@ -52,8 +50,7 @@ static int one_id(struct conn *w, const char *sql, const char *key,
 }
 
 /* run_id_int runs sql with ?1 an id and ?2 an integer. */
-static int run_id_int(struct conn *w, const char *sql, int64_t id,
-                      int64_t v)
+static int run_id_int(struct conn *w, const char *sql, int64_t id, int64_t v)
 {
     sqlite3_stmt *st = sdb_stmt(w, sql);
     if (!st)
@@ -166,8 +163,8 @@ int store_edit_authors(struct store *s, struct arena *a,
                        struct edit_author **out, size_t *n)
 {
     void *list;
-    int rc = sdb_list(s, a, SQL_AUTHORS, "authors", sizeof(**out),
-                      author_row, &list, n);
+    int rc = sdb_list(s, a, SQL_AUTHORS, "authors", sizeof(**out), author_row,
+                      &list, n);
     if (rc == 0)
         *out = list;
     return rc;

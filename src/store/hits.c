@@ -16,10 +16,10 @@
 
 static const char SQL_ADD[] =
     "UPDATE articles SET hits = hits + ?2 WHERE id = ?1";
-static const char SQL_DAILY[] =
-    "INSERT INTO hits_daily(article_id, day, count)"
-    " VALUES (?1, date('now'), ?2)"
-    " ON CONFLICT(article_id, day) DO UPDATE SET count = count + excluded.count";
+static const char SQL_DAILY[] = "INSERT INTO hits_daily(article_id, day, count)"
+                                " VALUES (?1, date('now'), ?2)"
+                                " ON CONFLICT(article_id, day) DO UPDATE SET "
+                                "count = count + excluded.count";
 static const char SQL_GET[] = "SELECT hits FROM articles WHERE id = ?1";
 static const char SQL_PRUNE[] =
     "DELETE FROM hits_daily WHERE day < date(?1, 'unixepoch')";

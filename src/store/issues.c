@@ -24,7 +24,7 @@ static const char SQL_LATEST[] =
     " ORDER BY i.date DESC LIMIT 1";
 /* Newest first along the date index, each issue counted over its range
  * of an index, instead of grouping and sorting every published article. */
-#define ISSUE_PUBLISHED                                                      \
+#define ISSUE_PUBLISHED                                                        \
     " FROM articles a WHERE a.issue_id = i.id AND a.status = 1"
 static const char SQL_LIST[] =
     "SELECT i.id, i.date, i.title, (SELECT count(*)" ISSUE_PUBLISHED ")"

@@ -62,8 +62,7 @@ int sdb_lock(const char *db, int how, int *fd)
     if (f < 0 && errno == ENOENT && (how & SDB_LOCK_IF_EXISTS))
         return 0; /* no quire process ever opened db */
     if (f < 0) {
-        sdb_errorf("%s: cannot open the lock file: %s", path,
-                   strerror(errno));
+        sdb_errorf("%s: cannot open the lock file: %s", path, strerror(errno));
         return ERR_IO;
     }
     int rc;
@@ -76,10 +75,12 @@ int sdb_lock(const char *db, int how, int *fd)
         if (e == EWOULDBLOCK) {
             if (exclusive)
                 sdb_errorf("%s is in use by another quire process (a "
-                           "running server?); stop it first", db);
+                           "running server?); stop it first",
+                           db);
             else
                 sdb_errorf("%s is being restored by 'quire restore'; try "
-                           "again when it has finished", db);
+                           "again when it has finished",
+                           db);
             return ERR_BUSY;
         }
         sdb_errorf("%s: cannot lock: %s", path, strerror(e));

@@ -22,13 +22,13 @@ static const char SQL_MEDIA_ADD[] =
 static const char SQL_VARIANT_ADD[] =
     "INSERT INTO media_variants(media_id, file, mime, width, height)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
-#define MEDIA_COLS                                                           \
-    "SELECT id, hash, kind, mime, file, width, height, bytes, alt,"          \
+#define MEDIA_COLS                                                             \
+    "SELECT id, hash, kind, mime, file, width, height, bytes, alt,"            \
     " decorative, caption, credit, created_at FROM media"
 static const char SQL_MEDIA_GET[] = MEDIA_COLS " WHERE id = ?1";
 /* A prefix match on the UNIQUE index; LIMIT 2 tells one from many. */
-static const char SQL_MEDIA_HASH[] =
-    MEDIA_COLS " WHERE hash >= ?1 AND hash < ?1 || 'g' ORDER BY hash LIMIT 2";
+static const char SQL_MEDIA_HASH[] = MEDIA_COLS
+    " WHERE hash >= ?1 AND hash < ?1 || 'g' ORDER BY hash LIMIT 2";
 static const char SQL_MEDIA_LIST[] = MEDIA_COLS " ORDER BY id DESC";
 static const char SQL_VARIANTS[] =
     "SELECT file, mime, width, height FROM media_variants"
@@ -144,8 +144,8 @@ static int variants(struct store *s, struct arena *a, struct media *m)
     m->variants = NULL;
     m->nvariants = 0;
     while ((rc = sdb_step(c, st, "media_variants")) == 1) {
-        m->variants = sdb_grow(a, m->variants, m->nvariants, &cap,
-                               sizeof(*m->variants));
+        m->variants =
+            sdb_grow(a, m->variants, m->nvariants, &cap, sizeof(*m->variants));
         m->variants[m->nvariants++] = (struct media_variant){
             .file = sdb_col_text(a, st, 0),
             .mime = sdb_col_text(a, st, 1),
@@ -162,8 +162,8 @@ out:
 int store_media_get(struct store *s, struct arena *a, int64_t id,
                     struct media *m)
 {
-    int rc = sdb_one(s, a, SQL_MEDIA_GET, "media_get", SDB_INT(id), media_row,
-                     m);
+    int rc =
+        sdb_one(s, a, SQL_MEDIA_GET, "media_get", SDB_INT(id), media_row, m);
     return rc == 0 ? variants(s, a, m) : rc;
 }
 

@@ -24,14 +24,14 @@ struct media_variant {
 
 struct media {
     int64_t id;
-    const char *hash;     /* hex, also the start of every file name */
-    const char *kind;     /* "image" or "document" */
-    const char *mime;     /* of the stored main file */
-    const char *file;     /* the main file's name in the media folder */
-    int width, height;    /* 0 for documents */
-    int64_t bytes;        /* of the upload */
-    const char *alt;      /* NULL when none was given */
-    bool decorative;      /* an image that says on purpose it needs no alt */
+    const char *hash;  /* hex, also the start of every file name */
+    const char *kind;  /* "image" or "document" */
+    const char *mime;  /* of the stored main file */
+    const char *file;  /* the main file's name in the media folder */
+    int width, height; /* 0 for documents */
+    int64_t bytes;     /* of the upload */
+    const char *alt;   /* NULL when none was given */
+    bool decorative;   /* an image that says on purpose it needs no alt */
     const char *caption, *credit;
     const char *created_at;
     struct media_variant *variants; /* narrowest first */

@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef MEMO_ROWS_BITS /* tests/unit/related_test.c makes ids collide */
+#ifndef MEMO_ROWS_BITS    /* tests/unit/related_test.c makes ids collide */
 #define MEMO_ROWS_BITS 11 /* 2,048 rows, a few MB per worker */
 #endif
 
@@ -72,9 +72,9 @@ static void copy_article(struct arena *a, struct article *dst,
         dst->authors = arena_alloc(a, src->n_authors * sizeof(*dst->authors));
         for (size_t i = 0; i < src->n_authors; i++) {
             const struct author *f = &src->authors[i];
-            dst->authors[i] = (struct author){
-                f->id, memo_dup(a, f->slug), memo_dup(a, f->name),
-                memo_dup(a, f->bio)};
+            dst->authors[i] = (struct author){f->id, memo_dup(a, f->slug),
+                                              memo_dup(a, f->name),
+                                              memo_dup(a, f->bio)};
         }
     }
     if (src->n_tags) {
@@ -96,8 +96,8 @@ void store_read_memo(struct store *s)
     arena_init(&c->memo->a, 16 * 1024);
 }
 
-bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug,
-                  bool drafts, struct article *out)
+bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug, bool drafts,
+                  struct article *out)
 {
     const struct sdb_memo *m = c->memo;
     if (!m || !m->full || c->hold == 0 || m->drafts != drafts ||

@@ -107,8 +107,8 @@ static void link_row(struct arena *a, sqlite3_stmt *st, void *elem)
 int store_links_list(struct store *s, struct arena *a, struct link **out,
                      size_t *n)
 {
-    return sdb_list(s, a, SQL_LINKS_LIST, "links_list", sizeof(**out),
-                    link_row, (void **)out, n);
+    return sdb_list(s, a, SQL_LINKS_LIST, "links_list", sizeof(**out), link_row,
+                    (void **)out, n);
 }
 
 int store_publication_add(struct store *s, const struct publication *p,

@@ -12,6 +12,7 @@
 
 #define ALL_WHERE " WHERE a.status = 1 AND a.hits > 0"
 #define ALL_ORDER " ORDER BY a.hits DESC, a.id DESC LIMIT ?1 OFFSET ?2"
+// clang-format off
 static const struct sdb_list_sql all_sql = {
     SDB_ARTICLE_SELECT("NULL, NULL", "a.hits") ALL_WHERE ALL_ORDER,
     "SELECT count(*) FROM articles a" ALL_WHERE,
@@ -35,12 +36,13 @@ static const struct sdb_list_sql period_sql = {
     PERIOD_WHERE,
     .by_reads = true,
 };
+// clang-format on
 
 int store_articles_most_read(struct store *s, struct arena *a, int64_t since,
                              int limit, int offset, struct article **out,
                              size_t *n, int64_t *total)
 {
     struct list_query q = {.id = since, .limit = limit, .offset = offset};
-    return sdb_articles_query(s, a, since ? &period_sql : &all_sql, &q, out,
-                              n, total);
+    return sdb_articles_query(s, a, since ? &period_sql : &all_sql, &q, out, n,
+                              total);
 }

@@ -113,8 +113,8 @@ int store_newsletter_secret(struct store *s, unsigned char out[32])
 }
 
 /* run binds up to three integers (?1..) and one text (?tpos) and steps. */
-static int run(struct conn *w, const char *sql, const char *ctx,
-               int64_t a1, int64_t a2, int tpos, const char *text)
+static int run(struct conn *w, const char *sql, const char *ctx, int64_t a1,
+               int64_t a2, int tpos, const char *text)
 {
     sqlite3_stmt *st = sdb_stmt(w, sql);
     if (!st)
@@ -209,8 +209,8 @@ int store_subscriber_set_state(struct store *s, int64_t id, int state,
     return sdb_write_end(s, rc);
 }
 
-int store_subscriber_import(struct store *s, const char *email,
-                            bool confirmed, int64_t now)
+int store_subscriber_import(struct store *s, const char *email, bool confirmed,
+                            int64_t now)
 {
     if (!email || !*email || strlen(email) > 320)
         return sdb_invalid("subscriber_import", "no usable address");
@@ -225,7 +225,8 @@ int store_subscriber_import(struct store *s, const char *email,
     }
     if ((sdb_bind_text(st, 1, email) | sqlite3_bind_int64(st, 2, now) |
          sqlite3_bind_int64(st, 3, confirmed ? 1 : 0) |
-         (confirmed ? sqlite3_bind_int64(st, 4, now) : sqlite3_bind_null(st, 4)) |
+         (confirmed ? sqlite3_bind_int64(st, 4, now)
+                    : sqlite3_bind_null(st, 4)) |
          sqlite3_bind_null(st, 5)) != SQLITE_OK)
         rc = sdb_fail(w, "subscriber_import");
     else
@@ -260,8 +261,7 @@ static void sub_row(struct arena *a, sqlite3_stmt *st, void *elem)
 int store_subscriber_get(struct store *s, struct arena *a, int64_t id,
                          struct subscriber *out)
 {
-    return sdb_one(s, a, SQL_GET, "subscriber_get", SDB_INT(id), sub_row,
-                   out);
+    return sdb_one(s, a, SQL_GET, "subscriber_get", SDB_INT(id), sub_row, out);
 }
 
 int store_subscribers_list(struct store *s, struct arena *a, int state,
@@ -269,8 +269,8 @@ int store_subscribers_list(struct store *s, struct arena *a, int state,
 {
     int64_t arg = state;
     if (state < 0)
-        return sdb_list(s, a, SQL_LIST_ALL, "subscribers_list",
-                        sizeof(**out), sub_row, (void **)out, n);
+        return sdb_list(s, a, SQL_LIST_ALL, "subscribers_list", sizeof(**out),
+                        sub_row, (void **)out, n);
     return sdb_select(s, a, SQL_LIST_STATE, "subscribers_list", &arg, 1,
                       sizeof(**out), sub_row, (void **)out, n);
 }
@@ -320,15 +320,16 @@ int store_campaign_queue_to(struct store *s, const struct campaign *c,
     if (rc != 0)
         return rc;
     struct conn *w = &s->writer;
-    sqlite3_stmt *st = sdb_stmt(w, test_rcpt ? SQL_CAMPAIGN_TEST
-                                              : SQL_CAMPAIGN_ADD);
+    sqlite3_stmt *st =
+        sdb_stmt(w, test_rcpt ? SQL_CAMPAIGN_TEST : SQL_CAMPAIGN_ADD);
     if (!st) {
         rc = ERR_DB;
         goto out;
     }
-    if ((sdb_bind_text(st, 1, c->issue_date) | sdb_bind_text(st, 2, c->subject) |
-         sdb_bind_text(st, 3, c->text_body) | sdb_bind_text(st, 4, c->html_body) |
-         sqlite3_bind_int64(st, 5, now)) != SQLITE_OK)
+    if ((sdb_bind_text(st, 1, c->issue_date) |
+         sdb_bind_text(st, 2, c->subject) | sdb_bind_text(st, 3, c->text_body) |
+         sdb_bind_text(st, 4, c->html_body) | sqlite3_bind_int64(st, 5, now)) !=
+        SQLITE_OK)
         rc = sdb_fail(w, "campaign_queue");
     else
         rc = sdb_step(w, st, "campaign_queue");
@@ -343,8 +344,8 @@ int store_campaign_queue_to(struct store *s, const struct campaign *c,
             goto out;
         }
         if ((sqlite3_bind_int64(st, 1, *id) | sqlite3_bind_int64(st, 2, now) |
-             sdb_bind_text(st, 3, domain) |
-             sdb_bind_text(st, 4, test_rcpt)) != SQLITE_OK)
+             sdb_bind_text(st, 3, domain) | sdb_bind_text(st, 4, test_rcpt)) !=
+            SQLITE_OK)
             rc = sdb_fail(w, "campaign_queue");
         else
             rc = sdb_step(w, st, "campaign_queue");
@@ -440,9 +441,8 @@ int store_outbox_due(struct store *s, struct arena *a, int64_t now,
                       due_row, (void **)out, n);
 }
 
-int store_outbox_mark(struct store *s, int64_t id, int state,
-                      int64_t attempts, int64_t next_at, const char *error,
-                      int64_t now)
+int store_outbox_mark(struct store *s, int64_t id, int state, int64_t attempts,
+                      int64_t next_at, const char *error, int64_t now)
 {
     int rc = store_begin(s);
     if (rc != 0)
@@ -472,8 +472,8 @@ static const char SQL_SEARCH[] =
     " ORDER BY id LIMIT ?3";
 
 int store_subscribers_search(struct store *s, struct arena *a, int state,
-                             const char *q, int limit,
-                             struct subscriber **out, size_t *n)
+                             const char *q, int limit, struct subscriber **out,
+                             size_t *n)
 {
     char pat[400];
     size_t k = 0;

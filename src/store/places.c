@@ -33,7 +33,8 @@ static const char SQL_DROP_GONE[] =
     "  AND d.code = article_places.code AND d.keep = 1)";
 static const char SQL_PUT[] =
     "INSERT INTO article_places(article_id, kind, code, score, key)"
-    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET score = excluded.score"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET score = "
+    "excluded.score"
     " WHERE score <> excluded.score";
 static const char SQL_ADDS[] =
     "SELECT kind, code FROM place_decisions WHERE article_id = ?1 AND keep = 1";
@@ -84,7 +85,10 @@ static int run1(struct conn *w, const char *sql, int64_t id, const char *text,
 /* hand_adds puts in the editor's additions (read first, then written). */
 static int hand_adds(struct conn *w, struct arena *a, int64_t id)
 {
-    struct add { int kind; const char *code; } *v = NULL;
+    struct add {
+        int kind;
+        const char *code;
+    } *v = NULL;
     size_t n = 0, cap = 0;
     sqlite3_stmt *st = sdb_stmt(w, SQL_ADDS);
     int rc;
@@ -104,10 +108,11 @@ static int hand_adds(struct conn *w, struct arena *a, int64_t id)
         st = sdb_stmt(w, SQL_HAND_ADD);
         if (!st)
             return ERR_DB;
-        if ((sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, v[i].kind) |
+        if ((sqlite3_bind_int64(st, 1, id) |
+             sqlite3_bind_int(st, 2, v[i].kind) |
              sdb_bind_text(st, 3, v[i].code) |
-             sqlite3_bind_int64(st, 4, store_place_key(v[i].kind != 0,
-                                                      v[i].code))) !=
+             sqlite3_bind_int64(st, 4,
+                                store_place_key(v[i].kind != 0, v[i].code))) !=
             SQLITE_OK)
             rc = sdb_fail(w, "places: hand add");
         else
@@ -346,6 +351,7 @@ int store_places_retag(struct store *s, bool all, store_progress_fn progress,
 
 /* --- the pages' reads -------------------------------------------------- */
 
+// clang-format off
 #define PUBLISHED_OF(p) " JOIN articles a ON a.id = " p ".article_id AND a.status = 1"
 static const char SQL_INDEX[] =
     "SELECT p.code, NULL, count(*) FROM article_places p" PUBLISHED_OF("p")
@@ -366,6 +372,7 @@ static const char SQL_WITH[] =
     " AND q.key <> p.key WHERE p.key = ?1"
     " GROUP BY q.code ORDER BY 3 DESC, q.code LIMIT 10";
 
+// clang-format on
 static int counts(struct store *s, struct arena *a, const char *sql,
                   int64_t arg, struct place_count **out, size_t *n)
 {
@@ -419,6 +426,7 @@ int store_place_stats(struct store *s, struct arena *a, bool is_org,
     return rc;
 }
 
+// clang-format off
 static const struct sdb_list_sql place_sql = {
     SDB_ARTICLE_SELECT("NULL, NULL", "a.hits")
     "JOIN article_places p ON p.article_id = a.id"
@@ -427,22 +435,24 @@ static const struct sdb_list_sql place_sql = {
     "SELECT count(*) FROM article_places p" PUBLISHED_OF("p")
     " WHERE p.key = ?3",
 };
+// clang-format on
 
 int store_place_articles(struct store *s, struct arena *a, bool is_org,
                          const char *code, int limit, int offset,
                          struct article **out, size_t *n, int64_t *total)
 {
-    struct list_query q = {.id = store_place_key(is_org, code),
-                           .limit = limit, .offset = offset};
+    struct list_query q = {
+        .id = store_place_key(is_org, code), .limit = limit, .offset = offset};
     return sdb_articles_query(s, a, &place_sql, &q, out, n, total);
 }
 
 /* --- relations ---------------------------------------------------------- */
 
-#define REL_FILTER                                                           \
-    " AND a.published_at >= ?1 AND a.published_at < ?2"                      \
-    " AND (?3 IS NULL OR a.section_id ="                                     \
+#define REL_FILTER                                                             \
+    " AND a.published_at >= ?1 AND a.published_at < ?2"                        \
+    " AND (?3 IS NULL OR a.section_id ="                                       \
     " (SELECT id FROM sections WHERE slug = ?3))"
+// clang-format off
 static const char SQL_REL_NODES[] =
     "SELECT p.code, NULL, count(*) FROM article_places p" PUBLISHED_OF("p")
     " WHERE p.kind = 0" REL_FILTER
@@ -453,6 +463,7 @@ static const char SQL_REL_PAIRS[] =
     " AND q.code > p.code WHERE p.kind = 0" REL_FILTER
     " GROUP BY p.code, q.code ORDER BY 3 DESC, p.code, q.code LIMIT ?4";
 
+// clang-format on
 static int rel_counts(struct conn *c, struct arena *a, const char *sql,
                       const struct relations_query *rq, int limit,
                       struct place_count **out, size_t *n)
@@ -467,8 +478,8 @@ static int rel_counts(struct conn *c, struct arena *a, const char *sql,
         return ERR_DB;
     if ((sqlite3_bind_int64(st, 1, rq->from) |
          sqlite3_bind_int64(st, 2, rq->until) |
-         sdb_bind_text(st, 3, rq->section) |
-         sqlite3_bind_int(st, 4, limit)) != SQLITE_OK) {
+         sdb_bind_text(st, 3, rq->section) | sqlite3_bind_int(st, 4, limit)) !=
+        SQLITE_OK) {
         rc = sdb_fail(c, "relations");
     } else {
         while ((rc = sdb_step(c, st, "relations")) == 1) {
@@ -501,6 +512,7 @@ int store_relations(struct store *s, struct arena *a,
     return rc;
 }
 
+// clang-format off
 static const struct sdb_list_sql pair_sql = {
     SDB_ARTICLE_SELECT("NULL, NULL", "a.hits")
     "JOIN article_places p ON p.article_id = a.id AND p.key = ?3"
@@ -511,6 +523,7 @@ static const struct sdb_list_sql pair_sql = {
     " JOIN article_places q ON q.article_id = a.id AND q.key = ?4"
     " WHERE p.key = ?3",
 };
+// clang-format on
 
 int store_pair_articles(struct store *s, struct arena *a, const char *x,
                         const char *y, int limit, int offset,
@@ -518,6 +531,7 @@ int store_pair_articles(struct store *s, struct arena *a, const char *x,
 {
     struct list_query q = {.id = store_place_key(false, x),
                            .until = store_place_key(false, y),
-                           .limit = limit, .offset = offset};
+                           .limit = limit,
+                           .offset = offset};
     return sdb_articles_query(s, a, &pair_sql, &q, out, n, total);
 }

@@ -20,32 +20,32 @@
 #include "core/arena.h"
 
 /* The collections (home, indexes) first, in enum public_kind order. */
-#define PUBLIC_PAGES                                                         \
-    "WITH pub AS (SELECT id, slug, section_id, issue_id, published_at,"      \
-    "   updated_at FROM articles WHERE status = 1),"                         \
-    " pages(kind, key, lastmod) AS ("                                        \
-    "  SELECT column1, NULL, (SELECT max(updated_at) FROM pub)"              \
-    "   FROM (VALUES (0), (1), (2), (3), (4))"                               \
-    "  UNION ALL SELECT 5, s.slug,"                                          \
-    "   (SELECT max(updated_at) FROM pub WHERE section_id = s.id)"           \
-    "   FROM sections s"                                                     \
-    "  UNION ALL SELECT 6, i.date, max(p.updated_at) FROM issues i"          \
-    "   JOIN pub p ON p.issue_id = i.id GROUP BY i.id"                       \
-    "  UNION ALL SELECT 7, au.slug, max(p.updated_at) FROM authors au"       \
-    "   JOIN article_authors aa ON aa.author_id = au.id"                     \
-    "   JOIN pub p ON p.id = aa.article_id GROUP BY au.id"                   \
-    "  UNION ALL SELECT 8, t.slug, max(p.updated_at) FROM tags t"            \
-    "   JOIN article_tags at ON at.tag_id = t.id"                            \
-    "   JOIN pub p ON p.id = at.article_id GROUP BY t.id"                    \
-    "  UNION ALL SELECT 9, strftime('%Y', published_at, 'unixepoch'),"       \
-    "   max(updated_at) FROM pub GROUP BY 2"                                 \
+#define PUBLIC_PAGES                                                           \
+    "WITH pub AS (SELECT id, slug, section_id, issue_id, published_at,"        \
+    "   updated_at FROM articles WHERE status = 1),"                           \
+    " pages(kind, key, lastmod) AS ("                                          \
+    "  SELECT column1, NULL, (SELECT max(updated_at) FROM pub)"                \
+    "   FROM (VALUES (0), (1), (2), (3), (4))"                                 \
+    "  UNION ALL SELECT 5, s.slug,"                                            \
+    "   (SELECT max(updated_at) FROM pub WHERE section_id = s.id)"             \
+    "   FROM sections s"                                                       \
+    "  UNION ALL SELECT 6, i.date, max(p.updated_at) FROM issues i"            \
+    "   JOIN pub p ON p.issue_id = i.id GROUP BY i.id"                         \
+    "  UNION ALL SELECT 7, au.slug, max(p.updated_at) FROM authors au"         \
+    "   JOIN article_authors aa ON aa.author_id = au.id"                       \
+    "   JOIN pub p ON p.id = aa.article_id GROUP BY au.id"                     \
+    "  UNION ALL SELECT 8, t.slug, max(p.updated_at) FROM tags t"              \
+    "   JOIN article_tags at ON at.tag_id = t.id"                              \
+    "   JOIN pub p ON p.id = at.article_id GROUP BY t.id"                      \
+    "  UNION ALL SELECT 9, strftime('%Y', published_at, 'unixepoch'),"         \
+    "   max(updated_at) FROM pub GROUP BY 2"                                   \
     "  UNION ALL SELECT 10, slug, updated_at FROM pub) "
 
-static const char SQL_PAGES[] =
-    PUBLIC_PAGES "SELECT kind, key, lastmod FROM pages"
+static const char SQL_PAGES[] = PUBLIC_PAGES
+    "SELECT kind, key, lastmod FROM pages"
     " ORDER BY kind, key LIMIT ?1 OFFSET ?2";
-static const char SQL_CHUNKS[] =
-    PUBLIC_PAGES "SELECT chunk, max(lastmod), count(*) FROM"
+static const char SQL_CHUNKS[] = PUBLIC_PAGES
+    "SELECT chunk, max(lastmod), count(*) FROM"
     " (SELECT (row_number() OVER (ORDER BY kind, key) - 1) / ?1 AS chunk,"
     "  lastmod FROM pages) GROUP BY chunk ORDER BY chunk";
 

@@ -31,6 +31,7 @@ static const char SQL_LEGACY_SET[] =
     " target_id = excluded.target_id";
 static const char SQL_LEGACY_ID[] =
     "SELECT target_id, target_kind FROM legacy_ids WHERE key = ?1";
+// clang-format off
 #define LEGACY_PATH_OF(l)                                                    \
     "CASE " l ".target_kind"                                                 \
     " WHEN 'article' THEN (SELECT '/articles/' || slug FROM articles"        \
@@ -46,6 +47,7 @@ static const char SQL_LEGACY_PATH[] =
 static const char SQL_LEGACY_LIST[] =
     "SELECT key, target_kind, target_id, " LEGACY_PATH_OF("l")
     " FROM legacy_ids l ORDER BY key";
+// clang-format on
 static const char SQL_ARTICLE_EXTRA[] =
     "UPDATE articles SET language = ?2, meta_description = ?3 WHERE id = ?1";
 static const char SQL_AUTHOR_BIO[] =
@@ -86,10 +88,10 @@ int store_redirect_set(struct store *s, const char *path, const char *target,
 {
     if (!usable(path) || path[0] != '/' || !usable(target))
         return sdb_invalid("redirect_set", "a redirect needs an old path "
-                           "starting with / and a target");
+                                           "starting with / and a target");
     if (strcmp(path, target) == 0)
         return sdb_invalid("redirect_set", "a path cannot redirect to "
-                           "itself");
+                                           "itself");
     const char *texts[] = {path, target, origin ? origin : "manual"};
     return write_texts(s, SQL_SET, "redirect_set", texts, 3, NULL);
 }
@@ -98,8 +100,7 @@ int store_redirect_remove(struct store *s, const char *path)
 {
     int changes = 0;
     const char *texts[] = {path};
-    int rc = write_texts(s, SQL_REMOVE, "redirect_remove", texts, 1,
-                         &changes);
+    int rc = write_texts(s, SQL_REMOVE, "redirect_remove", texts, 1, &changes);
     if (rc == 0 && changes == 0) {
         sdb_errorf("redirect_remove: no redirect from %s", path);
         rc = ERR_NOT_FOUND;
@@ -138,12 +139,12 @@ int store_redirect_get(struct store *s, struct arena *a, struct str path,
                    target);
 }
 
-int store_legacy_set(struct store *s, const char *key,
-                     const char *target_kind, int64_t target_id)
+int store_legacy_set(struct store *s, const char *key, const char *target_kind,
+                     int64_t target_id)
 {
     if (!usable(key) || !target_kind || target_id <= 0)
         return sdb_invalid("legacy_set", "a legacy id needs a key and a "
-                           "target");
+                                         "target");
     int rc = store_begin(s);
     if (rc != 0)
         return rc;

@@ -185,10 +185,10 @@ static int load_articles(struct conn *c, struct related_index *ix)
         return rc;
     /* Walk back so each article learns where its section's run ends. */
     for (size_t i = ix->n; i-- > 0;)
-        ix->arts[i].section_last =
-            i + 1 < ix->n && ix->arts[i + 1].section == ix->arts[i].section
-                ? ix->arts[i + 1].section_last
-                : (uint32_t)i;
+        ix->arts[i].section_last = i + 1 < ix->n && ix->arts[i + 1].section ==
+                                                        ix->arts[i].section
+                                       ? ix->arts[i + 1].section_last
+                                       : (uint32_t)i;
     ix->by_id = xmalloc((ix->n ? ix->n : 1) * sizeof(*ix->by_id));
     for (size_t i = 0; i < ix->n; i++)
         ix->by_id[i] = (struct rel_id){ix->arts[i].id, (uint32_t)i};
@@ -445,9 +445,9 @@ static void rank(struct arena *a, const struct related_index *ix,
          j >= 0 && ix->arts[j].section == me->section && taken < r->limit;
          j--) {
         uint32_t k = (uint32_t)j;
-        bool shares =
-            shared ? shared[k] != 0
-                   : me->ntags == 1 && has_tag(ix, k, ix->tags[me->tags]);
+        bool shares = shared ? shared[k] != 0
+                             : me->ntags == 1 &&
+                                   has_tag(ix, k, ix->tags[me->tags]);
         if (k != x && !shares) {
             consider(r, k, score(ix, k, 0, my_section));
             taken++;

@@ -23,6 +23,8 @@
 
 #include <stdio.h>
 
+/* The schema's SQL is laid out by hand, as SQL. */
+// clang-format off
 static const char V1[] =
     "CREATE TABLE settings("
     "  key TEXT PRIMARY KEY NOT NULL,"
@@ -685,9 +687,11 @@ static const char V_MEDIA[] =
     " feature_image_alt ON articles"
     " BEGIN " CHANGE("'article:' || new.id") CHANGE("'list'") " END;";
 
-
+// clang-format on
 static const char *const migrations[] = {
-    V1, V2, V3, V4, V5, V6, V_ACCOUNTS, V_EDITORIAL, V_IMPORT, V_PLACES, V_WEBHOOKS, V_MEDIA, V_NEWSLETTER,
+    V1,         V2,         V3,           V4,       V5,
+    V6,         V_ACCOUNTS, V_EDITORIAL,  V_IMPORT, V_PLACES,
+    V_WEBHOOKS, V_MEDIA,    V_NEWSLETTER,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -734,7 +738,8 @@ static int check(struct conn *w, int64_t *v)
         return ERR_DB;
     if (*v > N_MIGRATIONS) {
         sdb_errorf("%s: schema version %lld is newer than this program's "
-                   "(%d); upgrade quire", file, (long long)*v, N_MIGRATIONS);
+                   "(%d); upgrade quire",
+                   file, (long long)*v, N_MIGRATIONS);
         return ERR_DB;
     }
     if ((*v == 0 && tables > 0) || (*v > 0 && app != SDB_APP_ID)) {

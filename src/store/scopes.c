@@ -28,15 +28,15 @@ static void scope_row(struct arena *a, sqlite3_stmt *st, void *elem)
 int store_scope_by_slug(struct store *s, struct arena *a, enum list_kind kind,
                         struct str slug, struct list_scope *out)
 {
-    const char *sql = kind == LIST_SECTION ? SQL_SECTION
+    const char *sql = kind == LIST_SECTION  ? SQL_SECTION
                       : kind == LIST_AUTHOR ? SQL_AUTHOR
                       : kind == LIST_TAG    ? SQL_TAG
                                             : NULL;
     *out = (struct list_scope){.kind = kind};
     if (!sql)
         return sdb_invalid("scope_by_slug", "kind has no slugs");
-    int rc = sdb_one(s, a, sql, "scope_by_slug", SDB_TEXT(slug), scope_row,
-                     out);
+    int rc =
+        sdb_one(s, a, sql, "scope_by_slug", SDB_TEXT(slug), scope_row, out);
     out->kind = kind;
     return rc;
 }

@@ -10,10 +10,11 @@
  * A search is four statements in one read snapshot: one count per facet
  * (year, section, author) for the same query and filters, so facet counts
  * add up to the total (the years' sum is the total: every article has a
- * date), and the page (ranked by bm25, with a snippet). The MATCH text comes from content/query.c, which only ever
- * produces quoted terms: no reader's text is FTS5 syntax. Each query
- * starts from the index (CROSS JOIN keeps it outermost): the match is the
- * selective part, the joins are lookups by primary key.
+ * date), and the page (ranked by bm25, with a snippet). The MATCH text comes
+ * from content/query.c, which only ever produces quoted terms: no reader's text
+ * is FTS5 syntax. Each query starts from the index (CROSS JOIN keeps it
+ * outermost): the match is the selective part, the joins are lookups by primary
+ * key.
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
@@ -24,22 +25,22 @@
 
 static const char SQL_UNINDEX[] = "DELETE FROM articles_fts WHERE rowid = ?1";
 static const char SQL_INDEX[] =
-    "INSERT INTO articles_fts(rowid, title, intro, body, authors) "
-    SDB_FTS_ROW "WHERE a.id = ?1 AND a.status = 1";
+    "INSERT INTO articles_fts(rowid, title, intro, body, authors) " SDB_FTS_ROW
+    "WHERE a.id = ?1 AND a.status = 1";
 
 /* ?1 the match; ?2 section slug, ?3 author slug, [?4, ?5) the year's
  * range, each NULL when not filtered on. */
-#define SEARCH_FROM                                                          \
-    " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"  \
+#define SEARCH_FROM                                                            \
+    " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"    \
     " LEFT JOIN sections s ON s.id = a.section_id"
-#define SEARCH_WHERE                                                         \
-    " WHERE articles_fts MATCH ?1 AND a.status = 1"                          \
-    " AND (?2 IS NULL OR s.slug = ?2)"                                       \
-    " AND (?3 IS NULL OR a.id IN (SELECT fa.article_id"                      \
-    "  FROM article_authors fa JOIN authors fu ON fu.id = fa.author_id"      \
-    "  WHERE fu.slug = ?3))"                                                 \
-    " AND (?4 IS NULL OR (a.published_at >= ?4 AND a.published_at < ?5))"   \
-    " AND (?8 IS NULL OR a.id IN (SELECT fp.article_id"                      \
+#define SEARCH_WHERE                                                           \
+    " WHERE articles_fts MATCH ?1 AND a.status = 1"                            \
+    " AND (?2 IS NULL OR s.slug = ?2)"                                         \
+    " AND (?3 IS NULL OR a.id IN (SELECT fa.article_id"                        \
+    "  FROM article_authors fa JOIN authors fu ON fu.id = fa.author_id"        \
+    "  WHERE fu.slug = ?3))"                                                   \
+    " AND (?4 IS NULL OR (a.published_at >= ?4 AND a.published_at < ?5))"      \
+    " AND (?8 IS NULL OR a.id IN (SELECT fp.article_id"                        \
     "  FROM article_places fp WHERE fp.kind = 0 AND fp.code = ?8))"
 
 /* Weights: title, intro, body, authors (bm25 is lower for better). The
@@ -49,28 +50,31 @@ static const char SQL_PAGE[] =
     "SELECT a.id, a.slug, a.title, a.summary, NULL, NULL, a.status,"
     " a.published_at, a.updated_at, a.hits, s.id, s.slug, s.name,"
     " s.position, i.id, i.date, i.title,"
-    " snippet(articles_fts, -1, char(1), char(2), '…', 32)"
-    SEARCH_FROM " LEFT JOIN issues i ON i.id = a.issue_id" SEARCH_WHERE
+    " snippet(articles_fts, -1, char(1), char(2), '…', 32)" SEARCH_FROM
+    " LEFT JOIN issues i ON i.id = a.issue_id" SEARCH_WHERE
     " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 2.0), a.id"
     " LIMIT ?6 OFFSET ?7";
 static const char SQL_FACET_SECTIONS[] =
     "SELECT s.slug, s.name, count(*) n" SEARCH_FROM SEARCH_WHERE
     " AND s.id IS NOT NULL GROUP BY s.id ORDER BY n DESC, s.name"
-    " LIMIT " "20" /* STORE_FACETS_MAX */;
+    " LIMIT "
+    "20" /* STORE_FACETS_MAX */;
 static const char SQL_FACET_AUTHORS[] =
     "SELECT au.slug, au.name, count(*) n" SEARCH_FROM
     " JOIN article_authors aa ON aa.article_id = a.id"
     " JOIN authors au ON au.id = aa.author_id" SEARCH_WHERE
     " GROUP BY au.id ORDER BY n DESC, au.name"
-    " LIMIT " "20" /* STORE_FACETS_MAX */;
+    " LIMIT "
+    "20" /* STORE_FACETS_MAX */;
 static const char SQL_FACET_COUNTRIES[] =
     "SELECT cp.code, NULL, count(*) n" SEARCH_FROM
-    " JOIN article_places cp ON cp.article_id = a.id AND cp.kind = 0"
-    SEARCH_WHERE " GROUP BY cp.code ORDER BY n DESC, cp.code"
-    " LIMIT " "20" /* STORE_FACETS_MAX */;
+    " JOIN article_places cp ON cp.article_id = a.id AND cp.kind = "
+    "0" SEARCH_WHERE " GROUP BY cp.code ORDER BY n DESC, cp.code"
+    " LIMIT "
+    "20" /* STORE_FACETS_MAX */;
 static const char SQL_FACET_YEARS[] =
-    "SELECT strftime('%Y', a.published_at, 'unixepoch') y, NULL, count(*)"
-    SEARCH_FROM SEARCH_WHERE " GROUP BY y ORDER BY y DESC";
+    "SELECT strftime('%Y', a.published_at, 'unixepoch') y, NULL, "
+    "count(*)" SEARCH_FROM SEARCH_WHERE " GROUP BY y ORDER BY y DESC";
 static const char SQL_HIT_AUTHORS[] =
     "SELECT au.id, au.slug, au.name, NULL FROM article_authors aa"
     " JOIN authors au ON au.id = aa.author_id"
@@ -104,10 +108,8 @@ static void year_range(int year, int64_t *from, int64_t *until)
 
 static int bind_query(sqlite3_stmt *st, const struct search_query *q)
 {
-    int rc = sdb_bind_text(st, 1, q->match) |
-             sdb_bind_text(st, 2, q->section) |
-             sdb_bind_text(st, 3, q->author) |
-             sdb_bind_text(st, 8, q->country);
+    int rc = sdb_bind_text(st, 1, q->match) | sdb_bind_text(st, 2, q->section) |
+             sdb_bind_text(st, 3, q->author) | sdb_bind_text(st, 8, q->country);
     if (q->year) {
         int64_t from, until;
         year_range(q->year, &from, &until);
@@ -202,8 +204,8 @@ out:
     return rc;
 }
 
-int store_search(struct store *s, struct arena *a,
-                 const struct search_query *q, struct search_result *out)
+int store_search(struct store *s, struct arena *a, const struct search_query *q,
+                 struct search_result *out)
 {
     struct conn *c;
     *out = (struct search_result){0};
@@ -224,8 +226,7 @@ int store_search(struct store *s, struct arena *a,
         rc = facet(c, a, SQL_FACET_SECTIONS, q, &out->sections,
                    &out->n_sections);
     if (rc == 0 && out->total > 0)
-        rc = facet(c, a, SQL_FACET_AUTHORS, q, &out->authors,
-                   &out->n_authors);
+        rc = facet(c, a, SQL_FACET_AUTHORS, q, &out->authors, &out->n_authors);
     if (rc == 0 && out->total > 0)
         rc = facet(c, a, SQL_FACET_COUNTRIES, q, &out->countries,
                    &out->n_countries);

@@ -62,9 +62,9 @@ static void setting_row(struct arena *a, sqlite3_stmt *st, void *elem)
     v->value = sdb_col_text(a, st, 1);
 }
 
-int store_settings_list(struct store *s, struct arena *a,
-                        struct setting **out, size_t *n)
+int store_settings_list(struct store *s, struct arena *a, struct setting **out,
+                        size_t *n)
 {
-    return sdb_list(s, a, SQL_LIST, "settings_list", sizeof(**out),
-                    setting_row, (void **)out, n);
+    return sdb_list(s, a, SQL_LIST, "settings_list", sizeof(**out), setting_row,
+                    (void **)out, n);
 }

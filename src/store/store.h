@@ -76,19 +76,19 @@ struct article {
 
 /* What an importer or editor hands to store_article_save. */
 struct article_input {
-    int64_t id;              /* nonzero: update this article (editor) */
-    const char *slug;        /* NULL: derive from title (see slug_base) */
-    const char *slug_base;   /* the slug derived from the title */
-    const char *source;      /* the file it came from, or NULL */
+    int64_t id;            /* nonzero: update this article (editor) */
+    const char *slug;      /* NULL: derive from title (see slug_base) */
+    const char *slug_base; /* the slug derived from the title */
+    const char *source;    /* the file it came from, or NULL */
     const char *title;
     const char *summary;
     const char *body_md;
     const char *body_html;
     enum article_status status;
     int64_t published_at;
-    int64_t hits;            /* starting count; -1: keep the stored one */
-    const char *section;     /* section name, created if new; NULL: none */
-    const char *issue_date;  /* YYYY-MM-DD, created if new; NULL: none */
+    int64_t hits;               /* starting count; -1: keep the stored one */
+    const char *section;        /* section name, created if new; NULL: none */
+    const char *issue_date;     /* YYYY-MM-DD, created if new; NULL: none */
     const char *const *authors; /* names in byline order */
     size_t n_authors;
     const char *const *tags;
@@ -104,10 +104,10 @@ struct link {
 
 struct publication {
     int64_t id;
-    const char *kind;  /* "Silk Road Paper", "Op-ed", ... */
-    const char *date;  /* YYYY-MM-DD */
+    const char *kind; /* "Silk Road Paper", "Op-ed", ... */
+    const char *date; /* YYYY-MM-DD */
     const char *title;
-    const char *url;   /* may be NULL */
+    const char *url; /* may be NULL */
 };
 
 struct setting {
@@ -203,8 +203,8 @@ int store_changes_prune(struct store *s, int64_t seq) WUR;
 int store_setting_get(struct store *s, struct arena *a, const char *key,
                       const char **value) WUR; /* ERR_NOT_FOUND if unset */
 int store_setting_set(struct store *s, const char *key, const char *value) WUR;
-int store_settings_list(struct store *s, struct arena *a,
-                        struct setting **out, size_t *n) WUR;
+int store_settings_list(struct store *s, struct arena *a, struct setting **out,
+                        size_t *n) WUR;
 
 /*
  * store_article_save inserts or updates one article with its section,
@@ -252,17 +252,16 @@ int store_articles_list(struct store *s, struct arena *a,
  * itself. Without bodies or tags, with section, issue and authors.
  */
 enum { STORE_RELATED_MAX = 8 };
-int store_articles_related(struct store *s, struct arena *a,
-                           int64_t article_id, int limit,
-                           struct article **out, size_t *n) WUR;
+int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
+                           int limit, struct article **out, size_t *n) WUR;
 
 /* store_article_count counts articles (published and drafts). */
 int store_article_count(struct store *s, int64_t *n) WUR;
 
 int store_section_by_slug(struct store *s, struct arena *a, struct str slug,
                           struct section *out) WUR;
-int store_sections_list(struct store *s, struct arena *a,
-                        struct section **out, size_t *n) WUR;
+int store_sections_list(struct store *s, struct arena *a, struct section **out,
+                        size_t *n) WUR;
 
 /* "Visit also" links, in position order. */
 int store_link_add(struct store *s, const char *title, const char *url,
@@ -336,8 +335,8 @@ int store_issue_toc(struct store *s, struct arena *a, int64_t issue_id,
 int store_author_by_slug(struct store *s, struct arena *a, struct str slug,
                          struct author *out) WUR;
 /* store_authors_list: one page of authors by name, *total of them all. */
-int store_authors_list(struct store *s, struct arena *a, int limit,
-                       int offset, struct author_entry **out, size_t *n,
+int store_authors_list(struct store *s, struct arena *a, int limit, int offset,
+                       struct author_entry **out, size_t *n,
                        int64_t *total) WUR;
 /* store_tag_by_slug: a tag; ERR_NOT_FOUND. */
 int store_tag_by_slug(struct store *s, struct arena *a, struct str slug,
@@ -391,8 +390,7 @@ struct backup_stats {
 int store_backup(const char *db, const char *dest, bool force,
                  struct backup_stats *st) WUR;
 /* store_restore replaces db with the backup src (refused while in use). */
-int store_restore(const char *db, const char *src,
-                  struct backup_stats *st) WUR;
+int store_restore(const char *db, const char *src, struct backup_stats *st) WUR;
 
 /* --- feeds and the sitemap (article_fill.c, scopes.c, public_pages.c) --- */
 
@@ -422,17 +420,17 @@ int store_scope_by_slug(struct store *s, struct arena *a, enum list_kind kind,
 
 /* The kinds of public page, in the order store_public_pages lists them. */
 enum public_kind {
-    PUBLIC_HOME,     /* key NULL */
-    PUBLIC_ISSUES,   /* the index of issues; key NULL */
-    PUBLIC_AUTHORS,  /* key NULL */
-    PUBLIC_TAGS,     /* key NULL */
-    PUBLIC_ARCHIVE,  /* key NULL */
-    PUBLIC_SECTION,  /* key: slug */
-    PUBLIC_ISSUE,    /* key: YYYY-MM-DD (issues with published articles) */
-    PUBLIC_AUTHOR,   /* key: slug (authors of published articles) */
-    PUBLIC_TAG,      /* key: slug (tags of published articles) */
-    PUBLIC_YEAR,     /* key: YYYY (years with published articles) */
-    PUBLIC_ARTICLE,  /* key: slug (published articles) */
+    PUBLIC_HOME,    /* key NULL */
+    PUBLIC_ISSUES,  /* the index of issues; key NULL */
+    PUBLIC_AUTHORS, /* key NULL */
+    PUBLIC_TAGS,    /* key NULL */
+    PUBLIC_ARCHIVE, /* key NULL */
+    PUBLIC_SECTION, /* key: slug */
+    PUBLIC_ISSUE,   /* key: YYYY-MM-DD (issues with published articles) */
+    PUBLIC_AUTHOR,  /* key: slug (authors of published articles) */
+    PUBLIC_TAG,     /* key: slug (tags of published articles) */
+    PUBLIC_YEAR,    /* key: YYYY (years with published articles) */
+    PUBLIC_ARTICLE, /* key: slug (published articles) */
 };
 struct public_page {
     enum public_kind kind;
@@ -450,8 +448,7 @@ struct public_chunk {
  * home page always exists). Results come from a.
  */
 int store_public_pages(struct store *s, struct arena *a, int64_t limit,
-                       int64_t offset, struct public_page **out,
-                       size_t *n) WUR;
+                       int64_t offset, struct public_page **out, size_t *n) WUR;
 int store_public_page_chunks(struct store *s, struct arena *a,
                              int64_t per_chunk, struct public_chunk **out,
                              size_t *n) WUR;
@@ -472,7 +469,7 @@ int store_article_delete(struct store *s, struct str slug) WUR;
  */
 #define STORE_MARK_OPEN "\x01"  /* snippet: a matched word starts */
 #define STORE_MARK_CLOSE "\x02" /* snippet: it ends */
-enum { STORE_FACETS_MAX = 20 };  /* most frequent sections and authors */
+enum { STORE_FACETS_MAX = 20 }; /* most frequent sections and authors */
 
 struct search_query {
     const char *match;   /* an FTS5 expression from query_to_fts; not "" */
@@ -496,7 +493,7 @@ struct facet {
 struct search_result {
     struct search_hit *hits; /* the page, best first */
     size_t n;
-    int64_t total;           /* every match */
+    int64_t total; /* every match */
     /* Counts per value for the same query and filters, most first (years:
      * newest first). Articles without a section are not in sections. */
     struct facet *sections, *authors, *years;
@@ -505,9 +502,8 @@ struct search_result {
     size_t n_countries;
 };
 /* store_search runs q in one read snapshot; everything comes from a. */
-int store_search(struct store *s, struct arena *a,
-                 const struct search_query *q, struct search_result *out) WUR;
-
+int store_search(struct store *s, struct arena *a, const struct search_query *q,
+                 struct search_result *out) WUR;
 
 /*
  * Old URLs of an imported archive (redirects.c). A redirect maps an old
@@ -536,15 +532,15 @@ int store_redirects_list(struct store *s, struct arena *a,
                          struct redirect **out, size_t *n) WUR;
 int store_redirect_get(struct store *s, struct arena *a, struct str path,
                        const char **target) WUR;
-int store_legacy_set(struct store *s, const char *key,
-                     const char *target_kind, int64_t target_id) WUR;
+int store_legacy_set(struct store *s, const char *key, const char *target_kind,
+                     int64_t target_id) WUR;
 /* store_legacy_id: the id of key's row if it is a target_kind. */
 int store_legacy_id(struct store *s, const char *key, const char *target_kind,
                     int64_t *target_id) WUR;
 int store_legacy_path(struct store *s, struct arena *a, struct str key,
                       const char **path) WUR;
-int store_legacy_list(struct store *s, struct arena *a,
-                      struct legacy_id **out, size_t *n) WUR;
+int store_legacy_list(struct store *s, struct arena *a, struct legacy_id **out,
+                      size_t *n) WUR;
 /* store_article_set_extra keeps an imported article's language and
  * meta description (NULL: none). */
 int store_article_set_extra(struct store *s, int64_t id, const char *language,
@@ -601,10 +597,10 @@ int store_load_end(struct store_load *l, bool commit) WUR;
 
 struct article_place {
     bool is_org;
-    const char *code;      /* iso2 (kz) or an organization's slug (sco) */
-    const char *name;      /* from the gazetteer */
-    double score;          /* the tagger's; 0 for an editor's addition */
-    bool hand;             /* an editor added it */
+    const char *code; /* iso2 (kz) or an organization's slug (sco) */
+    const char *name; /* from the gazetteer */
+    double score;     /* the tagger's; 0 for an editor's addition */
+    bool hand;        /* an editor added it */
 };
 
 /* store_article_places lists article id's countries, then organizations,
@@ -624,7 +620,7 @@ int store_places_decide(struct store *s, const char *slug, bool is_org,
 /* A count by key: a country code, a year, an author's slug (and name). */
 struct place_count {
     const char *key;
-    const char *name;      /* authors only */
+    const char *name; /* authors only */
     int64_t n;
 };
 /* store_places_index counts the published articles of every country (or
@@ -633,11 +629,11 @@ int store_places_index(struct store *s, struct arena *a, bool is_org,
                        struct place_count **out, size_t *n) WUR;
 /* What a country's page shows beside its articles (published only). */
 struct place_stats {
-    struct place_count *years;   /* "2019", oldest first */
+    struct place_count *years; /* "2019", oldest first */
     size_t n_years;
     struct place_count *authors; /* the ten who write most on it */
     size_t n_authors;
-    struct place_count *with;    /* the ten countries most tagged with it */
+    struct place_count *with; /* the ten countries most tagged with it */
     size_t n_with;
 };
 int store_place_stats(struct store *s, struct arena *a, bool is_org,
@@ -646,8 +642,7 @@ int store_place_stats(struct store *s, struct arena *a, bool is_org,
  * published articles, newest first, as store_articles_list does. */
 int store_place_articles(struct store *s, struct arena *a, bool is_org,
                          const char *code, int limit, int offset,
-                         struct article **out, size_t *n,
-                         int64_t *total) WUR;
+                         struct article **out, size_t *n, int64_t *total) WUR;
 
 /* /relations: which articles count (published in [from, until), Unix
  * seconds; section: a section's slug or NULL for all). */
@@ -657,10 +652,10 @@ struct relations_query {
     int max_nodes, max_pairs;
 };
 struct relations {
-    struct place_count *nodes;  /* key: country code; n: articles */
+    struct place_count *nodes; /* key: country code; n: articles */
     size_t n_nodes;
-    struct place_count *pairs;  /* key, name: the two codes (key < name) */
-    size_t n_pairs;             /* n: articles tagged with both */
+    struct place_count *pairs; /* key, name: the two codes (key < name) */
+    size_t n_pairs;            /* n: articles tagged with both */
 };
 int store_relations(struct store *s, struct arena *a,
                     const struct relations_query *rq,
@@ -669,8 +664,7 @@ int store_relations(struct store *s, struct arena *a,
  * countries x and y, newest first. */
 int store_pair_articles(struct store *s, struct arena *a, const char *x,
                         const char *y, int limit, int offset,
-                        struct article **out, size_t *n,
-                        int64_t *total) WUR;
+                        struct article **out, size_t *n, int64_t *total) WUR;
 
 /* store_place_key is the number article_places.key holds for a code. */
 int64_t store_place_key(bool is_org, const char *code);
@@ -746,8 +740,8 @@ struct webhook_log {
 int store_webhook_add(struct store *s, const char *url, const char *events,
                       const char *secret, int64_t *id) WUR;
 int store_webhook_remove(struct store *s, int64_t id) WUR; /* ERR_NOT_FOUND */
-int store_webhooks_list(struct store *s, struct arena *a,
-                        struct webhook **out, size_t *n) WUR;
+int store_webhooks_list(struct store *s, struct arena *a, struct webhook **out,
+                        size_t *n) WUR;
 /* store_webhook_due: up to max pending deliveries due at now, oldest first. */
 int store_webhook_due(struct store *s, struct arena *a, int64_t now, int max,
                       struct webhook_delivery **out, size_t *n) WUR;
@@ -761,14 +755,17 @@ int store_webhook_log(struct store *s, struct arena *a, int64_t webhook_id,
 
 enum sub_state { SUB_PENDING = 0, SUB_CONFIRMED = 1, SUB_UNSUBSCRIBED = 2 };
 enum outbox_state {
-    OUTBOX_QUEUED = 0, OUTBOX_SENT = 1, OUTBOX_FAILED = 2, OUTBOX_SKIPPED = 3
+    OUTBOX_QUEUED = 0,
+    OUTBOX_SENT = 1,
+    OUTBOX_FAILED = 2,
+    OUTBOX_SKIPPED = 3
 };
 enum outbox_kind { OUTBOX_CONFIRM = 0, OUTBOX_CAMPAIGN = 1, OUTBOX_TEST = 2 };
 
 struct subscriber {
     int64_t id;
     const char *email;
-    int state; /* enum sub_state */
+    int state;                        /* enum sub_state */
     int64_t created_at, confirmed_at; /* unix seconds; 0: never */
 };
 
@@ -790,7 +787,7 @@ struct campaign_status {
 
 struct outbox_row {
     int64_t id, campaign_id, subscriber_id; /* 0: none */
-    int kind;      /* enum outbox_kind */
+    int kind;                               /* enum outbox_kind */
     const char *rcpt, *message_id;
     int sub_state; /* the subscriber's state now; -1: removed */
     int64_t attempts, created_at;
@@ -809,16 +806,15 @@ int store_newsletter_secret(struct store *s, unsigned char out[32]) WUR;
  * unsubscribed address becomes pending again. *queued tells the outcome.
  */
 int store_subscriber_signup(struct store *s, const char *email,
-                            const char *domain, int64_t now,
-                            bool *queued) WUR;
+                            const char *domain, int64_t now, bool *queued) WUR;
 /* store_subscriber_set_state confirms or unsubscribes (idempotent);
  * ERR_NOT_FOUND if there is no such subscriber. */
 int store_subscriber_set_state(struct store *s, int64_t id, int state,
                                int64_t now) WUR;
 /* store_subscriber_import adds an address (pending, or confirmed);
  * ERR_EXISTS if it is already on the list. */
-int store_subscriber_import(struct store *s, const char *email,
-                            bool confirmed, int64_t now) WUR;
+int store_subscriber_import(struct store *s, const char *email, bool confirmed,
+                            int64_t now) WUR;
 /* store_subscriber_remove deletes an address; ERR_NOT_FOUND if absent. */
 int store_subscriber_remove(struct store *s, const char *email) WUR;
 int store_subscriber_get(struct store *s, struct arena *a, int64_t id,
@@ -829,8 +825,8 @@ int store_subscribers_list(struct store *s, struct arena *a, int state,
 /* store_subscribers_search: up to limit subscribers in state (-1: any)
  * whose address contains q (NULL or "": all), oldest first. */
 int store_subscribers_search(struct store *s, struct arena *a, int state,
-                             const char *q, int limit,
-                             struct subscriber **out, size_t *n) WUR;
+                             const char *q, int limit, struct subscriber **out,
+                             size_t *n) WUR;
 /* store_subscriber_counts: counts[state] for the three states. */
 int store_subscriber_counts(struct store *s, int64_t counts[3]) WUR;
 /* store_campaign_queue stores c and one outbox row per confirmed
@@ -860,8 +856,7 @@ int store_outbox_due(struct store *s, struct arena *a, int64_t now,
                      struct outbox_row **out, size_t *n) WUR;
 /* store_outbox_mark records a row's outcome (state, attempts, the next
  * try's time, the server's reply or NULL). */
-int store_outbox_mark(struct store *s, int64_t id, int state,
-                      int64_t attempts, int64_t next_at, const char *error,
-                      int64_t now) WUR;
+int store_outbox_mark(struct store *s, int64_t id, int state, int64_t attempts,
+                      int64_t next_at, const char *error, int64_t now) WUR;
 
 #endif

@@ -31,7 +31,7 @@ struct arena;
  * count (about 110 in 2026) well below it, so it never needs to. */
 #define SDB_STMT_SLOTS 256
 #define SDB_BUSY_MS 5000
-#define SDB_NAME_MAX 4096  /* longest section/author/tag name or slug base */
+#define SDB_NAME_MAX 4096     /* longest section/author/tag name or slug base */
 #define SDB_APP_ID 0x51756972 /* PRAGMA application_id of ours: "Quir" */
 
 struct sdb_slot {
@@ -49,15 +49,15 @@ struct sdb_count {
 #define SDB_COUNTS 16
 
 struct conn {
-    sqlite3 *db;      /* NULL until opened (readers open lazily) */
-    int txn;          /* reader structs only: this thread's store_begin depth */
-    int hold;         /* reader structs only: store_read_hold depth */
-    struct conn *next; /* the store's list of per-thread structs */
+    sqlite3 *db; /* NULL until opened (readers open lazily) */
+    int txn;     /* reader structs only: this thread's store_begin depth */
+    int hold;    /* reader structs only: store_read_hold depth */
+    struct conn *next;      /* the store's list of per-thread structs */
     struct sdb_slot *stmts; /* open addressing; NULL until the first */
     size_t nstmts, stmt_cap;
     struct sdb_count counts[SDB_COUNTS]; /* readers only */
     unsigned counts_next;
-    struct sdb_memo *memo; /* memo.c: readers in a memo'd hold, else NULL */
+    struct sdb_memo *memo;     /* memo.c: readers in a memo'd hold, else NULL */
     struct sdb_toc_memo *tocs; /* issues.c: readers only; NULL until used */
     int64_t held_seq;  /* readers: the change-log seq of the held snapshot */
     bool has_held_seq; /* held_seq was read in this hold */
@@ -72,9 +72,9 @@ struct store {
     struct conn *readers;  /* one per thread that touched the store */
     pthread_key_t tkey;    /* -> this thread's struct conn */
     int have_key;
-    int lockfd;            /* shared flock on "<path>.lock" (lock.c) */
-    bool map;              /* STORE_MAP: readers mmap the file */
-    pthread_mutex_t xlock; /* guards related and pages */
+    int lockfd;                    /* shared flock on "<path>.lock" (lock.c) */
+    bool map;                      /* STORE_MAP: readers mmap the file */
+    pthread_mutex_t xlock;         /* guards related and pages */
     struct related_index *related; /* related.c; one reference held here */
     struct sdb_page_list *pages;   /* pages.c: page indexes, or NULL */
     unsigned pages_next;
@@ -89,16 +89,16 @@ struct store {
  * counts the entries; SDB_NAMED_PAGE selects id, slug, name, count with
  * LIMIT ?1 OFFSET ?2.
  */
-#define SDB_HAS_PUBLISHED(table, link, key)                                  \
-    " FROM " table " x WHERE EXISTS (SELECT 1 FROM " link " l"               \
+#define SDB_HAS_PUBLISHED(table, link, key)                                    \
+    " FROM " table " x WHERE EXISTS (SELECT 1 FROM " link " l"                 \
     " WHERE l." key " = x.id AND l.status = 1)"
-#define SDB_NAMED_COUNT(table, link, key)                                    \
+#define SDB_NAMED_COUNT(table, link, key)                                      \
     "SELECT count(*)" SDB_HAS_PUBLISHED(table, link, key)
-#define SDB_NAMED_PAGE(table, link, key)                                     \
-    "SELECT x.id, x.slug, x.name, (SELECT count(*) FROM " link " l"          \
-    " WHERE l." key " = x.id AND l.status = 1)"                              \
-    SDB_HAS_PUBLISHED(table, link, key)                                      \
-    " ORDER BY x.name COLLATE NOCASE, x.id LIMIT ?1 OFFSET ?2"
+#define SDB_NAMED_PAGE(table, link, key)                                       \
+    "SELECT x.id, x.slug, x.name, (SELECT count(*) FROM " link " l"            \
+    " WHERE l." key " = x.id AND l.status = 1)" SDB_HAS_PUBLISHED(             \
+        table, link,                                                           \
+        key) " ORDER BY x.name COLLATE NOCASE, x.id LIMIT ?1 OFFSET ?2"
 
 /* --- changes.c ----------------------------------------------------- */
 
@@ -140,7 +140,6 @@ void sdb_pages_free(struct store *s);
 
 /* --- articles.c --------------------------------------------------- */
 
-
 /* --- issues.c ------------------------------------------------------ */
 
 /* sdb_toc_free drops what a reader remembers of tables of contents. */
@@ -158,8 +157,8 @@ void sdb_toc_free(struct conn *c);
  * sdb_memo_free drops c's memo.
  */
 struct sdb_memo;
-bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug,
-                  bool drafts, struct article *out);
+bool sdb_memo_get(struct conn *c, struct arena *a, struct str slug, bool drafts,
+                  struct article *out);
 void sdb_memo_put(struct conn *c, struct str slug, bool drafts,
                   const struct article *art);
 bool sdb_memo_row_get(struct conn *c, struct arena *a, int64_t id,
@@ -218,9 +217,8 @@ const char *sdb_col_text(struct arena *a, sqlite3_stmt *st, int i);
  * comes from a. *out and *n are set only on success.
  */
 typedef void (*sdb_row_fn)(struct arena *a, sqlite3_stmt *st, void *elem);
-int sdb_list(struct store *s, struct arena *a, const char *sql,
-             const char *ctx, size_t elem_size, sdb_row_fn row, void **out,
-             size_t *n);
+int sdb_list(struct store *s, struct arena *a, const char *sql, const char *ctx,
+             size_t elem_size, sdb_row_fn row, void **out, size_t *n);
 /* The one parameter of an sdb_one query: an integer or a text slice. */
 struct sdb_key {
     bool is_text;
@@ -233,11 +231,10 @@ struct sdb_key {
  * sdb_one runs a one-parameter query on this thread's reader and fills
  * elem from its first row with row(). ERR_NOT_FOUND when there is none.
  */
-int sdb_one(struct store *s, struct arena *a, const char *sql,
-            const char *ctx, struct sdb_key key, sdb_row_fn row, void *elem);
+int sdb_one(struct store *s, struct arena *a, const char *sql, const char *ctx,
+            struct sdb_key key, sdb_row_fn row, void *elem);
 /* sdb_grow makes room for one more element in an arena array. */
-void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap,
-               size_t size);
+void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size);
 
 /*
  * sdb_read_begin picks the connection for a read on this thread: the
@@ -262,11 +259,11 @@ bool sdb_valid_date(const char *d);
  * read into article.hits ("a.hits", or a count over a period). The
  * statement continues after the joins with WHERE (or more joins).
  */
-#define SDB_ARTICLE_SELECT(bodies, hits)                                     \
-    "SELECT a.id, a.slug, a.title, a.summary, " bodies ", a.status,"         \
-    " a.published_at, a.updated_at, " hits ", s.id, s.slug, s.name,"         \
-    " s.position, i.id, i.date, i.title FROM articles a"                     \
-    " LEFT JOIN sections s ON s.id = a.section_id"                           \
+#define SDB_ARTICLE_SELECT(bodies, hits)                                       \
+    "SELECT a.id, a.slug, a.title, a.summary, " bodies ", a.status,"           \
+    " a.published_at, a.updated_at, " hits ", s.id, s.slug, s.name,"           \
+    " s.position, i.id, i.date, i.title FROM articles a"                       \
+    " LEFT JOIN sections s ON s.id = a.section_id"                             \
     " LEFT JOIN issues i ON i.id = a.issue_id "
 /*
  * One article list as two statements: the page (the columns of
@@ -308,9 +305,9 @@ int sdb_articles_by_ids(struct conn *c, struct arena *a, const int64_t *ids,
  * ?i+1) on c, inside the caller's sdb_read_begin, and collects its rows as
  * sdb_list does. *out and *n are set only on success.
  */
-int sdb_rows(struct conn *c, struct arena *a, const char *sql,
-             const char *ctx, const int64_t *args, size_t nargs,
-             size_t elem_size, sdb_row_fn row, void **out, size_t *n);
+int sdb_rows(struct conn *c, struct arena *a, const char *sql, const char *ctx,
+             const int64_t *args, size_t nargs, size_t elem_size,
+             sdb_row_fn row, void **out, size_t *n);
 /*
  * sdb_select is sdb_list for a query with integer parameters: args[i]
  * binds ?i+1 (nargs of them).
@@ -343,11 +340,11 @@ void sdb_read_author(struct arena *a, sqlite3_stmt *st, int col,
  * the authors' names in order. Shared by migration 4 and search.c so the
  * index is built one way.
  */
-#define SDB_FTS_ROW                                                          \
-    "SELECT a.id, a.title, a.summary, a.body_md,"                            \
-    " (SELECT group_concat(name, ', ') FROM (SELECT au.name"                 \
-    "  FROM article_authors aa JOIN authors au ON au.id = aa.author_id"      \
-    "  WHERE aa.article_id = a.id ORDER BY aa.position))"                    \
+#define SDB_FTS_ROW                                                            \
+    "SELECT a.id, a.title, a.summary, a.body_md,"                              \
+    " (SELECT group_concat(name, ', ') FROM (SELECT au.name"                   \
+    "  FROM article_authors aa JOIN authors au ON au.id = aa.author_id"        \
+    "  WHERE aa.article_id = a.id ORDER BY aa.position))"                      \
     " FROM articles a "
 
 /* sdb_migrate brings the writer's database to store_schema_version(). */
@@ -373,8 +370,7 @@ int sdb_places_tag(struct conn *w, int64_t id);
  * other runs become one '-') into out, at most cap-1 bytes plus NUL; an
  * empty result becomes fallback.
  */
-void sdb_slugify(const char *name, const char *fallback, char *out,
-                 size_t cap);
+void sdb_slugify(const char *name, const char *fallback, char *out, size_t cap);
 /*
  * sdb_unique_slug finds the first of base, base-2, base-3... for which
  * taken_sql (one parameter, the slug) returns no row, into out (cap bytes).

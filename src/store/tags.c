@@ -10,8 +10,7 @@ static const char SQL_BY_SLUG[] =
     "SELECT id, slug, name FROM tags WHERE slug = ?1";
 static const char SQL_COUNT[] =
     SDB_NAMED_COUNT("tags", "article_tags", "tag_id");
-static const char SQL_PAGE[] =
-    SDB_NAMED_PAGE("tags", "article_tags", "tag_id");
+static const char SQL_PAGE[] = SDB_NAMED_PAGE("tags", "article_tags", "tag_id");
 
 static void tag_row(struct arena *a, sqlite3_stmt *st, void *elem)
 {

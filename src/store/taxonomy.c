@@ -30,10 +30,8 @@ static const char SQL_SECTION_TAKEN[] =
 static const char SQL_SECTION_INSERT[] =
     "INSERT INTO sections(slug, name, position) VALUES (?1, ?2,"
     " (SELECT coalesce(max(position), 0) + 1 FROM sections))";
-static const char SQL_AUTHOR_FIND[] =
-    "SELECT id FROM authors WHERE name = ?1";
-static const char SQL_AUTHOR_TAKEN[] =
-    "SELECT 1 FROM authors WHERE slug = ?1";
+static const char SQL_AUTHOR_FIND[] = "SELECT id FROM authors WHERE name = ?1";
+static const char SQL_AUTHOR_TAKEN[] = "SELECT 1 FROM authors WHERE slug = ?1";
 static const char SQL_AUTHOR_INSERT[] =
     "INSERT INTO authors(slug, name) VALUES (?1, ?2)";
 static const char SQL_TAG_FIND[] = "SELECT id FROM tags WHERE name = ?1";
@@ -62,8 +60,7 @@ static const struct named TAGS = {"tag", SQL_TAG_FIND, SQL_TAG_TAKEN,
                                   SQL_TAG_INSERT};
 
 /* One slug rule for the whole program: content/slug.c's. */
-void sdb_slugify(const char *name, const char *fallback, char *out,
-                 size_t cap)
+void sdb_slugify(const char *name, const char *fallback, char *out, size_t cap)
 {
     struct arena a;
     const char *text = name ? name : "";
@@ -205,13 +202,13 @@ int store_section_by_slug(struct store *s, struct arena *a, struct str slug,
                           struct section *out)
 {
     *out = (struct section){0};
-    return sdb_one(s, a, SQL_SECTION_BY_SLUG, "section_by_slug",
-                   SDB_TEXT(slug), section_row, out);
+    return sdb_one(s, a, SQL_SECTION_BY_SLUG, "section_by_slug", SDB_TEXT(slug),
+                   section_row, out);
 }
 
-int store_sections_list(struct store *s, struct arena *a,
-                        struct section **out, size_t *n)
+int store_sections_list(struct store *s, struct arena *a, struct section **out,
+                        size_t *n)
 {
-    return sdb_list(s, a, SQL_SECTIONS_LIST, "sections_list",
-                    sizeof(**out), section_row, (void **)out, n);
+    return sdb_list(s, a, SQL_SECTIONS_LIST, "sections_list", sizeof(**out),
+                    section_row, (void **)out, n);
 }

@@ -100,11 +100,11 @@ static void webhook_row(struct arena *a, sqlite3_stmt *st, void *elem)
     };
 }
 
-int store_webhooks_list(struct store *s, struct arena *a,
-                        struct webhook **out, size_t *n)
+int store_webhooks_list(struct store *s, struct arena *a, struct webhook **out,
+                        size_t *n)
 {
-    return sdb_list(s, a, SQL_LIST, "webhooks_list", sizeof(**out),
-                    webhook_row, (void **)out, n);
+    return sdb_list(s, a, SQL_LIST, "webhooks_list", sizeof(**out), webhook_row,
+                    (void **)out, n);
 }
 
 int store_webhook_due(struct store *s, struct arena *a, int64_t now, int max,

@@ -26,10 +26,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct json_field fields[] = {
-    {"title", JF_STRING, true, 64},
-    {"tags", JF_STRINGS, false, 8},
-    {"revision", JF_INT, false, 0},
-    {"draft", JF_BOOL, false, 0},
+    {"title", JF_STRING, true, 64}, {"tags", JF_STRINGS, false, 8},
+    {"revision", JF_INT, false, 0}, {"draft", JF_BOOL, false, 0},
     {"body", JF_STRING, false, 0},
 };
 #define NF (sizeof(fields) / sizeof(fields[0]))
@@ -55,8 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* the login and TOTP forms */
     struct str body = {in, size};
-    static const char *const form[] = {"email", "password", "csrf", "code",
-                                       "secret", "role", "name"};
+    static const char *const form[] = {"email",  "password", "csrf", "code",
+                                       "secret", "role",     "name"};
     for (size_t i = 0; i < sizeof(form) / sizeof(form[0]); i++) {
         const char *v = http_form_lookup(&a, body, form[i]);
         if (v && strcmp(form[i], "code") == 0) {

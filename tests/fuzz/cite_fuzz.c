@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < 6 && p <= end; i++) {
         const char *q = memchr(p, 2, (size_t)(end - p));
         size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
-        field[i] = arena_strndup(&a, p, n); /* stops at a NUL, like SQLite text */
+        field[i] =
+            arena_strndup(&a, p, n); /* stops at a NUL, like SQLite text */
         p += n + 1;
     }
     struct author au[3];

@@ -22,13 +22,24 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const all_keys[] = {
-    "server.listen",    "server.threads",     "server.theme",
-    "server.access_log", "server.log_level",  "server.hits_flush",
-    "limits.request_line_max", "limits.header_max", "limits.header_count",
-    "limits.body_max", "limits.form_fields", "limits.upload_max",
-    "limits.connections", "limits.connections_per_ip",
-    "limits.request_timeout", "limits.idle_timeout",
-    "limits.search_query_max", "cache.max_bytes",
+    "server.listen",
+    "server.threads",
+    "server.theme",
+    "server.access_log",
+    "server.log_level",
+    "server.hits_flush",
+    "limits.request_line_max",
+    "limits.header_max",
+    "limits.header_count",
+    "limits.body_max",
+    "limits.form_fields",
+    "limits.upload_max",
+    "limits.connections",
+    "limits.connections_per_ip",
+    "limits.request_timeout",
+    "limits.idle_timeout",
+    "limits.search_query_max",
+    "cache.max_bytes",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

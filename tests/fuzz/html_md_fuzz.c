@@ -22,10 +22,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const ALLOWED[] = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "a", "ul",
-    "ol", "li", "blockquote", "table", "thead", "tbody", "tr", "th", "td",
-    "pre", "code", "br", "hr", "del", "img", "sup", "section", "input",
-    NULL};
+    "p",      "h1",  "h2",  "h3",      "h4",    "h5",         "h6",    "em",
+    "strong", "a",   "ul",  "ol",      "li",    "blockquote", "table", "thead",
+    "tbody",  "tr",  "th",  "td",      "pre",   "code",       "br",    "hr",
+    "del",    "img", "sup", "section", "input", NULL};
 
 static void check_html(const char *h)
 {

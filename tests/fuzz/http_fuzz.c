@@ -178,9 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     split_target(target, &raw_path, &req.query);
     /* Slices of the target, but for an absolute-form target without a
      * path, which is "/" (a literal). */
-    assert(str_eq_cstr(raw_path, "/") ||
-           (within(raw_path, str_from(target)) &&
-            within(req.query, str_from(target))));
+    assert(str_eq_cstr(raw_path, "/") || (within(raw_path, str_from(target)) &&
+                                          within(req.query, str_from(target))));
     if (http_decode_path(&a, raw_path, &req.path) == 0) {
         assert(req.path.len > 0 && req.path.ptr[0] == '/');
         assert(req.path.ptr[req.path.len] == '\0');

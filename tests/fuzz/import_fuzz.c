@@ -35,8 +35,8 @@ static void cleanup(void)
     fclose(devnull);
     close(memfd);
     close(memfd2);
-    static const char *const files[] = {"fuzz.db", "fuzz.db-wal",
-                                        "fuzz.db-shm", "fuzz.db.lock"};
+    static const char *const files[] = {"fuzz.db", "fuzz.db-wal", "fuzz.db-shm",
+                                        "fuzz.db.lock"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
         unlink(p);

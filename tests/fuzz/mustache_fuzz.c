@@ -52,20 +52,14 @@ static struct tval *from_json(struct arena *a, json_t *j, int depth)
         return l;
     }
     case JSON_STRING: /* copied: the JSON is freed before rendering */
-        return tv_strn(a, (struct str){
-                              arena_strndup(a, json_string_value(j),
-                                            json_string_length(j)),
-                              json_string_length(j)});
-    case JSON_INTEGER:
-        return tv_int(a, (long long)json_integer_value(j));
-    case JSON_REAL:
-        return tv_num(a, json_real_value(j));
-    case JSON_TRUE:
-        return tv_bool(a, true);
-    case JSON_FALSE:
-        return tv_bool(a, false);
-    default:
-        return tv_null(a);
+        return tv_strn(a, (struct str){arena_strndup(a, json_string_value(j),
+                                                     json_string_length(j)),
+                                       json_string_length(j)});
+    case JSON_INTEGER: return tv_int(a, (long long)json_integer_value(j));
+    case JSON_REAL: return tv_num(a, json_real_value(j));
+    case JSON_TRUE: return tv_bool(a, true);
+    case JSON_FALSE: return tv_bool(a, false);
+    default: return tv_null(a);
     }
 }
 

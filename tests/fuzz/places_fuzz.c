@@ -32,8 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct place_hit h[PLACES_MAX];
     size_t n = 99;
-    int rc = places_tag(&a, part[0], part[1], part[2], "us", h, PLACES_MAX,
-                        &n);
+    int rc = places_tag(&a, part[0], part[1], part[2], "us", h, PLACES_MAX, &n);
     assert(rc == 0);
     assert(n <= PLACES_MAX);
     for (size_t i = 0; i < n; i++) {

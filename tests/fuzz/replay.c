@@ -67,8 +67,8 @@ static int replay_dir(const char *dir, size_t *count)
         if (e->d_name[0] == '.')
             continue;
         if (n == cap)
-            names = xrealloc(names,
-                             (cap = cap ? cap * 2 : 64) * sizeof(*names));
+            names =
+                xrealloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
         size_t len = strlen(dir) + strlen(e->d_name) + 2;
         names[n] = xmalloc(len);
         snprintf(names[n++], len, "%s/%s", dir, e->d_name);

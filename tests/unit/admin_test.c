@@ -64,8 +64,11 @@ static void totp_matches_rfc6238(void **state)
     /* RFC 6238 appendix B, SHA1 key "12345678901234567890": the 8-digit
      * codes end in these 6 digits. */
     const char *key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-    static const struct { long long t; const char *code; } v[] = {
-        {59, "287082"}, {1111111109, "081804"}, {1111111111, "050471"},
+    static const struct {
+        long long t;
+        const char *code;
+    } v[] = {
+        {59, "287082"},         {1111111109, "081804"}, {1111111111, "050471"},
         {1234567890, "005924"}, {2000000000, "279037"},
     };
     char out[7];

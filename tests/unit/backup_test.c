@@ -49,35 +49,37 @@ static void test_backup_and_restore_round_trip(void **state)
     (void)state;
     struct backup_stats st;
     make_db("a.db", "First");
-    assert_int_equal(store_backup(path_of("a.db"), path_of("a-copy.db"),
-                                  false, &st), 0);
+    assert_int_equal(
+        store_backup(path_of("a.db"), path_of("a-copy.db"), false, &st), 0);
     assert_true(st.pages > 0 && st.steps > 0 && st.bytes > 0);
     assert_int_equal(st.schema, store_schema_version());
     assert_string_equal(name_in("a-copy.db"), "First");
 
     /* An existing file is kept, unless forced; never the database. */
-    assert_int_equal(store_backup(path_of("a.db"), path_of("a-copy.db"),
-                                  false, &st), ERR_EXISTS);
+    assert_int_equal(
+        store_backup(path_of("a.db"), path_of("a-copy.db"), false, &st),
+        ERR_EXISTS);
     assert_non_null(strstr(store_last_error(), "--force"));
-    assert_int_equal(store_backup(path_of("a.db"), path_of("a-copy.db"),
-                                  true, &st), 0);
-    assert_int_equal(store_backup(path_of("a.db"), path_of("a.db"), true,
-                                  &st), ERR_INVALID);
-    assert_int_equal(store_backup(path_of("none.db"), path_of("n.db"), false,
-                                  &st), ERR_NOT_FOUND);
+    assert_int_equal(
+        store_backup(path_of("a.db"), path_of("a-copy.db"), true, &st), 0);
+    assert_int_equal(store_backup(path_of("a.db"), path_of("a.db"), true, &st),
+                     ERR_INVALID);
+    assert_int_equal(
+        store_backup(path_of("none.db"), path_of("n.db"), false, &st),
+        ERR_NOT_FOUND);
 
     /* Restore puts the copy back over a changed database. */
     struct store *s;
     assert_int_equal(store_open(path_of("a.db"), 0, &s), 0);
     assert_int_equal(store_setting_set(s, "name", "Second"), 0);
     /* ...but not while a store has it open. */
-    assert_int_equal(store_restore(path_of("a.db"), path_of("a-copy.db"),
-                                   &st), ERR_BUSY);
+    assert_int_equal(store_restore(path_of("a.db"), path_of("a-copy.db"), &st),
+                     ERR_BUSY);
     assert_non_null(strstr(store_last_error(), "in use"));
     store_close(s);
     assert_string_equal(name_in("a.db"), "Second");
-    assert_int_equal(store_restore(path_of("a.db"), path_of("a-copy.db"),
-                                   &st), 0);
+    assert_int_equal(store_restore(path_of("a.db"), path_of("a-copy.db"), &st),
+                     0);
     assert_string_equal(name_in("a.db"), "First");
     assert_int_equal(access(path_of("a.db.tmp"), F_OK), -1);
 }

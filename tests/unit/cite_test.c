@@ -45,11 +45,15 @@ static void test_plain(void **state)
     (void)state;
     assert_null(cite_plain(&arena, NULL));
     assert_string_equal(cite_plain(&arena, "  a\tb\r\n\x01 c  "), "a b c");
-    assert_string_equal(cite_plain(&arena, "x\x7f\xc2\x85y"), "x y"); /* DEL, NEL */
-    assert_string_equal(cite_plain(&arena, "p\xe2\x80\xa8q"), "p q");  /* U+2028 */
+    assert_string_equal(cite_plain(&arena, "x\x7f\xc2\x85y"),
+                        "x y"); /* DEL, NEL */
+    assert_string_equal(cite_plain(&arena, "p\xe2\x80\xa8q"),
+                        "p q"); /* U+2028 */
     /* Invalid bytes become U+FFFD; valid UTF-8 stays as it is. */
-    assert_string_equal(cite_plain(&arena, "a\xff" "b\xef\xbf"),
-                        "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+    assert_string_equal(cite_plain(&arena, "a\xff"
+                                           "b\xef\xbf"),
+                        "a\xef\xbf\xbd"
+                        "b\xef\xbf\xbd\xef\xbf\xbd");
     assert_string_equal(cite_plain(&arena, "\xc3\x96zt\xc3\xbcrk"),
                         "\xc3\x96zt\xc3\xbcrk");
 }
@@ -76,8 +80,9 @@ static void test_key(void **state)
     (void)state;
     struct article art = sample();
     assert_string_equal(cite_key(&arena, &art), "cornell2004caspian");
-    struct author cyr = {9, "x", "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd "
-                                 "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2",
+    struct author cyr = {9, "x",
+                         "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd "
+                         "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2",
                          NULL};
     art.authors = &cyr;
     art.n_authors = 1;
@@ -110,7 +115,10 @@ static void test_bibtex_escapes_latex(void **state)
     struct article art = sample();
     struct author hostile[] = {
         {1, "a", "Ludwig van der Berg", NULL},
-        {2, "b", "G\xc3\xbcl\xc5\x9f" "en \xc3\x96zt\xc3\xbcrk", NULL},
+        {2, "b",
+         "G\xc3\xbcl\xc5\x9f"
+         "en \xc3\x96zt\xc3\xbcrk",
+         NULL},
     };
     art.authors = hostile;
     art.n_authors = 2;
@@ -154,9 +162,9 @@ static void test_bibtex_groups_and_names(void **state)
     struct buf b;
     buf_init_arena(&b, &arena, 1 << 20);
     cite_bibtex(&b, &arena, &art, &journal);
-    assert_non_null(
-        strstr(b.ptr, "author = {Smith, {Tom and Jerry} and Plato and "
-                      "{Smith Jr.}},"));
+    assert_non_null(strstr(b.ptr,
+                           "author = {Smith, {Tom and Jerry} and Plato and "
+                           "{Smith Jr.}},"));
 }
 
 static void test_ris_lines(void **state)
@@ -167,21 +175,20 @@ static void test_ris_lines(void **state)
     struct buf b;
     buf_init_arena(&b, &arena, 1 << 20);
     cite_ris(&b, &arena, &art, &journal);
-    assert_string_equal(b.ptr,
-                        "TY  - JOUR\r\n"
-                        "TI  - Line one two\r\n"
-                        "AU  - Cornell, Svante E.\r\n"
-                        "AU  - Starr, S. Frederick\r\n"
-                        "AU  - van der Berg, Ludwig\r\n"
-                        "PY  - 2004\r\n"
-                        "DA  - 2004/07/14\r\n"
-                        "JO  - the CACI Analyst\r\n"
-                        "T2  - the CACI Analyst\r\n"
-                        "IS  - 2004-07-14\r\n"
-                        "UR  - https://journal.example/articles/"
-                        "the-caspian-voices\r\n"
-                        "AB  - An intro.\r\n"
-                        "ER  - \r\n");
+    assert_string_equal(b.ptr, "TY  - JOUR\r\n"
+                               "TI  - Line one two\r\n"
+                               "AU  - Cornell, Svante E.\r\n"
+                               "AU  - Starr, S. Frederick\r\n"
+                               "AU  - van der Berg, Ludwig\r\n"
+                               "PY  - 2004\r\n"
+                               "DA  - 2004/07/14\r\n"
+                               "JO  - the CACI Analyst\r\n"
+                               "T2  - the CACI Analyst\r\n"
+                               "IS  - 2004-07-14\r\n"
+                               "UR  - https://journal.example/articles/"
+                               "the-caspian-voices\r\n"
+                               "AB  - An intro.\r\n"
+                               "ER  - \r\n");
 }
 
 static void test_jsonld_cannot_close_script(void **state)
@@ -423,8 +430,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ris_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonld_cannot_close_script, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_jsonld_bytes_match_jansson,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jsonld_bytes_match_jansson, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_jsonld_drops_invalid_utf8, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_csl_json_as_jansson_wrote_it,

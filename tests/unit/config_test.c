@@ -90,13 +90,14 @@ static void flags_override(void **state)
     struct config c;
     char err[256], v[64];
     config_init(&c);
-    assert_int_equal(config_set(&c, "server.listen", "[::1]:80", err,
-                                sizeof(err)), 0);
+    assert_int_equal(
+        config_set(&c, "server.listen", "[::1]:80", err, sizeof(err)), 0);
     assert_int_equal(config_set(&c, "threads", "8", err, sizeof(err)), 0);
     assert_int_equal(config_set(&c, "threads", "-1", err, sizeof(err)),
                      ERR_INVALID);
-    assert_int_equal(config_set(&c, "threads", "99999999999999999999", err,
-                                sizeof(err)), ERR_INVALID);
+    assert_int_equal(
+        config_set(&c, "threads", "99999999999999999999", err, sizeof(err)),
+        ERR_INVALID);
     assert_int_equal(config_set(&c, "nope", "1", err, sizeof(err)),
                      ERR_NOT_FOUND);
     assert_int_equal(config_get(&c, "listen", v, sizeof(v)), 0);
@@ -111,22 +112,25 @@ static void journal_keys_checked(void **state)
     (void)state;
     char err[256];
     assert_int_equal(journal_key_check("name", "X", err, sizeof(err)), 0);
-    assert_int_equal(journal_key_check("base_url", "https://a.example", err,
-                                       sizeof(err)), 0);
-    assert_int_equal(journal_key_check("base_url", "https://a.example/", err,
-                                       sizeof(err)), ERR_INVALID);
-    assert_int_equal(journal_key_check("base_url", "javascript:x", err,
-                                       sizeof(err)), ERR_INVALID);
+    assert_int_equal(
+        journal_key_check("base_url", "https://a.example", err, sizeof(err)),
+        0);
+    assert_int_equal(
+        journal_key_check("base_url", "https://a.example/", err, sizeof(err)),
+        ERR_INVALID);
+    assert_int_equal(
+        journal_key_check("base_url", "javascript:x", err, sizeof(err)),
+        ERR_INVALID);
     assert_int_equal(journal_key_check("colour", "x", err, sizeof(err)),
                      ERR_NOT_FOUND);
     /* Empty unsets base_url: feeds then use the request's Host. */
     assert_int_equal(journal_key_check("base_url", "", err, sizeof(err)), 0);
-    assert_int_equal(journal_key_check("feed_content", "full", err,
-                                       sizeof(err)), 0);
-    assert_int_equal(journal_key_check("feed_content", "summary", err,
-                                       sizeof(err)), 0);
-    assert_int_equal(journal_key_check("feed_content", "all", err,
-                                       sizeof(err)), ERR_INVALID);
+    assert_int_equal(
+        journal_key_check("feed_content", "full", err, sizeof(err)), 0);
+    assert_int_equal(
+        journal_key_check("feed_content", "summary", err, sizeof(err)), 0);
+    assert_int_equal(journal_key_check("feed_content", "all", err, sizeof(err)),
+                     ERR_INVALID);
     assert_non_null(strstr(err, "feed_content"));
 }
 

@@ -199,8 +199,7 @@ static void test_arena(void **state)
     memset(big, 'x', 100000);
     assert_string_equal(arena_strndup(&a, "hello world", 5), "hello");
     assert_string_equal(arena_strdup(&a, ""), "");
-    assert_string_equal(arena_printf(&a, "%s/%03d", "issue", 7),
-                        "issue/007");
+    assert_string_equal(arena_printf(&a, "%s/%03d", "issue", 7), "issue/007");
     int *arr = ARENA_NEW_ARRAY(&a, int, 10);
     assert_int_equal(arr[9], 0);
 
@@ -254,11 +253,11 @@ static void test_str_to_i64(void **state)
     assert_int_equal(v, -12);
     assert_int_equal(str_to_i64(STR("+7"), 0, 10, &v), 0);
     assert_int_equal(v, 7);
-    assert_int_equal(str_to_i64(STR("9223372036854775807"), 0, INT64_MAX,
-                                &v), 0);
+    assert_int_equal(str_to_i64(STR("9223372036854775807"), 0, INT64_MAX, &v),
+                     0);
     assert_int_equal(v, INT64_MAX);
-    assert_int_equal(str_to_i64(STR("-9223372036854775808"), INT64_MIN, 0,
-                                &v), 0);
+    assert_int_equal(str_to_i64(STR("-9223372036854775808"), INT64_MIN, 0, &v),
+                     0);
     assert_true(v == INT64_MIN);
     v = 99;
     assert_int_equal(str_to_i64(STR(""), 0, 10, &v), ERR_PARSE);
@@ -266,10 +265,11 @@ static void test_str_to_i64(void **state)
     assert_int_equal(str_to_i64(STR("12a"), 0, 100, &v), ERR_PARSE);
     assert_int_equal(str_to_i64(STR(" 1"), 0, 10, &v), ERR_PARSE);
     assert_int_equal(str_to_i64(STR("11"), 0, 10, &v), ERR_INVALID);
-    assert_int_equal(str_to_i64(STR("9223372036854775808"), 0, INT64_MAX,
-                                &v), ERR_INVALID);
-    assert_int_equal(str_to_i64(STR("99999999999999999999999"), 0,
-                                INT64_MAX, &v), ERR_INVALID);
+    assert_int_equal(str_to_i64(STR("9223372036854775808"), 0, INT64_MAX, &v),
+                     ERR_INVALID);
+    assert_int_equal(
+        str_to_i64(STR("99999999999999999999999"), 0, INT64_MAX, &v),
+        ERR_INVALID);
     assert_int_equal(v, 99); /* untouched on error */
 }
 

@@ -67,12 +67,12 @@ static void test_rfc3339(void **state)
     /* An offset can move the day, and the year. */
     assert_int_equal(parse("1970-01-01T00:00:00+01:00"), -3600);
     assert_int_equal(parse("2004-12-31T23:30:00-01:00"), 1104539400);
-    bad("1987-02-26T15:01:01");        /* no offset */
+    bad("1987-02-26T15:01:01"); /* no offset */
     bad("1987-02-26T24:00:00Z");
     bad("1987-02-26T15:60:00Z");
-    bad("1987-02-26T15:01:60Z");       /* leap seconds refused */
+    bad("1987-02-26T15:01:60Z"); /* leap seconds refused */
     bad("1987-02-30T15:01:01Z");
-    bad("1987-02-26T15:01:01.Z");      /* empty fraction */
+    bad("1987-02-26T15:01:01.Z"); /* empty fraction */
     bad("1987-02-26T15:01:01+0530");
     bad("1987-02-26T15:01:01+24:00");
     bad("1987-02-26T15:01:01+05:60");
@@ -113,10 +113,17 @@ static void assert_tm_equal(const struct tm *a, const struct tm *b)
 static void test_gmtime_edges(void **state)
 {
     (void)state;
-    static const int64_t ts[] = {
-        -62135596800LL - 1, -62135596800LL, -62135596800LL + 86399,
-        -1, 0, 1, 951782400 /* 2000-02-29 */, 253402300800LL - 1,
-        253402300800LL, (int64_t)1 << 40, -((int64_t)1 << 40)};
+    static const int64_t ts[] = {-62135596800LL - 1,
+                                 -62135596800LL,
+                                 -62135596800LL + 86399,
+                                 -1,
+                                 0,
+                                 1,
+                                 951782400 /* 2000-02-29 */,
+                                 253402300800LL - 1,
+                                 253402300800LL,
+                                 (int64_t)1 << 40,
+                                 -((int64_t)1 << 40)};
     for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
         time_t t = (time_t)ts[i];
         struct tm g, mine;
@@ -140,8 +147,8 @@ static void test_days_round_trip(void **state)
         assert_non_null(gmtime_r(&t, &g));
         char s[80];
         snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                 g.tm_year + 1900, g.tm_mon + 1, g.tm_mday, g.tm_hour,
-                 g.tm_min, g.tm_sec);
+                 g.tm_year + 1900, g.tm_mon + 1, g.tm_mday, g.tm_hour, g.tm_min,
+                 g.tm_sec);
         struct tm mine;
         assert_true(date_gmtime((int64_t)t, &mine));
         assert_tm_equal(&mine, &g);

@@ -23,11 +23,24 @@ static void accepts_real_addresses(void **state)
 static void refuses_malformed_and_hostile(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "@", "a@", "@b.org", "a@b", "a b@c.org",
-                         "a@b..org", ".a@b.org", "a.@b.org", "a..b@c.org",
-                         "a@-b.org", "a@b-.org", "<script>@x.org",
-                         "a@b.org\r\nBcc: x@y.org", "\"q\"@b.org", "a@[1.2.3.4]",
-                         "a@b.org.", "a,b@c.org"};
+    const char *bad[] = {"",
+                         "@",
+                         "a@",
+                         "@b.org",
+                         "a@b",
+                         "a b@c.org",
+                         "a@b..org",
+                         ".a@b.org",
+                         "a.@b.org",
+                         "a..b@c.org",
+                         "a@-b.org",
+                         "a@b-.org",
+                         "<script>@x.org",
+                         "a@b.org\r\nBcc: x@y.org",
+                         "\"q\"@b.org",
+                         "a@[1.2.3.4]",
+                         "a@b.org.",
+                         "a,b@c.org"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_false(email_valid(bad[i]));
 }

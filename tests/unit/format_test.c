@@ -51,58 +51,70 @@ static void formats_can_be_changed(void **state)
     char err[256];
     struct theme_format *f = format_default();
     assert_int_equal(format_set_date(f, FMT_DATE_LONG, "%a %d.%m.%y %% %b %h",
-                                     err, sizeof(err)), 0);
+                                     err, sizeof(err)),
+                     0);
     assert_string_equal(format_date(&arena, f, FMT_DATE_LONG, JUNE_30_2004),
                         "Wed 30.06.04 % Jun Jun");
     assert_int_equal(format_set_names(f, FMT_DAYS,
                                       "dimanche, lundi, mardi, mercredi, "
-                                      "jeudi, vendredi, samedi", err,
-                                      sizeof(err)), 0);
+                                      "jeudi, vendredi, samedi",
+                                      err, sizeof(err)),
+                     0);
     assert_int_equal(format_set_names(f, FMT_MONTHS,
                                       "janvier,février,mars,avril,mai,juin,"
                                       "juillet,août,septembre,octobre,"
-                                      "novembre,décembre", err, sizeof(err)),
+                                      "novembre,décembre",
+                                      err, sizeof(err)),
                      0);
     assert_int_equal(format_set_date(f, FMT_DATE_LONG, "%A %e %B %Y, %H:%M",
-                                     err, sizeof(err)), 0);
-    assert_string_equal(format_date(&arena, f, FMT_DATE_LONG,
-                                    JULY_1_2004 + 3600 * 9 + 60 * 5),
-                        "jeudi  1 juillet 2004, 09:05");
+                                     err, sizeof(err)),
+                     0);
+    assert_string_equal(
+        format_date(&arena, f, FMT_DATE_LONG, JULY_1_2004 + 3600 * 9 + 60 * 5),
+        "jeudi  1 juillet 2004, 09:05");
     assert_int_equal(format_set_grouping(f, "\xe2\x80\xaf", err, sizeof(err)),
                      0); /* narrow no-break space */
-    assert_string_equal(format_count(&arena, f, 1234567),
-                        "1\xe2\x80\xaf" "234\xe2\x80\xaf" "567");
+    assert_string_equal(format_count(&arena, f, 1234567), "1\xe2\x80\xaf"
+                                                          "234\xe2\x80\xaf"
+                                                          "567");
     assert_string_equal(format_count(&arena, f, 999), "999");
-    assert_string_equal(format_count(&arena, f, -1000), "-1\xe2\x80\xaf" "000");
+    assert_string_equal(format_count(&arena, f, -1000), "-1\xe2\x80\xaf"
+                                                        "000");
     assert_int_equal(format_set_grouping(f, ",", err, sizeof(err)), 0);
-    assert_int_equal(format_set_hits(f, FMT_HITS_OTHER, "Lu {n} fois <b>&",
-                                     err, sizeof(err)), 0);
-    assert_int_equal(format_set_hits(f, FMT_HITS_ONE, "Lu une fois", err,
-                                     sizeof(err)), 0);
+    assert_int_equal(format_set_hits(f, FMT_HITS_OTHER, "Lu {n} fois <b>&", err,
+                                     sizeof(err)),
+                     0);
+    assert_int_equal(
+        format_set_hits(f, FMT_HITS_ONE, "Lu une fois", err, sizeof(err)), 0);
     assert_string_equal(format_hits(&arena, f, 3093),
                         "Lu 3,093 fois &lt;b&gt;&amp;");
     assert_string_equal(format_hits(&arena, f, 1), "Lu une fois");
     assert_string_equal(format_hits(&arena, f, 0), "Lu 0 fois &lt;b&gt;&amp;");
-    assert_int_equal(format_set_hits(f, FMT_HITS_ZERO, "Pas encore lu", err,
-                                     sizeof(err)), 0);
+    assert_int_equal(
+        format_set_hits(f, FMT_HITS_ZERO, "Pas encore lu", err, sizeof(err)),
+        0);
     assert_string_equal(format_hits(&arena, f, 0), "Pas encore lu");
 
     /* Refused: unknown conversions, controls, wrong name counts. */
     assert_int_equal(format_set_date(f, FMT_DATE_LONG, "%Q", err, sizeof(err)),
                      ERR_INVALID);
     assert_non_null(strstr(err, "%Q"));
-    assert_int_equal(format_set_date(f, FMT_DATE_LONG, "100%", err,
-                                     sizeof(err)), ERR_INVALID);
+    assert_int_equal(
+        format_set_date(f, FMT_DATE_LONG, "100%", err, sizeof(err)),
+        ERR_INVALID);
     assert_int_equal(format_set_date(f, FMT_DATE_LONG, "", err, sizeof(err)),
                      ERR_INVALID);
-    assert_int_equal(format_set_hits(f, FMT_HITS_ONE, "a\x01", err,
-                                     sizeof(err)), ERR_INVALID);
+    assert_int_equal(
+        format_set_hits(f, FMT_HITS_ONE, "a\x01", err, sizeof(err)),
+        ERR_INVALID);
     assert_int_equal(format_set_names(f, FMT_DAYS, "a,b,c", err, sizeof(err)),
                      ERR_INVALID);
-    assert_int_equal(format_set_names(f, FMT_DAYS, "a,b,c,d,e,f,g,h", err,
-                                      sizeof(err)), ERR_INVALID);
-    assert_int_equal(format_set_names(f, FMT_DAYS, "a,b,,d,e,f,g", err,
-                                      sizeof(err)), ERR_INVALID);
+    assert_int_equal(
+        format_set_names(f, FMT_DAYS, "a,b,c,d,e,f,g,h", err, sizeof(err)),
+        ERR_INVALID);
+    assert_int_equal(
+        format_set_names(f, FMT_DAYS, "a,b,,d,e,f,g", err, sizeof(err)),
+        ERR_INVALID);
     assert_int_equal(format_set_grouping(f, "1", err, sizeof(err)),
                      ERR_INVALID);
     /* Nothing refused changed anything. */
@@ -128,8 +140,8 @@ static void theme_ini_is_read_with_file_and_line_errors(void **state)
     (void)state;
     char err[512];
     struct theme_format *f = NULL;
-    assert_int_equal(theme_ini_load("/nonexistent/theme.ini", &f, err,
-                                    sizeof(err)), 0);
+    assert_int_equal(
+        theme_ini_load("/nonexistent/theme.ini", &f, err, sizeof(err)), 0);
     assert_non_null(f); /* a missing file means the defaults */
     assert_string_equal(format_hits(&arena, f, 5), "Read 5 times");
     format_free(f);

@@ -72,8 +72,8 @@ static void test_all_keys(void **state)
        "slug: pipelines-next-decade\n"
        "hits: 3093\n"
        "draft: yes\n"
-       "layout: post\n"                 /* unknown: ignored */
-       "extra: {nested: [1, 2]}\n"      /* unknown and complex: ignored */
+       "layout: post\n"            /* unknown: ignored */
+       "extra: {nested: [1, 2]}\n" /* unknown and complex: ignored */
        "---\n"
        "Body *text*.\n");
     assert_string_equal(fm.title, "Pipelines: the next decade");
@@ -150,13 +150,12 @@ static void test_bad_yaml_line(void **state)
 {
     (void)state;
     /* Line 4 of the file is the bad one. */
-    fails("---\ntitle: T\nsection: S\n  bad: indent: here\n---\n", ERR_PARSE,
-          4, "invalid YAML");
+    fails("---\ntitle: T\nsection: S\n  bad: indent: here\n---\n", ERR_PARSE, 4,
+          "invalid YAML");
     fails("---\ntitle: T\ntags: [a, b\ndate: 2004-01-01\n---\nbody\n",
           ERR_PARSE, 4, "while parsing a flow sequence at line 3");
     fails("---\ntitle: T\n\"unclosed: x\n---\n", ERR_PARSE, 4, "line 3");
-    fails("---\ntitle: T\n\tsection: tab\n---\n", ERR_PARSE, 3,
-          "invalid YAML");
+    fails("---\ntitle: T\n\tsection: tab\n---\n", ERR_PARSE, 3, "invalid YAML");
     fails("---\ntitle: *nowhere\n---\n", ERR_PARSE, 2, "invalid YAML");
     /* Control characters are refused by libyaml's reader. */
     fails("---\ntitle: T\nsummary: a\x01z\n---\n", ERR_PARSE, 3,
@@ -197,8 +196,7 @@ static void test_wrong_types(void **state)
     (void)state;
     fails("---\ntitle: {a: b}\n---\n", ERR_PARSE, 2,
           "'title' must be a string, not a mapping");
-    fails("---\ntitle: T\nsection: [a, b]\n---\n", ERR_PARSE, 3,
-          "not a list");
+    fails("---\ntitle: T\nsection: [a, b]\n---\n", ERR_PARSE, 3, "not a list");
     fails("---\ntitle: T\nsummary:\n  key: value\n---\n", ERR_PARSE, 3,
           "'summary' must be a string");
     fails("---\ntitle: T\ntags: {a: 1}\n---\n", ERR_PARSE, 3, "mapping");

@@ -51,7 +51,8 @@ static void test_inline(void **state)
        "[A map](/images/map.jpg)");
     MD("<p>Wow!<a href=\"/x\">y</a></p>", "Wow\\![y](/x)");
     MD("<p>Wow!<em><a href=\"/x\">y</a></em></p>", "Wow\\![y](/x)");
-    MD("<blockquote><pre>a\r\rb</pre></blockquote>", "> ```\n> a\n>\n> b\n> ```");
+    MD("<blockquote><pre>a\r\rb</pre></blockquote>",
+       "> ```\n> a\n>\n> b\n> ```");
 }
 
 static void test_hostile(void **state)

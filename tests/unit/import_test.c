@@ -100,14 +100,13 @@ static void build_tree(void)
         "hits: 3093\n"
         "---\n"
         "Body with a [link](https://example.org) and <script>x</script>.\n");
-    put("b.markdown",
-        "---\n"
-        "title: Caf\xC3\xA9 Society, a Review\n"
-        "author: Svante E. Cornell\n"
-        "issue: 2004-06-30\n"
-        "draft: true\n"
-        "---\n"
-        "Draft body.\n");
+    put("b.markdown", "---\n"
+                      "title: Caf\xC3\xA9 Society, a Review\n"
+                      "author: Svante E. Cornell\n"
+                      "issue: 2004-06-30\n"
+                      "draft: true\n"
+                      "---\n"
+                      "Draft body.\n");
     put("sub/c.md", "---\ntitle: Deep Thought\n---\nNo date at all.\n");
     put("sub/deeper/d.MD", "---\ntitle: Upper Case Extension\n"
                            "date: 1987-02-26\n---\nd\n");
@@ -167,8 +166,8 @@ static void test_import_tree(void **state)
     struct arena a;
     arena_init(&a, 8192);
     struct article art;
-    assert_int_equal(store_article_by_slug(store, &a, STR("alpha"), false,
-                                           &art), 0);
+    assert_int_equal(
+        store_article_by_slug(store, &a, STR("alpha"), false, &art), 0);
     assert_string_equal(art.title, "Pipelines: the next decade");
     assert_int_equal(art.published_at, 1088586000);
     assert_int_equal(art.status, ARTICLE_PUBLISHED);
@@ -185,24 +184,24 @@ static void test_import_tree(void **state)
     assert_non_null(strstr(art.body_md, "<script>")); /* source kept as is */
 
     /* Slug derived from the title; a draft dated by its issue. */
-    assert_int_equal(store_article_by_slug(store, &a,
-                                           STR("cafe-society-a-review"),
-                                           false, &art), ERR_NOT_FOUND);
-    assert_int_equal(store_article_by_slug(store, &a,
-                                           STR("cafe-society-a-review"),
-                                           true, &art), 0);
+    assert_int_equal(store_article_by_slug(
+                         store, &a, STR("cafe-society-a-review"), false, &art),
+                     ERR_NOT_FOUND);
+    assert_int_equal(store_article_by_slug(
+                         store, &a, STR("cafe-society-a-review"), true, &art),
+                     0);
     assert_int_equal(art.status, ARTICLE_DRAFT);
     assert_int_equal(art.published_at, 1088553600);
     assert_int_equal(art.n_authors, 1);
     assert_string_equal(art.authors[0].name, "Svante E. Cornell");
 
     /* No date, no issue: the file's modification time. */
-    assert_int_equal(store_article_by_slug(store, &a, STR("deep-thought"),
-                                           true, &art), 0);
+    assert_int_equal(
+        store_article_by_slug(store, &a, STR("deep-thought"), true, &art), 0);
     assert_int_equal(art.published_at, 1100000000);
-    assert_int_equal(store_article_by_slug(store, &a,
-                                           STR("upper-case-extension"), true,
-                                           &art), 0);
+    assert_int_equal(store_article_by_slug(
+                         store, &a, STR("upper-case-extension"), true, &art),
+                     0);
     assert_int_equal(art.published_at, 541296000);
 
     /* Importing again updates; nothing is duplicated. */
@@ -230,8 +229,8 @@ static void test_import_tree(void **state)
     assert_int_equal(rep.updated, 2);
     assert_int_equal(store_article_count(store, &count), 0);
     assert_int_equal(count, 4);
-    assert_int_equal(store_article_by_slug(store, &a, STR("alpha"), false,
-                                           &art), 0);
+    assert_int_equal(
+        store_article_by_slug(store, &a, STR("alpha"), false, &art), 0);
     assert_string_equal(art.title, "Pipelines revisited");
     assert_string_equal(art.body_md, "New.\n");
     arena_release(&a);

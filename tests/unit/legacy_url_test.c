@@ -12,8 +12,8 @@ static void one(const char *path, const char *query, const char *key,
                 const char *suffix)
 {
     struct legacy_match m[LEGACY_MATCH_MAX];
-    size_t n = legacy_url_match(str_from(path), str_from(query), m,
-                                LEGACY_MATCH_MAX);
+    size_t n =
+        legacy_url_match(str_from(path), str_from(query), m, LEGACY_MATCH_MAX);
     if (!key) {
         assert_int_equal(n, 0);
         return;
@@ -41,10 +41,10 @@ static void test_k2(void **state)
     one("/itemlist/category/16-earnings", "", "k2/category/16", "");
     one("/publications/itemlist/tag/Oil Price.html", "", "k2/tag/Oil Price",
         "");
-    one("/publications/earnings.html", "start=20",
-        "k2/category-alias/earnings", "");
-    one("/publications/earnings.feed", "type=rss",
-        "k2/category-alias/earnings", "/feed.rss");
+    one("/publications/earnings.html", "start=20", "k2/category-alias/earnings",
+        "");
+    one("/publications/earnings.feed", "type=rss", "k2/category-alias/earnings",
+        "/feed.rss");
     one("/item/abc-x.html", "", "k2/category-alias/abc-x", "");
     one("/about", "", NULL, NULL);
 }
@@ -64,15 +64,16 @@ static void test_clean_query(void **state)
 {
     (void)state;
     char out[64];
-    assert_int_equal(legacy_url_clean_query(
-                         str_from("utm_source=a&p=1&fbclid=b&x=2"), out,
-                         sizeof(out)), 7);
+    assert_int_equal(
+        legacy_url_clean_query(str_from("utm_source=a&p=1&fbclid=b&x=2"), out,
+                               sizeof(out)),
+        7);
     assert_string_equal(out, "p=1&x=2");
-    assert_int_equal(legacy_url_clean_query(str_from("gclid=1"), out,
-                                            sizeof(out)), 0);
-    assert_int_equal(legacy_url_clean_query(
-                         str_from("aaaaaaaaaaaaaaaaaaaaaaaa=1"), out, 8),
-                     (size_t)-1);
+    assert_int_equal(
+        legacy_url_clean_query(str_from("gclid=1"), out, sizeof(out)), 0);
+    assert_int_equal(
+        legacy_url_clean_query(str_from("aaaaaaaaaaaaaaaaaaaaaaaa=1"), out, 8),
+        (size_t)-1);
 }
 
 static void test_home_prefilter(void **state)

@@ -25,8 +25,8 @@ static const char *render(struct arena *a, const char *x, const char *y)
     size_t len = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(out + len, sizeof(out) - len, "%c%s\n",
-                                d[i].op, d[i].text);
+        len += (size_t)snprintf(out + len, sizeof(out) - len, "%c%s\n", d[i].op,
+                                d[i].text);
     return out;
 }
 

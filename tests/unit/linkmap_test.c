@@ -59,8 +59,7 @@ static void test_keys_and_files(void **state)
     assert_string_equal(linkmap_file(&arena, "/"), "index.html");
     assert_string_equal(linkmap_file(&arena, "/articles/x"),
                         "articles/x/index.html");
-    assert_string_equal(linkmap_file(&arena, "/?page=2"),
-                        "page/2/index.html");
+    assert_string_equal(linkmap_file(&arena, "/?page=2"), "page/2/index.html");
     assert_string_equal(linkmap_file(&arena, "/sections/s?page=12"),
                         "sections/s/page/12/index.html");
     assert_string_equal(linkmap_file(&arena, "/feed.atom"), "feed.atom");
@@ -104,8 +103,7 @@ static void test_base_path_and_forms(void **state)
     (void)state;
     struct linkmap m;
     struct seen s = {0};
-    linkmap_init(&m, "http://127.0.0.1:8080", "https://static.example/j",
-                 NULL);
+    linkmap_init(&m, "http://127.0.0.1:8080", "https://static.example/j", NULL);
     const char *out = rewrite(
         &m, LINKMAP_HTML,
         "<a href=\"/\">home</a><form method=post action=\"/newsletter\">"
@@ -118,12 +116,13 @@ static void test_base_path_and_forms(void **state)
         "</script><form action=\"https://elsewhere.example/s\"></form>",
         &s);
     assert_string_equal(
-        out, "<a href=\"/j/\">home</a>"
-             "<a class=s>oil</a>"
-             "<link rel=canonical href=\"https://static.example/j/articles/a/\">"
-             "<script type=\"application/ld+json\">{\"url\":"
-             "\"https://static.example/j/articles/a/\",\"x\":\"<a href='/zz'>\"}"
-             "</script><form action=\"https://elsewhere.example/s\"></form>");
+        out,
+        "<a href=\"/j/\">home</a>"
+        "<a class=s>oil</a>"
+        "<link rel=canonical href=\"https://static.example/j/articles/a/\">"
+        "<script type=\"application/ld+json\">{\"url\":"
+        "\"https://static.example/j/articles/a/\",\"x\":\"<a href='/zz'>\"}"
+        "</script><form action=\"https://elsewhere.example/s\"></form>");
 
     linkmap_init(&m, "http://127.0.0.1:8080", NULL,
                  "https://search.example/?site=j&x=1");
@@ -176,9 +175,16 @@ static void test_hostile_markup(void **state)
     linkmap_init(&m, "https://j.example", NULL, NULL);
     /* unterminated constructs are copied, never read past the end */
     static const char *const bad[] = {
-        "<a href=\"/x",  "<a href=",        "<!--",       "<![CDATA[x",
-        "<",             "<form action=/newsletter", "<a href='/y'",
-        "<script>",      "https://j.example", "<a\thref\n=\n/z>z</a>",
+        "<a href=\"/x",
+        "<a href=",
+        "<!--",
+        "<![CDATA[x",
+        "<",
+        "<form action=/newsletter",
+        "<a href='/y'",
+        "<script>",
+        "https://j.example",
+        "<a\thref\n=\n/z>z</a>",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         (void)rewrite(&m, LINKMAP_HTML, bad[i], &s);
@@ -193,15 +199,15 @@ static void test_names_any_case(void **state)
     struct linkmap m;
     struct seen s = {0};
     linkmap_init(&m, "https://j.example", NULL, NULL);
-    const char *out = rewrite(
-        &m, LINKMAP_HTML,
-        "<IMG SRC=\"/a.png\"><Form Method=post ACTION=\"/newsletter\">"
-        "<a href=\"/in\">in</a></FORM><p>"
-        "<SCRIPT>var u = '<a href=\"/s\">'; // <scrip\n"
-        "x = 'https://j.example/q';</Script><a hReF=\"/after\">a</a>"
-        "<abbr href=\"/not-a-link-tag\">x</abbr>"
-        "<STYLE>p{}</sTyLe><Meta Content=\"https://j.example/m\">",
-        &s);
+    const char *out =
+        rewrite(&m, LINKMAP_HTML,
+                "<IMG SRC=\"/a.png\"><Form Method=post ACTION=\"/newsletter\">"
+                "<a href=\"/in\">in</a></FORM><p>"
+                "<SCRIPT>var u = '<a href=\"/s\">'; // <scrip\n"
+                "x = 'https://j.example/q';</Script><a hReF=\"/after\">a</a>"
+                "<abbr href=\"/not-a-link-tag\">x</abbr>"
+                "<STYLE>p{}</sTyLe><Meta Content=\"https://j.example/m\">",
+                &s);
     assert_string_equal(
         out, "<IMG SRC=\"/a.png\"><p>"
              "<SCRIPT>var u = '<a href=\"/s\">'; // <scrip\n"

@@ -19,15 +19,15 @@ static const char *render(const char *md)
     return out.ptr;
 }
 
-#define CONTAINS(hay, needle)                                               \
-    do {                                                                    \
-        if (!strstr((hay), (needle)))                                       \
-            fail_msg("'%s' not found in:\n%s", (needle), (hay));            \
+#define CONTAINS(hay, needle)                                                  \
+    do {                                                                       \
+        if (!strstr((hay), (needle)))                                          \
+            fail_msg("'%s' not found in:\n%s", (needle), (hay));               \
     } while (0)
-#define LACKS(hay, needle)                                                  \
-    do {                                                                    \
-        if (strstr((hay), (needle)))                                        \
-            fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay));   \
+#define LACKS(hay, needle)                                                     \
+    do {                                                                       \
+        if (strstr((hay), (needle)))                                           \
+            fail_msg("'%s' unexpectedly found in:\n%s", (needle), (hay));      \
     } while (0)
 
 static int setup(void **state)
@@ -58,9 +58,9 @@ static void test_commonmark(void **state)
     /* Smart punctuation (issue 14): typographic quotes and dashes. */
     const char *q = render("\"quoted\" -- dash, it's --- done\n");
     CONTAINS(q, "\xE2\x80\x9Cquoted\xE2\x80\x9D"); /* “quoted” */
-    CONTAINS(q, "\xE2\x80\x93 dash");                 /* en dash */
-    CONTAINS(q, "it\xE2\x80\x99s");                   /* it’s */
-    CONTAINS(q, "\xE2\x80\x94 done");                 /* em dash */
+    CONTAINS(q, "\xE2\x80\x93 dash");              /* en dash */
+    CONTAINS(q, "it\xE2\x80\x99s");                /* it’s */
+    CONTAINS(q, "\xE2\x80\x94 done");              /* em dash */
 }
 
 static void test_table(void **state)

@@ -56,25 +56,19 @@ static struct tval *from_json(struct arena *a, json_t *j)
         struct tval *l = tv_list(a);
         size_t i;
         json_t *v;
-        json_array_foreach(j, i, v)
-            tv_push(a, l, from_json(a, v));
+        json_array_foreach(j, i, v) tv_push(a, l, from_json(a, v));
         return l;
     }
     case JSON_STRING: {
         size_t n = json_string_length(j);
-        return tv_strn(a, (struct str){
-            arena_strndup(a, json_string_value(j), n), n});
+        return tv_strn(
+            a, (struct str){arena_strndup(a, json_string_value(j), n), n});
     }
-    case JSON_INTEGER:
-        return tv_int(a, (long long)json_integer_value(j));
-    case JSON_REAL:
-        return tv_num(a, json_real_value(j));
-    case JSON_TRUE:
-        return tv_bool(a, true);
-    case JSON_FALSE:
-        return tv_bool(a, false);
-    case JSON_NULL:
-        break;
+    case JSON_INTEGER: return tv_int(a, (long long)json_integer_value(j));
+    case JSON_REAL: return tv_num(a, json_real_value(j));
+    case JSON_TRUE: return tv_bool(a, true);
+    case JSON_FALSE: return tv_bool(a, false);
+    case JSON_NULL: break;
     }
     return tv_null(a);
 }
@@ -104,7 +98,8 @@ static bool run_case(const char *file, json_t *tc)
     if (json_is_object(partials)) {
         const char *pn;
         json_t *pv;
-        json_object_foreach(partials, pn, pv) {
+        json_object_foreach(partials, pn, pv)
+        {
             rc = tpl_set_add(set, pn, json_string_value(pv),
                              json_string_length(pv), err, sizeof(err));
             if (rc < 0) {
@@ -113,14 +108,14 @@ static bool run_case(const char *file, json_t *tc)
             }
         }
     }
-    rc = tpl_set_add(set, MAIN, json_string_value(tpl),
-                     json_string_length(tpl), err, sizeof(err));
+    rc = tpl_set_add(set, MAIN, json_string_value(tpl), json_string_length(tpl),
+                     err, sizeof(err));
     if (rc < 0) {
         printf("FAIL %s: %s: %s\n", file, name, err);
         goto out;
     }
-    rc = tpl_render(set, MAIN, from_json(&a, json_object_get(tc, "data")),
-                    &out);
+    rc =
+        tpl_render(set, MAIN, from_json(&a, json_object_get(tc, "data")), &out);
     if (rc < 0) {
         printf("FAIL %s: %s: render: %s\n", file, name, err_str(rc));
         goto out;
@@ -175,24 +170,24 @@ static void run_spec_file(const char *file)
     int failed = 0;
     size_t i;
     json_t *tc;
-    json_array_foreach(tests, i, tc) {
+    json_array_foreach(tests, i, tc)
+    {
         spec_total++;
         if (run_case(file, tc))
             spec_passed++;
         else
             failed++;
     }
-    printf("%s: %zu tests, %d failed\n", file, json_array_size(tests),
-           failed);
+    printf("%s: %zu tests, %d failed\n", file, json_array_size(tests), failed);
     json_decref(root);
     assert_int_equal(failed, 0);
 }
 
-#define SPEC(fn, file)                                                       \
-    static void fn(void **state)                                             \
-    {                                                                        \
-        (void)state;                                                         \
-        run_spec_file(file);                                                 \
+#define SPEC(fn, file)                                                         \
+    static void fn(void **state)                                               \
+    {                                                                          \
+        (void)state;                                                           \
+        run_spec_file(file);                                                   \
     }
 SPEC(test_spec_comments, "comments.json")
 SPEC(test_spec_delimiters, "delimiters.json")
@@ -300,10 +295,10 @@ static void test_syntax_errors(void **state)
     (void)state;
     expect_error("line one\n{{name", ERR_PARSE, "page:2: ", "unclosed tag");
     expect_error("a\n\n{{{raw}}", ERR_PARSE, "page:3: ", "unclosed tag");
-    expect_error("<ul>\n{{#items}}\n<li>\n", ERR_PARSE, "page:2: ",
-                 "unclosed section 'items'");
-    expect_error("{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}", ERR_PARSE, "page:3: ",
-                 "mismatched closing tag 'a'");
+    expect_error("<ul>\n{{#items}}\n<li>\n", ERR_PARSE,
+                 "page:2: ", "unclosed section 'items'");
+    expect_error("{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}", ERR_PARSE,
+                 "page:3: ", "mismatched closing tag 'a'");
     expect_error("x\n{{/a}}", ERR_PARSE, "page:2: ", "without an open");
     expect_error("{{}}", ERR_PARSE, "page:1: ", "empty tag name");
     expect_error("{{# }}", ERR_PARSE, "page:1: ", "empty tag name");
@@ -312,8 +307,8 @@ static void test_syntax_errors(void **state)
     expect_error("{{=|=}}", ERR_PARSE, "page:1: ", "invalid delimiters");
     expect_error("{{=a= b=}}", ERR_PARSE, "page:1: ", "invalid delimiters");
     expect_error("{{=| | |=}}", ERR_PARSE, "page:1: ", "invalid delimiters");
-    expect_error("{{<p}}{{$b}}{{/p}}{{/b}}", ERR_PARSE, "page:1: ",
-                 "mismatched");
+    expect_error("{{<p}}{{$b}}{{/p}}{{/b}}", ERR_PARSE,
+                 "page:1: ", "mismatched");
     /* A long name is cut short in the message, which still fits. */
     char big[600];
     memset(big, 'n', sizeof(big));
@@ -371,8 +366,9 @@ static void test_recursion_bounded(void **state)
     for (int i = 0; i < 100; i++)
         tv_push(&arena, hundred, tv_int(&arena, i));
     tv_set(&arena, m, "l", hundred);
-    add(set, "loops", "{{#l}}{{#l}}{{#l}}{{#l}}{{#l}}"
-                      "{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}");
+    add(set, "loops",
+        "{{#l}}{{#l}}{{#l}}{{#l}}{{#l}}"
+        "{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}");
     got = render(set, "loops", m, &rc);
     assert_int_equal(rc, ERR_TOO_BIG);
     free(got);
@@ -499,21 +495,20 @@ static void test_layout(void **state)
     tv_set_str(&arena, m, "body", "<p>one</p>\n<p>two</p>");
     char *got = render(set, "article", m, &rc);
     assert_int_equal(rc, 0);
-    assert_string_equal(got,
-        "<html>\n"
-        "  <head>\n"
-        "    <title>Oil &lt;prices&gt; | Quire</title>\n"
-        "  </head>\n"
-        "  <body>\n"
-        "    <ul>\n"
-        "      <li>Home</li>\n"
-        "      <li>A &amp; B</li>\n"
-        "    </ul>\n"
-        "    <h1>Oil &lt;prices&gt;</h1>\n"
-        "    <p>one</p>\n"
-        "<p>two</p>\n"
-        "  </body>\n"
-        "</html>\n");
+    assert_string_equal(got, "<html>\n"
+                             "  <head>\n"
+                             "    <title>Oil &lt;prices&gt; | Quire</title>\n"
+                             "  </head>\n"
+                             "  <body>\n"
+                             "    <ul>\n"
+                             "      <li>Home</li>\n"
+                             "      <li>A &amp; B</li>\n"
+                             "    </ul>\n"
+                             "    <h1>Oil &lt;prices&gt;</h1>\n"
+                             "    <p>one</p>\n"
+                             "<p>two</p>\n"
+                             "  </body>\n"
+                             "</html>\n");
     free(got);
     got = render(set, "layout", NULL, &rc);
     assert_int_equal(rc, 0);
@@ -640,17 +635,47 @@ static void test_hostile(void **state)
 {
     (void)state;
     static const char *const cases[] = {
-        "{{", "{{{", "}}", "{{{x}}", "{{{x}}}}", "{{!", "{{! x }", "{{=",
-        "{{=| |=}}|x|", "{{=| |=}}|#a||/a|", "{{=| |=}}|", "{{=| |=}}||",
-        "{{=| |=}}|=<% %>=|<%x%>", "{{= =}}", "{{==}}", "{{=a b=}}ab",
-        "{{#a}}{{/a}}{{/a}}", "{{>}}", "{{<}}", "{{$}}", "{{ }}", "{{&}}",
-        "{{#.}}{{.}}{{/.}}", "{{..}}{{a..b}}{{.a}}{{a.}}", "{{>*a.b}}",
-        "{{<*a}}{{/*a}}", "{{<*a}}{{/a}}", "{{$a}}{{$a}}{{/a}}{{/a}}",
-        "{{<a}}x{{#b}}{{$c}}{{/c}}{{/b}}{{/a}}", "  {{$a}}{{/a}}",
-        "{{<a}}{{$b}}", "\r\n{{#a}}\r\n{{/a}}\r", "\r{{!x}}\r", "{{!}}",
-        "{{{}}}", "{{=<< >>=}}<<={{ }}=>>{{x}}",
+        "{{",
+        "{{{",
+        "}}",
+        "{{{x}}",
+        "{{{x}}}}",
+        "{{!",
+        "{{! x }",
+        "{{=",
+        "{{=| |=}}|x|",
+        "{{=| |=}}|#a||/a|",
+        "{{=| |=}}|",
+        "{{=| |=}}||",
+        "{{=| |=}}|=<% %>=|<%x%>",
+        "{{= =}}",
+        "{{==}}",
+        "{{=a b=}}ab",
+        "{{#a}}{{/a}}{{/a}}",
+        "{{>}}",
+        "{{<}}",
+        "{{$}}",
+        "{{ }}",
+        "{{&}}",
+        "{{#.}}{{.}}{{/.}}",
+        "{{..}}{{a..b}}{{.a}}{{a.}}",
+        "{{>*a.b}}",
+        "{{<*a}}{{/*a}}",
+        "{{<*a}}{{/a}}",
+        "{{$a}}{{$a}}{{/a}}{{/a}}",
+        "{{<a}}x{{#b}}{{$c}}{{/c}}{{/b}}{{/a}}",
+        "  {{$a}}{{/a}}",
+        "{{<a}}{{$b}}",
+        "\r\n{{#a}}\r\n{{/a}}\r",
+        "\r{{!x}}\r",
+        "{{!}}",
+        "{{{}}}",
+        "{{=<< >>=}}<<={{ }}=>>{{x}}",
         /* Found by fuzzing: a close delimiter starting with the sigil. */
-        "{{=| #|=}}|#|", "{{=| /|=}}|/|", "{{=| !|=}}|!|", "{{=| {|=}}|{{|",
+        "{{=| #|=}}|#|",
+        "{{=| /|=}}|/|",
+        "{{=| !|=}}|!|",
+        "{{=| {|=}}|{{|",
     };
     struct tval *m = tv_map(&arena), *l = tv_list(&arena);
     tv_push(&arena, l, tv_str(&arena, "a"));
@@ -661,8 +686,8 @@ static void test_hostile(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct tpl_set *set = tpl_set_new();
         char err[128];
-        int rc = tpl_set_add(set, "a", cases[i], strlen(cases[i]), err,
-                             sizeof(err));
+        int rc =
+            tpl_set_add(set, "a", cases[i], strlen(cases[i]), err, sizeof(err));
         if (rc == 0) {
             char *got = render(set, "a", m, &rc);
             free(got);
@@ -707,8 +732,8 @@ static void test_huge(void **state)
     buf_init(&src, 1 << 26);
     while (src.len < (1 << 20))
         buf_append_cstr(&src, "{{x}} text {{#a}}{{.}}{{/a}}\n");
-    assert_int_equal(tpl_set_add(set, "big", src.ptr, src.len, err,
-                                 sizeof(err)), 0);
+    assert_int_equal(
+        tpl_set_add(set, "big", src.ptr, src.len, err, sizeof(err)), 0);
     struct tval *m = tv_map(&arena);
     tv_set_str(&arena, m, "x", "X");
     char *got = render(set, "big", m, &rc);

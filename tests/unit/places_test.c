@@ -23,8 +23,8 @@ static const char *tag_home(const char *title, const char *intro,
     size_t n = 0;
     static char out[512];
     size_t o = 0;
-    assert_int_equal(places_tag(&arena, title, intro, body, home, h,
-                                PLACES_MAX, &n), 0);
+    assert_int_equal(
+        places_tag(&arena, title, intro, body, home, h, PLACES_MAX, &n), 0);
     for (int org = 0; org < 2; org++) {
         if (org)
             out[o++] = '|';
@@ -52,33 +52,32 @@ static const char *tag(const char *title, const char *body)
 static void test_names_and_forms(void **state)
 {
     (void)state;
-    TAG("Russia's new course", NULL, "ru|");                 /* possessive */
-    TAG("Russia\xE2\x80\x99s new course", NULL, "ru|");      /* ’s */
-    TAG("Pakistan-Russia talks", NULL, "pk,ru|");            /* hyphen */
-    TAG("T\xC3\xBCrkiye and the Caucasus", NULL, "tr|");     /* Türkiye */
-    TAG("C\xC3\xB4te d'Ivoire votes", NULL, "ci|");          /* Côte */
+    TAG("Russia's new course", NULL, "ru|");             /* possessive */
+    TAG("Russia\xE2\x80\x99s new course", NULL, "ru|");  /* ’s */
+    TAG("Pakistan-Russia talks", NULL, "pk,ru|");        /* hyphen */
+    TAG("T\xC3\xBCrkiye and the Caucasus", NULL, "tr|"); /* Türkiye */
+    TAG("C\xC3\xB4te d'Ivoire votes", NULL, "ci|");      /* Côte */
     TAG("The Kyrgyz Republic", NULL, "kg|");
     TAG("Kirghizia decides", NULL, "kg|");
     TAG("Kyrgyzstan decides", NULL, "kg|");
     TAG("Soviet Union and USSR", NULL, "su|");
     TAG("Burma", NULL, "mm|");
     TAG("West Germany grows", NULL, "de|");
-    TAG("Moscow said on Tuesday", NULL, "ru|");              /* metonym */
+    TAG("Moscow said on Tuesday", NULL, "ru|"); /* metonym */
 }
 
 static void test_case_and_acronyms(void **state)
 {
     (void)state;
-    TAG("Let us all think of us", NULL, "|");                /* us */
+    TAG("Let us all think of us", NULL, "|"); /* us */
     TAG("The US and Japan agree", NULL, "jp,us|");
-    TAG("U.S. SAYS JAPAN MUST OPEN MARKETS", NULL, "jp,us|");  /* headline */
+    TAG("U.S. SAYS JAPAN MUST OPEN MARKETS", NULL, "jp,us|"); /* headline */
     TAG("LET US TALK ABOUT IT", NULL, "|");
-    TAG("fine china and a roast turkey", NULL, "|");         /* common nouns */
+    TAG("fine china and a roast turkey", NULL, "|"); /* common nouns */
     TAG("NATO and the UN", NULL, "|nato,un");
     /* ECO is a word: only with the organization's full name nearby */
     TAG("An ECO label for cars", NULL, "|");
-    TAG("The ECO summit", "The Economic Cooperation Organization met.",
-        "|eco");
+    TAG("The ECO summit", "The Economic Cooperation Organization met.", "|eco");
     TAG("The AU stands", NULL, "|");
 }
 
@@ -104,7 +103,7 @@ static void test_ambiguous_places(void **state)
     TAG("Guinea", NULL, "gn|");
     TAG("North Korea tests", NULL, "kp|");
     TAG("South Korea", NULL, "kr|");
-    TAG("Andalusia, Ala., plant", NULL, "us|");             /* AP state */
+    TAG("Andalusia, Ala., plant", NULL, "us|"); /* AP state */
     TAG("Ala la la", NULL, "|");
 }
 
@@ -117,13 +116,13 @@ static void test_ranking_and_threshold(void **state)
     assert_string_equal(
         tag_home("Oil prices", NULL,
                  "Kazakhstan pumps. Kazakhstan exports. Kazakhstan grows. "
-                 "Kazakhstan builds. Kazakhstan sells. Iran watches.", NULL),
+                 "Kazakhstan builds. Kazakhstan sells. Iran watches.",
+                 NULL),
         "kz|");
     /* the home country for an article that names none */
     assert_string_equal(tag_home("Profits rise", NULL, "Shares rose.", "us"),
                         "us|");
-    assert_string_equal(tag_home("Japan's profits", NULL, NULL, "us"),
-                        "jp|");
+    assert_string_equal(tag_home("Japan's profits", NULL, NULL, "us"), "jp|");
     assert_string_equal(tag_home("Profits", NULL, NULL, "zz"), "|");
 }
 
@@ -132,7 +131,7 @@ static void test_hostile(void **state)
     (void)state;
     TAG(NULL, NULL, "|");
     TAG("", "", "|");
-    TAG("\xFF\xFE\xC3 Russia \xE2\x80", "\xC3", "ru|");  /* bad UTF-8 */
+    TAG("\xFF\xFE\xC3 Russia \xE2\x80", "\xC3", "ru|"); /* bad UTF-8 */
     char big[20000];
     for (size_t i = 0; i < sizeof(big) - 1; i++)
         big[i] = "Kazakhstan- '.\n"[i % 15];
@@ -155,8 +154,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_and_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_and_acronyms, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_ambiguous_places, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ambiguous_places, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ranking_and_threshold, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),

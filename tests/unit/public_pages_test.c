@@ -29,10 +29,19 @@ static int64_t save(const char *slug, const char *section, const char *issue,
     char html[64];
     snprintf(html, sizeof(html), "<p>%s</p>", slug);
     struct article_input in = {
-        .slug = slug, .title = slug, .body_md = slug, .body_html = html,
-        .status = status, .published_at = when, .hits = -1,
-        .section = section, .issue_date = issue, .authors = authors,
-        .n_authors = n_authors, .tags = tags, .n_tags = n_tags,
+        .slug = slug,
+        .title = slug,
+        .body_md = slug,
+        .body_html = html,
+        .status = status,
+        .published_at = when,
+        .hits = -1,
+        .section = section,
+        .issue_date = issue,
+        .authors = authors,
+        .n_authors = n_authors,
+        .tags = tags,
+        .n_tags = n_tags,
     };
     int64_t id = 0;
     assert_int_equal(store_article_save(db, &in, &id, NULL), 0);
@@ -110,15 +119,16 @@ static void scopes_are_found_by_slug(void **state)
     (void)state;
     struct list_scope sc;
     assert_int_equal(store_scope_by_slug(db, &arena, LIST_SECTION,
-                                         STR("field-reports"), &sc), 0);
+                                         STR("field-reports"), &sc),
+                     0);
     assert_int_equal(sc.kind, LIST_SECTION);
     assert_string_equal(sc.name, "Field Reports");
     assert_true(sc.id > 0);
-    assert_int_equal(store_scope_by_slug(db, &arena, LIST_AUTHOR,
-                                         STR("bo-c"), &sc), 0);
+    assert_int_equal(
+        store_scope_by_slug(db, &arena, LIST_AUTHOR, STR("bo-c"), &sc), 0);
     assert_string_equal(sc.name, "Bo C");
-    assert_int_equal(store_scope_by_slug(db, &arena, LIST_TAG, STR("gas"),
-                                         &sc), 0);
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_TAG, STR("gas"), &sc),
+                     0);
     assert_string_equal(sc.slug, "gas");
     struct article *v;
     size_t n;
@@ -127,12 +137,14 @@ static void scopes_are_found_by_slug(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(v[0].slug, "a2");
 
-    assert_int_equal(store_scope_by_slug(db, &arena, LIST_TAG, STR("nope"),
-                                         &sc), ERR_NOT_FOUND);
-    assert_int_equal(store_scope_by_slug(db, &arena, LIST_SECTION,
-                                         STR("oil"), &sc), ERR_NOT_FOUND);
-    assert_int_equal(store_scope_by_slug(db, &arena, LIST_ISSUE, STR("x"),
-                                         &sc), ERR_INVALID);
+    assert_int_equal(
+        store_scope_by_slug(db, &arena, LIST_TAG, STR("nope"), &sc),
+        ERR_NOT_FOUND);
+    assert_int_equal(
+        store_scope_by_slug(db, &arena, LIST_SECTION, STR("oil"), &sc),
+        ERR_NOT_FOUND);
+    assert_int_equal(store_scope_by_slug(db, &arena, LIST_ISSUE, STR("x"), &sc),
+                     ERR_INVALID);
 }
 
 static void public_pages_list_what_is_published(void **state)
@@ -145,17 +157,25 @@ static void public_pages_list_what_is_published(void **state)
         enum public_kind kind;
         const char *key;
     } want[] = {
-        {PUBLIC_HOME, NULL},         {PUBLIC_ISSUES, NULL},
-        {PUBLIC_AUTHORS, NULL},      {PUBLIC_TAGS, NULL},
-        {PUBLIC_ARCHIVE, NULL},      {PUBLIC_SECTION, "analysis"},
+        {PUBLIC_HOME, NULL},
+        {PUBLIC_ISSUES, NULL},
+        {PUBLIC_AUTHORS, NULL},
+        {PUBLIC_TAGS, NULL},
+        {PUBLIC_ARCHIVE, NULL},
+        {PUBLIC_SECTION, "analysis"},
         {PUBLIC_SECTION, "field-reports"},
         /* the draft's section exists, so its page does (empty) */
         {PUBLIC_SECTION, "hidden-section"},
-        {PUBLIC_ISSUE, "2003-05-01"}, {PUBLIC_ISSUE, "2004-06-30"},
-        {PUBLIC_AUTHOR, "ann-b"},    {PUBLIC_AUTHOR, "bo-c"},
-        {PUBLIC_TAG, "gas"},         {PUBLIC_TAG, "oil"},
-        {PUBLIC_YEAR, "2003"},       {PUBLIC_YEAR, "2004"},
-        {PUBLIC_ARTICLE, "a1"},      {PUBLIC_ARTICLE, "a2"},
+        {PUBLIC_ISSUE, "2003-05-01"},
+        {PUBLIC_ISSUE, "2004-06-30"},
+        {PUBLIC_AUTHOR, "ann-b"},
+        {PUBLIC_AUTHOR, "bo-c"},
+        {PUBLIC_TAG, "gas"},
+        {PUBLIC_TAG, "oil"},
+        {PUBLIC_YEAR, "2003"},
+        {PUBLIC_YEAR, "2004"},
+        {PUBLIC_ARTICLE, "a1"},
+        {PUBLIC_ARTICLE, "a2"},
         {PUBLIC_ARTICLE, "a3"},
     };
     assert_int_equal(n, sizeof(want) / sizeof(want[0]));
@@ -200,8 +220,8 @@ static void chunks_agree_with_pages(void **state)
     for (size_t i = 0; i < n; i++) {
         struct public_page *p;
         size_t m;
-        assert_int_equal(store_public_pages(db, &arena, 4, (int64_t)i * 4,
-                                            &p, &m), 0);
+        assert_int_equal(
+            store_public_pages(db, &arena, 4, (int64_t)i * 4, &p, &m), 0);
         assert_int_equal(c[i].pages, (int64_t)m);
         int64_t newest = 0;
         for (size_t k = 0; k < m; k++)

@@ -69,7 +69,9 @@ static void test_syntax_neutralised(void **state)
     assert_string_equal(fts("{title body}: oil"),
                         "\"{title\" \"body}:\" \"oil\"");
     /* Control characters become spaces inside the string. */
-    assert_string_equal(fts("a\x01" "b"), "\"a b\"");
+    assert_string_equal(fts("a\x01"
+                            "b"),
+                        "\"a b\"");
 }
 
 static void test_terms_capped(void **state)
@@ -88,8 +90,9 @@ static void test_terms_capped(void **state)
 static void test_display(void **state)
 {
     (void)state;
-    assert_string_equal(query_display(&arena, fts("  oil   \"gas  price\" nucl* (")),
-                        "oil \"gas  price\" nucl*");
+    assert_string_equal(
+        query_display(&arena, fts("  oil   \"gas  price\" nucl* (")),
+        "oil \"gas  price\" nucl*");
     assert_string_equal(query_display(&arena, fts("^^")), "");
     /* Displaying and translating again is stable. */
     const char *d = query_display(&arena, fts("a:b NEAR( \"x y\" z*"));
@@ -101,11 +104,42 @@ static void test_fts5_accepts(void **state)
 {
     (void)state;
     static const char *const hostile[] = {
-        "\"", "*", "NEAR(", "NEAR(a b, 2)", "a:b", "^", "^a", "a OR", "OR",
-        "NOT", "AND", "(", ")", "a AND (b OR", "-a", "+", "{a b}: c", "\\",
-        "'", "a'b", "''", "\"a\" \"", "*a*", "a**b", "\xd0\x9f*", "—",
-        "<script>alert(1)</script>", "title:", ":", "a:", "col:\"x\"",
-        "\x7f", "a\tb\nc", "NEAR", "near(a)", "a NEAR b",
+        "\"",
+        "*",
+        "NEAR(",
+        "NEAR(a b, 2)",
+        "a:b",
+        "^",
+        "^a",
+        "a OR",
+        "OR",
+        "NOT",
+        "AND",
+        "(",
+        ")",
+        "a AND (b OR",
+        "-a",
+        "+",
+        "{a b}: c",
+        "\\",
+        "'",
+        "a'b",
+        "''",
+        "\"a\" \"",
+        "*a*",
+        "a**b",
+        "\xd0\x9f*",
+        "—",
+        "<script>alert(1)</script>",
+        "title:",
+        ":",
+        "a:",
+        "col:\"x\"",
+        "\x7f",
+        "a\tb\nc",
+        "NEAR",
+        "near(a)",
+        "a NEAR b",
     };
     sqlite3 *db;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);

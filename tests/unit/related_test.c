@@ -43,14 +43,29 @@ struct row {
 };
 
 static const struct row rows[] = {
-    {"me", "Field Reports", 10, ARTICLE_PUBLISHED, {"russia", "pakistan",
-     "gas"}, {"Zahid Anwar"}},
-    {"two-tags-old", "Other", 1, ARTICLE_PUBLISHED, {"russia", "pakistan"},
+    {"me",
+     "Field Reports",
+     10,
+     ARTICLE_PUBLISHED,
+     {"russia", "pakistan", "gas"},
+     {"Zahid Anwar"}},
+    {"two-tags-old",
+     "Other",
+     1,
+     ARTICLE_PUBLISHED,
+     {"russia", "pakistan"},
      {"A One", "B Two"}},
-    {"three-tags-draft", "Field Reports", 11, ARTICLE_DRAFT,
+    {"three-tags-draft",
+     "Field Reports",
+     11,
+     ARTICLE_DRAFT,
      {"russia", "pakistan", "gas"}},
-    {"one-tag-same-section", "Field Reports", 2, ARTICLE_PUBLISHED,
-     {"gas"}, {"B Two", "A One"}}, /* not in the authors' id order */
+    {"one-tag-same-section",
+     "Field Reports",
+     2,
+     ARTICLE_PUBLISHED,
+     {"gas"},
+     {"B Two", "A One"}}, /* not in the authors' id order */
     {"one-tag-other-new", "Other", 9, ARTICLE_PUBLISHED, {"russia"}},
     {"one-tag-other-old", "Other", 3, ARTICLE_PUBLISHED, {"pakistan"}},
     {"section-only-new", "Field Reports", 8, ARTICLE_PUBLISHED, {"x"}},
@@ -195,8 +210,8 @@ static void test_follows_writes(void **state)
     (void)state;
     struct store *st;
     assert_int_equal(store_open(path_of("follow.db"), STORE_CREATE, &st), 0);
-    struct row me = {"me", "Field Reports", 10, ARTICLE_PUBLISHED,
-                     {"gas"}, {0}};
+    struct row me = {"me", "Field Reports", 10, ARTICLE_PUBLISHED, {"gas"},
+                     {0}};
     struct row old = {"old", "Other", 1, ARTICLE_PUBLISHED, {"gas"}, {0}};
     int64_t me_id, id;
     assert_int_equal(save(st, &me, &me_id), 0);
@@ -265,9 +280,9 @@ static void test_agrees_with_sql(void **state)
         draft[i] = r.status == ARTICLE_DRAFT;
         assert_int_equal(save(st, &r, &id[i]), 0);
     }
-    assert_int_equal(sqlite3_open_v2(path_of("random.db"), &db,
-                                     SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_open_v2(path_of("random.db"), &db, SQLITE_OPEN_READONLY, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, SQL_RANKING, -1, &q, NULL),
                      SQLITE_OK);
     /* The second pass reads through the export's memo (store_read_memo):

@@ -51,29 +51,29 @@ static void path_decoding(void **state)
     assert_int_equal(decode("/%EF%BB%BF", &p), 0);
 
     static const char *const bad[] = {
-        "",             /* empty */
-        "a/b",          /* relative */
-        "*",            /* not a path */
-        "/%",           /* truncated escapes */
+        "",    /* empty */
+        "a/b", /* relative */
+        "*",   /* not a path */
+        "/%",  /* truncated escapes */
         "/%2",
-        "/%zz",         /* not hex */
+        "/%zz", /* not hex */
         "/%g0",
-        "/a%00b",       /* encoded NUL */
-        "/%0a",         /* encoded control bytes */
+        "/a%00b", /* encoded NUL */
+        "/%0a",   /* encoded control bytes */
         "/%7f",
-        "/a\tb",        /* raw control byte */
-        "/%c0%af",      /* overlong '/' */
-        "/%c1%bf",      /* overlong */
-        "/%e0%80%af",   /* 3-byte overlong */
+        "/a\tb",         /* raw control byte */
+        "/%c0%af",       /* overlong '/' */
+        "/%c1%bf",       /* overlong */
+        "/%e0%80%af",    /* 3-byte overlong */
         "/%f0%80%80%af", /* 4-byte overlong */
-        "/%ed%a0%80",   /* surrogate */
+        "/%ed%a0%80",    /* surrogate */
         "/%f4%90%80%80", /* above U+10FFFF */
         "/%f5%80%80%80",
         "/%ff",
-        "/%80",         /* lone continuation */
-        "/%c3",         /* truncated sequence */
+        "/%80", /* lone continuation */
+        "/%c3", /* truncated sequence */
         "/%e2%82",
-        "/%c3(",        /* bad continuation */
+        "/%c3(", /* bad continuation */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (decode(bad[i], &p) != ERR_PARSE)
@@ -116,7 +116,8 @@ static void form_and_query(void **state)
     assert_string_equal(http_form_lookup(&a, part, "a"), "12");
 
     /* Through struct request: the query is kept raw and decoded on ask. */
-    struct request req = {.arena = &a, .query = STR("page=3&q=hello+w%C3%B6rld")};
+    struct request req = {.arena = &a,
+                          .query = STR("page=3&q=hello+w%C3%B6rld")};
     assert_string_equal(request_query_arg(&req, "page"), "3");
     assert_string_equal(request_query_arg(&req, "q"), "hello w\xc3\xb6rld");
     assert_null(request_query_arg(&req, "x"));
@@ -161,7 +162,8 @@ static void bots(void **state)
     assert_true(http_ua_is_bot("BINGBOT"));
     assert_true(http_ua_is_bot("Some Crawler 1.0"));
     assert_true(http_ua_is_bot("Baiduspider"));
-    assert_false(http_ua_is_bot("Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0"));
+    assert_false(
+        http_ua_is_bot("Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0"));
     assert_false(http_ua_is_bot("curl/8.5.0"));
     struct request req = {.arena = &a};
     assert_true(request_is_bot(&req)); /* no User-Agent at all */
@@ -192,10 +194,8 @@ static void methods_and_headers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(path_decoding),
-        cmocka_unit_test(form_and_query),
-        cmocka_unit_test(if_none_match),
-        cmocka_unit_test(bots),
+        cmocka_unit_test(path_decoding),       cmocka_unit_test(form_and_query),
+        cmocka_unit_test(if_none_match),       cmocka_unit_test(bots),
         cmocka_unit_test(methods_and_headers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

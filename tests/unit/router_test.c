@@ -87,8 +87,7 @@ static void literal_and_captures(void **state)
     /* "{}" inside a segment stops at '/', text after it must match. */
     assert_int_equal(match(&t, HTTP_POST, "/x/abc.json", &r, &allow),
                      ERR_NOT_FOUND);
-    assert_int_equal(match(&t, HTTP_POST, "/x/abc", &r, &allow),
-                     ERR_NOT_FOUND);
+    assert_int_equal(match(&t, HTTP_POST, "/x/abc", &r, &allow), ERR_NOT_FOUND);
     arena_release(&t.a);
 }
 
@@ -121,8 +120,7 @@ static void segment_rules(void **state)
     assert_true(str_eq_cstr(t.req.params[0], "css/site.css"));
     assert_int_equal(match(&t, HTTP_GET, "/assets/", &r, &allow), 0);
     assert_int_equal(t.req.params[0].len, 0);
-    assert_int_equal(match(&t, HTTP_GET, "/assets", &r, &allow),
-                     ERR_NOT_FOUND);
+    assert_int_equal(match(&t, HTTP_GET, "/assets", &r, &allow), ERR_NOT_FOUND);
     assert_int_equal(match(&t, HTTP_GET, "/assetsx/y", &r, &allow),
                      ERR_NOT_FOUND);
     arena_release(&t.a);
@@ -178,7 +176,8 @@ static void forms_declared_per_route(void **state)
     assert_false(t.req.form);
     /* A body without an urlencoded Content-Type (here: none at all). */
     arena_release(&t.a);
-    t.req = (struct request){.arena = &t.a, .method = HTTP_POST,
+    t.req = (struct request){.arena = &t.a,
+                             .method = HTTP_POST,
                              .path = STR("/newsletter"),
                              .body = STR("{\"email\": 1}")};
     assert_int_equal(router_match(routes, sizeof(routes) / sizeof(routes[0]),

@@ -39,19 +39,54 @@ struct art {
 };
 
 static const struct art journal[] = {
-    {"body-only", "Regional Trade", "Notes.",
-     "The pipeline carries gas from the Caspian.", "News", T2004,
-     {"Zahid Anwar"}, false},
-    {"title-match", "The Caspian Pipeline", "An intro.", "Nothing more.",
-     "Analysis", T2010, {"Svante Cornell"}, false},
-    {"economy", "Growth", "The economy of Kazakhstan grew.", "Figures.",
-     "Analysis", T2010, {"Svante Cornell", "Zahid Anwar"}, false},
-    {"russia", "Россия и Пакистан", NULL, "Отношения двух стран.", NULL,
-     T2004, {"Заид Анвар"}, false},
-    {"sao-paulo", "Trade Fair in São Paulo", NULL, "Brazil.", "News", T2004,
-     {0}, false},
-    {"draft", "Secret Pipeline Plans", NULL, "Unpublished pipeline.", "News",
-     T2010, {0}, true},
+    {"body-only",
+     "Regional Trade",
+     "Notes.",
+     "The pipeline carries gas from the Caspian.",
+     "News",
+     T2004,
+     {"Zahid Anwar"},
+     false},
+    {"title-match",
+     "The Caspian Pipeline",
+     "An intro.",
+     "Nothing more.",
+     "Analysis",
+     T2010,
+     {"Svante Cornell"},
+     false},
+    {"economy",
+     "Growth",
+     "The economy of Kazakhstan grew.",
+     "Figures.",
+     "Analysis",
+     T2010,
+     {"Svante Cornell", "Zahid Anwar"},
+     false},
+    {"russia",
+     "Россия и Пакистан",
+     NULL,
+     "Отношения двух стран.",
+     NULL,
+     T2004,
+     {"Заид Анвар"},
+     false},
+    {"sao-paulo",
+     "Trade Fair in São Paulo",
+     NULL,
+     "Brazil.",
+     "News",
+     T2004,
+     {0},
+     false},
+    {"draft",
+     "Secret Pipeline Plans",
+     NULL,
+     "Unpublished pipeline.",
+     "News",
+     T2010,
+     {0},
+     true},
 };
 #define NJOURNAL (sizeof(journal) / sizeof(journal[0]))
 
@@ -146,8 +181,8 @@ static void test_ranking(void **state)
     assert_string_equal(r.hits[0].article.authors[0].name, "Svante Cornell");
     assert_string_equal(r.hits[0].article.section.slug, "analysis");
     /* The snippet marks the matched words. */
-    assert_non_null(strstr(r.hits[1].snippet, STORE_MARK_OPEN "Caspian"
-                                              STORE_MARK_CLOSE));
+    assert_non_null(
+        strstr(r.hits[1].snippet, STORE_MARK_OPEN "Caspian" STORE_MARK_CLOSE));
 }
 
 static void test_stemming_and_scripts(void **state)
@@ -214,8 +249,7 @@ static void test_index_follows_writes(void **state)
     /* Delete. */
     assert_int_equal(store_article_delete(st, STR("body-only")), 0);
     assert_int_equal(search("hydropower").total, 0);
-    assert_int_equal(store_article_delete(st, STR("body-only")),
-                     ERR_NOT_FOUND);
+    assert_int_equal(store_article_delete(st, STR("body-only")), ERR_NOT_FOUND);
     struct article a;
     assert_int_equal(
         store_article_by_slug(st, &arena, STR("body-only"), true, &a),
@@ -225,8 +259,8 @@ static void test_index_follows_writes(void **state)
 static void test_rollback_leaves_no_row(void **state)
 {
     (void)state;
-    struct art j = {"rolled", "Zanzibar Cloves", NULL, "Spice.", NULL, T2004,
-                    {0}, false};
+    struct art j = {
+        "rolled", "Zanzibar Cloves", NULL, "Spice.", NULL, T2004, {0}, false};
     assert_int_equal(store_begin(st), 0);
     assert_int_equal(save(&j), 0);
     assert_int_equal(search("zanzibar").total, 1); /* seen inside */
@@ -258,13 +292,14 @@ static void test_migration_indexes_old_articles(void **state)
     st = NULL;
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  UNDO_V_WEBHOOKS UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
-                                  "DROP TRIGGER articles_del_fts;"
-                                  "DROP TABLE articles_fts;"
-                                  "PRAGMA user_version = 3;",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     UNDO_V_WEBHOOKS UNDO_MIGRATION_IMPORT UNDO_MIGRATION_6
+                     "DROP TRIGGER articles_del_fts;"
+                     "DROP TABLE articles_fts;"
+                     "PRAGMA user_version = 3;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(store_open(path, 0, &st), 0);
     assert_true(store_schema_version() >= 6); /* later features add more */

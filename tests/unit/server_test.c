@@ -243,8 +243,7 @@ static void reply_free(struct reply *r)
 }
 
 /* roundtrip sends raw on a new connection and reads one reply. */
-static int roundtrip(const char *raw, size_t n, struct reply *r,
-                     bool head_only)
+static int roundtrip(const char *raw, size_t n, struct reply *r, bool head_only)
 {
     int fd = connect_server();
     send_all(fd, raw, n);
@@ -256,8 +255,8 @@ static int roundtrip(const char *raw, size_t n, struct reply *r,
 static int get(const char *path, struct reply *r)
 {
     char req[1024];
-    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n",
-                     path);
+    int n =
+        snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
     return roundtrip(req, (size_t)n, r, false);
 }
 
@@ -493,7 +492,8 @@ static void post_form_and_limits(void **state)
         char *req = xmalloc(len);
         memcpy(req, "GET /", 5);
         memset(req + 5, 'u', sizes[i]);
-        int h = snprintf(req + 5 + sizes[i], 64, " HTTP/1.1\r\nHost: x\r\n\r\n");
+        int h =
+            snprintf(req + 5 + sizes[i], 64, " HTTP/1.1\r\nHost: x\r\n\r\n");
         assert_int_equal(roundtrip(req, 5 + sizes[i] + (size_t)h, &r, false),
                          0);
         if (r.status != 414)
@@ -537,8 +537,8 @@ static void page_with_splice(void **state)
  * sent to a file, and returns the first line written. */
 static void log_of(enum log_format fmt, char *line, size_t cap)
 {
-    struct http_server_opts o = {.listen = "127.0.0.1:0", .access_log = fmt,
-                                 .app = app};
+    struct http_server_opts o = {
+        .listen = "127.0.0.1:0", .access_log = fmt, .app = app};
     struct http_server *s;
     assert_int_equal(http_server_start(&o, &s), 0);
     uint16_t main_port = port;
@@ -615,8 +615,8 @@ static void make_assets(void)
 static void remove_assets(void)
 {
     static const char *const names[] = {"style.css", ".hidden", "sub/x.js",
-                                        "sub", "d.css", "link.css",
-                                        "linkdir", ""};
+                                        "sub",       "d.css",   "link.css",
+                                        "linkdir",   ""};
     char path[256];
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", assets, names[i]);
@@ -645,7 +645,8 @@ static void static_files(void **state)
     char req[256];
     int n = snprintf(req, sizeof(req),
                      "GET /assets/style.css HTTP/1.1\r\nHost: x\r\n"
-                     "If-None-Match: %s\r\n\r\n", etag);
+                     "If-None-Match: %s\r\n\r\n",
+                     etag);
     assert_int_equal(roundtrip(req, (size_t)n, &r, true), 0);
     assert_int_equal(r.status, 304);
     assert_string_equal(header_of(&r, "ETag"), etag);
@@ -668,12 +669,22 @@ static void static_files(void **state)
     close(fd);
 
     static const char *const refused[] = {
-        "/assets/../../etc/passwd", "/assets/%2e%2e/%2e%2e/etc/passwd",
-        "/assets/..%2f..%2fetc/passwd", "/assets/..\\..\\etc\\passwd",
-        "/assets//etc/passwd", "/assets/%2fetc/passwd", "/assets/nothing.css",
-        "/assets/link.css", "/assets/linkdir/passwd", "/assets/d.css",
-        "/assets/.hidden", "/assets/sub/../style.css", "/assets/./style.css",
-        "/assets/", "/assets/sub/", "/assets/style.css%00.png",
+        "/assets/../../etc/passwd",
+        "/assets/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/..%2f..%2fetc/passwd",
+        "/assets/..\\..\\etc\\passwd",
+        "/assets//etc/passwd",
+        "/assets/%2fetc/passwd",
+        "/assets/nothing.css",
+        "/assets/link.css",
+        "/assets/linkdir/passwd",
+        "/assets/d.css",
+        "/assets/.hidden",
+        "/assets/sub/../style.css",
+        "/assets/./style.css",
+        "/assets/",
+        "/assets/sub/",
+        "/assets/style.css%00.png",
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         assert_int_equal(get(refused[i], &r), 0);
@@ -797,8 +808,10 @@ static int setup(void **state)
     make_assets();
     struct http_server_opts o = {
         .listen = "127.0.0.1:0",
-        .limits = {.header_max = HEADER_MAX, .body_max = BODY_MAX,
-                   .connections_max = 1024, .timeout_s = 30},
+        .limits = {.header_max = HEADER_MAX,
+                   .body_max = BODY_MAX,
+                   .connections_max = 1024,
+                   .timeout_s = 30},
         .access_log = ACCESS_LOG_OFF,
         .app = app,
     };

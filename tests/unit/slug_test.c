@@ -11,7 +11,7 @@
 
 #include "unit/test_arena.h"
 
-#define SLUG(title, want) \
+#define SLUG(title, want)                                                      \
     assert_string_equal(slug_from_title(&arena, (title)), (want))
 
 static void test_punctuation(void **state)
@@ -33,14 +33,20 @@ static void test_punctuation(void **state)
 static void test_accents(void **state)
 {
     (void)state;
-    SLUG("Caf\xC3\xA9 Cr\xC3\xA8me", "cafe-creme");               /* é è */
-    SLUG("Stra\xC3\x9F" "e", "strasse");                        /* ß */
-    SLUG("\xC3\x98resund Br\xC3\xB8" "d", "oresund-brod");      /* Ø ø */
-    SLUG("\xC3\x86sir \xC5\x92uvre", "aesir-oeuvre");           /* Æ Œ */
-    SLUG("\xC5\x81\xC3\xB3" "d\xC5\xBA", "lodz");               /* Łódź */
-    SLUG("Bucure\xC8\x99ti", "bucuresti");                      /* ș */
+    SLUG("Caf\xC3\xA9 Cr\xC3\xA8me", "cafe-creme"); /* é è */
+    SLUG("Stra\xC3\x9F"
+         "e",
+         "strasse"); /* ß */
+    SLUG("\xC3\x98resund Br\xC3\xB8"
+         "d",
+         "oresund-brod");                             /* Ø ø */
+    SLUG("\xC3\x86sir \xC5\x92uvre", "aesir-oeuvre"); /* Æ Œ */
+    SLUG("\xC5\x81\xC3\xB3"
+         "d\xC5\xBA",
+         "lodz");                          /* Łódź */
+    SLUG("Bucure\xC8\x99ti", "bucuresti"); /* ș */
     SLUG("T\xC3\xBCrkiye \xC4\xB0stanbul", "turkiye-istanbul");
-    SLUG("Baku \xC6\x8FL\xC6\x8F", "baku-ele");                 /* Ə */
+    SLUG("Baku \xC6\x8FL\xC6\x8F", "baku-ele"); /* Ə */
     /* Decomposed: e + combining acute. */
     SLUG("Cafe\xCC\x81 noir", "cafe-noir");
 }
@@ -55,9 +61,13 @@ static void test_other_scripts(void **state)
     SLUG("!!! ???", "article");
     /* Mixed: the Latin words stay, the others separate. */
     SLUG("Putin \xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD visit", "putin-visit");
-    SLUG("Tokyo\xE6\x9D\xB1\xE4\xBA\xAC" "2020", "tokyo-2020");
+    SLUG("Tokyo\xE6\x9D\xB1\xE4\xBA\xAC"
+         "2020",
+         "tokyo-2020");
     /* Invalid UTF-8 separates and does not crash. */
-    SLUG("abc\xFF" "def\xC3", "abc-def");
+    SLUG("abc\xFF"
+         "def\xC3",
+         "abc-def");
 }
 
 static void test_length(void **state)
@@ -124,10 +134,8 @@ static void test_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_punctuation),
-        cmocka_unit_test(test_accents),
-        cmocka_unit_test(test_other_scripts),
-        cmocka_unit_test(test_length),
+        cmocka_unit_test(test_punctuation),   cmocka_unit_test(test_accents),
+        cmocka_unit_test(test_other_scripts), cmocka_unit_test(test_length),
         cmocka_unit_test(test_valid),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

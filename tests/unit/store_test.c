@@ -44,7 +44,8 @@ static int recent(struct store *s, struct arena *a, int64_t section_id,
                   int64_t *total)
 {
     struct list_query q = {.kind = section_id ? LIST_SECTION : LIST_ALL,
-                           .id = section_id, .limit = limit,
+                           .id = section_id,
+                           .limit = limit,
                            .offset = offset};
     return store_articles_list(s, a, &q, out, n, total);
 }
@@ -92,7 +93,8 @@ static void test_open_create_reopen(void **state)
     assert_int_equal(sql_int(path, "PRAGMA user_version"),
                      store_schema_version());
     assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_journal_mode"
-                                      " WHERE journal_mode = 'wal'"), 1);
+                                   " WHERE journal_mode = 'wal'"),
+                     1);
 
     assert_int_equal(store_open(path, 0, &s), 0);
     struct arena a;
@@ -137,8 +139,7 @@ static void test_open_refuses(void **state)
     sql_exec(path, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
     assert_int_equal(store_open(path, 0, &s), ERR_DB);
     assert_non_null(strstr(store_last_error(), "not a Quire database"));
-    assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_master"),
-                     1);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
 
     assert_int_equal(store_open("", STORE_CREATE, &s), ERR_INVALID);
 }
@@ -190,18 +191,26 @@ static void test_read_memo(void **state)
     const char *authors[] = {"Svante E. Cornell", "S. Frederick Starr"};
     const char *tags[] = {"Georgia", "Oil"};
     struct article_input in = {
-        .slug = "one", .title = "One", .body_md = "Body one.",
-        .body_html = "<p>Body one.</p>", .status = ARTICLE_PUBLISHED,
-        .published_at = 1000, .hits = -1, .section = "News",
-        .issue_date = "2004-06-30", .authors = authors, .n_authors = 2,
-        .tags = tags, .n_tags = 2,
+        .slug = "one",
+        .title = "One",
+        .body_md = "Body one.",
+        .body_html = "<p>Body one.</p>",
+        .status = ARTICLE_PUBLISHED,
+        .published_at = 1000,
+        .hits = -1,
+        .section = "News",
+        .issue_date = "2004-06-30",
+        .authors = authors,
+        .n_authors = 2,
+        .tags = tags,
+        .n_tags = 2,
     };
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
-    in = (struct article_input){.slug = "two", .title = "Two",
-                                .status = ARTICLE_PUBLISHED, .hits = -1};
+    in = (struct article_input){
+        .slug = "two", .title = "Two", .status = ARTICLE_PUBLISHED, .hits = -1};
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
-    in = (struct article_input){.slug = "draft", .title = "Draft",
-                                .status = ARTICLE_DRAFT, .hits = -1};
+    in = (struct article_input){
+        .slug = "draft", .title = "Draft", .status = ARTICLE_DRAFT, .hits = -1};
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
 
     store_read_memo(s); /* no hold: nothing to remember for */
@@ -237,8 +246,10 @@ static void test_read_memo(void **state)
     /* a write transaction reads its own writes, not the memo */
     assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
     assert_int_equal(store_begin(s), 0);
-    in = (struct article_input){.slug = "two", .title = "Two, revised",
-                                .status = ARTICLE_PUBLISHED, .hits = -1};
+    in = (struct article_input){.slug = "two",
+                                .title = "Two, revised",
+                                .status = ARTICLE_PUBLISHED,
+                                .hits = -1};
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
     assert_int_equal(store_article_by_slug(s, &a, STR("two"), false, &two), 0);
     assert_string_equal(two.title, "Two, revised");
@@ -269,8 +280,12 @@ static void test_issue_toc_follows_writes(void **state)
     struct arena a;
     arena_init(&a, 1024);
     struct article_input in = {
-        .slug = "b1", .title = "B1", .status = ARTICLE_PUBLISHED,
-        .published_at = 1000, .hits = -1, .section = "Beta",
+        .slug = "b1",
+        .title = "B1",
+        .status = ARTICLE_PUBLISHED,
+        .published_at = 1000,
+        .hits = -1,
+        .section = "Beta",
         .issue_date = "2004-06-30",
     };
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
@@ -295,8 +310,12 @@ static void test_issue_toc_follows_writes(void **state)
     assert_string_equal(v[1].slug, "b2");
     /* another process's write, in a section that comes first */
     in = (struct article_input){
-        .slug = "u1", .title = "U1", .status = ARTICLE_PUBLISHED,
-        .published_at = 500, .hits = -1, .issue_date = "2004-06-30",
+        .slug = "u1",
+        .title = "U1",
+        .status = ARTICLE_PUBLISHED,
+        .published_at = 500,
+        .hits = -1,
+        .issue_date = "2004-06-30",
     };
     assert_int_equal(store_article_save(other, &in, NULL, NULL), 0);
     store_read_hold(s);
@@ -387,8 +406,8 @@ static void test_article_create_update(void **state)
     assert_true(created);
 
     struct article art;
-    assert_int_equal(store_article_by_slug(s, &a, STR("pipelines"), false,
-                                           &art), 0);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("pipelines"), false, &art), 0);
     assert_int_equal(art.id, id);
     assert_string_equal(art.title, "Pipelines");
     assert_string_equal(art.summary, "Oil and gas.");
@@ -416,8 +435,8 @@ static void test_article_create_update(void **state)
 
     /* Same source, no slug: an update; hits -1 keeps the count; the byline
      * is replaced and keeps its new order. */
-    const char *swapped[] = {"S. Frederick Starr", "Zahid Anwar",
-                             "Zahid Anwar", ""};
+    const char *swapped[] = {"S. Frederick Starr", "Zahid Anwar", "Zahid Anwar",
+                             ""};
     in.title = "Pipelines, revised";
     in.hits = -1;
     in.authors = swapped;
@@ -427,8 +446,8 @@ static void test_article_create_update(void **state)
     assert_int_equal(store_article_save(s, &in, &id2, &created), 0);
     assert_false(created);
     assert_int_equal(id2, id);
-    assert_int_equal(store_article_by_slug(s, &a, STR("pipelines"), false,
-                                           &art), 0);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("pipelines"), false, &art), 0);
     assert_string_equal(art.title, "Pipelines, revised");
     assert_null(art.summary);
     assert_int_equal(art.hits, 3093);
@@ -448,8 +467,8 @@ static void test_article_create_update(void **state)
     assert_int_equal(store_article_save(s, &in, &id2, &created), 0);
     assert_false(created);
     assert_int_equal(id2, id);
-    assert_int_equal(store_article_by_slug(s, &a, STR("pipelines"), false,
-                                           &art), 0);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("pipelines"), false, &art), 0);
     assert_int_equal(art.hits, 5);
     assert_int_equal(art.section.id, 0);
     assert_null(art.section.name);
@@ -462,10 +481,10 @@ static void test_article_create_update(void **state)
     assert_int_equal(store_article_save(s, &in, &id2, &created), 0);
     assert_false(created);
     assert_int_equal(id2, id);
-    assert_int_equal(store_article_by_slug(s, &a, STR("pipelines"), true,
-                                           &art), ERR_NOT_FOUND);
-    assert_int_equal(store_article_by_slug(s, &a, STR("pipelines-renamed"),
-                                           false, &art), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("pipelines"), true, &art),
+                     ERR_NOT_FOUND);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("pipelines-renamed"), false, &art), 0);
 
     /* A new article with an explicit slug and no source; NULL outputs. */
     in.slug = "explicit";
@@ -495,24 +514,30 @@ static void test_slug_collisions(void **state)
     save(s, NULL, "", NULL, "\xd0\x9c\xd0\xb8\xd1\x80", NULL, 5, NULL);
 
     struct article art;
-    assert_int_equal(store_article_by_slug(s, &a, STR("untitled"), false,
-                                           &art), 0);
-    assert_int_equal(store_article_by_slug(s, &a, STR("untitled-2"), false,
-                                           &art), 0);
-    assert_int_equal(store_article_by_slug(s, &a, STR("untitled-3"), false,
-                                           &art), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("untitled"), false, &art),
+                     0);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("untitled-2"), false, &art), 0);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("untitled-3"), false, &art), 0);
     assert_int_equal(art.id, id3);
-    assert_int_equal(store_article_by_slug(s, &a, STR("hello-world"), false,
-                                           &art), 0);
-    assert_int_equal(store_article_by_slug(s, &a, STR("article"), false,
-                                           &art), 0);
+    assert_int_equal(
+        store_article_by_slug(s, &a, STR("hello-world"), false, &art), 0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("article"), false, &art),
+                     0);
 
     /* Sections, authors and tags whose names slug alike. */
     const char *authors[] = {"Ann Lee", "ann lee", "ANN  LEE!"};
     struct article_input in = {
-        .slug_base = "x", .title = "X", .status = ARTICLE_DRAFT, .hits = -1,
-        .section = "Foo Bar", .authors = authors, .n_authors = 3,
-        .tags = authors, .n_tags = 3,
+        .slug_base = "x",
+        .title = "X",
+        .status = ARTICLE_DRAFT,
+        .hits = -1,
+        .section = "Foo Bar",
+        .authors = authors,
+        .n_authors = 3,
+        .tags = authors,
+        .n_tags = 3,
     };
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
     in.section = "foo bar";
@@ -538,9 +563,15 @@ static void test_taxonomy_reuse(void **state)
     const char *authors[] = {"Svante E. Cornell"};
     const char *tags[] = {"Georgia"};
     struct article_input in = {
-        .title = "One", .status = ARTICLE_PUBLISHED, .hits = -1,
-        .section = "News Digest", .issue_date = "2004-06-30",
-        .authors = authors, .n_authors = 1, .tags = tags, .n_tags = 1,
+        .title = "One",
+        .status = ARTICLE_PUBLISHED,
+        .hits = -1,
+        .section = "News Digest",
+        .issue_date = "2004-06-30",
+        .authors = authors,
+        .n_authors = 1,
+        .tags = tags,
+        .n_tags = 1,
     };
     struct article one, two;
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
@@ -566,8 +597,8 @@ static void test_taxonomy_reuse(void **state)
     assert_string_equal(sec[1].name, "Analytical Articles");
     assert_int_equal(sec[1].position, 2);
     struct section one_sec;
-    assert_int_equal(store_section_by_slug(s, &a, STR("news-digest"),
-                                           &one_sec), 0);
+    assert_int_equal(store_section_by_slug(s, &a, STR("news-digest"), &one_sec),
+                     0);
     assert_int_equal(one_sec.id, one.section.id);
     assert_int_equal(store_section_by_slug(s, &a, STR("nope"), &one_sec),
                      ERR_NOT_FOUND);
@@ -584,7 +615,9 @@ static void test_drafts(void **state)
     struct arena a;
     arena_init(&a, 4096);
     struct article_input in = {
-        .slug = "draft", .title = "Draft", .status = ARTICLE_DRAFT,
+        .slug = "draft",
+        .title = "Draft",
+        .status = ARTICLE_DRAFT,
         .hits = -1,
     };
     assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
@@ -592,8 +625,7 @@ static void test_drafts(void **state)
     assert_int_equal(store_article_by_slug(s, &a, STR("draft"), false, &art),
                      ERR_NOT_FOUND);
     assert_int_equal(art.id, 0);
-    assert_int_equal(store_article_by_slug(s, &a, STR("draft"), true, &art),
-                     0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("draft"), true, &art), 0);
     assert_int_equal(art.status, ARTICLE_DRAFT);
     assert_int_equal(art.hits, 0);
     assert_null(art.summary);
@@ -603,8 +635,7 @@ static void test_drafts(void **state)
     struct article *v;
     size_t n;
     int64_t total = -1, count = 0;
-    assert_int_equal(recent(s, &a, 0, 10, 0, &v, &n, &total),
-                     0);
+    assert_int_equal(recent(s, &a, 0, 10, 0, &v, &n, &total), 0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 0);
     assert_int_equal(store_article_count(s, &count), 0);
@@ -629,24 +660,32 @@ static void test_recent(void **state)
         snprintf(a2, sizeof(a2), "Second %d", i);
         const char *authors[] = {a1, a2};
         struct article_input in = {
-            .slug = slug, .title = title, .status = ARTICLE_PUBLISHED,
-            .published_at = i == 5 ? 4000 : i * 1000, .hits = -1,
-            .section = i % 2 ? "Odd" : "Even", .authors = authors,
-            .n_authors = (size_t)(i % 3), .body_md = "secret",
+            .slug = slug,
+            .title = title,
+            .status = ARTICLE_PUBLISHED,
+            .published_at = i == 5 ? 4000 : i * 1000,
+            .hits = -1,
+            .section = i % 2 ? "Odd" : "Even",
+            .authors = authors,
+            .n_authors = (size_t)(i % 3),
+            .body_md = "secret",
         };
         assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
     }
     struct article_input draft = {
-        .slug = "d", .title = "D", .status = ARTICLE_DRAFT,
-        .published_at = 99999, .section = "Odd", .hits = -1,
+        .slug = "d",
+        .title = "D",
+        .status = ARTICLE_DRAFT,
+        .published_at = 99999,
+        .section = "Odd",
+        .hits = -1,
     };
     assert_int_equal(store_article_save(s, &draft, NULL, NULL), 0);
 
     struct article *v;
     size_t n;
     int64_t total = 0;
-    assert_int_equal(recent(s, &a, 0, 4, 0, &v, &n, &total),
-                     0);
+    assert_int_equal(recent(s, &a, 0, 4, 0, &v, &n, &total), 0);
     assert_int_equal(total, 10);
     assert_int_equal(n, 4);
     assert_string_equal(v[0].slug, "a10");
@@ -670,18 +709,15 @@ static void test_recent(void **state)
     assert_string_equal(v[2].slug, "a4");
     assert_int_equal(v[2].n_authors, 1);
     assert_string_equal(v[2].authors[0].name, "First 4");
-    assert_int_equal(recent(s, &a, 0, 4, 8, &v, &n, &total),
-                     0);
+    assert_int_equal(recent(s, &a, 0, 4, 8, &v, &n, &total), 0);
     assert_int_equal(n, 2);
-    assert_int_equal(recent(s, &a, 0, 4, 100, &v, &n, &total),
-                     0);
+    assert_int_equal(recent(s, &a, 0, 4, 100, &v, &n, &total), 0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 10);
 
     struct section odd;
     assert_int_equal(store_section_by_slug(s, &a, STR("odd"), &odd), 0);
-    assert_int_equal(recent(s, &a, odd.id, 3, 1, &v, &n,
-                                           &total), 0);
+    assert_int_equal(recent(s, &a, odd.id, 3, 1, &v, &n, &total), 0);
     assert_int_equal(total, 5); /* the draft is not counted */
     assert_int_equal(n, 3);
     assert_string_equal(v[0].slug, "a7");
@@ -693,18 +729,14 @@ static void test_recent(void **state)
     assert_int_equal(v[2].n_authors, 0);
 
     /* Unknown section, zero limit, bad arguments. */
-    assert_int_equal(recent(s, &a, 9999, 3, 0, &v, &n,
-                                           &total), 0);
+    assert_int_equal(recent(s, &a, 9999, 3, 0, &v, &n, &total), 0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 0);
-    assert_int_equal(recent(s, &a, 0, 0, 0, &v, &n, &total),
-                     0);
+    assert_int_equal(recent(s, &a, 0, 0, 0, &v, &n, &total), 0);
     assert_int_equal(n, 0);
     assert_int_equal(total, 10);
-    assert_int_equal(recent(s, &a, 0, -1, 0, &v, &n, NULL),
-                     ERR_INVALID);
-    assert_int_equal(recent(s, &a, 0, 1, -1, &v, &n, NULL),
-                     ERR_INVALID);
+    assert_int_equal(recent(s, &a, 0, -1, 0, &v, &n, NULL), ERR_INVALID);
+    assert_int_equal(recent(s, &a, 0, 1, -1, &v, &n, NULL), ERR_INVALID);
     arena_release(&a);
     store_close(s);
 }
@@ -768,8 +800,9 @@ static void test_bad_input(void **state)
     assert_int_equal(store_publication_remove(s, 0), ERR_NOT_FOUND);
     struct article art;
     char weird[] = {'a', '\0', 'b'};
-    assert_int_equal(store_article_by_slug(s, &a, (struct str){weird, 3},
-                                           true, &art), ERR_NOT_FOUND);
+    assert_int_equal(
+        store_article_by_slug(s, &a, (struct str){weird, 3}, true, &art),
+        ERR_NOT_FOUND);
     assert_int_equal(store_article_by_slug(s, &a, STR_NULL, true, &art),
                      ERR_NOT_FOUND);
     arena_release(&a);
@@ -789,8 +822,7 @@ static void test_links(void **state)
                      0);
     assert_int_equal(store_link_add(s, "ISDP", "https://isdp.example", &id2),
                      0);
-    assert_int_equal(store_link_add(s, "Third", "https://3.example", &id3),
-                     0);
+    assert_int_equal(store_link_add(s, "Third", "https://3.example", &id3), 0);
     assert_int_equal(store_link_add(s, NULL, "https://x", &id3), ERR_INVALID);
     struct link *l;
     size_t n;
@@ -815,12 +847,14 @@ static void test_publications(void **state)
     struct store *s = open_new("pubs.db");
     struct arena a;
     arena_init(&a, 1024);
-    struct publication p = {.kind = "Op-ed", .date = "2010-01-02",
-                            .title = "Old", .url = "https://x.example"};
+    struct publication p = {.kind = "Op-ed",
+                            .date = "2010-01-02",
+                            .title = "Old",
+                            .url = "https://x.example"};
     int64_t old, mid, new_;
     assert_int_equal(store_publication_add(s, &p, &old), 0);
-    p = (struct publication){.kind = "Silk Road Paper", .date = "2020-05-06",
-                             .title = "New"};
+    p = (struct publication){
+        .kind = "Silk Road Paper", .date = "2020-05-06", .title = "New"};
     assert_int_equal(store_publication_add(s, &p, &new_), 0);
     p.date = "2015-01-01";
     p.title = "Mid";
@@ -889,8 +923,7 @@ static void test_hits(void **state)
     store_close(s);
     char path[700];
     snprintf(path, sizeof(path), "%s", path_of("hits.db"));
-    assert_int_equal(sql_int(path, "SELECT sum(count) FROM hits_daily"),
-                     6);
+    assert_int_equal(sql_int(path, "SELECT sum(count) FROM hits_daily"), 6);
 }
 
 /* --- transactions -------------------------------------------------- */
@@ -942,12 +975,11 @@ static void test_transactions(void **state)
     /* A failed save inside a transaction leaves the rest of it intact. */
     assert_int_equal(store_begin(s), 0);
     save(s, "kept", NULL, NULL, "Kept", NULL, 1, NULL);
-    struct article_input bad = {.title = "Bad", .issue_date = "nope",
-                                .hits = -1, .section = "Ghost"};
+    struct article_input bad = {
+        .title = "Bad", .issue_date = "nope", .hits = -1, .section = "Ghost"};
     assert_int_equal(store_article_save(s, &bad, NULL, NULL), ERR_INVALID);
     assert_int_equal(store_commit(s), 0);
-    assert_int_equal(store_article_by_slug(s, &a, STR("kept"), false, &art),
-                     0);
+    assert_int_equal(store_article_by_slug(s, &a, STR("kept"), false, &art), 0);
     struct section *sec;
     size_t n;
     assert_int_equal(store_sections_list(s, &a, &sec, &n), 0);
@@ -976,8 +1008,8 @@ static void test_full_disk_is_err_io(void **state)
     assert_int_equal(store_begin(s), 0);
     for (int i = 0; i < 200; i++) {
         int64_t id;
-        assert_int_equal(store_link_add(s, title, "https://example.org/",
-                                        &id), 0);
+        assert_int_equal(store_link_add(s, title, "https://example.org/", &id),
+                         0);
     }
     struct rlimit old, low;
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -1055,10 +1087,15 @@ static void test_concurrent_readers(void **state)
             snprintf(slug, sizeof(slug), "c%d", batch * 25 + i + 1);
             const char *authors[] = {"Writer One", "Writer Two"};
             struct article_input in = {
-                .slug = slug, .title = slug, .status = ARTICLE_PUBLISHED,
-                .published_at = batch * 25 + i, .hits = -1,
-                .section = i % 2 ? "A" : "B", .authors = authors,
-                .n_authors = 2, .body_html = "<p>x</p>",
+                .slug = slug,
+                .title = slug,
+                .status = ARTICLE_PUBLISHED,
+                .published_at = batch * 25 + i,
+                .hits = -1,
+                .section = i % 2 ? "A" : "B",
+                .authors = authors,
+                .n_authors = 2,
+                .body_html = "<p>x</p>",
             };
             assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
         }
@@ -1098,10 +1135,16 @@ static void test_changes(void **state)
     const char *authors[] = {"Ann Author"};
     const char *tags[] = {"Oil"};
     struct article_input in = {
-        .slug = "one", .title = "One", .status = ARTICLE_PUBLISHED,
+        .slug = "one",
+        .title = "One",
+        .status = ARTICLE_PUBLISHED,
         .published_at = 1088553600, /* 2004-06-30 */
-        .section = "Field Reports", .issue_date = "2004-06-30",
-        .authors = authors, .n_authors = 1, .tags = tags, .n_tags = 1,
+        .section = "Field Reports",
+        .issue_date = "2004-06-30",
+        .authors = authors,
+        .n_authors = 1,
+        .tags = tags,
+        .n_tags = 1,
         .hits = -1,
     };
     int64_t id;
@@ -1176,11 +1219,21 @@ static void test_bulk_save(void **state)
         snprintf(slug_base, sizeof(slug_base), "article-number-%d",
                  i % DISTINCT);
         struct article_input in = {
-            .slug_base = slug_base, .source = source, .title = title,
-            .summary = "A summary.", .body_md = body, .body_html = body,
-            .status = ARTICLE_PUBLISHED, .published_at = 1000000000 + i,
-            .hits = i, .section = sections[i % 3], .issue_date = issue,
-            .authors = authors, .n_authors = 2, .tags = tags, .n_tags = 1,
+            .slug_base = slug_base,
+            .source = source,
+            .title = title,
+            .summary = "A summary.",
+            .body_md = body,
+            .body_html = body,
+            .status = ARTICLE_PUBLISHED,
+            .published_at = 1000000000 + i,
+            .hits = i,
+            .section = sections[i % 3],
+            .issue_date = issue,
+            .authors = authors,
+            .n_authors = 2,
+            .tags = tags,
+            .n_tags = 1,
         };
         assert_int_equal(store_article_save(s, &in, NULL, NULL), 0);
     }
@@ -1192,8 +1245,7 @@ static void test_bulk_save(void **state)
     size_t n;
     int64_t total;
     for (int i = 0; i < N / 20; i++) {
-        assert_int_equal(recent(s, &a, 0, 20, i * 20, &v, &n,
-                                               &total), 0);
+        assert_int_equal(recent(s, &a, 0, 20, i * 20, &v, &n, &total), 0);
         assert_int_equal(n, 20);
         /* newest first: article N - 1 - i * 20 heads page i */
         assert_int_equal(v[0].published_at, 1000000000 + N - 1 - i * 20);

@@ -1,8 +1,9 @@
 /*
  * test_tmpdir.h - one temporary folder per test program, for cmocka tests
  * that need real files (SQLite databases): pass tmpdir_setup and
- * tmpdir_teardown to cmocka_run_group_tests, or call them from your own. path_of names a file in it; it rotates four
- * buffers, so up to four paths can be used at once. Define TMPDIR_NAME
+ * tmpdir_teardown to cmocka_run_group_tests, or call them from your own.
+ * path_of names a file in it; it rotates four buffers, so up to four paths can
+ * be used at once. Define TMPDIR_NAME
  * ("/tmp/quire-x-XXXXXX") before including; include after <cmocka.h>.
  */
 #ifndef QUIRE_TEST_TMPDIR_H

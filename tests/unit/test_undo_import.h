@@ -7,10 +7,10 @@
 #ifndef QUIRE_TEST_UNDO_IMPORT_H
 #define QUIRE_TEST_UNDO_IMPORT_H
 
-#define UNDO_MIGRATION_IMPORT                                                \
-    "DROP TABLE redirects; DROP TABLE legacy_ids;"                           \
-    "ALTER TABLE articles DROP COLUMN language;"                             \
-    "ALTER TABLE articles DROP COLUMN meta_description;"                     \
+#define UNDO_MIGRATION_IMPORT                                                  \
+    "DROP TABLE redirects; DROP TABLE legacy_ids;"                             \
+    "ALTER TABLE articles DROP COLUMN language;"                               \
+    "ALTER TABLE articles DROP COLUMN meta_description;"                       \
     "ALTER TABLE sections DROP COLUMN description;"
 
 #endif

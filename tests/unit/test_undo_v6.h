@@ -7,36 +7,36 @@
 #ifndef QUIRE_TEST_UNDO_V6_H
 #define QUIRE_TEST_UNDO_V6_H
 
-#define UNDO_LATER_MIGRATIONS                                                \
-    /* V_NEWSLETTER */                                                       \
-    "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS campaigns;"           \
-    "DROP TABLE IF EXISTS newsletter_secret;"                                \
-    "DROP INDEX IF EXISTS subscribers_state;"                                \
-    "ALTER TABLE subscribers DROP COLUMN state;"                             \
-    "ALTER TABLE subscribers DROP COLUMN confirmed_at;"                      \
-    "ALTER TABLE subscribers DROP COLUMN unsubscribed_at;"                   \
-    "ALTER TABLE subscribers DROP COLUMN confirm_sent_at;"                   \
-    /* V_MEDIA */                                                            \
-    "DROP TRIGGER articles_feature_upd;"                                     \
-    "DROP TABLE media_variants; DROP TABLE media;"                           \
-    "ALTER TABLE articles DROP COLUMN feature_image;"                        \
-    "ALTER TABLE articles DROP COLUMN feature_image_alt;"                    \
-    /* V_PLACES (its triggers go with its tables) */                         \
-    "DROP TABLE places_tagged; DROP TABLE place_decisions;"                  \
+#define UNDO_LATER_MIGRATIONS                                                  \
+    /* V_NEWSLETTER */                                                         \
+    "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS campaigns;"             \
+    "DROP TABLE IF EXISTS newsletter_secret;"                                  \
+    "DROP INDEX IF EXISTS subscribers_state;"                                  \
+    "ALTER TABLE subscribers DROP COLUMN state;"                               \
+    "ALTER TABLE subscribers DROP COLUMN confirmed_at;"                        \
+    "ALTER TABLE subscribers DROP COLUMN unsubscribed_at;"                     \
+    "ALTER TABLE subscribers DROP COLUMN confirm_sent_at;" /* V_MEDIA */       \
+    "DROP TRIGGER articles_feature_upd;"                                       \
+    "DROP TABLE media_variants; DROP TABLE media;"                             \
+    "ALTER TABLE articles DROP COLUMN feature_image;"                          \
+    "ALTER TABLE articles DROP COLUMN feature_image_alt;" /* V_PLACES (its     \
+                                                             triggers go with  \
+                                                             its tables) */    \
+    "DROP TABLE places_tagged; DROP TABLE place_decisions;"                    \
     "DROP TABLE article_places;"
 
-#define UNDO_MIGRATION_6                                                     \
-    UNDO_LATER_MIGRATIONS                                                    \
-    "DROP TRIGGER article_tags_pub; DROP TRIGGER article_authors_pub;"       \
-    "DROP TRIGGER articles_pub;"                                             \
-    "DROP INDEX article_tags_published;"                                     \
-    "DROP INDEX article_authors_published;"                                  \
-    "DROP INDEX articles_issue_section; DROP INDEX sections_order;"          \
-    "DROP INDEX tags_name; DROP INDEX authors_name;"                         \
-    "ALTER TABLE article_tags DROP COLUMN status;"                           \
-    "ALTER TABLE article_tags DROP COLUMN published_at;"                     \
-    "ALTER TABLE article_authors DROP COLUMN status;"                        \
-    "ALTER TABLE article_authors DROP COLUMN published_at;"                  \
+#define UNDO_MIGRATION_6                                                       \
+    UNDO_LATER_MIGRATIONS                                                      \
+    "DROP TRIGGER article_tags_pub; DROP TRIGGER article_authors_pub;"         \
+    "DROP TRIGGER articles_pub;"                                               \
+    "DROP INDEX article_tags_published;"                                       \
+    "DROP INDEX article_authors_published;"                                    \
+    "DROP INDEX articles_issue_section; DROP INDEX sections_order;"            \
+    "DROP INDEX tags_name; DROP INDEX authors_name;"                           \
+    "ALTER TABLE article_tags DROP COLUMN status;"                             \
+    "ALTER TABLE article_tags DROP COLUMN published_at;"                       \
+    "ALTER TABLE article_authors DROP COLUMN status;"                          \
+    "ALTER TABLE article_authors DROP COLUMN published_at;"                    \
     "CREATE INDEX article_authors_author ON article_authors(author_id);"
 
 #endif

@@ -53,7 +53,8 @@ static void test_plain_requests_pass(void **state)
     assert_int_equal(V("Host", "x", "Content-Length", " 12 "), 0);
     assert_int_equal(V("Host", "x", "Transfer-Encoding", "chunked"), 0);
     assert_int_equal(V("Host", "x", "transfer-encoding", "  Chunked"), 0);
-    assert_int_equal(V("Host", "x", "User-Agent", "Mozilla/5.0 (X11)\t\xc3\xa9"), 0);
+    assert_int_equal(
+        V("Host", "x", "User-Agent", "Mozilla/5.0 (X11)\t\xc3\xa9"), 0);
     assert_int_equal(V10("User-Agent", "x"), 0); /* HTTP/1.0: Host optional */
     assert_int_equal(V10("Host", "x"), 0);
 }

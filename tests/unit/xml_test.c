@@ -21,7 +21,8 @@ static void clean_drops_what_xml_forbids(void **state)
     const char *ok = "plain \t\r\n text, caf\xc3\xa9 \xf0\x9f\x93\xb0";
     assert_ptr_equal(xml_clean(&arena, ok), ok); /* clean text is not copied */
     assert_string_equal(xml_clean(&arena, "a\x01\x02\x03\x04\x05\x06\x07\x08"
-                                          "b\x0b\x0c\x0e\x1f" "c"),
+                                          "b\x0b\x0c\x0e\x1f"
+                                          "c"),
                         "abc");
     /* U+FFFE and U+FFFF are not characters; U+FFFD is. */
     assert_string_equal(xml_clean(&arena, "x\xef\xbf\xbey\xef\xbf\xbfz"
@@ -29,7 +30,9 @@ static void clean_drops_what_xml_forbids(void **state)
                         "xyz\xef\xbf\xbd");
     /* Bytes that are not UTF-8 go: lone continuation, overlong, truncated,
      * a surrogate. */
-    assert_string_equal(xml_clean(&arena, "a\x80" "b\xc0\xaf" "c\xed\xa0\x80"
+    assert_string_equal(xml_clean(&arena, "a\x80"
+                                          "b\xc0\xaf"
+                                          "c\xed\xa0\x80"
                                           "d\xe2\x82"),
                         "abcd");
     assert_true(xml_char_ok(0x9) && xml_char_ok(0x20) && xml_char_ok(0x10FFFF));
