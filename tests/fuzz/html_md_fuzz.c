@@ -6,7 +6,8 @@
  * Markdown must be valid UTF-8, and rendered by Quire's Markdown renderer
  * it must hold no HTML element the converter did not mean (only the tags
  * Markdown makes) and no link or image whose URL has a scheme other than
- * http, https or mailto (never javascript:).
+ * http, https or mailto (never javascript:), or ftp, which the GFM
+ * autolinker makes of plain "ftp://" text.
  */
 #include "content/html_md.h"
 #include "content/markdown.h"
@@ -48,7 +49,8 @@ static void check_html(const char *h)
         if (colon && *colon == ':')
             assert(strncasecmp(u, "http:", 5) == 0 ||
                    strncasecmp(u, "https:", 6) == 0 ||
-                   strncasecmp(u, "mailto:", 7) == 0);
+                   strncasecmp(u, "mailto:", 7) == 0 ||
+                   strncasecmp(u, "ftp:", 4) == 0);
     }
 }
 
