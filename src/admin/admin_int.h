@@ -228,6 +228,14 @@ int admin_api_token_add(struct request *req, struct response *res, void *ctx);
 int admin_api_token_revoke(struct request *req, struct response *res,
                            void *ctx);
 int admin_audit_page(struct request *req, struct response *res, void *ctx);
+/* webhooks.c: webhooks and their delivery log (pages and API). */
+int admin_webhooks(struct request *req, struct response *res, void *ctx);
+int admin_webhook_add(struct request *req, struct response *res, void *ctx);
+int admin_webhook_remove(struct request *req, struct response *res, void *ctx);
+int admin_api_webhooks(struct request *req, struct response *res, void *ctx);
+int admin_api_webhook_add(struct request *req, struct response *res, void *ctx);
+int admin_api_webhook_remove(struct request *req, struct response *res,
+                             void *ctx);
 /* newsletter.c: the issue digest (preview, test send, send). */
 int admin_newsletter(struct request *req, struct response *res, void *ctx);
 int admin_newsletter_preview(struct request *req, struct response *res,

@@ -14,32 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const events[] = {"article.published", "article.updated",
-                                     "article.deleted", "issue.published"};
-enum { NEVENTS = sizeof(events) / sizeof(events[0]) };
-
-/* events_ok: a comma-separated list of known events, none twice. */
-static bool events_ok(const char *list)
-{
-    char buf[256];
-    if (!*list || strlen(list) >= sizeof(buf))
-        return false;
-    snprintf(buf, sizeof(buf), "%s", list);
-    bool seen[NEVENTS] = {false};
-    char *save = NULL;
-    for (char *e = strtok_r(buf, ",", &save); e;
-         e = strtok_r(NULL, ",", &save)) {
-        int k = -1;
-        for (int i = 0; i < NEVENTS; i++)
-            if (strcmp(e, events[i]) == 0)
-                k = i;
-        if (k < 0 || seen[k])
-            return false;
-        seen[k] = true;
-    }
-    return list[strlen(list) - 1] != ',' && !strstr(list, ",,");
-}
-
 static int add(struct store *s, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -65,7 +39,7 @@ static int add(struct store *s, int argc, char **argv)
     const char *url = argv[optind];
     if (!hooks_url_ok(url))
         return cli_fail("'%s' is not an http(s) URL", url);
-    if (!events_ok(ev))
+    if (!hooks_events_ok(ev))
         return cli_fail("--events: '%s' is not a list of article.published, "
                         "article.updated, article.deleted, issue.published",
                         ev);

@@ -43,6 +43,33 @@ struct hooks {
     bool stop;
 };
 
+const char *const hooks_events[HOOKS_NEVENTS] = {
+    "article.published", "article.updated", "article.deleted",
+    "issue.published"};
+
+bool hooks_events_ok(const char *list)
+{
+    char buf[256];
+    size_t len = strlen(list);
+    if (len == 0 || len >= sizeof(buf) || list[len - 1] == ',' ||
+        strstr(list, ",,"))
+        return false;
+    memcpy(buf, list, len + 1);
+    bool seen[HOOKS_NEVENTS] = {false};
+    char *save = NULL;
+    for (char *e = strtok_r(buf, ",", &save); e;
+         e = strtok_r(NULL, ",", &save)) {
+        int k = -1;
+        for (int i = 0; i < HOOKS_NEVENTS; i++)
+            if (strcmp(e, hooks_events[i]) == 0)
+                k = i;
+        if (k < 0 || seen[k])
+            return false;
+        seen[k] = true;
+    }
+    return true;
+}
+
 bool hooks_url_ok(const char *url)
 {
     size_t n = strlen(url);

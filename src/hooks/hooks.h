@@ -36,6 +36,13 @@ int hooks_start(const struct hooks_opts *o, struct hooks **out) WUR;
 /* hooks_stop ends the thread (an attempt in progress is finished). */
 void hooks_stop(struct hooks *h);
 
+/* The events a webhook may subscribe to, in the order forms show them. */
+enum { HOOKS_NEVENTS = 4 };
+extern const char *const hooks_events[HOOKS_NEVENTS];
+/* hooks_events_ok: is list a comma-separated list of known events, none
+ * twice, no empty item? */
+bool hooks_events_ok(const char *list);
+
 /* hooks_url_ok: is url an http(s) URL a webhook may take? */
 bool hooks_url_ok(const char *url);
 /* hooks_addr_public: is the textual IPv4/IPv6 address a public one? */

@@ -139,5 +139,27 @@ int site_metrics(struct request *req, struct response *res, void *ctx)
                "quire_db_busy_retries_total %llu\n",
                (long long)db, (long long)wal,
                (unsigned long long)store_busy_retries());
+    struct queue_depths q;
+    if (store_queue_depths(s->store, &q) != 0) {
+        log_warn("metrics: cannot count the queues");
+    } else {
+        static const char *const mail_states[OUTBOX_NSTATES] = {
+            "queued", "sent", "failed", "skipped"};
+        static const char *const hook_states[3] = {"pending", "delivered",
+                                                   "failed"};
+        buf_append_cstr(b, "# HELP quire_mail_outbox_messages Mail in the "
+                           "outbox by state: queued is the depth, sent and "
+                           "failed the send results.\n"
+                           "# TYPE quire_mail_outbox_messages gauge\n");
+        for (int i = 0; i < OUTBOX_NSTATES; i++)
+            buf_printf(b, "quire_mail_outbox_messages{state=\"%s\"} %lld\n",
+                       mail_states[i], (long long)q.mail[i]);
+        buf_append_cstr(b, "# HELP quire_webhook_deliveries Webhook "
+                           "deliveries by state: pending is the depth.\n"
+                           "# TYPE quire_webhook_deliveries gauge\n");
+        for (int i = 0; i < 3; i++)
+            buf_printf(b, "quire_webhook_deliveries{state=\"%s\"} %lld\n",
+                       hook_states[i], (long long)q.hooks[i]);
+    }
     return buf_error(b) ? 500 : 200;
 }

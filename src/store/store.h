@@ -758,9 +758,17 @@ enum outbox_state {
     OUTBOX_QUEUED = 0,
     OUTBOX_SENT = 1,
     OUTBOX_FAILED = 2,
-    OUTBOX_SKIPPED = 3
+    OUTBOX_SKIPPED = 3,
+    OUTBOX_NSTATES
 };
 enum outbox_kind { OUTBOX_CONFIRM = 0, OUTBOX_CAMPAIGN = 1, OUTBOX_TEST = 2 };
+/* store_queue_depths (queues.c): the mail outbox's rows by enum
+ * outbox_state, the webhook deliveries' by pending, delivered, failed. */
+struct queue_depths {
+    int64_t mail[OUTBOX_NSTATES];
+    int64_t hooks[3];
+};
+int store_queue_depths(struct store *s, struct queue_depths *out) WUR;
 
 struct subscriber {
     int64_t id;

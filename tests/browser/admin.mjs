@@ -97,7 +97,7 @@ try {
   await axe(page, "/admin/login");
   await login(page);
   for (const path of ["/admin/", "/admin/account", "/admin/users",
-                      "/admin/tokens", "/admin/audit"]) {
+                      "/admin/tokens", "/admin/audit", "/admin/webhooks"]) {
     const r = await page.goto(base + path);
     check(r.status() === 200, `${path}: status ${r.status()}`);
     await axe(page, path);

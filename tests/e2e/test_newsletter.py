@@ -270,6 +270,13 @@ def test_digest_to_many_and_one_5xx(setup):
     assert row[1] == "2004-06-30"
     assert int(row[3]) == N_DIGEST - 1 and int(row[5]) == 1
     assert "failed: sub7@example.org: 550 5.1.1 sub7: no such mailbox" in st
+    # the send results and the outbox's depth, as Prometheus reads them
+    from test_ops import metrics_of
+    m = metrics_of(srv.get("/metrics").text)
+    sent = m[("quire_mail_outbox_messages", (("state", "sent"),))]
+    assert sent >= N_DIGEST - 1
+    assert m[("quire_mail_outbox_messages", (("state", "failed"),))] >= 1
+    assert ("quire_mail_outbox_messages", (("state", "queued"),)) in m
 
 
 def test_unsubscribed_before_send_is_skipped(tmp_path, sink):

@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import http.server
 import json
+import re
 import threading
 import time
 
 import pytest
+import requests
 
 from conftest import Server, make_journal, quire
 
@@ -224,3 +226,123 @@ def test_a_draft_published_later_sends_article_and_issue_published(tmp_path,
             "article.published", "issue.published"]
     finally:
         assert srv.stop() == 0
+
+
+def test_back_office_adds_signs_lists_logs_and_removes(tmp_path, recv):
+    """An admin manages webhooks on /admin/webhooks: the generated secret is
+    shown once and signs the delivery; the log and /metrics show it."""
+    from test_accounts import add_user, csrf_of, login
+    from test_ops import metrics_of
+    db = make_journal(tmp_path)
+    add_user(db, "boss@example.org", "admin")
+    add_user(db, "ed@example.org", "editor")
+    srv = Server(db, tmp_path, INI)
+    try:
+        ed, _ = login(srv, "ed@example.org")
+        assert ed.get(srv.url + "/admin/webhooks").status_code == 403
+        s, _ = login(srv, "boss@example.org")
+        page = s.get(srv.url + "/admin/webhooks")
+        assert page.status_code == 200 and "No webhooks yet." in page.text
+        assert 'href="/admin/webhooks"' in page.text  # in the admin's menu
+        tok = csrf_of(page.text)
+        # refused: no CSRF token, a bad URL, no event
+        r = s.post(srv.url + "/admin/webhooks",
+                   data={"url": recv.url, "article.published": "1"})
+        assert r.status_code == 403
+        r = s.post(srv.url + "/admin/webhooks",
+                   data={"csrf": tok, "url": "ftp://example.org/x",
+                         "article.published": "1"})
+        assert r.status_code == 400 and "http:// or https://" in r.text
+        r = s.post(srv.url + "/admin/webhooks",
+                   data={"csrf": tok, "url": recv.url})
+        assert r.status_code == 400 and "at least one event" in r.text
+        assert "No webhooks yet." in s.get(srv.url + "/admin/webhooks").text
+        r = s.post(srv.url + "/admin/webhooks",
+                   data={"csrf": tok, "url": recv.url,
+                         "article.published": "1", "issue.published": "1"})
+        assert r.status_code == 200 and "Webhook added." in r.text
+        secret = re.search(r'id="new-secret">([^<]+)<', r.text).group(1)
+        assert len(secret) >= 32
+        listed = s.get(srv.url + "/admin/webhooks").text
+        assert secret not in listed  # shown once
+        assert "article.published,issue.published" in listed
+        quire(db, "import", "markdown",
+              str(article(tmp_path, "from-office", "From the Office")))
+        got = recv.wait(1)
+        h, body = got[0]
+        assert h["X-Quire-Signature"] == "sha256=" + hmac.new(
+            secret.encode(), body, hashlib.sha256).hexdigest()
+        deadline = time.time() + 10
+        while "thanks" not in listed and time.time() < deadline:
+            time.sleep(0.2)
+            listed = s.get(srv.url + "/admin/webhooks").text
+        assert "<td>article.published</td>" in listed and "thanks" in listed
+        m = metrics_of(srv.get("/metrics").text)
+        assert m[("quire_webhook_deliveries", (("state", "delivered"),))] == 1
+        assert m[("quire_webhook_deliveries", (("state", "pending"),))] == 0
+        assert ("quire_mail_outbox_messages", (("state", "queued"),)) in m
+        wid = re.search(r'action="/admin/webhooks/(\d+)/remove"',
+                        listed).group(1)
+        r = s.post(srv.url + f"/admin/webhooks/{wid}/remove",
+                   data={"csrf": tok})
+        assert r.status_code == 200 and "Webhook removed." in r.text
+        assert "No webhooks yet." in r.text
+        r = s.post(srv.url + f"/admin/webhooks/{wid}/remove",
+                   data={"csrf": tok})
+        assert r.status_code == 404
+        audit = quire(db, "audit").stdout
+        assert "webhook.add" in audit and "webhook.remove" in audit
+        assert secret not in audit
+    finally:
+        assert srv.stop() == 0, srv.output()
+
+
+def test_admin_api_lists_adds_and_removes(tmp_path):
+    db = make_journal(tmp_path)
+    srv = Server(db, tmp_path)
+    try:
+        tok = {r: quire(db, "token", "add", "--name", "t-" + r, "--role",
+                        r).stdout.strip() for r in ("admin", "editor")}
+
+        def call(method, path, role="admin", **kw):
+            return requests.request(
+                method, srv.url + path,
+                headers={"Authorization": "Bearer " + tok[role]}, **kw)
+
+        assert call("GET", "/api/admin/webhooks", "editor").status_code == 403
+        assert call("GET", "/api/admin/webhooks").json() == {"webhooks": []}
+        bad = [({"url": "http://example.org/x", "events": ["nope"]}, 422),
+               ({"url": "gopher://x", "events": ["article.published"]}, 422),
+               ({"url": "http://example.org/x",
+                 "events": ["article.published", "article.published"]}, 422),
+               ({"url": "http://example.org/x", "events": []}, 422),
+               ({"url": "http://example.org/x", "events": ["issue.published"],
+                 "secret": "short"}, 422),
+               ({"url": "http://example.org/x"}, 400),
+               ({"url": "http://example.org/x",
+                 "events": ["issue.published"], "extra": 1}, 400)]
+        for body, status in bad:
+            r = call("POST", "/api/admin/webhooks", json=body)
+            assert r.status_code == status, (body, r.text)
+        r = call("POST", "/api/admin/webhooks",
+                 json={"url": "https://example.org/in",
+                       "events": ["article.updated", "article.deleted"],
+                       "secret": "abcdefgh12"})
+        assert r.status_code == 201, r.text
+        w = r.json()
+        assert w["events"] == ["article.updated", "article.deleted"]
+        assert w["signed"] is True and "secret" not in w
+        listed = call("GET", "/api/admin/webhooks").json()["webhooks"]
+        assert [x["url"] for x in listed] == ["https://example.org/in"]
+        assert listed[0]["deliveries"] == {"pending": 0, "delivered": 0,
+                                           "failed": 0}
+        assert "https://example.org/in" in quire(db, "webhook",
+                                                  "list").stdout
+        assert call("DELETE", f"/api/admin/webhooks/{w['id']}").status_code \
+            == 204
+        assert call("DELETE", f"/api/admin/webhooks/{w['id']}").status_code \
+            == 404
+        assert call("DELETE", "/api/admin/webhooks/x1").status_code == 404
+        assert call("GET", "/api/admin/webhooks").json() == {"webhooks": []}
+    finally:
+        assert srv.stop() == 0, srv.output()
