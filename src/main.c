@@ -786,14 +786,37 @@ static const struct command commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* summary writes help's first sentence (a '.' then a space, a newline or
+ * the end; "docs/places.md" is not an end) on one line into out, cut at a
+ * word with "..." if it does not fit. */
+static void summary(const char *help, char *out, size_t size)
+{
+    size_t n = 0, i = 0, cut = 0, width = size - 4; /* room for "..." */
+    for (; help[i] && n < width; i++) {
+        if (help[i] == '.' &&
+            (!help[i + 1] || help[i + 1] == ' ' || help[i + 1] == '\n'))
+            break;
+        if (help[i] == ' ' || help[i] == '\n')
+            cut = n;
+        out[n++] = help[i] == '\n' ? ' ' : help[i];
+    }
+    if (help[i] && help[i] != '.' && cut > 0) {
+        memcpy(out + cut, "...", 3);
+        n = cut + 3;
+    }
+    out[n] = '\0';
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: quire [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
                "Quire publishes a journal of analysis from one SQLite file.\n\n"
                "Commands:\n");
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-12s %.*s\n", commands[i].name,
-                (int)strcspn(commands[i].help, ".\n"), commands[i].help);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        char line[66]; /* 80 columns with the name */
+        summary(commands[i].help, line, sizeof(line));
+        fprintf(f, "  %-12s %s\n", commands[i].name, line);
+    }
     fprintf(
         f, "\nOptions:\n"
            "  --db PATH      journal database (default $QUIRE_DB or " DEFAULT_DB

@@ -36,8 +36,8 @@ static const char *when(struct arena *a, int64_t t)
 }
 
 static int webhooks_page(struct admin_req *ar, struct response *res,
-                         const char *secret, const char *ok,
-                         const char *error, int status)
+                         const char *secret, const char *ok, const char *error,
+                         int status)
 {
     struct arena *a = ar->req->arena;
     struct webhook *w;
@@ -184,8 +184,7 @@ static json_t *webhook_json(const struct webhook *w)
                      (json_int_t)w->id, "url", w->url, "events", ev, "signed",
                      w->has_secret, "deliveries", "pending",
                      (json_int_t)w->pending, "delivered",
-                     (json_int_t)w->delivered, "failed",
-                     (json_int_t)w->failed);
+                     (json_int_t)w->delivered, "failed", (json_int_t)w->failed);
 }
 
 int admin_api_webhooks(struct request *req, struct response *res, void *ctx)
@@ -235,9 +234,11 @@ int admin_api_webhook_add(struct request *req, struct response *res, void *ctx)
     int64_t id;
     if (store_webhook_add(ar->ad->store, v[0].s, ev.ptr, secret, &id) != 0)
         return admin_json_error(res, 500, "internal", "cannot add it");
-    admin_audit(ar, "webhook.add", "webhook:%" PRId64 " %s for %s", id,
-                v[0].s, ev.ptr);
-    struct webhook w = {.id = id, .url = v[0].s, .events = ev.ptr,
+    admin_audit(ar, "webhook.add", "webhook:%" PRId64 " %s for %s", id, v[0].s,
+                ev.ptr);
+    struct webhook w = {.id = id,
+                        .url = v[0].s,
+                        .events = ev.ptr,
                         .has_secret = secret != NULL};
     return admin_json_reply(res, 201, webhook_json(&w));
 }

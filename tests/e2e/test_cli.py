@@ -16,6 +16,29 @@ def test_help_on_every_command():
         assert one.returncode == 0 and "usage: quire " + c in one.stdout
 
 
+def test_help_lists_every_command_on_one_line_each():
+    out = subprocess.run([QUIRE, "--help"], capture_output=True,
+                         text=True).stdout
+    block = out.split("Commands:\n")[1].split("\n\n")[0].splitlines()
+    names = [line.split()[0] for line in block]
+    assert {"user", "token", "webhook", "media", "places", "mail"} <= set(
+        names)
+    for line in block:
+        assert len(line) <= 80, line
+        # a summary is a whole sentence or visibly cut at a word, never
+        # cut inside a name such as docs/places.md or mail.smtp_url
+        last = line.split()[-1]
+        assert last.endswith("...") or not last.endswith((".", "/", "_")), \
+            line
+        assert "docs/places..." not in line, line
+    mail = next(line for line in block if line.split()[0] == "mail")
+    assert "mail.smtp_url" in mail
+    for c in names:
+        one = subprocess.run([QUIRE, c, "--help"], capture_output=True,
+                             text=True)
+        assert one.returncode == 0 and "usage: quire " + c in one.stdout, c
+
+
 def test_errors_are_one_line_and_non_zero(tmp_path):
     db = tmp_path / "j.db"
     for args in [["nosuch"], ["config", "get", "name"], ["link", "list"],
