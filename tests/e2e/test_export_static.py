@@ -292,6 +292,35 @@ def test_failed_export_leaves_the_old_site(tmp_path):
     assert not list(tmp_path.glob("site*.tmp-*"))
 
 
+def test_a_page_the_site_cannot_render_fails_the_export(tmp_path):
+    """ERR_STATUS: a page answered 500 (here a theme whose article template
+    recurses without end) names the page, exits 1 and keeps the old site."""
+    db = make_journal(tmp_path)
+    out = tmp_path / "site"
+    assert export(db, tmp_path, out).returncode == 0
+    before = sorted(str(f.relative_to(out)) for f in out.rglob("*"))
+    theme = tmp_path / "looping"
+    shutil.copytree(REPO / "theme" / "default", theme)
+    (theme / "templates" / "partials" / "loop.mustache").write_text(
+        "{{> partials/loop}}")
+    art = theme / "templates" / "article.mustache"
+    text = art.read_text()
+    assert "{{$head}}" in text
+    art.write_text(text.replace("{{$head}}", "{{$head}}{{> partials/loop}}",
+                                1))
+    ini = tmp_path / "looping.ini"
+    ini.write_text(f"[server]\ntheme = {theme}\n")
+    p = subprocess.run(
+        [QUIRE, "--db", str(db), "--config", str(ini), "export", "static",
+         str(out)], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 1
+    last = p.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"quire: export: /articles/\S+: the site answered "
+                        r"500", last), p.stderr
+    assert sorted(str(f.relative_to(out)) for f in out.rglob("*")) == before
+    assert not list(tmp_path.glob("site*.tmp-*"))
+
+
 def test_export_refuses_what_is_not_an_export(tmp_path):
     db = make_journal(tmp_path)
     precious = tmp_path / "precious"
