@@ -165,6 +165,8 @@ hits_flush = 1
 [limits]
 connections = 4096
 idle_timeout = 60
+search_per_minute = 1000000
+search_concurrent = 1024
 """ + (f"[cache]\nmax_bytes = {cache}\n" if cache is not None else ""))
         self.log = open(work / f"{name}.log", "a")
         t0 = time.monotonic()

@@ -58,6 +58,8 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
         .cache_max = cfg->cache_max,
         .hits_flush = cfg->hits_flush,
         .search_query_max = cfg->search_query_max,
+        .search_per_minute = cfg->search_per_minute,
+        .search_concurrent = cfg->search_concurrent,
         .metrics_token = cfg->metrics_token,
     };
     rc = site_open(&so, site, err, errlen);

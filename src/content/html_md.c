@@ -251,7 +251,9 @@ static bool url_ok(const char *u)
 }
 
 /* put_url writes a link destination: percent-encodes what would end it
- * or be read as markup. */
+ * or be read as markup, brackets too: a link nested in a link's text is
+ * left as literal text by CommonMark, and "![" in its URL would then
+ * open an image. */
 static void put_url(struct buf *b, const char *u)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -260,7 +262,8 @@ static void put_url(struct buf *b, const char *u)
     for (; *u; u++) {
         unsigned char c = (unsigned char)*u;
         if (c <= ' ' || c == '(' || c == ')' || c == '<' || c == '>' ||
-            c == '\\' || c == '"' || c == '`' || c == 0x7F) {
+            c == '\\' || c == '"' || c == '`' || c == '[' || c == ']' ||
+            c == 0x7F) {
             buf_append_char(b, '%');
             buf_append_char(b, hex[c >> 4]);
             buf_append_char(b, hex[c & 15]);

@@ -35,5 +35,12 @@
 #define LIMIT_IDLE_TIMEOUT 15
 /* limits.search_query_max: bytes of a search query (a friendly 400). */
 #define LIMIT_SEARCH_QUERY_MAX 256
+/* limits.search_per_minute: searches one client address may have run
+ * without the cache's help (a burst of as many, then that rate; 429). */
+#define LIMIT_SEARCH_PER_MINUTE 120
+/* limits.search_concurrent: searches run at once without the cache's
+ * help, all clients together (503 above), so searches cannot take every
+ * core from the readers of cached pages. */
+#define LIMIT_SEARCH_CONCURRENT 2
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/page.h"
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "mail/mail.h"
 #include "render/value.h"
 #include "site/site_int.h"
@@ -30,53 +31,8 @@
 #include <time.h>
 
 enum {
-    ECHO_MAX = 100,  /* bytes of a refused address shown back */
-    RL_SLOTS = 4096, /* per table; an evicted slot starts afresh */
-    RL_TARGET_PER_HOUR = 3,
+    ECHO_MAX = 100, /* bytes of a refused address shown back */
 };
-
-struct rl_slot {
-    uint64_t key;
-    double tokens;
-    int64_t at;
-};
-static struct rl_slot rl_client[RL_SLOTS], rl_target[RL_SLOTS];
-static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static uint64_t hash_ci(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h = (h ^ c) * 1099511628211ULL;
-    }
-    return h | 1;
-}
-
-/* rl_take takes a token from key's bucket (cap per hour); false if none. */
-static bool rl_take(struct rl_slot *t, const char *key, double cap)
-{
-    uint64_t h = hash_ci(key);
-    int64_t now = (int64_t)time(NULL);
-    pthread_mutex_lock(&rl_lock);
-    struct rl_slot *s = &t[h % RL_SLOTS];
-    if (s->key != h) {
-        s->key = h;
-        s->tokens = cap;
-        s->at = now;
-    }
-    s->tokens += (double)(now - s->at) * cap / 3600.0;
-    if (s->tokens > cap)
-        s->tokens = cap;
-    s->at = now;
-    bool ok = s->tokens >= 1.0;
-    if (ok)
-        s->tokens -= 1.0;
-    pthread_mutex_unlock(&rl_lock);
-    return ok;
-}
 
 /* host_of gives the "host[:port]" of an absolute URL, into out. */
 static bool host_of(const char *url, char *out, size_t cap)
@@ -165,9 +121,9 @@ int site_newsletter(struct request *req, struct response *res, void *ctx)
         tv_set_str(a, c, "email", echo(a, email));
         return page(s, req->arena, res, c, 400);
     }
-    if (!rl_take(rl_client, req->remote_addr ? req->remote_addr : "",
-                 s->signups_per_client) ||
-        !rl_take(rl_target, email, RL_TARGET_PER_HOUR)) {
+    double now = (double)time(NULL);
+    if (!ratelimit_take(s->signup_client, req->remote_addr, now, NULL) ||
+        !ratelimit_take(s->signup_target, email, now, NULL)) {
         tv_set_str(a, c, "error",
                    "Too many sign-ups from here just now; "
                    "please try again in a while.");

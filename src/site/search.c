@@ -9,9 +9,12 @@
  * punctuation or FTS5 syntax): "no results" without touching the index.
  *
  * Caching: the route is not ROUTE_CACHED because site.c keys pages on the
- * path and page only; this handler keys them on the normalised FTS5
- * expression (content/query.c) and the filters, so "oil  gas" and
- * "oil gas" share one page, and the box shows the normalised text. The
+ * path and page only; this handler keys them on the client's address, the
+ * normalised FTS5 expression (content/query.c) and the filters, so
+ * "oil  gas" and "oil gas" share one page for one reader, the box shows
+ * the normalised text, and no reader sees (no X-Cache, no speed-up) what
+ * another searched for. Uncached searches are limited per client and in
+ * number at once (search_uncached). The
  * pages depend on "list" (any article change drops them) and count against
  * the cache's byte budget like every page, so odd queries cannot grow the
  * cache without bound; error pages are not cached.
@@ -20,6 +23,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "core/utf8.h"
 #include "render/cache.h"
 #include "core/page.h"
@@ -32,6 +36,7 @@
 #include "store/store.h"
 
 #include <string.h>
+#include <time.h>
 
 struct search_args {
     const char *q;       /* as typed, NULL if absent */
@@ -188,6 +193,40 @@ static int render_results(struct site *s, struct request *req,
     return site_render_showing(s, res, "search", c, "list", -1);
 }
 
+/*
+ * search_uncached runs a search the cache cannot answer, within the
+ * limits: a client's allowance (429) and the searches running at once
+ * (503), both with Retry-After, so a flood of cache-busting searches
+ * costs the flooder, not the readers of cached pages.
+ */
+static int search_uncached(struct site *s, struct request *req,
+                           struct response *res, const struct search_args *x,
+                           struct str key)
+{
+    unsigned retry;
+    if (!ratelimit_take(s->search_client, req->remote_addr, (double)time(NULL),
+                        &retry)) {
+        response_header(res, "Retry-After",
+                        arena_printf(req->arena, "%u", retry));
+        return refuse(s, req, res, 429,
+                      "Too many searches from here just now. Please wait "
+                      "a minute and search again.");
+    }
+    if (atomic_fetch_add(&s->searching, 1) >= s->search_concurrent) {
+        atomic_fetch_sub(&s->searching, 1);
+        response_header(res, "Retry-After", "1");
+        return refuse(s, req, res, 503,
+                      "The search is busy just now. Please search again "
+                      "in a moment.");
+    }
+    uint64_t gen = cache_generation(s->cache);
+    int status = render_results(s, req, res, x);
+    atomic_fetch_sub(&s->searching, 1);
+    if (status == 200)
+        cache_put(s->cache, key, res->page, gen);
+    return status;
+}
+
 int site_search(struct request *req, struct response *res, void *ctx)
 {
     struct site *s = ctx;
@@ -231,19 +270,20 @@ int site_search(struct request *req, struct response *res, void *ctx)
     }
     x.match = query_to_fts(a, str_from(x.q));
 
-    /* \x1f cannot be in a path, so keys cannot collide with site.c's. */
-    struct str key = str_from(
-        arena_printf(a, "/search\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s", x.match,
-                     x.section ? x.section : "", x.author ? x.author : "",
-                     x.year, x.page, x.country ? x.country : ""));
+    /* \x1f cannot be in a path, so keys cannot collide with site.c's.
+     * The client's address is part of the key: a reader's searches are
+     * cached for that reader only, so nobody can tell from an answer (or
+     * its speed) what another reader searched for. */
+    const char *client = req->remote_addr ? req->remote_addr : "";
+    struct str key = str_from(arena_printf(
+        a, "/search\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s", client, x.match,
+        x.section ? x.section : "", x.author ? x.author : "", x.year, x.page,
+        x.country ? x.country : ""));
     res->page = cache_get(s->cache, key);
-    response_header(res, "X-Cache", res->page ? "hit" : "miss");
     if (!res->page) {
-        uint64_t gen = cache_generation(s->cache);
-        int status = render_results(s, req, res, &x);
+        int status = search_uncached(s, req, res, &x, key);
         if (status != 200)
             return status;
-        cache_put(s->cache, key, res->page, gen);
     }
     res->content_type = res->page->content_type;
     res->cache_control = "no-cache";

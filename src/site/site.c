@@ -19,6 +19,7 @@
 #include "content/legacy_url.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "core/xalloc.h"
 #include "admin/admin.h"
 #include "http/router.h"
@@ -440,8 +441,19 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
     s->metrics_token = o->metrics_token && *o->metrics_token ? o->metrics_token
                                                              : NULL;
     s->mail_from = o->mail_from;
-    s->signups_per_client =
-        o->signups_per_client ? (double)o->signups_per_client : 10.0;
+    /* Newsletter: the hourly allowance as a burst, refilled over the
+     * hour; 3 mails per target address an hour. Searches: a minute's
+     * allowance as a burst. */
+    double signups = o->signups_per_client ? o->signups_per_client : 10.0;
+    s->signup_client =
+        ratelimit_new(SITE_LIMIT_SLOTS, signups, signups / 3600.0);
+    s->signup_target = ratelimit_new(SITE_LIMIT_SLOTS, 3.0, 3.0 / 3600.0);
+    double searches = o->search_per_minute ? o->search_per_minute
+                                           : LIMIT_SEARCH_PER_MINUTE;
+    s->search_client =
+        ratelimit_new(SITE_LIMIT_SLOTS, searches, searches / 60.0);
+    s->search_concurrent = o->search_concurrent ? o->search_concurrent
+                                                : LIMIT_SEARCH_CONCURRENT;
     s->search_query_max = o->search_query_max ? o->search_query_max
                                               : LIMIT_SEARCH_QUERY_MAX;
     s->tpl = tpl_set_new();
@@ -553,5 +565,8 @@ void site_close(struct site *s)
     format_free(s->fmt);
     free(s->assets_dir);
     free(s->media_dir);
+    ratelimit_free(s->signup_client);
+    ratelimit_free(s->signup_target);
+    ratelimit_free(s->search_client);
     free(s);
 }

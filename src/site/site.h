@@ -22,16 +22,18 @@ struct site;
 
 struct site_opts {
     struct store *store;
-    const char *theme_dir;     /* holds templates/ and assets/ */
-    const char *media_dir;     /* the media library's files, served under
-                                  /media/; NULL: none */
-    size_t upload_max;         /* limits.upload_max, for the back office */
-    const char *admin_dir;     /* the back office's folder; NULL: none */
-    size_t cache_max;          /* bytes of cached pages */
-    unsigned hits_flush;       /* seconds between counter flushes */
-    size_t search_query_max;   /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */
-    const char *metrics_token; /* bearer token for /metrics from other
-                                  than loopback; NULL or "": none */
+    const char *theme_dir;      /* holds templates/ and assets/ */
+    const char *media_dir;      /* the media library's files, served under
+                                   /media/; NULL: none */
+    size_t upload_max;          /* limits.upload_max, for the back office */
+    const char *admin_dir;      /* the back office's folder; NULL: none */
+    size_t cache_max;           /* bytes of cached pages */
+    unsigned hits_flush;        /* seconds between counter flushes */
+    size_t search_query_max;    /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */
+    unsigned search_per_minute; /* per client; 0: LIMIT_SEARCH_PER_MINUTE */
+    unsigned search_concurrent; /* at once; 0: LIMIT_SEARCH_CONCURRENT */
+    const char *metrics_token;  /* bearer token for /metrics from other
+                                   than loopback; NULL or "": none */
     bool no_etags;         /* the static export: pages become files, no ETag is
                               sent, so the pages' bytes are never hashed */
     const char *mail_from; /* mail.mail_from; may be NULL (kept, not copied) */

@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct ratelimit;
+
+/* Buckets of each rate limit (core/ratelimit.h): 96 KB each. */
+enum { SITE_LIMIT_SLOTS = 4096 };
+
 struct tval;
 struct tpl_set;
 struct page_cache;
@@ -39,14 +44,19 @@ struct site {
     /* origin.c: base_url as read in cache generation origin_gen - 1 */
     pthread_mutex_t origin_lock;
     uint64_t origin_gen;
-    char *origin_base;         /* heap; NULL when unset */
-    struct theme_format *fmt;  /* the theme's theme.ini (render/format.h) */
-    atomic_bool https;         /* base_url is https (https.c) */
-    bool no_etags;             /* site_opts.no_etags */
-    const char *mail_from;     /* site_opts.mail_from (Message-ID domain) */
-    double signups_per_client; /* newsletter sign-ups per client per hour */
-    struct admin *admin;       /* the back office, or NULL (admin/) */
-    const char *metrics_token; /* site_opts.metrics_token, or NULL */
+    char *origin_base;        /* heap; NULL when unset */
+    struct theme_format *fmt; /* the theme's theme.ini (render/format.h) */
+    atomic_bool https;        /* base_url is https (https.c) */
+    bool no_etags;            /* site_opts.no_etags */
+    const char *mail_from;    /* site_opts.mail_from (Message-ID domain) */
+    /* newsletter.c: sign-ups per client address and per target address */
+    struct ratelimit *signup_client, *signup_target;
+    /* search.c: uncached searches per client, and running now (of max) */
+    struct ratelimit *search_client;
+    atomic_uint searching;
+    unsigned search_concurrent;
+    struct admin *admin;              /* the back office, or NULL (admin/) */
+    const char *metrics_token;        /* site_opts.metrics_token, or NULL */
     atomic_ullong renders, render_us; /* templates rendered, their time */
 };
 
