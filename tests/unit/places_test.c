@@ -121,10 +121,10 @@ static void test_currencies(void **state)
     /* a currency of one country, in any case, is weak evidence */
     TAG("Profits rise", "Pretax profit rose to 23 mln stg.", "gb|");
     TAG("PROFITS RISE 23 MLN STG", NULL, "gb|");
-    TAG("Bond issue", "A 15 billion yen bond. It pays 200 mln marks.",
-        "de,jp|");
+    TAG("Bond issue", "It pays 200 mln marks and 5 mln guilders.", "de,nl|");
+    TAG("Bond issue", "A 15 billion yen bond.", "|"); /* euroyen: London */
     /* ... that a country named outright outweighs */
-    TAG("Canada sells bonds", "Canada sold 15 billion yen of bonds.", "ca|");
+    TAG("Canada sells bonds", "Canada sold 15 billion marks of bonds.", "ca|");
     /* shared currencies and words say nothing */
     TAG("Profits rise", "It paid 20 mln francs and 3 mln crowns.", "|");
     TAG("He won the mark", "Her marks were good.", "|");
