@@ -35,8 +35,10 @@
 #define MIN_SHARE 0.3     /* and at least this share of the best entity */
 #define ORG_MIN_SCORE 1.0 /* organizations are named once, then "the Fund" */
 #define ORG_MIN_SHARE 0.12
-#define DEMONYM_W 1.0 /* "Japanese" says Japan as often as "Japan" */
-#define CAPITAL_W 0.7 /* "Washington", "Texas": often just a place */
+#define DEMONYM_W 1.0  /* "Japanese" says Japan as often as "Japan" */
+#define CAPITAL_W 0.7  /* "Washington", "Texas": often just a place */
+#define CURRENCY_W 0.7 /* "yen": also said of other markets */
+#define WEAK_MIN 0.7   /* weak evidence beats the home country */
 
 /* --- the gazetteer's hash, built once ------------------------------- */
 
@@ -288,6 +290,8 @@ static bool accept(const struct words *ws, size_t i, size_t nw,
             return false;
         return true;
     }
+    if (nm->flags & PLACE_CURRENCY)
+        return true; /* "200 mln stg": written in lower case */
     if (!caps && !w->cap)
         return false; /* "china", "turkey", "chad" */
     if ((nm->flags & PLACE_ABBREV) && (!w->comma || !ws->w[i + nw - 1].dot))
@@ -381,6 +385,8 @@ int places_tag(struct arena *a, const char *title, const char *intro,
                 s *= DEMONYM_W;
             if (nm->flags & PLACE_CAPITAL)
                 s *= CAPITAL_W;
+            if (nm->flags & PLACE_CURRENCY)
+                s *= CURRENCY_W;
             struct acc *c = &acc[nm->entity];
             c->mentions++;
             if (nm->ctx[0] || (nm->flags & PLACE_CTXACR)) {
@@ -417,6 +423,16 @@ int places_tag(struct arena *a, const char *title, const char *intro,
     bool any_country = false;
     for (size_t k = 0; k < m; k++)
         any_country |= !places_entities[all[k].entity].is_org;
+    if (!any_country && top[0] >= WEAK_MIN) {
+        /* Only weak evidence ("an Alberta company", "in Frankfurt"): it
+         * still says more than the home country would. */
+        for (size_t e = 0; e < places_n_entities; e++)
+            if (!places_entities[e].is_org && acc[e].score == top[0]) {
+                all[m++] =
+                    (struct place_hit){(int)e, acc[e].score, acc[e].mentions};
+                any_country = true;
+            }
+    }
     int h = home && *home && !any_country ? places_find(false, home) : -1;
     if (h >= 0)
         all[m++] = (struct place_hit){h, PLACES_HOME_SCORE, 0};

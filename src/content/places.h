@@ -23,13 +23,14 @@ struct arena;
 
 /* Flags of a name, set by scripts/gen-gazetteer (same values there). */
 enum {
-    PLACE_ACRONYM = 1, /* matched in capitals only ("US", "NATO") */
-    PLACE_CTXACR = 2,  /* an acronym that is a word: needs the full name */
-    PLACE_DEMONYM = 4, /* "Russian": weaker evidence */
-    PLACE_CAPITAL = 8, /* "Moscow said": a metonym, weaker */
-    PLACE_PERSON = 16, /* also a first name ("Chad", "Jordan") */
-    PLACE_BLOCK = 32,  /* not the entity ("South China Sea") */
-    PLACE_ABBREV = 64  /* "Andalusia, Ala.": after a comma, before a dot */
+    PLACE_ACRONYM = 1,   /* matched in capitals only ("US", "NATO") */
+    PLACE_CTXACR = 2,    /* an acronym that is a word: needs the full name */
+    PLACE_DEMONYM = 4,   /* "Russian": weaker evidence */
+    PLACE_CAPITAL = 8,   /* "Moscow said": a metonym, weaker */
+    PLACE_PERSON = 16,   /* also a first name ("Chad", "Jordan") */
+    PLACE_BLOCK = 32,    /* not the entity ("South China Sea") */
+    PLACE_ABBREV = 64,   /* "Andalusia, Ala.": after a comma, before a dot */
+    PLACE_CURRENCY = 128 /* "stg", "yen": any case, weak evidence */
 };
 
 struct place_entity {

@@ -85,7 +85,8 @@ static void test_ambiguous_places(void **state)
 {
     (void)state;
     /* Georgia: the country only beside its region */
-    TAG("Georgia votes", "The governor of Georgia spoke in Atlanta.", "|");
+    TAG("Georgia votes", "The governor of Georgia spoke in Atlanta.",
+        "us|"); /* the state: Atlanta, weak evidence, says the US */
     TAG("Georgia and Russia", "Tbilisi and Moscow talk.", "ge,ru|");
     /* first names */
     TAG("Chad Smith joins the board", NULL, "|");
@@ -105,6 +106,28 @@ static void test_ambiguous_places(void **state)
     TAG("South Korea", NULL, "kr|");
     TAG("Andalusia, Ala., plant", NULL, "us|"); /* AP state */
     TAG("Ala la la", NULL, "|");
+    /* countries and organizations are two name spaces: Ecuador and the
+     * European Community are both "ec", Australia and the African Union
+     * "au" */
+    TAG("Ecuador exports oil", NULL, "ec|");
+    TAG("The African Union meets", NULL, "|au");
+    TAG("The Arab League meets", NULL, "|al");
+    TAG("European Community farm talks", NULL, "|ec");
+}
+
+static void test_currencies(void **state)
+{
+    (void)state;
+    /* a currency of one country, in any case, is weak evidence */
+    TAG("Profits rise", "Pretax profit rose to 23 mln stg.", "gb|");
+    TAG("PROFITS RISE 23 MLN STG", NULL, "gb|");
+    TAG("Bond issue", "It pays 200 mln marks and 5 mln guilders.", "de,nl|");
+    TAG("Bond issue", "A 15 billion yen bond.", "|"); /* euroyen: London */
+    /* ... that a country named outright outweighs */
+    TAG("Canada sells bonds", "Canada sold 15 billion marks of bonds.", "ca|");
+    /* shared currencies and words say nothing */
+    TAG("Profits rise", "It paid 20 mln francs and 3 mln crowns.", "|");
+    TAG("He won the mark", "Her marks were good.", "|");
 }
 
 static void test_ranking_and_threshold(void **state)
@@ -124,6 +147,12 @@ static void test_ranking_and_threshold(void **state)
                         "us|");
     assert_string_equal(tag_home("Japan's profits", NULL, NULL, "us"), "jp|");
     assert_string_equal(tag_home("Profits", NULL, NULL, "zz"), "|");
+    /* weak evidence alone (a city, a province) beats the home country */
+    assert_string_equal(
+        tag_home("Profits rise", NULL, "An Alberta company.", "us"), "ca|");
+    assert_string_equal(tag_home("Profits rise", NULL,
+                                 "Offices in Zurich and Frankfurt.", "us"),
+                        "ch,de|");
 }
 
 static void test_hostile(void **state)
@@ -155,6 +184,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_case_and_acronyms, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ambiguous_places, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_currencies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ranking_and_threshold, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
