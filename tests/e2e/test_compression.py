@@ -88,3 +88,23 @@ def test_small_bodies_are_sent_as_they_are(tmp_path):
         assert r.getheader("Content-Encoding") is None
     finally:
         srv.stop()
+
+
+def test_export_writes_gz_and_br_beside_text_files(tmp_path):
+    from conftest import quire
+    db = make_journal(tmp_path)
+    out = tmp_path / "site"
+    quire(db, "export", "static", str(out), "--base-url",
+          "https://journal.example")
+    htmls = [p for p in out.rglob("*.html") if p.stat().st_size >= 1024]
+    assert htmls
+    for p in htmls:
+        gz = p.with_name(p.name + ".gz")
+        br = p.with_name(p.name + ".br")
+        assert gz.exists() and br.exists(), p
+        assert gzip.decompress(gz.read_bytes()) == p.read_bytes()
+        assert brotli.decompress(br.read_bytes()) == p.read_bytes()
+    # Images are not compressed again; small files are left alone.
+    assert not list(out.rglob("*.png.gz")) and not list(out.rglob("*.jpg.br"))
+    for p in out.rglob("*.gz"):
+        assert p.with_suffix("").stat().st_size >= 1024
