@@ -11,6 +11,7 @@
  */
 #include "core/page.h"
 
+#include "core/compress.h"
 #include "core/xalloc.h"
 
 #include <assert.h>
@@ -51,6 +52,24 @@ const char *page_etag(struct page *p)
         snprintf(p->etag, sizeof(p->etag), "\"%016" PRIx64 "\"",
                  fnv1a64(p->bytes, p->len));
     return p->etag;
+}
+
+void page_compress(struct page *p)
+{
+    /* A spliced count would have to go inside the compressed stream: such
+     * pages (articles with read counts) are sent as they are. */
+    if (p->gz || p->br || p->status != 200 || p->splice_at != PAGE_NO_SPLICE ||
+        !compress_worth(p->content_type, p->len))
+        return;
+    if (compress_gzip(p->bytes, p->len, &p->gz, &p->gz_len) != 0)
+        p->gz = NULL;
+    if (compress_brotli(p->bytes, p->len, &p->br, &p->br_len) != 0)
+        p->br = NULL;
+}
+
+size_t page_bytes(const struct page *p)
+{
+    return p->len + (p->gz ? p->gz_len : 0) + (p->br ? p->br_len : 0);
 }
 
 static int64_t now_s(void)
@@ -111,5 +130,7 @@ void page_unref(struct page *p)
     if (p->sent)
         p->sent->free(p->sent);
     free(p->bytes);
+    free(p->gz);
+    free(p->br);
     free(p);
 }

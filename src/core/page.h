@@ -48,6 +48,9 @@ struct page {
     bool deps_all;
     int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
     struct page_sent *sent; /* the sender's, under the sender's own lock */
+    /* gzip and brotli encodings of bytes (page_compress), or NULL. */
+    char *gz, *br;
+    size_t gz_len, br_len;
 };
 
 /*
@@ -68,6 +71,14 @@ const char *page_etag(struct page *p);
  * (id < 0: the bare name, e.g. "list"). Call before the page is shared.
  */
 void page_depend(struct page *p, const char *kind, int64_t id);
+/*
+ * page_compress makes p's gzip and brotli variants, if its type and size
+ * are worth it and no count is spliced into it. Like page_etag, call it
+ * before p is shared (cache_put does).
+ */
+void page_compress(struct page *p);
+/* page_bytes: what p holds in memory (body and its variants). */
+size_t page_bytes(const struct page *p);
 /* page_expire_in makes p stale seconds from now (the cache then misses). */
 void page_expire_in(struct page *p, int seconds);
 /* page_expired: is p past its expiry time? */

@@ -103,6 +103,18 @@ int http_decode_path(struct arena *a, struct str raw, struct str *out) WUR;
 const char *http_form_lookup(struct arena *a, struct str data,
                              const char *name);
 
+/* Content codings a page may be sent in (http_pick_encoding's result). */
+enum http_enc { HTTP_ENC_IDENTITY, HTTP_ENC_GZIP, HTTP_ENC_BR };
+/*
+ * http_pick_encoding chooses from an Accept-Encoding value (NULL: none
+ * sent) the coding to send, among identity and those set in offered (bit
+ * 1 << HTTP_ENC_GZIP, 1 << HTTP_ENC_BR): highest q-value wins, ties go to
+ * br, then gzip, then identity. RFC 9110 12.5.3 lets a server answer 406
+ * or send identity when nothing is acceptable (identity;q=0 with no coding
+ * offered): Quire sends identity, as nginx does, since a body the client
+ * may not like is more useful than an error page it certainly cannot use.
+ */
+enum http_enc http_pick_encoding(const char *accept, unsigned offered);
 /* http_etag_list_matches: does an If-None-Match value match etag? Handles
  * "*", comma-separated lists and W/ (weak comparison, RFC 9110 13.1.2). */
 bool http_etag_list_matches(const char *inm, const char *etag);

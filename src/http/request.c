@@ -168,6 +168,86 @@ bool http_etag_list_matches(const char *inm, const char *etag)
     return false;
 }
 
+static bool name_is(struct str s, const char *name)
+{
+    return s.len == strlen(name) && strncasecmp(s.ptr, name, s.len) == 0;
+}
+
+/* parse_q reads a qvalue ("0", "0.5", "1.000"); -1 if malformed. */
+static int parse_q(struct str v)
+{
+    v = str_trim(v);
+    if (v.len == 0 || v.len > 5 || (v.ptr[0] != '0' && v.ptr[0] != '1'))
+        return -1;
+    int q = (v.ptr[0] - '0') * 1000, scale = 100;
+    if (v.len > 1 && v.ptr[1] != '.')
+        return -1;
+    for (size_t i = 2; i < v.len; i++, scale /= 10) {
+        if (v.ptr[i] < '0' || v.ptr[i] > '9')
+            return -1;
+        q += (v.ptr[i] - '0') * scale;
+    }
+    return q > 1000 ? -1 : q;
+}
+
+enum http_enc http_pick_encoding(const char *accept, unsigned offered)
+{
+    if (!accept)
+        return HTTP_ENC_IDENTITY;
+    /* q per coding in thousandths; -1 = not named. */
+    int q_gzip = -1, q_br = -1, q_id = -1, q_star = -1;
+    struct str rest = str_from(accept);
+    while (rest.len) {
+        const char *comma = memchr(rest.ptr, ',', rest.len);
+        size_t n = comma ? (size_t)(comma - rest.ptr) : rest.len;
+        struct str item = {rest.ptr, n};
+        rest = comma ? (struct str){comma + 1, rest.len - n - 1}
+                     : (struct str){rest.ptr + n, 0};
+        const char *semi = memchr(item.ptr, ';', item.len);
+        struct str name = str_trim(
+            semi ? (struct str){item.ptr, (size_t)(semi - item.ptr)} : item);
+        int q = 1000;
+        if (semi) {
+            struct str par = str_trim((struct str){
+                semi + 1, item.len - (size_t)(semi - item.ptr) - 1});
+            if (par.len < 2 || (par.ptr[0] != 'q' && par.ptr[0] != 'Q') ||
+                par.ptr[1] != '=')
+                continue; /* an unknown parameter: ignore the item */
+            q = parse_q((struct str){par.ptr + 2, par.len - 2});
+            if (q < 0)
+                continue;
+        }
+        int *slot = NULL;
+        if (name_is(name, "gzip") || name_is(name, "x-gzip"))
+            slot = &q_gzip;
+        else if (name_is(name, "br"))
+            slot = &q_br;
+        else if (name_is(name, "identity"))
+            slot = &q_id;
+        else if (str_eq_cstr(name, "*"))
+            slot = &q_star;
+        if (slot && q > *slot)
+            *slot = q;
+    }
+    if (q_gzip < 0)
+        q_gzip = q_star < 0 ? 0 : q_star;
+    if (q_br < 0)
+        q_br = q_star < 0 ? 0 : q_star;
+    /* Unnamed identity is acceptable unless "*;q=0" excludes it, but at
+     * the lowest q, so that any coding the client names is preferred. */
+    if (q_id < 0)
+        q_id = q_star == 0 ? 0 : 1;
+    if (!(offered & (1u << HTTP_ENC_GZIP)))
+        q_gzip = 0;
+    if (!(offered & (1u << HTTP_ENC_BR)))
+        q_br = 0;
+    if (q_br > 0 && q_br >= q_gzip && q_br >= q_id)
+        return HTTP_ENC_BR;
+    if (q_gzip > 0 && q_gzip >= q_id)
+        return HTTP_ENC_GZIP;
+    return HTTP_ENC_IDENTITY; /* even at q=0: see http_int.h */
+}
+
 bool http_ua_is_bot(const char *ua)
 {
     struct str s = str_trim(str_from(ua));

@@ -198,10 +198,17 @@ static void access_log(struct http_req *hr, enum MHD_RequestTerminationCode toe)
  * once per count, not per request (docs/benchmarks.md).
  */
 static struct MHD_Response *page_response(const struct response *res,
-                                          uint64_t *size)
+                                          enum http_enc enc, uint64_t *size)
 {
     const struct page *p = res->page;
     bool splice = p->splice_at != PAGE_NO_SPLICE && p->splice_at <= p->len;
+    /* The cache's variants, sent from their own bytes like the body. */
+    if (enc == HTTP_ENC_GZIP || enc == HTTP_ENC_BR) {
+        char *b = enc == HTTP_ENC_GZIP ? p->gz : p->br;
+        *size = enc == HTTP_ENC_GZIP ? p->gz_len : p->br_len;
+        return MHD_create_response_from_buffer((size_t)*size, b,
+                                               MHD_RESPMEM_PERSISTENT);
+    }
     if (!splice) {
         *size = p->len;
         return MHD_create_response_from_buffer(p->len, p->bytes,
@@ -332,6 +339,30 @@ static enum MHD_Result queue(struct http_req *hr, int status)
         drop_payload(res);
         buf_reset(&res->body);
     }
+    /*
+     * A page with gzip/brotli variants (page_compress) is sent in the
+     * coding Accept-Encoding prefers, with its own ETag ("...-gz",
+     * "...-br") so a 304 answers for the coding the client holds.
+     */
+    enum http_enc enc = HTTP_ENC_IDENTITY;
+    if (status == 200 && from_app && res->page &&
+        (res->page->gz || res->page->br)) {
+        unsigned offered = (res->page->gz ? 1u << HTTP_ENC_GZIP : 0) |
+                           (res->page->br ? 1u << HTTP_ENC_BR : 0);
+        enc =
+            http_pick_encoding(request_header(req, "Accept-Encoding"), offered);
+        response_header(res, "Vary", "Accept-Encoding");
+        if (enc != HTTP_ENC_IDENTITY) {
+            const char *sfx = enc == HTTP_ENC_GZIP ? "gz" : "br";
+            response_header(res, "Content-Encoding",
+                            enc == HTTP_ENC_GZIP ? "gzip" : "br");
+            if (res->etag && res->etag[0] == '"') {
+                int n = (int)strlen(res->etag) - 2;
+                res->etag = arena_printf(&hr->arena, "\"%.*s-%s\"", n,
+                                         res->etag + 1, sfx);
+            }
+        }
+    }
     if (status == 200 && res->etag && (req->method & (HTTP_GET | HTTP_HEAD)) &&
         request_is_fresh(req, res->etag))
         status = 304;
@@ -352,7 +383,7 @@ static enum MHD_Result queue(struct http_req *hr, int status)
                 return queued(hr, ok ? MHD_YES : MHD_NO, status, size);
             keep = reuse_worth_keeping(res->page, key);
         }
-        r = page_response(res, &size);
+        r = page_response(res, enc, &size);
     } else if (res->fd >= 0) {
         size = res->fd_size;
         r = MHD_create_response_from_fd64(res->fd_size, res->fd);

@@ -26,6 +26,7 @@
 #define LOG_MODULE "export"
 #include "io/export_static.h"
 
+#include "core/compress.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -395,6 +396,52 @@ static int open_file(int dirfd, const char *rel, struct seen *dirs)
                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 }
 
+/* is_text: does rel name a text file nginx may serve precompressed? */
+static bool is_text(const char *rel)
+{
+    static const char *const exts[] = {".html", ".xml", ".json", ".css", ".js",
+                                       ".svg",  ".txt", ".bib",  ".ris"};
+    size_t n = strlen(rel);
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        size_t m = strlen(exts[i]);
+        if (n > m && strcmp(rel + n - m, exts[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * write_variants writes rel.gz and rel.br beside a text file of at least
+ * COMPRESS_MIN_BYTES, for nginx's gzip_static and brotli_static; the same
+ * encoder and levels as the page cache's, so both serve equal bytes.
+ */
+static int write_variants(int dirfd, const char *rel, const char *p, size_t n,
+                          struct seen *dirs)
+{
+    if (n < COMPRESS_MIN_BYTES || !is_text(rel))
+        return 0;
+    int rc = 0;
+    for (int k = 0; k < 2 && !rc; k++) {
+        char *z = NULL;
+        size_t zlen = 0;
+        int zrc = k == 0 ? compress_gzip(p, n, &z, &zlen)
+                         : compress_brotli(p, n, &z, &zlen);
+        if (zrc != 0)
+            continue; /* not smaller: nginx sends the file itself */
+        char path[LINKMAP_PATH_MAX + 64];
+        int m = snprintf(path, sizeof(path), "%s%s", rel, k ? ".br" : ".gz");
+        int fd = m > 0 && (size_t)m < sizeof(path)
+                     ? open_file(dirfd, path, dirs)
+                     : -1;
+        if (fd < 0 || write_all(fd, z, zlen) != 0)
+            rc = ERR_IO;
+        if (fd >= 0 && close(fd) != 0)
+            rc = ERR_IO;
+        free(z);
+    }
+    return rc;
+}
+
 /* copy_fd copies a static file (an asset) into out. */
 static int copy_fd(int fd, struct buf *out)
 {
@@ -592,6 +639,11 @@ static void *worker(void *arg)
                 why = strerror(errno);
             }
             if (fd >= 0 && close(fd) != 0 && !rc) {
+                rc = ERR_IO;
+                why = strerror(errno);
+            }
+            if (!rc &&
+                write_variants(e->dirfd, rel, out.ptr, out.len, &dirs) != 0) {
                 rc = ERR_IO;
                 why = strerror(errno);
             }

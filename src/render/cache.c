@@ -157,7 +157,7 @@ static void unlink_entry(struct page_cache *c, struct entry *e)
         e->newer->older = e->older;
     else
         c->newest = e->older;
-    c->bytes -= e->page->len + e->key_len;
+    c->bytes -= page_bytes(e->page) + e->key_len;
     c->live--;
 }
 
@@ -194,10 +194,21 @@ void cache_put(struct page_cache *c, struct str key, struct page *p,
                uint64_t gen)
 {
     uint64_t h = hash_key(key);
-    size_t cost = p->len + key.len;
-    if (cost > c->max_bytes || nocache_on())
+    if (p->len + key.len > c->max_bytes || nocache_on())
         return;
     (void)page_etag(p); /* now, while p is still the caller's alone */
+    /*
+     * The gzip and brotli variants are made here, once per render, on the
+     * miss that rendered the page and before it is shared: every later hit
+     * only picks a buffer (no per-hit compression, no lock, no copy). Doing
+     * it lazily on the first hit that asks would need a write to a shared
+     * page under a lock; the miss already pays for a render, which costs
+     * more than both encodings. The budget counts them (page_bytes).
+     */
+    page_compress(p);
+    size_t cost = page_bytes(p) + key.len;
+    if (cost > c->max_bytes)
+        return;
     pthread_rwlock_wrlock(&c->lock);
     if (gen != c->gen)
         goto out;

@@ -178,6 +178,45 @@ static void evicts_oldest_and_grows(void **state)
     cache_free(c);
 }
 
+/* A compressible page keeps gzip and brotli variants; the budget counts
+ * them, and a small one or an image gets none. */
+static void variants_counted_in_budget(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(1 << 20);
+    char *text = xmalloc(8000);
+    for (int i = 0; i < 8000; i++)
+        text[i] = "<p>Caspian voices</p>\n"[i % 22];
+    struct page *p = page_new(text, 8000, "text/html", PAGE_NO_SPLICE);
+    cache_put(c, STR("/big"), p, cache_generation(c));
+    assert_non_null(p->gz);
+    assert_non_null(p->br);
+    assert_true(p->gz_len < 8000 && p->br_len < 8000);
+    size_t n, bytes;
+    cache_stats(c, &n, &bytes);
+    assert_int_equal(bytes, 8000 + p->gz_len + p->br_len + strlen("/big"));
+    char *png = xmalloc(8000);
+    memcpy(png, text, 8000);
+    struct page *img = page_new(png, 8000, "image/png", PAGE_NO_SPLICE);
+    cache_put(c, STR("/i"), img, cache_generation(c));
+    assert_null(img->gz);
+    assert_null(img->br);
+    struct page *small = mk("tiny page");
+    cache_put(c, STR("/s"), small, cache_generation(c));
+    assert_null(small->gz);
+    cache_stats(c, &n, &bytes);
+    assert_int_equal(bytes, 8000 + p->gz_len + p->br_len + 4 + 8000 + 2 +
+                                strlen("tiny page") + 2);
+    /* Dropping the page gives back its variants' bytes too. */
+    cache_clear(c);
+    cache_stats(c, &n, &bytes);
+    assert_int_equal(bytes, 0);
+    page_unref(p);
+    page_unref(img);
+    page_unref(small);
+    cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +225,7 @@ int main(void)
         cmocka_unit_test(clear_and_generation_guard),
         cmocka_unit_test(invalidates_only_dependents),
         cmocka_unit_test(evicts_oldest_and_grows),
+        cmocka_unit_test(variants_counted_in_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

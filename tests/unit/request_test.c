@@ -152,6 +152,39 @@ static void if_none_match(void **state)
     assert_false(request_is_fresh(&req, tag));
 }
 
+static void accept_encoding(void **state)
+{
+    (void)state;
+    unsigned both = 1u << HTTP_ENC_GZIP | 1u << HTTP_ENC_BR;
+    assert_int_equal(http_pick_encoding(NULL, both), HTTP_ENC_IDENTITY);
+    assert_int_equal(http_pick_encoding("", both), HTTP_ENC_IDENTITY);
+    assert_int_equal(http_pick_encoding("gzip", both), HTTP_ENC_GZIP);
+    assert_int_equal(http_pick_encoding("gzip, deflate, br", both),
+                     HTTP_ENC_BR);
+    assert_int_equal(http_pick_encoding("gzip, deflate, br", 1u << 1),
+                     HTTP_ENC_GZIP);
+    assert_int_equal(http_pick_encoding("br;q=0.5, GZIP;q=0.8", both),
+                     HTTP_ENC_GZIP);
+    assert_int_equal(http_pick_encoding("br;q=0, gzip;q=0", both),
+                     HTTP_ENC_IDENTITY);
+    assert_int_equal(http_pick_encoding("*", both), HTTP_ENC_BR);
+    assert_int_equal(http_pick_encoding("br;q=0, *;q=0.1", both),
+                     HTTP_ENC_GZIP);
+    assert_int_equal(http_pick_encoding("identity;q=1, gzip;q=0.5", both),
+                     HTTP_ENC_IDENTITY);
+    /* Nothing acceptable: identity anyway (RFC 9110 12.5.3 allows it). */
+    assert_int_equal(http_pick_encoding("identity;q=0", both),
+                     HTTP_ENC_IDENTITY);
+    assert_int_equal(http_pick_encoding("*;q=0", both), HTTP_ENC_IDENTITY);
+    /* Malformed q-values drop their item, never the header. */
+    assert_int_equal(http_pick_encoding("br;q=2, gzip", both), HTTP_ENC_GZIP);
+    assert_int_equal(http_pick_encoding("br;q=abc,gzip;q=0.001", both),
+                     HTTP_ENC_GZIP);
+    assert_int_equal(http_pick_encoding(",,;;q=,br ; q=1.000", both),
+                     HTTP_ENC_BR);
+    assert_int_equal(http_pick_encoding("gzip", 0), HTTP_ENC_IDENTITY);
+}
+
 static void bots(void **state)
 {
     (void)state;
@@ -194,9 +227,12 @@ static void methods_and_headers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(path_decoding),       cmocka_unit_test(form_and_query),
-        cmocka_unit_test(if_none_match),       cmocka_unit_test(bots),
+        cmocka_unit_test(path_decoding),
+        cmocka_unit_test(form_and_query),
+        cmocka_unit_test(if_none_match),
+        cmocka_unit_test(bots),
         cmocka_unit_test(methods_and_headers),
+        cmocka_unit_test(accept_encoding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

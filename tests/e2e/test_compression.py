@@ -1,0 +1,110 @@
+"""Compression: cached pages in gzip and brotli per Accept-Encoding, each
+with its own ETag and 304, and small bodies sent as they are."""
+import gzip
+import http.client
+import urllib.parse
+
+import brotli
+
+from conftest import Server, make_journal
+
+
+def fetch(srv, path, accept=None, method="GET", inm=None):
+    u = urllib.parse.urlsplit(srv.url)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    h = {}
+    if accept is not None:
+        h["Accept-Encoding"] = accept
+    if inm:
+        h["If-None-Match"] = inm
+    c.request(method, path, headers=h)
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r, body
+
+
+def decode(r, body):
+    enc = r.getheader("Content-Encoding")
+    if enc == "gzip":
+        return gzip.decompress(body)
+    if enc == "br":
+        return brotli.decompress(body)
+    assert enc is None
+    return body
+
+
+def test_each_coding_decodes_to_the_identity_body(tmp_path):
+    db = make_journal(tmp_path)
+    srv = Server(db, tmp_path)
+    try:
+        for path in ["/", "/feed.json", "/sitemap.xml"]:
+            fetch(srv, path)  # render and cache
+            r, ident = fetch(srv, path, accept="identity")
+            assert r.status == 200 and r.getheader("Content-Encoding") is None
+            assert len(ident) > 1024
+            assert r.getheader("Vary") == "Accept-Encoding"
+            tags = {r.getheader("ETag")}
+            for accept, want in [("gzip", "gzip"), ("br", "br"),
+                                 ("gzip, deflate, br", "br"),
+                                 ("br;q=0.5, gzip", "gzip"),
+                                 ("*", "br"), ("br;q=0, *;q=0.1", "gzip"),
+                                 ("identity;q=0, br;q=0.2", "br")]:
+                r, body = fetch(srv, path, accept=accept)
+                assert r.status == 200, (path, accept)
+                assert r.getheader("Content-Encoding") == want, (path, accept)
+                assert r.getheader("Vary") == "Accept-Encoding"
+                assert decode(r, body) == ident, (path, accept)
+                tag = r.getheader("ETag")
+                assert tag.endswith('-gz"' if want == "gzip" else '-br"')
+                tags.add(tag)
+                # 304 per coding: its own tag matches, another's does not.
+                r2, b2 = fetch(srv, path, accept=accept, inm=tag)
+                assert r2.status == 304 and b2 == b""
+                r3, _ = fetch(srv, path, accept="identity", inm=tag)
+                assert r3.status == 200
+                # HEAD answers like GET, without the body.
+                r4, b4 = fetch(srv, path, accept=accept, method="HEAD")
+                assert r4.status == 200 and b4 == b""
+                assert r4.getheader("ETag") == tag
+                assert r4.getheader("Content-Encoding") == want
+                assert int(r4.getheader("Content-Length")) == len(body)
+            assert len(tags) == 3, tags
+            # Nothing acceptable: identity anyway (RFC 9110 allows it).
+            r, body = fetch(srv, path, accept="identity;q=0, *;q=0")
+            assert r.status == 200 and body == ident
+            assert r.getheader("Content-Encoding") is None
+    finally:
+        srv.stop()
+
+
+def test_small_bodies_are_sent_as_they_are(tmp_path):
+    db = make_journal(tmp_path)
+    srv = Server(db, tmp_path)
+    try:
+        for _ in range(2):
+            r, body = fetch(srv, "/robots.txt", accept="gzip, br")
+        assert r.status == 200 and len(body) < 1024
+        assert r.getheader("Content-Encoding") is None
+    finally:
+        srv.stop()
+
+
+def test_export_writes_gz_and_br_beside_text_files(tmp_path):
+    from conftest import quire
+    db = make_journal(tmp_path)
+    out = tmp_path / "site"
+    quire(db, "export", "static", str(out), "--base-url",
+          "https://journal.example")
+    htmls = [p for p in out.rglob("*.html") if p.stat().st_size >= 1024]
+    assert htmls
+    for p in htmls:
+        gz = p.with_name(p.name + ".gz")
+        br = p.with_name(p.name + ".br")
+        assert gz.exists() and br.exists(), p
+        assert gzip.decompress(gz.read_bytes()) == p.read_bytes()
+        assert brotli.decompress(br.read_bytes()) == p.read_bytes()
+    # Images are not compressed again; small files are left alone.
+    assert not list(out.rglob("*.png.gz")) and not list(out.rglob("*.jpg.br"))
+    for p in out.rglob("*.gz"):
+        assert p.with_suffix("").stat().st_size >= 1024
