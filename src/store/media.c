@@ -202,6 +202,24 @@ out:
     return rc == 0 ? variants(s, a, m) : rc;
 }
 
+int store_media_ref(struct store *s, struct arena *a, const char *ref,
+                    struct media *m)
+{
+    size_t n = ref ? strspn(ref, "0123456789") : 0;
+    if (!ref || !*ref) {
+        sdb_errorf("media: no file named");
+        return ERR_NOT_FOUND;
+    }
+    /* A hash is hex of 8+ characters: a short number is an id. */
+    if (ref[n] == '\0' && n < 8) {
+        int64_t id = 0;
+        for (size_t i = 0; i < n; i++)
+            id = id * 10 + (ref[i] - '0');
+        return store_media_get(s, a, id, m);
+    }
+    return store_media_by_hash(s, a, ref, m);
+}
+
 int store_media_list(struct store *s, struct arena *a, struct media **out,
                      size_t *n)
 {
