@@ -58,36 +58,45 @@ const char *site_picture(struct store *st, struct arena *a, const char *hash,
     buf_append_html(&e, alt, strlen(alt));
     if (buf_error(&e))
         return NULL;
-    const char *html = picture_html(a, &m, e.ptr ? e.ptr : "", lazy, sizes, css);
+    const char *html =
+        picture_html(a, &m, e.ptr ? e.ptr : "", lazy, sizes, css);
     return *html ? html : NULL;
 }
 
-void site_side_pictures(struct store *st, struct arena *a,
-                        const struct link *l, size_t nl, struct tval *links,
+const char *site_picture_decorative(struct store *st, struct arena *a,
+                                    const char *hash, const char *sizes,
+                                    const char *css)
+{
+    struct media m;
+    if (!hash || !*hash || store_media_by_hash(st, a, hash, &m) != 0 ||
+        strcmp(m.kind, "image") != 0)
+        return NULL;
+    const char *html = picture_html(a, &m, "", false, sizes, css);
+    return *html ? html : NULL;
+}
+
+void site_side_pictures(struct store *st, struct arena *a, const struct link *l,
+                        size_t nl, struct tval *links,
                         const struct publication *p, size_t np,
                         struct tval *pubs)
 {
-    bool any = false;
+    /* The side column comes after the article: lazy. */
     for (size_t i = 0; i < nl && i < links->u.list.n; i++) {
         const char *html = site_picture(st, a, l[i].image, l[i].title, true,
                                         LOGO_SIZES, "logo");
-        if (html) {
+        if (html)
             tv_set(a, links->u.list.items[i], "image", tv_html(a, html));
-            any = true;
-        }
     }
-    (void)any;
     for (size_t i = 0; i < np && i < pubs->u.list.n; i++) {
-        const char *html = site_picture(st, a, p[i].image, "", true,
-                                        COVER_SIZES, "cover");
+        const char *html =
+            site_picture(st, a, p[i].image, "", true, COVER_SIZES, "cover");
         if (html)
             tv_set(a, pubs->u.list.items[i], "image", tv_html(a, html));
     }
 }
 
-int site_author_photos(struct site *s, struct arena *a,
-                       const struct author *au, size_t n, struct tval *list,
-                       bool large)
+int site_author_photos(struct site *s, struct arena *a, const struct author *au,
+                       size_t n, struct tval *list, bool large)
 {
     if (n == 0 || !list || list->type != TV_LIST)
         return 0;
@@ -99,14 +108,30 @@ int site_author_photos(struct site *s, struct arena *a,
     if (rc != 0)
         return rc;
     for (size_t i = 0; i < n && i < list->u.list.n; i++) {
-        const char *html =
-            site_picture(s->store, a, photos[i], "", !large,
-                         large ? AUTHOR_SIZES : BYLINE_SIZES,
-                         large ? "author-photo" : "byline-photo");
+        const char *html;
+        if (large) {
+            /* Top of the author's page: eager, the library's alt. */
+            html = site_picture(s->store, a, photos[i], "", false, AUTHOR_SIZES,
+                                "author-photo");
+        } else {
+            /* In the byline's link beside the name, which says it all:
+             * decorative whatever the library says; in the article's
+             * header, so eager. */
+            html = site_picture_decorative(s->store, a, photos[i], BYLINE_SIZES,
+                                           "byline-photo");
+        }
         if (html)
             tv_set(a, list->u.list.items[i], "photo", tv_html(a, html));
     }
     return 0;
+}
+
+int site_author_photo(struct site *s, struct arena *a, const struct author *au,
+                      struct tval *map)
+{
+    struct tval *one = tv_list(a);
+    tv_push(a, one, map);
+    return site_author_photos(s, a, au, 1, one, true);
 }
 
 /* card adds article id's feature image to item as "card" (a library
