@@ -593,7 +593,11 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return 1;
     }
     struct export_report rep;
+    /* Pages show library images: the files they use go along. */
+    char *media_dir = media_dir_for_db(cli->db);
+    o.media_dir = media_dir;
     int rc = export_static(s, &o, &rep, err, sizeof(err));
+    free(media_dir);
     store_close(s);
     cli_theme_done(unpacked);
     if (rc != 0)

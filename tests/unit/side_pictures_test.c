@@ -118,12 +118,11 @@ static void test_link_logo(void **state)
     struct arena a;
     arena_init(&a, 4096);
     int64_t with, without, bad;
-    assert_int_equal(store_link_add_image(st, "CACI", "https://caci.example",
-                                          LOGO, &with),
-                     0);
-    assert_int_equal(store_link_add(st, "ISDP", "https://isdp.example",
-                                    &without),
-                     0);
+    assert_int_equal(
+        store_link_add_image(st, "CACI", "https://caci.example", LOGO, &with),
+        0);
+    assert_int_equal(
+        store_link_add(st, "ISDP", "https://isdp.example", &without), 0);
     assert_string_equal(link_of(&a, with)->image, LOGO);
     assert_null(link_of(&a, without)->image);
 
@@ -252,8 +251,8 @@ static void test_media_ref(void **state)
         assert_string_equal(m.hash, LOGO);
         assert_string_equal(m.kind, "image");
     }
-    const char *bad[] = {"", "0", "99999", "zzz", "0123", "/media/",
-                         "../" LOGO, LOGO "x"};
+    const char *bad[] = {"",     "0",       "99999",    "zzz",
+                         "0123", "/media/", "../" LOGO, LOGO "x"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(store_media_ref(st, &a, bad[i], &m), ERR_NOT_FOUND);
     assert_int_equal(store_media_ref(st, &a, NULL, &m), ERR_NOT_FOUND);
