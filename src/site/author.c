@@ -92,6 +92,7 @@ int site_author(struct request *req, struct response *res, void *ctx)
     if (site_author_photo(s, a, &au, am) != 0)
         return 500;
     tv_set(a, c, "author", am);
-    list_set_articles(a, c, arts, n);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     return site_render_showing(s, res, "author", c, "author", au.id);
 }

@@ -37,8 +37,6 @@
 #define AUTHOR_SIZES "8rem"
 /* A card image is a thumbnail beside the item's text. */
 #define CARD_SIZES "(min-width: 40rem) 10rem, 7rem"
-/* The home page's lead spans the reading column. */
-#define LEAD_SIZES "(min-width: 48rem) 44rem, 100vw"
 
 const char *site_picture(struct store *st, struct arena *a, const char *hash,
                          const char *fallback_alt, bool lazy, const char *sizes,
@@ -134,10 +132,11 @@ int site_author_photo(struct site *s, struct arena *a, const struct author *au,
     return site_author_photos(s, a, au, 1, one, true);
 }
 
-/* card adds article id's feature image to item as "card" (a library
- * image: its <picture>; a URL with alt text: a plain <img>). */
+/* card adds article id's feature image to item as "card": a library
+ * image's <picture>, or for a URL with alt text a plain <img> (the CSS
+ * gives .card-image a fixed ratio, so neither moves the text). */
 static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
-                bool lead)
+                bool lazy)
 {
     const char *ref = NULL, *alt = NULL;
     int rc = store_article_feature(s->store, a, id, &ref, &alt);
@@ -146,7 +145,6 @@ static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
     if (rc != 0)
         return rc;
     const char *html;
-    const char *css = lead ? "lead-image" : "card-image";
     if (strncmp(ref, "http", 4) != 0) {
         /* The article's own alt text wins over the library's. */
         struct media m;
@@ -161,19 +159,19 @@ static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
         buf_append_html(&e, text ? text : "", text ? strlen(text) : 0);
         if (buf_error(&e))
             return 0;
-        html = picture_html(a, &m, e.ptr ? e.ptr : "", !lead,
-                            lead ? LEAD_SIZES : CARD_SIZES, css);
+        html = picture_html(a, &m, e.ptr ? e.ptr : "", lazy, CARD_SIZES,
+                            "card-image");
     } else {
         if (!alt || !*alt || strpbrk(ref, "\"<> "))
             return 0;
         struct buf b;
         buf_init_arena(&b, a, 16384);
-        buf_printf(&b, "<img class=\"%s\" src=\"", css);
+        buf_append_cstr(&b, "<img class=\"card-image\" src=\"");
         buf_append_html(&b, ref, strlen(ref));
         buf_append_cstr(&b, "\" alt=\"");
         buf_append_html(&b, alt, strlen(alt));
         buf_printf(&b, "\"%s decoding=\"async\">",
-                   lead ? "" : " loading=\"lazy\"");
+                   lazy ? " loading=\"lazy\"" : "");
         if (buf_error(&b))
             return 0;
         html = b.ptr;
@@ -184,16 +182,15 @@ static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
 }
 
 int site_cards(struct site *s, struct arena *a, const struct article *arts,
-               size_t n, struct tval *list, bool lead)
+               size_t n, struct tval *list)
 {
     if (!list || list->type != TV_LIST)
         return 0;
     for (size_t i = 0; i < n && i < list->u.list.n; i++) {
-        int rc = card(s, a, arts[i].id, list->u.list.items[i], lead && i == 0);
+        /* The first two may be on the first screen: eager. */
+        int rc = card(s, a, arts[i].id, list->u.list.items[i], i >= 2);
         if (rc != 0)
             return rc;
-        if (lead && i == 0)
-            tv_set_bool(a, list->u.list.items[i], "lead", true);
     }
     return 0;
 }

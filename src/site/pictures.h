@@ -51,10 +51,9 @@ int site_author_photos(struct site *s, struct arena *a, const struct author *au,
 int site_author_photo(struct site *s, struct arena *a, const struct author *au,
                       struct tval *map);
 
-/* site_cards sets "card" (the feature image) on list's entries (the
- * views of the n articles arts); lead: the first is the page's lead,
- * loaded eagerly and wider, and marked "lead". */
+/* site_cards sets "card" (the feature image, if the article has one
+ * the page can show) on list's entries, the views of the n articles arts. */
 int site_cards(struct site *s, struct arena *a, const struct article *arts,
-               size_t n, struct tval *list, bool lead);
+               size_t n, struct tval *list);
 
 #endif

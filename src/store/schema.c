@@ -690,11 +690,22 @@ static const char V_MEDIA[] =
 /* V_MEDIA_SIDE: pictures outside articles, by media hash as a feature
  * image is: a logo for each "Visit also" link, a cover for each staff
  * publication, a photo for each author. The side modules' and authors'
- * existing triggers already mark every page changed. */
+ * existing triggers already mark every page changed. A feature image is
+ * now also a card in every list that shows the article (its section,
+ * issue, year, authors and tags), so changing it names them all. */
 static const char V_MEDIA_SIDE[] =
     "ALTER TABLE links ADD COLUMN image TEXT;"
     "ALTER TABLE publications ADD COLUMN image TEXT;"
-    "ALTER TABLE authors ADD COLUMN photo TEXT;";
+    "ALTER TABLE authors ADD COLUMN photo TEXT;"
+    "DROP TRIGGER articles_feature_upd;"
+    "CREATE TRIGGER articles_feature_upd AFTER UPDATE OF feature_image,"
+    " feature_image_alt ON articles"
+    " BEGIN " ARTICLE_CHANGES("new")
+    "INSERT INTO changes(name) SELECT 'author:' || author_id"
+    " FROM article_authors WHERE article_id = new.id;"
+    "INSERT INTO changes(name) SELECT 'tag:' || tag_id"
+    " FROM article_tags WHERE article_id = new.id;"
+    " END;";
 
 // clang-format on
 static const char *const migrations[] = {

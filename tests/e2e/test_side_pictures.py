@@ -254,3 +254,54 @@ def test_static_export_carries_the_pictures(site, tmp_path):
         name = u[len("/j/media/"):]
         assert (out / "media" / name).read_bytes() == \
             (media / name).read_bytes(), name
+
+
+def test_feature_images_are_cards_in_lists(site, tmp_path):
+    """An article's feature image is a thumbnail in every list that shows
+    it; changing it (another process, while the server runs) shows on the
+    section, author, tag and home pages at their next request."""
+    db, m, tmp = site["db"], site["m"], site["tmp"]
+    src = tmp_path / "a"
+    src.mkdir()
+    art = src / "carded.md"
+
+    def write(feature, alt):
+        art.write_text(
+            "---\ntitle: A Pictured Piece\ndate: 2030-01-02\n"
+            "authors: [Johan Engvall]\nsection: Analytical Articles\n"
+            f"tags: [Pipelines]\nfeature_image: {feature}\n"
+            f"feature_image_alt: {alt}\n---\n\nText.\n")
+        quire(db, "import", "markdown", str(src))
+
+    write(m["cover.jpg"]["hash"], "A pipeline at dawn")
+    lists = ["/", "/sections/analytical-articles", AUTHOR, "/tags/pipelines"]
+
+    def card(page):
+        item = re.search(r'<article class="item has-card">.*?</article>',
+                         page, re.S)
+        return item.group(0) if item else None
+
+    srv = Server(db, tmp)
+    try:
+        for path in lists:
+            item = card(srv.get(path).text)
+            assert item and "A Pictured Piece" in item, path
+            (pic,) = pictures(item, "card-image")
+            tag = img(pic)
+            assert 'alt="A pipeline at dawn"' in tag, path
+            assert f'width="{m["cover.jpg"]["w"]}"' in tag
+            assert f"/media/{m['cover.jpg']['hash']}-400.webp 400w" in pic
+            assert 'sizes="(min-width: 40rem) 10rem, 7rem"' in tag
+            assert 'loading="lazy"' not in tag   # first item: on screen
+            assert srv.get(path).headers["X-Cache"] == "hit", path
+        # Articles without one stay plain items.
+        page = srv.get("/sections/analytical-articles").text
+        assert page.count('class="item has-card"') == 1
+        assert '<article class="item">' in page
+
+        write(m["logo.png"]["hash"], "A new picture")
+        for path in lists:
+            assert wait_for(lambda: "A new picture" in (
+                card(srv.get(path).text) or "")), path
+    finally:
+        assert srv.stop() == 0, srv.output()

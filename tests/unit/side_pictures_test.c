@@ -27,7 +27,7 @@
 #define PDF "fedcba9876543210fedcba9876543210"
 
 static struct store *st;
-static int64_t logo_id;
+static int64_t logo_id, art_id;
 
 static int setup(void **state)
 {
@@ -57,16 +57,19 @@ static int setup(void **state)
     if (store_media_add(st, &d, &pdf_id, &existed) != 0)
         return -1;
     const char *authors[] = {"Svante Cornell"};
+    const char *tags[] = {"Energy"};
     struct article_input in = {.title = "Caspian Oil",
                                .body_md = "Text.",
                                .body_html = "<p>Text.</p>",
                                .status = ARTICLE_PUBLISHED,
                                .published_at = 1088553600,
                                .hits = -1,
+                               .section = "Analysis",
                                .authors = authors,
-                               .n_authors = 1};
-    int64_t art;
-    return store_article_save(st, &in, &art, NULL) == 0 ? 0 : -1;
+                               .n_authors = 1,
+                               .tags = tags,
+                               .n_tags = 1};
+    return store_article_save(st, &in, &art_id, NULL) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -84,6 +87,21 @@ static int64_t seq_now(void)
     assert_int_equal(store_changes_since(st, &a, 0, 100000, &cs), 0);
     arena_release(&a);
     return cs.seq;
+}
+
+/* changed tells whether a name that begins with prefix was logged
+ * after seq (or the whole log was marked). */
+static bool changed(int64_t seq, const char *prefix)
+{
+    struct arena a;
+    struct change_set cs;
+    bool found = false;
+    arena_init(&a, 1024);
+    assert_int_equal(store_changes_since(st, &a, seq, 100000, &cs), 0);
+    for (size_t i = 0; i < cs.n; i++)
+        found |= strncmp(cs.names[i], prefix, strlen(prefix)) == 0;
+    arena_release(&a);
+    return found || cs.all;
 }
 
 /* site_changed tells whether "site" was logged after seq. */
@@ -259,6 +277,25 @@ static void test_media_ref(void **state)
     arena_release(&a);
 }
 
+/* A feature image is a card on every list that shows the article: a
+ * change names them all, so the page cache drops those pages. */
+static void test_feature_names_its_lists(void **state)
+{
+    (void)state;
+    int64_t seq = seq_now();
+    assert_int_equal(store_article_feature_set(st, art_id, LOGO, "Oil"), 0);
+    char art[32];
+    snprintf(art, sizeof(art), "article:%lld", (long long)art_id);
+    const char *names[] = {art,    "section:", "year:2004",
+                           "list", "author:",  "tag:"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        assert_true(changed(seq, names[i]));
+    assert_false(changed(seq, "site"));
+    seq = seq_now();
+    assert_int_equal(store_article_feature_set(st, art_id, NULL, NULL), 0);
+    assert_true(changed(seq, "tag:"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_publication_cover),
         cmocka_unit_test(test_author_photo),
         cmocka_unit_test(test_media_ref),
+        cmocka_unit_test(test_feature_names_its_lists),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

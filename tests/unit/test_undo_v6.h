@@ -8,7 +8,7 @@
 #define QUIRE_TEST_UNDO_V6_H
 
 #define UNDO_LATER_MIGRATIONS                                                  \
-    /* V_MEDIA_SIDE */                                                         \
+    /* V_MEDIA_SIDE (its articles_feature_upd goes with V_MEDIA's) */          \
     "ALTER TABLE links DROP COLUMN image;"                                     \
     "ALTER TABLE publications DROP COLUMN image;"                              \
     "ALTER TABLE authors DROP COLUMN photo;" /* V_NEWSLETTER */                \
