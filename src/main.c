@@ -192,33 +192,86 @@ static bool http_url(const char *u)
            strlen(u) > 8 && strlen(u) <= 2048 && !strpbrk(u, " \t\r\n\"<>");
 }
 
+/* take_opt removes "--NAME VALUE" or "--NAME=VALUE" from argv (anywhere
+ * before a "--") and sets *val; -1 when NAME has no value. */
+static int take_opt(int *argc, char **argv, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strncmp(argv[i], "--", 2) != 0 ||
+            strncmp(argv[i] + 2, name, n) != 0)
+            continue;
+        const char *rest = argv[i] + 2 + n;
+        int used;
+        if (*rest == '=') {
+            *val = rest + 1;
+            used = 1;
+        } else if (*rest != '\0') {
+            continue; /* another option that begins the same */
+        } else if (i + 1 < *argc) {
+            *val = argv[i + 1];
+            used = 2;
+        } else {
+            return -1;
+        }
+        for (int j = i; j + used <= *argc; j++)
+            argv[j] = argv[j + used];
+        *argc -= used;
+        return 0;
+    }
+    return 0;
+}
+
+/* picture_arg resolves a MEDIA argument (or --none: *hash NULL). */
+static int picture_arg(struct store *s, struct arena *a, const char *ref,
+                       const char **hash)
+{
+    *hash = NULL;
+    if (strcmp(ref, "--none") == 0)
+        return 0;
+    return cli_media_image(s, a, ref, hash);
+}
+
+static const char link_usage[] =
+    "usage: quire link add TITLE URL [--image MEDIA] | list | remove ID"
+    " | image ID MEDIA|--none";
+
 static int cmd_link(struct cli *cli, int argc, char **argv)
 {
     struct store *s;
     struct arena a;
     int status = 0;
     int64_t id;
+    const char *image = NULL, *hash = NULL;
 
     if (argc < 2)
-        return cli_fail(
-            "link needs add, list or remove (see quire link --help)");
+        return cli_fail("link needs add, list, remove or image (see quire "
+                        "link --help)");
     const char *verb = argv[1];
+    if (strcmp(verb, "add") == 0 && take_opt(&argc, argv, "image", &image))
+        return cli_fail("--image needs a media id or hash");
     bool add = strcmp(verb, "add") == 0 && argc == 4;
     bool list = strcmp(verb, "list") == 0 && argc == 2;
     bool rm = strcmp(verb, "remove") == 0 && argc == 3;
-    if (!add && !list && !rm)
-        return cli_fail("usage: quire link add TITLE URL | list | remove ID");
+    bool img = strcmp(verb, "image") == 0 && argc == 4;
+    if (!add && !list && !rm && !img)
+        return cli_fail("%s", link_usage);
     if (add && (!*argv[2] || strlen(argv[2]) > 200))
         return cli_fail("a link title must have 1 to 200 characters");
     if (add && !http_url(argv[3]))
         return cli_fail("'%s' is not an http(s) URL", argv[3]);
-    if (rm && cli_parse_id(argv[2], &id) != 0)
+    if ((rm || img) && cli_parse_id(argv[2], &id) != 0)
         return 1;
     if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     arena_init(&a, 4096);
-    if (add) {
-        if (store_link_add(s, argv[2], argv[3], &id) != 0)
+    if ((image && cli_media_image(s, &a, image, &hash) != 0) ||
+        (img && picture_arg(s, &a, argv[3], &hash) != 0)) {
+        status = 1;
+    } else if (add) {
+        if (store_link_add_image(s, argv[2], argv[3], hash, &id) != 0)
             status = cli_fail("cannot add the link: %s", store_last_error());
         else
             printf("%" PRId64 "\n", id);
@@ -231,11 +284,27 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
     } else {
         struct link *l;
         size_t n;
-        if (store_links_list(s, &a, &l, &n) != 0)
+        if (store_links_list(s, &a, &l, &n) != 0) {
             status = cli_fail("cannot list links: %s", store_last_error());
-        else
+        } else if (img) {
+            size_t i = 0;
+            while (i < n && l[i].id != id)
+                i++;
+            if (i == n) {
+                status = cli_fail("no link with id %" PRId64, id);
+            } else {
+                l[i].image = hash;
+                if (store_link_update(s, &l[i]) != 0)
+                    status = cli_fail("cannot change the link: %s",
+                                      store_last_error());
+            }
+        } else {
+            /* The logo's hash is a fourth column, only when there is one. */
             for (size_t i = 0; i < n; i++)
-                printf("%" PRId64 "\t%s\t%s\n", l[i].id, l[i].title, l[i].url);
+                printf("%" PRId64 "\t%s\t%s%s%s\n", l[i].id, l[i].title,
+                       l[i].url, l[i].image ? "\t" : "",
+                       l[i].image ? l[i].image : "");
+        }
     }
     arena_release(&a);
     store_close(s);
@@ -263,15 +332,20 @@ static int cmd_article(struct cli *cli, int argc, char **argv)
 
 /* --- publication ---------------------------------------------------- */
 
+static const char pub_add_usage[] =
+    "usage: quire publication add --kind KIND --date YYYY-MM-DD TITLE [URL]"
+    " [--cover MEDIA]";
+
 static int cmd_publication(struct cli *cli, int argc, char **argv)
 {
     struct store *s;
     struct arena a;
     int status = 0;
     int64_t id;
+    const char *cover = NULL, *hash = NULL;
 
     if (argc < 2)
-        return cli_fail("publication needs add, list or remove "
+        return cli_fail("publication needs add, list, remove or cover "
                         "(see quire publication --help)");
     const char *verb = argv[1];
     if (strcmp(verb, "add") == 0) {
@@ -282,6 +356,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             {NULL, 0, NULL, 0},
         };
         int c;
+        if (take_opt(&argc, argv, "cover", &cover) != 0)
+            return cli_fail("--cover needs a media id or hash");
         optind = 1;
         while ((c = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
             if (c == 'k')
@@ -289,14 +365,12 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             else if (c == 'd')
                 p.date = optarg;
             else
-                return cli_fail("usage: quire publication add --kind KIND "
-                                "--date YYYY-MM-DD TITLE [URL]");
+                return cli_fail("%s", pub_add_usage);
         }
         int rest = argc - 1 - optind;
         char **args = argv + 1 + optind;
         if (!p.kind || !p.date || rest < 1 || rest > 2)
-            return cli_fail("usage: quire publication add --kind KIND "
-                            "--date YYYY-MM-DD TITLE [URL]");
+            return cli_fail("%s", pub_add_usage);
         if (!*p.kind || strlen(p.kind) > 100)
             return cli_fail("a kind must have 1 to 100 characters");
         if (!date_valid_ymd(p.date))
@@ -309,24 +383,35 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             return cli_fail("'%s' is not an http(s) URL", p.url);
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
-        if (store_publication_add(s, &p, &id) != 0)
-            status =
-                cli_fail("cannot add the publication: %s", store_last_error());
-        else
-            printf("%" PRId64 "\n", id);
+        arena_init(&a, 4096);
+        if (cover && cli_media_image(s, &a, cover, &hash) != 0) {
+            status = 1;
+        } else {
+            p.image = hash;
+            if (store_publication_add(s, &p, &id) != 0)
+                status = cli_fail("cannot add the publication: %s",
+                                  store_last_error());
+            else
+                printf("%" PRId64 "\n", id);
+        }
+        arena_release(&a);
         store_close(s);
         return status;
     }
     bool list = strcmp(verb, "list") == 0 && argc == 2;
     bool rm = strcmp(verb, "remove") == 0 && argc == 3;
-    if (!list && !rm)
-        return cli_fail("usage: quire publication add ... | list | remove ID");
-    if (rm && cli_parse_id(argv[2], &id) != 0)
+    bool cov = strcmp(verb, "cover") == 0 && argc == 4;
+    if (!list && !rm && !cov)
+        return cli_fail("usage: quire publication add ... | list | remove ID"
+                        " | cover ID MEDIA|--none");
+    if ((rm || cov) && cli_parse_id(argv[2], &id) != 0)
         return 1;
     if (cli_open_store(cli, 0, &s) != 0)
         return 1;
     arena_init(&a, 4096);
-    if (rm) {
+    if (cov && picture_arg(s, &a, argv[3], &hash) != 0) {
+        status = 1;
+    } else if (rm) {
         int rc = store_publication_remove(s, id);
         if (rc == ERR_NOT_FOUND)
             status = cli_fail("no publication with id %" PRId64, id);
@@ -336,13 +421,28 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
     } else {
         struct publication *p;
         size_t n;
-        if (store_publications_list(s, &a, &p, &n) != 0)
+        if (store_publications_list(s, &a, &p, &n) != 0) {
             status =
                 cli_fail("cannot list publications: %s", store_last_error());
-        else
+        } else if (cov) {
+            size_t i = 0;
+            while (i < n && p[i].id != id)
+                i++;
+            if (i == n) {
+                status = cli_fail("no publication with id %" PRId64, id);
+            } else {
+                p[i].image = hash;
+                if (store_publication_update(s, &p[i]) != 0)
+                    status = cli_fail("cannot change the publication: %s",
+                                      store_last_error());
+            }
+        } else {
+            /* The cover's hash is a sixth column, only when there is one. */
             for (size_t i = 0; i < n; i++)
-                printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", p[i].id, p[i].date,
-                       p[i].kind, p[i].title, p[i].url ? p[i].url : "");
+                printf("%" PRId64 "\t%s\t%s\t%s\t%s%s%s\n", p[i].id, p[i].date,
+                       p[i].kind, p[i].title, p[i].url ? p[i].url : "",
+                       p[i].image ? "\t" : "", p[i].image ? p[i].image : "");
+        }
     }
     arena_release(&a);
     store_close(s);
@@ -493,7 +593,11 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
         return 1;
     }
     struct export_report rep;
+    /* Pages show library images: the files they use go along. */
+    char *media_dir = media_dir_for_db(cli->db);
+    o.media_dir = media_dir;
     int rc = export_static(s, &o, &rep, err, sizeof(err));
+    free(media_dir);
     store_close(s);
     cli_theme_done(unpacked);
     if (rc != 0)
@@ -681,13 +785,22 @@ static const struct command commands[] = {
      "newsletter. 'list' also shows the server settings from the INI file.\n"
      "'check' validates an INI file (default: --config) and names the line\n"
      "of any error; it warns when the journal's base_url is empty."},
-    {"link", cmd_link, "quire link add TITLE URL | list | remove ID",
-     "Edit the \"Visit also\" links shown beside every article."},
+    {"link", cmd_link,
+     "quire link add TITLE URL [--image MEDIA] | list | remove ID\n"
+     "       quire link image ID MEDIA|--none",
+     "Edit the \"Visit also\" links shown beside every article. --image\n"
+     "shows a logo from the media library (MEDIA: an id or name that\n"
+     "`quire media list` shows) in place of the title."},
     {"publication", cmd_publication,
      "quire publication add --kind KIND --date YYYY-MM-DD TITLE [URL]\n"
-     "       quire publication list | remove ID",
+     "            [--cover MEDIA]\n"
+     "       quire publication list | remove ID | cover ID MEDIA|--none",
      "Edit the \"Staff Publications\" list (kinds such as Silk Road Paper,\n"
-     "Analysis, Op-ed, Book)."},
+     "Analysis, Op-ed, Book). --cover shows a cover image from the media\n"
+     "library beside the entry."},
+    {"author", cmd_author, "quire author photo SLUG MEDIA|--none",
+     "Show a photo from the media library on the author's page and beside\n"
+     "their name in article bylines."},
     {"article", cmd_article, "quire article delete SLUG",
      "Delete an article with its byline, tags, read counts and search\n"
      "index entry."},

@@ -22,6 +22,11 @@ int cmd_media(struct cli *cli, int argc, char **argv); /* media.c */
  * "BACKUP.media" beside the backup file (or back, if restore): files the
  * target lacks only, as names are content hashes. Returns the exit status. */
 int cli_media_copy(const char *db, const char *backup, bool restore);
+/* cli_media_image sets *hash (from a) to the hash of the library image
+ * ref names (an id, a hash or its file name); else reports, returns 1. */
+struct arena;
+int cli_media_image(struct store *s, struct arena *a, const char *ref,
+                    const char **hash);
 /* cli_who names the shell's user for the audit log: "cli:NAME". */
 const char *cli_who(void);
 int cmd_redirect(struct cli *cli, int argc, char **argv);
@@ -32,6 +37,7 @@ int cmd_import_json(struct cli *cli, int argc, char **argv);
 int cmd_places(struct cli *cli, int argc, char **argv);
 int cmd_theme(struct cli *cli, int argc, char **argv);
 int cmd_webhook(struct cli *cli, int argc, char **argv);
+int cmd_author(struct cli *cli, int argc, char **argv);
 /* cli_theme_dirs: server.theme and server.admin, or, for "builtin", the
  * built-in ones unpacked into a private folder (*unpacked, removed by
  * cli_theme_done); admin may be NULL when only the theme is wanted. */

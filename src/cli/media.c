@@ -245,3 +245,22 @@ int cli_media_copy(const char *db, const char *backup, bool restore)
     free(dir);
     return rc;
 }
+
+int cli_media_image(struct store *s, struct arena *a, const char *ref,
+                    const char **hash)
+{
+    struct media m;
+    int rc = store_media_ref(s, a, ref, &m);
+    if (rc == ERR_NOT_FOUND)
+        return cli_fail("no file '%s' in the media library (quire media "
+                        "list shows their ids and names)",
+                        ref);
+    if (rc != 0)
+        return cli_fail("cannot read the media library: %s",
+                        store_last_error());
+    if (strcmp(m.kind, "image") != 0)
+        return cli_fail("media %" PRId64 " is a %s (%s), not an image", m.id,
+                        m.kind, m.mime);
+    *hash = m.hash;
+    return 0;
+}

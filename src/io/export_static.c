@@ -920,6 +920,7 @@ int export_static(struct store *s, const struct export_opts *o,
     char serr[512];
     struct site_opts so = {.store = s,
                            .theme_dir = o->theme_dir,
+                           .media_dir = o->media_dir,
                            .cache_max = 0,
                            .hits_flush = 3600,
                            .no_etags = true};

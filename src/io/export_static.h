@@ -34,6 +34,8 @@ struct store;
 struct export_opts {
     const char *dir;             /* the folder to (re)place */
     const char *theme_dir;       /* templates/ and assets/ */
+    const char *media_dir;       /* the media library's files, exported
+                                    as /media/ (NULL: those links break) */
     const char *base_url;        /* NULL: the journal's base_url setting */
     unsigned threads;            /* workers; 0: one per core, at least 2 */
     bool progress;               /* draw a progress bar on err */

@@ -510,6 +510,32 @@ static bool link_tag(struct str name)
     return false;
 }
 
+/* rewrite_srcset copies a srcset's candidates ("URL 480w, URL 960w")
+ * from p[s, e), each internal URL moved and crawled as an href is: a
+ * responsive image's other widths are files the export must carry. */
+static void rewrite_srcset(struct rw *w, const char *p, size_t s, size_t e)
+{
+    size_t i = s;
+    while (i < e) {
+        size_t st = i;
+        while (i < e && (is_space(p[i]) || p[i] == ','))
+            i++;
+        buf_append(w->out, p + st, i - st);
+        size_t u = i;
+        while (i < e && !is_space(p[i]) && p[i] != ',')
+            i++;
+        struct str v = {p + u, i - u}, rel;
+        bool absolute;
+        if (!v.len || !internal(w, v, &rel, &absolute) ||
+            !emit_url(w, v, rel, absolute))
+            buf_append_str(w->out, v);
+        st = i; /* the descriptor, up to the next candidate */
+        while (i < e && p[i] != ',')
+            i++;
+        buf_append(w->out, p + st, i - st);
+    }
+}
+
 /* rewrite_tag copies the tag p[s, e) with its link attributes rewritten. */
 static void rewrite_tag(struct rw *w, const char *p, size_t s, size_t e,
                         size_t after_name)
@@ -517,6 +543,12 @@ static void rewrite_tag(struct rw *w, const char *p, size_t s, size_t e,
     size_t copied = s, j = after_name;
     struct attr a;
     while (next_attr(p, e, &j, &a)) {
+        if (a.has_value && NAME_IS(a.name, "srcset")) {
+            buf_append(w->out, p + copied, a.val - copied);
+            rewrite_srcset(w, p, a.val, a.val + a.val_len);
+            copied = a.val + a.val_len;
+            continue;
+        }
         if (!a.has_value || !link_attr(a.name))
             continue;
         struct str v = {p + a.val, a.val_len}, rel;

@@ -94,7 +94,8 @@ static int period(struct site *s, struct request *req, struct response *res,
     if (!c)
         return 500;
     tv_set(a, c, "period", p);
-    list_set_articles(a, c, arts, n);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     return site_render_showing(s, res, "archive_period", c, "year", year);
 }
 

@@ -12,6 +12,7 @@
 #include "render/value.h"
 #include "render/view.h"
 #include "site/hits.h"
+#include "site/pictures.h"
 #include "site/site_int.h"
 #include "store/editorial.h"
 #include "store/media.h"
@@ -245,6 +246,9 @@ int site_article(struct request *req, struct response *res, void *ctx)
     struct tval *av = view_article(a, &art);
     struct tval *meta = meta_article(a, &art, &j);
     feature(s, a, art.id, j.base_url, av, meta);
+    if (site_author_photos(s, a, art.authors, art.n_authors,
+                           tv_get(av, STR("authors")), false) != 0)
+        return 500;
     tv_set(a, c, "article", av);
     tv_set(a, c, "meta", meta);
     tv_set(a, c, "related", view_article_list(a, rel, nrel));

@@ -11,6 +11,7 @@
 #include "render/value.h"
 #include "render/view_lists.h"
 #include "site/lists.h"
+#include "site/pictures.h"
 #include "site/site_int.h"
 #include "store/store.h"
 
@@ -88,7 +89,10 @@ int site_author(struct request *req, struct response *res, void *ctx)
     tv_set_str(a, am, "bio_html", bio_html(a, &au));
     tv_set_int(a, am, "articles", total);
     tv_set_bool(a, am, "articles_one", total == 1);
+    if (site_author_photo(s, a, &au, am) != 0)
+        return 500;
     tv_set(a, c, "author", am);
-    list_set_articles(a, c, arts, n);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     return site_render_showing(s, res, "author", c, "author", au.id);
 }

@@ -58,8 +58,8 @@ int site_home(struct request *req, struct response *res, void *ctx)
         return 500;
     if (page == 1 && latest_issue(s, a, c) != 0)
         return 500;
-    tv_set(a, c, "articles", view_article_list(a, arts, n));
-    tv_set_bool(a, c, "has_articles", n > 0);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     struct tval *pager = view_pager(a, "/", page, total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);

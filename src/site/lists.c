@@ -7,6 +7,7 @@
  * the pager links stay on the list's own URL.
  */
 #include "site/lists.h"
+#include "site/pictures.h"
 
 #include "core/arena.h"
 #include "render/value.h"
@@ -33,11 +34,13 @@ struct tval *list_context(struct site *s, struct arena *a, const char *title,
     return c;
 }
 
-void list_set_articles(struct arena *a, struct tval *c,
-                       const struct article *arts, size_t n)
+int list_set_articles(struct site *s, struct arena *a, struct tval *c,
+                      const struct article *arts, size_t n)
 {
-    tv_set(a, c, "articles", view_article_list(a, arts, n));
+    struct tval *list = view_article_list(a, arts, n);
+    tv_set(a, c, "articles", list);
     tv_set_bool(a, c, "has_articles", n > 0);
+    return site_cards(s, a, arts, n, list);
 }
 
 int list_number(struct str s, size_t width, int min, int max)

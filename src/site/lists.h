@@ -31,9 +31,10 @@ int list_offset(int page, int per_page);
 struct tval *list_context(struct site *s, struct arena *a, const char *title,
                           const char *base_url, int page, int per_page,
                           int64_t total);
-/* list_set_articles sets articles (view_article_list) and has_articles. */
-void list_set_articles(struct arena *a, struct tval *c,
-                       const struct article *arts, size_t n);
+/* list_set_articles sets articles (view_article_list, each with its
+ * feature image as "card") and has_articles; nonzero on a store error. */
+int list_set_articles(struct site *s, struct arena *a, struct tval *c,
+                      const struct article *arts, size_t n);
 /*
  * list_number parses a URL segment of exactly width decimal digits (no
  * sign, no spaces) in [min, max]; -1 if it is anything else.

@@ -217,7 +217,8 @@ static int place_page(struct request *req, struct response *res, struct site *s,
     tv_set_str(a, pm, "index_url", base(is_org));
     tv_set_str(a, pm, "index_name", is_org ? "organizations" : "countries");
     tv_set(a, c, "place", pm);
-    list_set_articles(a, c, arts, n);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
 
     struct tval *years = tv_list(a);
     const struct place_count *most = NULL;

@@ -247,7 +247,8 @@ int site_relation(struct request *req, struct response *res, void *ctx)
     tv_set_int(a, m, "articles", total);
     tv_set_bool(a, m, "articles_one", total == 1);
     tv_set(a, c, "pair", m);
-    list_set_articles(a, c, arts, n);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     int rc = site_render(s, res, "relation", c, NULL);
     if (rc == 200) {
         page_depend(res->page, arena_printf(a, "country:%s", x), -1);

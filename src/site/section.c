@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "render/value.h"
 #include "render/view.h"
+#include "site/lists.h"
 #include "site/site_int.h"
 #include "store/store.h"
 
@@ -36,8 +37,8 @@ int site_section(struct request *req, struct response *res, void *ctx)
     struct tval *sm = view_section(a, &sec);
     tv_set(a, c, "section", sm);
     tv_set_str(a, c, "page_title", sec.name);
-    tv_set(a, c, "articles", view_article_list(a, arts, n));
-    tv_set_bool(a, c, "has_articles", n > 0);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     struct tval *pager = view_pager(a, tv_get(sm, STR("url"))->u.s.ptr, page,
                                     total, SITE_PER_PAGE);
     if (pager)

@@ -25,6 +25,7 @@
 #include "render/cite.h"
 #include "render/value.h"
 #include "render/view.h"
+#include "site/pictures.h"
 #include "store/store.h"
 
 #include <stdatomic.h>
@@ -88,6 +89,9 @@ static struct side *side_build(struct site *s, uint64_t gen)
     sd->has_links = nlinks > 0;
     sd->publications = view_publications(a, pubs, npubs);
     sd->has_publications = npubs > 0;
+    /* Logos and covers: looked up once per snapshot, not per page. */
+    site_side_pictures(s->store, a, links, nlinks, sd->links, pubs, npubs,
+                       sd->publications);
     const char *base = NULL;
     for (size_t i = 0; i < nset; i++) {
         if (strcmp(set[i].key, "name") == 0)

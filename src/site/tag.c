@@ -64,6 +64,7 @@ int site_tag(struct request *req, struct response *res, void *ctx)
     tv_set_int(a, tm, "articles", total);
     tv_set_bool(a, tm, "articles_one", total == 1);
     tv_set(a, c, "tag", tm);
-    list_set_articles(a, c, arts, n);
+    if (list_set_articles(s, a, c, arts, n) != 0)
+        return 500;
     return site_render_showing(s, res, "tag", c, "tag", t.id);
 }

@@ -202,6 +202,35 @@ out:
     return rc == 0 ? variants(s, a, m) : rc;
 }
 
+int store_media_ref(struct store *s, struct arena *a, const char *ref,
+                    struct media *m)
+{
+    if (!ref || !*ref) {
+        sdb_errorf("media: no file named");
+        return ERR_NOT_FOUND;
+    }
+    /* The URL or file name `quire media list` shows names its hash too:
+     * /media/HASH.jpg, HASH-480.webp. */
+    if (strncmp(ref, "/media/", 7) == 0)
+        ref += 7;
+    size_t n = strspn(ref, "0123456789");
+    /* A hash is hex of 8+ characters: a short number is an id. */
+    if (ref[n] == '\0' && n > 0 && n < 8) {
+        int64_t id = 0;
+        for (size_t i = 0; i < n; i++)
+            id = id * 10 + (ref[i] - '0');
+        return store_media_get(s, a, id, m);
+    }
+    size_t h = strspn(ref, "0123456789abcdef");
+    if (h >= 8 && h <= 64 && (ref[h] == '.' || ref[h] == '-')) {
+        char hash[65];
+        memcpy(hash, ref, h);
+        hash[h] = '\0';
+        return store_media_by_hash(s, a, hash, m);
+    }
+    return store_media_by_hash(s, a, ref, m);
+}
+
 int store_media_list(struct store *s, struct arena *a, struct media **out,
                      size_t *n)
 {

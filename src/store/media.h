@@ -56,6 +56,12 @@ int store_media_get(struct store *s, struct arena *a, int64_t id,
 int store_media_by_hash(struct store *s, struct arena *a, const char *hash,
                         struct media *m) WUR;
 
+/* store_media_ref is store_media_get for ref written as a number (a
+ * media id, as the admin API and `quire media list` show it), else
+ * store_media_by_hash: what an editor types to name a picture. */
+int store_media_ref(struct store *s, struct arena *a, const char *ref,
+                    struct media *m) WUR;
+
 /* store_media_list lists every row, newest first, without variants. */
 int store_media_list(struct store *s, struct arena *a, struct media **out,
                      size_t *n) WUR;

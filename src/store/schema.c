@@ -687,11 +687,31 @@ static const char V_MEDIA[] =
     " feature_image_alt ON articles"
     " BEGIN " CHANGE("'article:' || new.id") CHANGE("'list'") " END;";
 
+/* V_MEDIA_SIDE: pictures outside articles, by media hash as a feature
+ * image is: a logo for each "Visit also" link, a cover for each staff
+ * publication, a photo for each author. The side modules' and authors'
+ * existing triggers already mark every page changed. A feature image is
+ * now also a card in every list that shows the article (its section,
+ * issue, year, authors and tags), so changing it names them all. */
+static const char V_MEDIA_SIDE[] =
+    "ALTER TABLE links ADD COLUMN image TEXT;"
+    "ALTER TABLE publications ADD COLUMN image TEXT;"
+    "ALTER TABLE authors ADD COLUMN photo TEXT;"
+    "DROP TRIGGER articles_feature_upd;"
+    "CREATE TRIGGER articles_feature_upd AFTER UPDATE OF feature_image,"
+    " feature_image_alt ON articles"
+    " BEGIN " ARTICLE_CHANGES("new")
+    "INSERT INTO changes(name) SELECT 'author:' || author_id"
+    " FROM article_authors WHERE article_id = new.id;"
+    "INSERT INTO changes(name) SELECT 'tag:' || tag_id"
+    " FROM article_tags WHERE article_id = new.id;"
+    " END;";
+
 // clang-format on
 static const char *const migrations[] = {
-    V1,         V2,         V3,           V4,       V5,
-    V6,         V_ACCOUNTS, V_EDITORIAL,  V_IMPORT, V_PLACES,
-    V_WEBHOOKS, V_MEDIA,    V_NEWSLETTER,
+    V1,         V2,         V3,           V4,           V5,
+    V6,         V_ACCOUNTS, V_EDITORIAL,  V_IMPORT,     V_PLACES,
+    V_WEBHOOKS, V_MEDIA,    V_NEWSLETTER, V_MEDIA_SIDE,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -100,6 +100,7 @@ struct link {
     const char *title;
     const char *url;
     int position;
+    const char *image; /* its logo: a media hash, or NULL */
 };
 
 struct publication {
@@ -107,7 +108,8 @@ struct publication {
     const char *kind; /* "Silk Road Paper", "Op-ed", ... */
     const char *date; /* YYYY-MM-DD */
     const char *title;
-    const char *url; /* may be NULL */
+    const char *url;   /* may be NULL */
+    const char *image; /* its cover: a media hash, or NULL */
 };
 
 struct setting {
@@ -270,12 +272,31 @@ int store_link_remove(struct store *s, int64_t id) WUR; /* ERR_NOT_FOUND */
 int store_links_list(struct store *s, struct arena *a, struct link **out,
                      size_t *n) WUR;
 
+/* store_link_add_image is store_link_add with a logo (a media hash of
+ * an image in the library, or NULL); ERR_INVALID if it names none. */
+int store_link_add_image(struct store *s, const char *title, const char *url,
+                         const char *image, int64_t *id) WUR;
+/* store_link_update sets l->id's title, url and image (NULL: none);
+ * ERR_NOT_FOUND, ERR_INVALID as for adding. */
+int store_link_update(struct store *s, const struct link *l) WUR;
+
 /* Staff publications, newest date first. */
 int store_publication_add(struct store *s, const struct publication *p,
                           int64_t *id) WUR;
 int store_publication_remove(struct store *s, int64_t id) WUR;
 int store_publications_list(struct store *s, struct arena *a,
                             struct publication **out, size_t *n) WUR;
+/* store_publication_update sets every field of p->id (image NULL: none);
+ * ERR_NOT_FOUND, ERR_INVALID as for adding (p->image names no image). */
+int store_publication_update(struct store *s, const struct publication *p) WUR;
+
+/* store_author_photo_set sets (NULL: clears) author id's photo, a media
+ * hash of an image in the library; ERR_NOT_FOUND, ERR_INVALID. */
+int store_author_photo_set(struct store *s, int64_t id, const char *hash) WUR;
+/* store_author_photos reads the photos (media hashes, NULL when none) of
+ * the n authors ids into out[n], from a. */
+int store_author_photos(struct store *s, struct arena *a, const int64_t *ids,
+                        size_t n, const char **out) WUR;
 
 /*
  * store_subscriber_add records a newsletter sign-up (address as given,

@@ -221,6 +221,43 @@ static void test_names_any_case(void **state)
     assert_string_equal(s.keys[3], "/m");
 }
 
+/* A responsive image's srcset: every candidate is a file to export. */
+static void test_srcset(void **state)
+{
+    (void)state;
+    struct linkmap m;
+    struct seen s = {0};
+    linkmap_init(&m, "https://j.example", "https://static.example/j", NULL);
+    const char *out = rewrite(
+        &m, LINKMAP_HTML,
+        "<picture><source type=\"image/webp\" srcset=\"/media/a-480.webp "
+        "480w, /media/a-960.webp 960w\" sizes=\"5rem\"><img "
+        "src=\"/media/a-960.jpg\" srcset=\"/media/a-480.jpg 480w,"
+        "https://j.example/media/a-960.jpg 960w, https://cdn.example/x.jpg 2x,"
+        " , /media/../x.jpg 1x\" alt=\"\"></picture>",
+        &s);
+    assert_string_equal(
+        out, "<picture><source type=\"image/webp\" "
+             "srcset=\"/j/media/a-480.webp 480w, /j/media/a-960.webp 960w\" "
+             "sizes=\"5rem\"><img src=\"/j/media/a-960.jpg\" "
+             "srcset=\"/j/media/a-480.jpg 480w,"
+             "https://static.example/j/media/a-960.jpg 960w, "
+             "https://cdn.example/x.jpg 2x, , /media/../x.jpg 1x\" "
+             "alt=\"\"></picture>");
+    assert_int_equal(s.n, 5);
+    assert_string_equal(s.keys[0], "/media/a-480.webp");
+    assert_string_equal(s.keys[1], "/media/a-960.webp");
+    assert_string_equal(s.keys[2], "/media/a-960.jpg");
+    assert_string_equal(s.keys[3], "/media/a-480.jpg");
+    assert_string_equal(s.keys[4], "/media/a-960.jpg");
+    /* Hostile srcsets: nothing read past the value, nothing crawled. */
+    const char *bad[] = {"<img srcset=\"\">", "<img srcset=\",,,  ,\">",
+                         "<img srcset=/x.jpg>", "<img srcset=\"/y.jpg",
+                         "<img srcset>"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        (void)rewrite(&m, LINKMAP_HTML, bad[i], &s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_xml_and_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_markup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_any_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_srcset, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,10 @@
 #define QUIRE_TEST_UNDO_V6_H
 
 #define UNDO_LATER_MIGRATIONS                                                  \
-    /* V_NEWSLETTER */                                                         \
+    /* V_MEDIA_SIDE (its articles_feature_upd goes with V_MEDIA's) */          \
+    "ALTER TABLE links DROP COLUMN image;"                                     \
+    "ALTER TABLE publications DROP COLUMN image;"                              \
+    "ALTER TABLE authors DROP COLUMN photo;" /* V_NEWSLETTER */                \
     "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS campaigns;"             \
     "DROP TABLE IF EXISTS newsletter_secret;"                                  \
     "DROP INDEX IF EXISTS subscribers_state;"                                  \
