@@ -221,6 +221,22 @@ int admin_author_delete(struct request *req, struct response *res, void *ctx);
 int admin_api_author(struct request *req, struct response *res, void *ctx);
 int admin_api_author_delete(struct request *req, struct response *res,
                             void *ctx);
+/* sections.c: sections (editors) and settings (admins), pages and API */
+int admin_sections(struct request *req, struct response *res, void *ctx);
+int admin_section_add(struct request *req, struct response *res, void *ctx);
+int admin_section_save(struct request *req, struct response *res, void *ctx);
+int admin_section_delete(struct request *req, struct response *res, void *ctx);
+int admin_api_sections(struct request *req, struct response *res, void *ctx);
+int admin_api_section(struct request *req, struct response *res, void *ctx);
+int admin_api_section_add(struct request *req, struct response *res, void *ctx);
+int admin_api_section_put(struct request *req, struct response *res, void *ctx);
+int admin_api_section_delete(struct request *req, struct response *res,
+                             void *ctx);
+int admin_settings(struct request *req, struct response *res, void *ctx);
+int admin_settings_save(struct request *req, struct response *res, void *ctx);
+int admin_api_settings(struct request *req, struct response *res, void *ctx);
+int admin_api_settings_put(struct request *req, struct response *res,
+                           void *ctx);
 /* media.c: the library page, its upload form, POST /api/admin/media */
 int admin_media_page(struct request *req, struct response *res, void *ctx);
 int admin_media_post(struct request *req, struct response *res, void *ctx);

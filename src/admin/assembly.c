@@ -150,8 +150,8 @@ int admin_api_issue_put(struct request *req, struct response *res, void *ctx)
             ids[i] = (int64_t)v[1].ints[i];
         rc = store_edit_issue_order(ar->ad->store, is.id, ids, v[1].n);
         if (rc == ERR_INVALID)
-            return admin_json_error(res, 422, "invalid",
-                                    "field 'articles': %s", store_last_error());
+            return admin_json_error(res, 422, "invalid", "field 'articles': %s",
+                                    store_last_error());
         if (rc != 0)
             return admin_json_error(res, 500, "internal", "cannot save");
         admin_audit(ar, "issue.order", "issue:%s (%zu articles)", is.date,
@@ -167,8 +167,7 @@ int admin_api_issue_put(struct request *req, struct response *res, void *ctx)
     return issue_reply(ar, res, &is, 200);
 }
 
-int admin_api_issue_delete(struct request *req, struct response *res,
-                           void *ctx)
+int admin_api_issue_delete(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct edit_issue is;
@@ -233,8 +232,8 @@ static int issue_page(struct admin_req *ar, struct response *res,
         bool first = i == 0 || !same_section(&l[i - 1], &l[i]);
         place = first ? 1 : place + 1;
         if (first)
-            tv_set_str(a, r, "heading", l[i].section ? l[i].section
-                                                     : "Without a section");
+            tv_set_str(a, r, "heading",
+                       l[i].section ? l[i].section : "Without a section");
         tv_set_int(a, r, "id", l[i].id);
         tv_set_int(a, r, "place", place);
         tv_set_str(a, r, "a_title", l[i].title);

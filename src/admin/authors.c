@@ -191,19 +191,17 @@ int admin_author_save(struct request *req, struct response *res, void *ctx)
     if (bio && strlen(bio) > BIO_MAX)
         return author_page(ar, res, &typed, "The bio is over 100,000 bytes.",
                            413);
-    int rc = store_edit_author_set(ar->ad->store, au.id, name, slug,
-                                   bio ? bio : "");
+    int rc =
+        store_edit_author_set(ar->ad->store, au.id, name, slug, bio ? bio : "");
     if (rc == ERR_EXISTS)
         return author_page(ar, res, &typed,
                            "Another author has this name or slug.", 409);
     if (rc != 0)
-        return author_page(ar, res, &typed, "The author cannot be saved.",
-                           500);
+        return author_page(ar, res, &typed, "The author cannot be saved.", 500);
     admin_audit(ar, "author.update", "author:%" PRId64, au.id);
-    return admin_redirect(res, arena_printf(req->arena,
-                                            "/admin/authors/%" PRId64
-                                            "?saved=1",
-                                            au.id));
+    return admin_redirect(
+        res,
+        arena_printf(req->arena, "/admin/authors/%" PRId64 "?saved=1", au.id));
 }
 
 int admin_author_delete(struct request *req, struct response *res, void *ctx)

@@ -21,12 +21,12 @@
     " (SELECT count(*) FROM articles a WHERE a.issue_id = i.id),"              \
     " (SELECT count(*) FROM articles a WHERE a.issue_id = i.id"                \
     "  AND a.status = 1)"
-static const char SQL_ISSUES[] =
-    "SELECT i.id, i.date, i.title," ISSUE_COUNTS " FROM issues i"
-    " ORDER BY i.date DESC";
-static const char SQL_ISSUE[] =
-    "SELECT i.id, i.date, i.title," ISSUE_COUNTS " FROM issues i"
-    " WHERE i.id = ?1";
+static const char SQL_ISSUES[] = "SELECT i.id, i.date, i.title," ISSUE_COUNTS
+                                 " FROM issues i"
+                                 " ORDER BY i.date DESC";
+static const char SQL_ISSUE[] = "SELECT i.id, i.date, i.title," ISSUE_COUNTS
+                                " FROM issues i"
+                                " WHERE i.id = ?1";
 static const char SQL_ISSUE_BY_DATE[] =
     "SELECT i.id, i.date, i.title," ISSUE_COUNTS " FROM issues i"
     " WHERE i.date = ?1";
@@ -133,8 +133,8 @@ static void issue_row(struct arena *a, sqlite3_stmt *st, void *elem)
     i->published = sqlite3_column_int64(st, 4);
 }
 
-int store_edit_issues(struct store *s, struct arena *a,
-                      struct edit_issue **out, size_t *n)
+int store_edit_issues(struct store *s, struct arena *a, struct edit_issue **out,
+                      size_t *n)
 {
     return sdb_list(s, a, SQL_ISSUES, "issues", sizeof(**out), issue_row,
                     (void **)out, n);
@@ -166,8 +166,8 @@ static void issue_article_row(struct arena *a, sqlite3_stmt *st, void *elem)
 }
 
 int store_edit_issue_articles(struct store *s, struct arena *a,
-                              int64_t issue_id,
-                              struct edit_issue_article **out, size_t *n)
+                              int64_t issue_id, struct edit_issue_article **out,
+                              size_t *n)
 {
     return sdb_select(s, a, SQL_ISSUE_ARTICLES, "issue articles", &issue_id, 1,
                       sizeof(**out), issue_article_row, (void **)out, n);
@@ -285,8 +285,7 @@ int store_edit_section(struct store *s, struct arena *a, int64_t id,
                        struct edit_section *out)
 {
     *out = (struct edit_section){0};
-    return sdb_one(s, a, SQL_SECTION, "section", SDB_INT(id), section_row,
-                   out);
+    return sdb_one(s, a, SQL_SECTION, "section", SDB_INT(id), section_row, out);
 }
 
 int store_edit_section_add(struct store *s, const struct edit_section *in,
@@ -309,11 +308,10 @@ int store_edit_section_add(struct store *s, const struct edit_section *in,
         sdb_slugify(in->name, "section", base, sizeof(base));
         rc = sdb_unique_slug(w, SQL_SECTION_TAKEN, base, slug, sizeof(slug));
     }
-    struct param p[] = {PT(slug), PT(in->name),
-                        PT(in->description && *in->description
-                               ? in->description
-                               : NULL),
-                        PID(in->position)};
+    struct param p[] = {
+        PT(slug), PT(in->name),
+        PT(in->description && *in->description ? in->description : NULL),
+        PID(in->position)};
     if (rc == 0)
         rc = run(w, SQL_SECTION_ADD, "section add", p, 4, NULL, NULL);
     if (rc == 0 && id)
@@ -328,8 +326,8 @@ int store_edit_section_set(struct store *s, int64_t id,
     if (rc != 0)
         return rc;
     int changed = 0;
-    struct param p[] = {PI(id), PT(in->name), PT(in->slug),
-                        PT(in->description), PID(in->position)};
+    struct param p[] = {PI(id), PT(in->name), PT(in->slug), PT(in->description),
+                        PID(in->position)};
     rc = run(&s->writer, SQL_SECTION_SET, "section set", p, 5, NULL, &changed);
     if (rc == 0 && changed == 0)
         rc = ERR_NOT_FOUND;
@@ -338,6 +336,5 @@ int store_edit_section_set(struct store *s, int64_t id,
 
 int store_edit_section_delete(struct store *s, int64_t id)
 {
-    return delete_unused(s, SQL_SECTION_HAS, SQL_SECTION_DELETE, id,
-                         "section");
+    return delete_unused(s, SQL_SECTION_HAS, SQL_SECTION_DELETE, id, "section");
 }

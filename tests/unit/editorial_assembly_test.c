@@ -78,7 +78,8 @@ static void issue_order_and_toc(void **state)
     int64_t at = 1100000000; /* 2004 */
     int64_t x1 = save(s, "One", "Analysis", "2004-11-01", "A", true, at);
     int64_t x2 = save(s, "Two", "Analysis", "2004-11-01", "A", true, at + 60);
-    int64_t x3 = save(s, "Three", "Analysis", "2004-11-01", "A", true, at + 120);
+    int64_t x3 =
+        save(s, "Three", "Analysis", "2004-11-01", "A", true, at + 120);
     int64_t f1 = save(s, "Field", "Field", "2004-11-01", "B", true, at + 1);
     int64_t d1 = save(s, "Draft", "Analysis", "2004-11-01", "B", false, at);
     struct edit_issue is;
@@ -210,8 +211,8 @@ static void sections_add_set_delete(void **state)
     in = (struct edit_section){.name = ""};
     assert_int_equal(store_edit_section_add(s, &in, NULL), ERR_INVALID);
     /* move Analysis first, clear its description, rename */
-    struct edit_section ch = {.name = "Analysis", .description = "",
-                              .position = 0};
+    struct edit_section ch = {
+        .name = "Analysis", .description = "", .position = 0};
     assert_int_equal(store_edit_section_set(s, second, &ch), 0);
     ch = (struct edit_section){.position = 1};
     assert_int_equal(store_edit_section_set(s, second, &ch), 0);
