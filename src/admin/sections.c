@@ -56,9 +56,8 @@ static const char *section_check(const char *name, const char *slug,
                                  const char *desc, long long position,
                                  bool is_new)
 {
-    if ((is_new && !name) ||
-        (name && (!*name || strpbrk(name, "\r\n") ||
-                  strlen(name) > NAME_MAX_BYTES)))
+    if ((is_new && !name) || (name && (!*name || strpbrk(name, "\r\n") ||
+                                       strlen(name) > NAME_MAX_BYTES)))
         return "field 'name' must be one line of 1 to 200 bytes";
     if (slug && !slug_ok(slug))
         return "field 'slug' must be 1 to 100 of a-z, 0-9 and -";
@@ -105,8 +104,8 @@ int admin_api_sections(struct request *req, struct response *res, void *ctx)
 }
 
 /* section_reply answers with section id as GET gives it. */
-static int section_reply(struct admin_req *ar, struct response *res,
-                         int64_t id, int status)
+static int section_reply(struct admin_req *ar, struct response *res, int64_t id,
+                         int status)
 {
     struct edit_section x;
     int rc = store_edit_section(ar->ad->store, ar->req->arena, id, &x);
@@ -136,8 +135,7 @@ static const struct json_field section_fields[] = {
 #define NSECTION_FIELDS (sizeof(section_fields) / sizeof(section_fields[0]))
 
 /* section_write is POST (id 0) and PUT of the API. */
-static int section_write(struct admin_req *ar, struct response *res,
-                         int64_t id)
+static int section_write(struct admin_req *ar, struct response *res, int64_t id)
 {
     struct json_value v[NSECTION_FIELDS];
     int st = admin_json_read(ar, res, section_fields, NSECTION_FIELDS, v);
@@ -268,23 +266,23 @@ static int section_form(struct admin_req *ar, struct response *res, int64_t id)
                              422);
     if (slug && !*slug)
         slug = NULL; /* a new section's slug is made from its name */
-    const char *why = section_check(name ? name : (id ? NULL : ""), slug, desc,
-                                    p, id == 0);
+    const char *why =
+        section_check(name ? name : (id ? NULL : ""), slug, desc, p, id == 0);
     if (why)
         return sections_page(
-            ar, res,
-            arena_printf(ar->req->arena, "Not saved: %s.", why), 422);
-    struct edit_section in = {
-        .name = name, .slug = slug, .description = desc ? desc : "",
-        .position = p};
+            ar, res, arena_printf(ar->req->arena, "Not saved: %s.", why), 422);
+    struct edit_section in = {.name = name,
+                              .slug = slug,
+                              .description = desc ? desc : "",
+                              .position = p};
     int64_t nid = id;
     int rc = id == 0 ? store_edit_section_add(ar->ad->store, &in, &nid)
                      : store_edit_section_set(ar->ad->store, id, &in);
     if (rc == ERR_NOT_FOUND)
         return sections_page(ar, res, "There is no such section.", 404);
     if (rc == ERR_EXISTS)
-        return sections_page(ar, res,
-                             "Another section has this name or slug.", 409);
+        return sections_page(ar, res, "Another section has this name or slug.",
+                             409);
     if (rc != 0)
         return sections_page(ar, res, "The section cannot be saved.", 500);
     admin_audit(ar, id == 0 ? "section.create" : "section.update",
@@ -389,8 +387,7 @@ int admin_api_settings(struct request *req, struct response *res, void *ctx)
     return admin_json_reply(res, 200, json_pack("{s:o}", "settings", o));
 }
 
-int admin_api_settings_put(struct request *req, struct response *res,
-                           void *ctx)
+int admin_api_settings_put(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct arena *a = req->arena;
@@ -460,7 +457,8 @@ static int settings_page(struct admin_req *ar, struct response *res,
         tv_set_str(a, r, "placeholder",
                    journal_keys[i].def ? journal_keys[i].def : "");
         tv_set_bool(a, r, "long",
-                    strcmp(key, "about") == 0 || strcmp(key, "newsletter") == 0);
+                    strcmp(key, "about") == 0 ||
+                        strcmp(key, "newsletter") == 0);
         tv_push(a, rows, r);
     }
     tv_set(a, c, "settings", rows);

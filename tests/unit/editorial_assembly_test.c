@@ -3,7 +3,8 @@
  * authors and sections (src/store/editorial_assembly.c): counts that
  * include drafts, the hand-made order of an issue and the public table of
  * contents following it, deletes refused while articles remain, sections
- * created, changed and deleted, and the change log they feed.
+ * created, changed and deleted, the change log they feed; and a user's
+ * TOTP steps, each taken once (the V_ASSEMBLY migration's other part).
  */
 #include "core/arena.h"
 #include "core/log.h"
@@ -238,12 +239,32 @@ static void sections_add_set_delete(void **state)
     store_close(s);
 }
 
+/* A TOTP step is taken once; later steps only; a new secret starts over. */
+static void totp_steps_are_used_once(void **state)
+{
+    (void)state;
+    struct store *s = open_fresh("totp.db");
+    int64_t uid;
+    assert_int_equal(store_user_add(s, "t@example.org", "T", "editor",
+                                    "$argon2id$x", 1, &uid),
+                     0);
+    assert_int_equal(store_user_totp_use(s, uid, 100), 0);
+    assert_int_equal(store_user_totp_use(s, uid, 100), ERR_CONFLICT);
+    assert_int_equal(store_user_totp_use(s, uid, 99), ERR_CONFLICT);
+    assert_int_equal(store_user_totp_use(s, uid, 101), 0);
+    assert_int_equal(store_user_totp_use(s, uid + 1, 500), ERR_CONFLICT);
+    assert_int_equal(store_user_set_totp(s, uid, "ABC", NULL, 0, 2), 0);
+    assert_int_equal(store_user_totp_use(s, uid, 50), 0);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(issue_order_and_toc),
         cmocka_unit_test(authors_delete_only_unused),
         cmocka_unit_test(sections_add_set_delete),
+        cmocka_unit_test(totp_steps_are_used_once),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
