@@ -134,7 +134,8 @@ int admin_account_totp(struct request *req, struct response *res, void *ctx)
         return admin_error_page(ar, res, 400,
                                 "The enrolment form is "
                                 "damaged; start again.");
-    if (!totp_check(secret, code, ar->now))
+    int64_t step;
+    if (!totp_check_step(secret, code, ar->now, &step))
         return enrol_page(ar, res, secret,
                           "That code is not right. Check your device's "
                           "clock and enter the current code.",
@@ -152,6 +153,9 @@ int admin_account_totp(struct request *req, struct response *res, void *ctx)
     }
     if (store_user_set_totp(ar->ad->store, ar->user.id, secret, hashes,
                             TOTP_RECOVERY_N, ar->now) != 0)
+        return 500;
+    /* The code that proved the enrolment is used: it cannot log in. */
+    if (store_user_totp_use(ar->ad->store, ar->user.id, step) != 0)
         return 500;
     admin_audit(ar, "totp.enable", "user:%lld %s", (long long)ar->user.id,
                 ar->user.email);
@@ -224,10 +228,21 @@ int admin_login_totp(struct request *req, struct response *res, void *ctx)
                          429);
     }
     const char *code = admin_form(ar, "code");
-    bool ok = false;
-    if (code && strlen(code) == 6)
-        ok = totp_check(ar->user.totp_secret, code, ar->now);
-    else if (code) {
+    bool ok = false, replay = false;
+    int64_t step;
+    if (code && strlen(code) == 6) {
+        ok = totp_check_step(ar->user.totp_secret, code, ar->now, &step);
+        int rc = ok ? store_user_totp_use(ar->ad->store, ar->user.id, step) : 0;
+        if (rc == ERR_CONFLICT) {
+            /* Seen over someone's shoulder or replayed from a log. */
+            log_warn("TOTP code replayed for user %lld from %s",
+                     (long long)ar->user.id, req->remote_addr);
+            ok = false;
+            replay = true;
+        } else if (rc != 0) {
+            return 500;
+        }
+    } else if (code) {
         char norm[16], h[AUTH_HEX_LEN + 1];
         if (totp_recovery_normal(code, norm, sizeof(norm))) {
             auth_hash_hex(norm, strlen(norm), h);
@@ -239,7 +254,11 @@ int admin_login_totp(struct request *req, struct response *res, void *ctx)
     }
     if (!ok) {
         limiter_fail(ar->ad->limiter, key, ar->now);
-        return code_page(ar, res, "That code is not right.", 200);
+        return code_page(ar, res,
+                         replay ? "That code was already used. Wait for "
+                                  "the next one from your app."
+                                : "That code is not right.",
+                         200);
     }
     limiter_clear(ar->ad->limiter, key);
     if (store_session_touch(ar->ad->store, ar->sid_hash, ar->now, true) != 0)

@@ -102,7 +102,7 @@ void admin_audit(struct admin_req *ar, const char *action, const char *fmt, ...)
 
 /* --- JSON for the API (json.c) --- */
 
-enum json_kind { JF_STRING, JF_INT, JF_BOOL, JF_STRINGS };
+enum json_kind { JF_STRING, JF_INT, JF_BOOL, JF_STRINGS, JF_INTS };
 
 /* One field an endpoint accepts; any other field is refused (400). */
 struct json_field {
@@ -119,6 +119,7 @@ struct json_value {
     long long i;       /* JF_INT */
     bool b;            /* JF_BOOL */
     const char **list; /* JF_STRINGS */
+    long long *ints;   /* JF_INTS */
     size_t n;
 };
 
@@ -198,6 +199,44 @@ int admin_api_author_put(struct request *req, struct response *res, void *ctx);
 int admin_api_me(struct request *req, struct response *res, void *ctx);
 int admin_api_users(struct request *req, struct response *res, void *ctx);
 int admin_api_user_add(struct request *req, struct response *res, void *ctx);
+/* assembly.c: an issue's page and its assembly; the issues API */
+int admin_issue_page(struct request *req, struct response *res, void *ctx);
+int admin_issue_save(struct request *req, struct response *res, void *ctx);
+int admin_issue_article_add(struct request *req, struct response *res,
+                            void *ctx);
+int admin_issue_article_remove(struct request *req, struct response *res,
+                               void *ctx);
+int admin_issue_move(struct request *req, struct response *res, void *ctx);
+int admin_issue_delete(struct request *req, struct response *res, void *ctx);
+int admin_api_issues(struct request *req, struct response *res, void *ctx);
+int admin_api_issue(struct request *req, struct response *res, void *ctx);
+int admin_api_issue_put(struct request *req, struct response *res, void *ctx);
+int admin_api_issue_delete(struct request *req, struct response *res,
+                           void *ctx);
+/* authors.c: the authors' pages; GET/DELETE /api/admin/authors/{id} */
+int admin_authors(struct request *req, struct response *res, void *ctx);
+int admin_author_edit(struct request *req, struct response *res, void *ctx);
+int admin_author_save(struct request *req, struct response *res, void *ctx);
+int admin_author_delete(struct request *req, struct response *res, void *ctx);
+int admin_api_author(struct request *req, struct response *res, void *ctx);
+int admin_api_author_delete(struct request *req, struct response *res,
+                            void *ctx);
+/* sections.c: sections (editors) and settings (admins), pages and API */
+int admin_sections(struct request *req, struct response *res, void *ctx);
+int admin_section_add(struct request *req, struct response *res, void *ctx);
+int admin_section_save(struct request *req, struct response *res, void *ctx);
+int admin_section_delete(struct request *req, struct response *res, void *ctx);
+int admin_api_sections(struct request *req, struct response *res, void *ctx);
+int admin_api_section(struct request *req, struct response *res, void *ctx);
+int admin_api_section_add(struct request *req, struct response *res, void *ctx);
+int admin_api_section_put(struct request *req, struct response *res, void *ctx);
+int admin_api_section_delete(struct request *req, struct response *res,
+                             void *ctx);
+int admin_settings(struct request *req, struct response *res, void *ctx);
+int admin_settings_save(struct request *req, struct response *res, void *ctx);
+int admin_api_settings(struct request *req, struct response *res, void *ctx);
+int admin_api_settings_put(struct request *req, struct response *res,
+                           void *ctx);
 /* media.c: the library page, its upload form, POST /api/admin/media */
 int admin_media_page(struct request *req, struct response *res, void *ctx);
 int admin_media_post(struct request *req, struct response *res, void *ctx);

@@ -134,20 +134,24 @@ static int issues_page(struct admin_req *ar, struct response *res,
                        const char *ok, const char *error, int status)
 {
     struct arena *a = ar->req->arena;
-    struct issue_entry *l;
+    struct edit_issue *l;
     size_t n;
-    if (store_issues_list(ar->ad->store, a, &l, &n) != 0)
+    if (store_edit_issues(ar->ad->store, a, &l, &n) != 0)
         return admin_error_page(ar, res, 500, "The issues cannot be read.");
     struct tval *c = admin_context(ar, "Issues");
     struct tval *rows = tv_list(a);
     for (size_t i = 0; i < n; i++) {
         struct tval *r = tv_map(a);
-        tv_set_str(a, r, "date", l[i].issue.date);
-        tv_set_str(a, r, "title", l[i].issue.title ? l[i].issue.title : "");
-        tv_set_int(a, r, "published", l[i].articles);
+        tv_set_int(a, r, "id", l[i].id);
+        tv_set_str(a, r, "date", l[i].date);
+        tv_set_str(a, r, "title", l[i].title ? l[i].title : "");
+        tv_set_int(a, r, "count", l[i].articles);
+        tv_set_int(a, r, "published", l[i].published);
         tv_push(a, rows, r);
     }
     tv_set(a, c, "issues", rows);
+    if (!ok && request_query_arg(ar->req, "deleted"))
+        ok = "The issue is deleted.";
     if (ok)
         tv_set_str(a, c, "ok", ok);
     if (error)
@@ -179,9 +183,9 @@ int admin_issue_add(struct request *req, struct response *res, void *ctx)
     return issues_page(ar, res,
                        rc == ERR_EXISTS ? "The issue exists; its title is "
                                           "updated."
-                                        : "Issue created. Give articles this "
-                                          "issue's date in the editor, then "
-                                          "publish the issue.",
+                                        : "Issue created. Open it to add and "
+                                          "order its articles, then publish "
+                                          "the issue.",
                        NULL, 200);
 }
 

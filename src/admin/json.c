@@ -61,6 +61,7 @@ static const char *kind_name(enum json_kind k)
     case JF_INT: return "an integer";
     case JF_BOOL: return "true or false";
     case JF_STRINGS: return "a list of strings";
+    case JF_INTS: return "a list of integers";
     }
     return "?";
 }
@@ -114,6 +115,28 @@ static int take(struct arena *a, struct response *res,
                 arena_strndup(a, json_string_value(e), json_string_length(e));
         }
         o->list[n] = NULL;
+        o->n = n;
+        o->present = true;
+        return 0;
+    }
+    case JF_INTS: {
+        if (!json_is_array(v))
+            break;
+        size_t n = json_array_size(v);
+        if (f->max && n > f->max)
+            return admin_json_error(res, 400, "too_long",
+                                    "field '%s' has more than %zu items",
+                                    f->name, f->max);
+        o->ints = arena_alloc(a, (n + 1) * sizeof(*o->ints));
+        for (size_t i = 0; i < n; i++) {
+            json_t *e = json_array_get(v, i);
+            if (!json_is_integer(e))
+                return admin_json_error(res, 400, "wrong_type",
+                                        "field '%s' item %zu must be an "
+                                        "integer",
+                                        f->name, i);
+            o->ints[i] = (long long)json_integer_value(e);
+        }
         o->n = n;
         o->present = true;
         return 0;

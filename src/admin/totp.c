@@ -63,7 +63,8 @@ static bool decode(const char *secret_b32, char **raw, size_t *n)
            OATH_OK;
 }
 
-bool totp_check(const char *secret_b32, const char *code, int64_t now)
+bool totp_check_step(const char *secret_b32, const char *code, int64_t now,
+                     int64_t *step)
 {
     if (!secret_b32 || !code || strlen(code) != 6)
         return false;
@@ -74,10 +75,21 @@ bool totp_check(const char *secret_b32, const char *code, int64_t now)
     size_t n = 0;
     if (!decode(secret_b32, &raw, &n))
         return false;
-    int rc = oath_totp_validate(raw, n, (time_t)now,
-                                OATH_TOTP_DEFAULT_TIME_STEP_SIZE, 0, 1, code);
+    int pos = 0;
+    int rc = oath_totp_validate2(raw, n, (time_t)now,
+                                 OATH_TOTP_DEFAULT_TIME_STEP_SIZE, 0, 1, &pos,
+                                 code);
     free(raw);
-    return rc >= 0;
+    if (rc < 0)
+        return false;
+    *step = now / OATH_TOTP_DEFAULT_TIME_STEP_SIZE + pos;
+    return true;
+}
+
+bool totp_check(const char *secret_b32, const char *code, int64_t now)
+{
+    int64_t step;
+    return totp_check_step(secret_b32, code, now, &step);
 }
 
 bool totp_code(const char *secret_b32, int64_t now, char out[7])

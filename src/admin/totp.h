@@ -23,6 +23,11 @@ enum {
 void totp_new_secret(char out[TOTP_SECRET_LEN + 1]);
 /* totp_check: is code (6 digits) valid for secret at now, ±1 step? */
 bool totp_check(const char *secret_b32, const char *code, int64_t now);
+/* totp_check_step is totp_check that also gives the 30-second step the
+ * code belongs to (now / 30 - 1, + 0 or + 1), to refuse it a second time
+ * (store_user_totp_use). */
+bool totp_check_step(const char *secret_b32, const char *code, int64_t now,
+                     int64_t *step);
 /* totp_code computes the code for secret at now (tests, 7 bytes). */
 bool totp_code(const char *secret_b32, int64_t now, char out[7]);
 /* totp_uri: the otpauth:// URI an authenticator app reads. */

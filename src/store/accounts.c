@@ -123,7 +123,11 @@ static const char SQL_USER_NAME[] =
 static const char SQL_USER_DISABLED[] =
     "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_USER_TOTP[] =
-    "UPDATE users SET totp_secret = ?2, updated_at = ?3 WHERE id = ?1";
+    "UPDATE users SET totp_secret = ?2, totp_step = 0, updated_at = ?3"
+    " WHERE id = ?1";
+/* A code's step is taken once, and only later steps after it (V_ASSEMBLY). */
+static const char SQL_USER_TOTP_STEP[] =
+    "UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2";
 static const char SQL_SESSIONS_END_BUT[] =
     "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2";
 static const char SQL_RECOVERY_CLEAR[] =
@@ -447,4 +451,16 @@ int store_audit_list(struct store *s, struct arena *a, int64_t limit,
     *n = 0;
     return query(s, a, SQL_AUDIT_LIST, "audit_list", args, 1, sizeof(**out),
                  audit_row, (void **)out, n);
+}
+
+int store_user_totp_use(struct store *s, int64_t user_id, int64_t step)
+{
+    const struct acc_arg args[] = {AI(user_id), AI(step)};
+    int rc = write1(s, SQL_USER_TOTP_STEP, "user_totp_use", args, 2, true);
+    if (rc == ERR_NOT_FOUND) {
+        sdb_errorf("user %lld: TOTP step %lld already used", (long long)user_id,
+                   (long long)step);
+        return ERR_CONFLICT;
+    }
+    return rc;
 }

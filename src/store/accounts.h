@@ -82,6 +82,14 @@ int store_user_set_disabled(struct store *s, int64_t id, bool disabled,
 int store_user_set_totp(struct store *s, int64_t id, const char *secret,
                         const char *const *code_hashes, size_t n,
                         int64_t now) WUR;
+/*
+ * store_user_totp_use records that the code of 30-second step (Unix time
+ * / 30) logged the user in: 0, or ERR_CONFLICT when that step or a later
+ * one was already used (a replayed code; RFC 6238 section 5.2), checked
+ * and written in one statement so two requests cannot both pass.
+ * Setting a new secret starts again from step 0.
+ */
+int store_user_totp_use(struct store *s, int64_t user_id, int64_t step) WUR;
 /* store_recovery_use consumes a recovery code: 0, or ERR_NOT_FOUND. */
 int store_recovery_use(struct store *s, int64_t user_id,
                        const char *code_hash) WUR;

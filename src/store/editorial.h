@@ -137,6 +137,7 @@ int store_issue_publish(struct store *s, const char *date, int *n) WUR;
 struct edit_author {
     int64_t id;
     const char *slug, *name, *bio;
+    int64_t articles; /* articles in whose byline the author is */
 };
 /* store_edit_authors lists every author by name. */
 int store_edit_authors(struct store *s, struct arena *a,
@@ -145,5 +146,92 @@ int store_edit_authors(struct store *s, struct arena *a,
  * (NULL keeps a field). ERR_NOT_FOUND, ERR_EXISTS (name or slug taken). */
 int store_edit_author_set(struct store *s, int64_t id, const char *name,
                           const char *slug, const char *bio) WUR;
+
+/* --- issue assembly, authors, sections (editorial_assembly.c) --- */
+
+/* An issue as the back office lists it: drafts count too. */
+struct edit_issue {
+    int64_t id;
+    const char *date, *title; /* title may be NULL */
+    int64_t articles;         /* all its articles */
+    int64_t published;        /* its public ones */
+};
+/* store_edit_issues lists every issue, newest first, with its counts. */
+int store_edit_issues(struct store *s, struct arena *a, struct edit_issue **out,
+                      size_t *n) WUR;
+/* store_edit_issue loads one issue by date (when date is not NULL) or id;
+ * ERR_NOT_FOUND if there is none. */
+int store_edit_issue(struct store *s, struct arena *a, int64_t id,
+                     const char *date, struct edit_issue *out) WUR;
+
+/* One article of an issue being assembled. */
+struct edit_issue_article {
+    int64_t id;
+    const char *title, *slug, *section; /* section may be NULL */
+    enum edit_status status;
+    int64_t position; /* its place set by hand (1...), 0: not placed */
+    int64_t publish_at;
+};
+/*
+ * store_edit_issue_articles lists the issue's articles, drafts too, in
+ * the public table of contents' order: sections in the journal's order
+ * (articles without one last), then the hand-made order, then the order
+ * of publication.
+ */
+int store_edit_issue_articles(struct store *s, struct arena *a,
+                              int64_t issue_id, struct edit_issue_article **out,
+                              size_t *n) WUR;
+/* store_edit_issue_title sets (or with NULL/"" clears) an issue's title. */
+int store_edit_issue_title(struct store *s, int64_t id, const char *title) WUR;
+/*
+ * store_edit_issue_order places the issue's articles ids[0..n) at
+ * positions 1..n (within their sections, the table of contents follows
+ * this order); the issue's other articles become unplaced (after the
+ * placed ones). ERR_INVALID (nothing changes) if an id is not one of
+ * the issue's articles.
+ */
+int store_edit_issue_order(struct store *s, int64_t issue_id,
+                           const int64_t *ids, size_t n) WUR;
+/* store_edit_issue_delete deletes an issue with no articles:
+ * ERR_CONFLICT if it has some (drafts too), ERR_NOT_FOUND. */
+int store_edit_issue_delete(struct store *s, int64_t id) WUR;
+
+/* store_edit_author loads one author with its count of articles. */
+int store_edit_author(struct store *s, struct arena *a, int64_t id,
+                      struct edit_author *out) WUR;
+/* store_edit_author_delete deletes an author in no byline: ERR_CONFLICT
+ * if the author still has articles, ERR_NOT_FOUND. */
+int store_edit_author_delete(struct store *s, int64_t id) WUR;
+
+/* A section as the back office edits it. */
+struct edit_section {
+    int64_t id;
+    const char *slug, *name;
+    const char *description; /* may be NULL */
+    int64_t position;        /* the journal's order (1...); 0: keep/last */
+    int64_t articles;        /* its articles, drafts too */
+};
+/* store_edit_sections lists the sections in the journal's order. */
+int store_edit_sections(struct store *s, struct arena *a,
+                        struct edit_section **out, size_t *n) WUR;
+int store_edit_section(struct store *s, struct arena *a, int64_t id,
+                       struct edit_section *out) WUR;
+/*
+ * store_edit_section_add creates section in->name (slug: in->slug, or
+ * made from the name; position: in->position, or 0 for last).
+ * ERR_EXISTS: the name or slug is taken; ERR_INVALID: no name.
+ */
+int store_edit_section_add(struct store *s, const struct edit_section *in,
+                           int64_t *id) WUR;
+/*
+ * store_edit_section_set changes a section's name, slug, description and
+ * position; NULL (0 for the position) keeps a field, "" clears the
+ * description. ERR_NOT_FOUND, ERR_EXISTS.
+ */
+int store_edit_section_set(struct store *s, int64_t id,
+                           const struct edit_section *in) WUR;
+/* store_edit_section_delete deletes a section with no articles:
+ * ERR_CONFLICT if it has some, ERR_NOT_FOUND. */
+int store_edit_section_delete(struct store *s, int64_t id) WUR;
 
 #endif

@@ -27,7 +27,8 @@ static const char SQL_BUMP[] =
     " VALUES (?1, 1, 0, ?2) ON CONFLICT(article_id) DO UPDATE"
     " SET revision = revision + 1, scheduled = 0";
 static const char SQL_AUTHORS[] =
-    "SELECT id, slug, name, bio FROM authors ORDER BY name";
+    "SELECT id, slug, name, bio, (SELECT count(*) FROM article_authors"
+    " WHERE author_id = authors.id) FROM authors ORDER BY name";
 static const char SQL_AUTHOR_SET[] =
     "UPDATE authors SET name = coalesce(?2, name), slug = coalesce(?3, slug),"
     " bio = coalesce(?4, bio) WHERE id = ?1";
@@ -157,6 +158,7 @@ static void author_row(struct arena *a, sqlite3_stmt *st, void *elem)
     au->slug = sdb_col_text(a, st, 1);
     au->name = sdb_col_text(a, st, 2);
     au->bio = sdb_col_text(a, st, 3);
+    au->articles = sqlite3_column_int64(st, 4);
 }
 
 int store_edit_authors(struct store *s, struct arena *a,

@@ -707,11 +707,45 @@ static const char V_MEDIA_SIDE[] =
     " FROM article_tags WHERE article_id = new.id;"
     " END;";
 
+/*
+ * V_ASSEMBLY: an editor orders an issue's articles by hand, and a TOTP
+ * code works once.
+ * - articles.issue_position: the place of an article within its section
+ *   of its issue. Unplaced articles (the default, also after a move to
+ *   another issue) come after the placed ones, in order of publication
+ *   as before. The table of contents' index gains it, so a page of a
+ *   4,927-article issue is still one index range. Moving articles in a
+ *   published issue names the issue and the lists (the home page shows
+ *   the latest issue).
+ * - Deleting an issue or an author (the back office refuses while they
+ *   hold articles) names "site": their names were on many pages.
+ * - users.totp_step: the last 30-second step whose code logged the user
+ *   in (RFC 6238 5.2: a code is accepted once).
+ */
+static const char V_ASSEMBLY[] =
+    "ALTER TABLE articles ADD COLUMN issue_position INTEGER NOT NULL"
+    "  DEFAULT 1000000000;"
+    "DROP INDEX articles_issue_section;"
+    "CREATE INDEX articles_issue_order ON articles(issue_id, status,"
+    "  section_id, issue_position, published_at);"
+    "CREATE TRIGGER articles_issue_pos AFTER UPDATE OF issue_position"
+    " ON articles WHEN new.status = 1 AND new.issue_id IS NOT NULL"
+    " BEGIN " CHANGE("'issue:' || new.issue_id") CHANGE("'list'") " END;"
+    "CREATE TRIGGER articles_issue_move AFTER UPDATE OF issue_id ON articles"
+    " WHEN old.issue_id IS NOT new.issue_id BEGIN"
+    "  UPDATE articles SET issue_position = 1000000000 WHERE id = new.id;"
+    " END;"
+    "CREATE TRIGGER issues_del AFTER DELETE ON issues"
+    " BEGIN " CHANGE("'site'") " END;"
+    "CREATE TRIGGER authors_del AFTER DELETE ON authors"
+    " BEGIN " CHANGE("'site'") " END;"
+    "ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;";
+
 // clang-format on
 static const char *const migrations[] = {
     V1,         V2,         V3,           V4,           V5,
     V6,         V_ACCOUNTS, V_EDITORIAL,  V_IMPORT,     V_PLACES,
-    V_WEBHOOKS, V_MEDIA,    V_NEWSLETTER, V_MEDIA_SIDE,
+    V_WEBHOOKS, V_MEDIA,    V_NEWSLETTER, V_MEDIA_SIDE, V_ASSEMBLY,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -8,7 +8,9 @@
 // public site, edits it, restores revision 1 from the revisions page,
 // schedules a second article a few seconds ahead and watches it appear
 // (not before its time), creates an issue, gives it an article and
-// publishes the whole issue. Prints what failed and exits 1.
+// publishes the whole issue, adds a second one from the issue's page and
+// moves it first; runs axe-core on the issue, authors and sections pages.
+// Prints what failed and exits 1.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -157,6 +159,42 @@ try {
         "issue publish message missing");
   check(await status(base + "/articles/in-the-spring-issue") === 200,
         "the issue's article is not public");
+
+  // assemble it: add a second article from the issue's page, move it
+  // first, and see the public table of contents in that order
+  await page.goto(base + "/admin/articles/new");
+  await page.fill("#a-title", "Spring Postscript");
+  await page.fill("#a-slug", "spring-postscript");
+  await page.selectOption("#a-status", "published");
+  await save(page);
+  await page.goto(base + "/admin/issues");
+  await Promise.all([page.waitForNavigation(),
+                     page.click("a:has-text('2033-03-01')")]);
+  await axe(page, "the issue's page");
+  await page.fill("#add-q", "Postscript");
+  await Promise.all([page.waitForNavigation(),
+                     page.click("form[role=search] button")]);
+  await Promise.all([page.waitForNavigation(),
+                     page.click("button[aria-label='Add Spring Postscript to the issue']")]);
+  check((await page.content()).includes("The article is in this issue now."),
+        "the issue's add message missing");
+  await axe(page, "the issue's page with two articles");
+  const up = page.locator("button[aria-label='Move Spring Postscript up']");
+  if (await up.count() === 1)
+    await Promise.all([page.waitForNavigation(), up.click()]);
+  const body = await (await fetch(base + "/issues/2033-03-01")).text();
+  check(body.indexOf("Spring Postscript") >= 0 &&
+        body.indexOf("Spring Postscript") < body.indexOf("In The Spring Issue"),
+        "the public issue does not follow the order set");
+
+  for (const path of ["/admin/authors", "/admin/sections"]) {
+    await page.goto(base + path);
+    await axe(page, path);
+  }
+  await page.goto(base + "/admin/authors");
+  await Promise.all([page.waitForNavigation(),
+                     page.click("table a[href^='/admin/authors/']")]);
+  await axe(page, "an author's page");
 
   await page.goto(base + "/admin/articles");
   await axe(page, "/admin/articles");

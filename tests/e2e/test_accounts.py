@@ -7,6 +7,7 @@ moving a session's times back in the SQLite file, not by waiting.
 """
 import re
 import sqlite3
+import time
 
 import pytest
 import requests
@@ -463,9 +464,9 @@ def test_totp_enrol_and_login(site):
     r = s.post(site.url + "/admin/account/totp",
                data={"csrf": tok, "secret": secret, "code": "000000"})
     assert r.status_code == 400
+    enrol_code = pyotp.TOTP(secret).now()
     r = s.post(site.url + "/admin/account/totp",
-               data={"csrf": tok, "secret": secret,
-                     "code": pyotp.TOTP(secret).now()})
+               data={"csrf": tok, "secret": secret, "code": enrol_code})
     assert r.status_code == 200
     codes = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>",
                        r.text)
@@ -493,10 +494,28 @@ def test_totp_enrol_and_login(site):
     r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
                 data={"csrf": t, "code": "123456"})
     assert r.status_code == 200 and "not right" in r.text
+    # the code that proved the enrolment is used: the next one (one step
+    # of drift ahead) logs in
     r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
-                data={"csrf": t, "code": pyotp.TOTP(secret).now()})
+                data={"csrf": t, "code": enrol_code})
+    assert r.status_code == 200 and "already used" in r.text
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    r = s2.post(site.url + "/admin/login/totp", allow_redirects=False,
+                data={"csrf": t, "code": code})
     assert r.status_code == 303 and r.headers["Location"] == "/admin/"
     assert s2.get(site.url + "/admin/").status_code == 200
+    # that code, presented again within its window, is refused
+    s4 = requests.Session()
+    s4.headers.update(UA)
+    t4 = csrf_of(s4.get(site.url + "/admin/login").text)
+    s4.post(site.url + "/admin/login",
+            data={"email": "otp@example.org", "password": PW, "csrf": t4})
+    t4 = csrf_of(s4.get(site.url + "/admin/login/totp").text)
+    r = s4.post(site.url + "/admin/login/totp", allow_redirects=False,
+                data={"csrf": t4, "code": code})
+    assert r.status_code == 200 and "already used" in r.text
+    assert s4.get(site.url + "/admin/",
+                  allow_redirects=False).status_code == 303
     # a recovery code works once
     for attempt in (303, 200):
         s3 = requests.Session()

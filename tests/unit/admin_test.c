@@ -86,6 +86,24 @@ static void totp_matches_rfc6238(void **state)
     assert_false(totp_check(key, NULL, 59));
 }
 
+static void totp_step_of_a_code(void **state)
+{
+    (void)state;
+    const char *key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    int64_t step = -1;
+    /* "081804" is the code of step 1111111109 / 30 = 37037036 */
+    assert_true(totp_check_step(key, "081804", 1111111109, &step));
+    assert_int_equal(step, 37037036);
+    /* seen one step late or early, it is still that step */
+    assert_true(totp_check_step(key, "081804", 1111111109 + 30, &step));
+    assert_int_equal(step, 37037036);
+    assert_true(totp_check_step(key, "081804", 1111111109 - 30, &step));
+    assert_int_equal(step, 37037036);
+    step = -1;
+    assert_false(totp_check_step(key, "081804", 1111111109 + 90, &step));
+    assert_int_equal(step, -1);
+}
+
 static void secrets_and_codes(void **state)
 {
     (void)state;
@@ -144,6 +162,7 @@ int main(void)
         cmocka_unit_test(limiter_counts_in_a_window),
         cmocka_unit_test(limiter_stays_bounded),
         cmocka_unit_test(totp_matches_rfc6238),
+        cmocka_unit_test(totp_step_of_a_code),
         cmocka_unit_test(secrets_and_codes),
         cmocka_unit_test(passwords_and_hashes),
     };

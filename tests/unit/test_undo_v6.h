@@ -8,7 +8,16 @@
 #define QUIRE_TEST_UNDO_V6_H
 
 #define UNDO_LATER_MIGRATIONS                                                  \
-    /* V_MEDIA_SIDE (its articles_feature_upd goes with V_MEDIA's) */          \
+    /* V_ASSEMBLY */                                                           \
+    "DROP TRIGGER articles_issue_pos; DROP TRIGGER issues_del;"                \
+    "DROP TRIGGER articles_issue_move;"                                        \
+    "DROP TRIGGER authors_del; DROP INDEX articles_issue_order;"               \
+    "ALTER TABLE articles DROP COLUMN issue_position;"                         \
+    "CREATE INDEX articles_issue_section"                                      \
+    "  ON articles(issue_id, status, section_id, published_at);"               \
+    "ALTER TABLE users DROP COLUMN totp_step;" /* V_MEDIA_SIDE (its            \
+                                                  articles_feature_upd goes    \
+                                                  with V_MEDIA's) */           \
     "ALTER TABLE links DROP COLUMN image;"                                     \
     "ALTER TABLE publications DROP COLUMN image;"                              \
     "ALTER TABLE authors DROP COLUMN photo;" /* V_NEWSLETTER */                \
