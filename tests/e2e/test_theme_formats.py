@@ -65,8 +65,10 @@ def test_a_theme_words_the_read_count(french):
 
 
 def test_the_default_theme_says_read_once(server):
-    assert '<p class="hits">Read 3093 times</p>' in server.get(
-        f"/articles/{SEED_SLUG}", headers=BOT).text
+    # 3093 as imported, plus the reads of this module's French server if
+    # it flushed them to the shared journal before this server started.
+    assert re.search(r'<p class="hits">Read 309[3-5] times</p>', server.get(
+        f"/articles/{SEED_SLUG}", headers=BOT).text)
     # caspian-voices starts unread; this module's other server never reads it.
     assert '<p class="hits">Read 0 times</p>' in server.get(
         "/articles/caspian-voices", headers=BOT).text
