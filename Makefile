@@ -30,7 +30,7 @@ DB      ?= data/quire.db
 # need from here when it is absent.
 FIXTURES ?= $(CURDIR)/../shared/fixtures
 
-.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench \
+.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench bench-scale \
         format check-format eval-places install deb
 all: $(QUIRE)
 
@@ -182,6 +182,12 @@ check-fuzz: $(REPLAYS)
 # BENCH_ARTICLES=2000 BENCH_SECONDS=5 make bench
 bench:
 	@bench/run
+
+# How the figures grow from 15,000 to 1,000,000 synthetic articles
+# (bench/scale.py, hours at full size); quick run:
+# BENCH_SCALE_SIZES="2000 10000" BENCH_SCALE_EXPORT=2000 BENCH_SOAK_SECONDS=30 make bench-scale
+bench-scale:
+	@bench/run scale
 
 # scripts/check-format checks that every C file matches .clang-format;
 # `make format` rewrites every C file in place.

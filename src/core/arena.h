@@ -25,9 +25,8 @@ struct arena {
 
 /* arena_init prepares an empty arena whose blocks are block_size bytes. */
 void arena_init(struct arena *a, size_t block_size);
-/* arena_release runs deferred cleanups and frees every block. */
-void arena_release(struct arena *a);
-/* arena_reset is arena_release, then the arena is ready for reuse. */
+/* arena_release runs deferred cleanups and frees every block; the arena
+ * is then empty and ready for reuse. */
 void arena_release(struct arena *a);
 
 /* arena_alloc returns n bytes aligned for any type (uninitialised). */

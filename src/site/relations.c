@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/page.h"
+#include "render/cache.h"
 #include "render/value.h"
 #include "render/view.h"
 #include "site/lists.h"
@@ -147,16 +148,12 @@ static const char *svg(struct arena *a, const struct relations *r)
     return buf_error(&b) ? "" : b.ptr;
 }
 
-int site_relations(struct request *req, struct response *res, void *ctx)
+/* render_relations renders the map for years from..to and a section. */
+static int render_relations(struct site *s, struct request *req,
+                            struct response *res, int from, int to,
+                            const char *section)
 {
-    struct site *s = ctx;
     struct arena *a = req->arena;
-    int from = year_arg(req, "from", 1000), to = year_arg(req, "to", 9999);
-    const char *section = request_query_arg(req, "section");
-    if (from < 0 || to < 0 || from > to)
-        return 400;
-    if (section && !*section)
-        section = NULL;
     struct relations_query rq = {year_start(from), year_start(to + 1), section,
                                  REL_NODES, REL_PAIRS};
     if (to == 9999)
@@ -206,7 +203,48 @@ int site_relations(struct request *req, struct response *res, void *ctx)
         tv_push(a, sl, m);
     }
     tv_set(a, c, "sections", sl);
-    return site_render(s, res, "relations", c, NULL);
+    /* "places": an article's countries changed; "list": an article
+     * published or withdrawn; "site": a section renamed. */
+    int rc = site_render_showing(s, res, "relations", c, "places", -1);
+    if (rc == 200) {
+        page_depend(res->page, "list", -1);
+        page_depend(res->page, "site", -1);
+    }
+    return rc;
+}
+
+/*
+ * site_relations serves /relations from the page cache, keyed on the
+ * filters as read (the route is not ROUTE_CACHED: site.c keys on the path
+ * and page only), so "?from=2015" and "?from=2015&to=" share one page.
+ * Odd filters cost a render once, then count against the cache's budget.
+ */
+int site_relations(struct request *req, struct response *res, void *ctx)
+{
+    struct site *s = ctx;
+    int from = year_arg(req, "from", 1000), to = year_arg(req, "to", 9999);
+    const char *section = request_query_arg(req, "section");
+    if (from < 0 || to < 0 || from > to)
+        return 400;
+    if (section && !*section)
+        section = NULL;
+    /* \x1f cannot be in a path, so keys cannot collide with site.c's. */
+    struct str key =
+        str_from(arena_printf(req->arena, "/relations\x1f%d\x1f%d\x1f%s", from,
+                              to, section ? section : ""));
+    res->page = cache_get(s->cache, key);
+    response_header(res, "X-Cache", res->page ? "hit" : "miss");
+    if (!res->page) {
+        uint64_t gen = cache_generation(s->cache);
+        int rc = render_relations(s, req, res, from, to, section);
+        if (rc != 200)
+            return rc;
+        cache_put(s->cache, key, res->page, gen);
+    }
+    res->content_type = res->page->content_type;
+    res->cache_control = "no-cache";
+    res->etag = page_etag(res->page);
+    return 200;
 }
 
 int site_relation(struct request *req, struct response *res, void *ctx)

@@ -84,7 +84,7 @@ static const struct route routes[] = {
      ROUTE_CACHED | SITE_ABSOLUTE},
     {HTTP_GET, "/organizations/{}/feed.json", site_place_feed,
      ROUTE_CACHED | SITE_ABSOLUTE},
-    /* not cached: ?from, ?to and ?section make other pages of one path */
+    /* Not ROUTE_CACHED: relations.c keys its cache on ?from, ?to, ?section. */
     {HTTP_GET, "/relations", site_relations, 0},
     {HTTP_GET, "/relations/{}", site_relation, ROUTE_CACHED | SITE_PAGED},
     {HTTP_GET, "/search", site_search, 0},

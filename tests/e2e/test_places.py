@@ -207,6 +207,32 @@ def test_relations_map_and_table(site):
     assert srv.get("/relations/nonsense").status_code == 404
 
 
+def test_relations_are_cached_per_filter_and_dropped_when_places_change(site):
+    db, srv = site
+    for url in ["/relations", "/relations?from=2015&to=2019"]:
+        srv.get(url)
+        r = srv.get(url)
+        assert r.status_code == 200 and r.headers.get("X-Cache") == "hit", url
+        assert "/countries/mn" not in r.text
+    # the same filters written another way share the page
+    assert srv.get("/relations?from=2015&to=2019&section=").headers.get(
+        "X-Cache") == "hit"
+    # Mongolia joins an article about Kazakhstan and China: both pages drop
+    kz = "kazakhstan-and-china-the-pipeline-years"
+    assert ("country", "kz") in places_of(db, kz)
+    quire(db, "places", "add", kz, "mn")
+    import time
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        r = srv.get("/relations")
+        if "/countries/mn" in r.text:
+            break
+        time.sleep(0.2)
+    assert "/countries/mn" in r.text
+    assert "/countries/mn" in srv.get("/relations?from=2015&to=2019").text
+    quire(db, "places", "remove", kz, "mn")
+
+
 def test_static_export_has_the_places_pages(site, tmp_path):
     db, srv = site
     out = tmp_path / "out"
