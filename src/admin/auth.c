@@ -32,10 +32,28 @@ static void make_dummy(void)
 
 int auth_init(void)
 {
-    if (sodium_init() < 0)
-        return ERR_IO;
+    return sodium_init() < 0 ? ERR_IO : 0;
+}
+
+static void *dummy_thread(void *arg)
+{
+    (void)arg;
     pthread_once(&dummy_once, make_dummy);
-    return 0;
+    return NULL;
+}
+
+/* auth_warm_up makes the dummy hash in the background: argon2id takes a
+ * tenth of a second or more, which the server's start-up need not wait
+ * for (a login that comes first waits for it in pthread_once). */
+void auth_warm_up(void)
+{
+    pthread_t t;
+    pthread_attr_t at;
+    if (pthread_attr_init(&at) != 0)
+        return;
+    if (pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0)
+        (void)pthread_create(&t, &at, dummy_thread, NULL);
+    pthread_attr_destroy(&at);
 }
 
 int auth_password_hash(const char *pw, char out[AUTH_HASH_MAX])
