@@ -56,11 +56,22 @@ const char *page_etag(struct page *p)
 
 void page_compress(struct page *p)
 {
-    /* A spliced count would have to go inside the compressed stream: such
-     * pages (articles with read counts) are sent as they are. */
-    if (p->gz || p->br || p->status != 200 || p->splice_at != PAGE_NO_SPLICE ||
+    if (p->gz || p->br || p->status != 200 ||
         !compress_worth(p->content_type, p->len))
         return;
+    if (p->splice_at != PAGE_NO_SPLICE) {
+        /* Around the count: a new count costs a copy (compress_join). */
+        if (p->splice_len == 0 || p->splice_at > p->len)
+            return;
+        if (compress_gzip_around(p->bytes, p->len, p->splice_at, p->splice_len,
+                                 &p->gz, &p->gz_len, &p->gz_splice) != 0)
+            p->gz = NULL;
+        if (compress_brotli_around(p->bytes, p->len, p->splice_at,
+                                   p->splice_len, &p->br, &p->br_len,
+                                   &p->br_splice) != 0)
+            p->br = NULL;
+        return;
+    }
     if (compress_gzip(p->bytes, p->len, &p->gz, &p->gz_len) != 0)
         p->gz = NULL;
     if (compress_brotli(p->bytes, p->len, &p->br, &p->br_len) != 0)
@@ -86,7 +97,13 @@ void page_expire_in(struct page *p, int seconds)
 
 bool page_expired(const struct page *p)
 {
-    return p->expires && p->expires <= now_s();
+    return (p->expires && p->expires <= now_s()) ||
+           atomic_load_explicit(&p->outgrown, memory_order_relaxed);
+}
+
+void page_outgrown(struct page *p)
+{
+    atomic_store_explicit(&p->outgrown, true, memory_order_relaxed);
 }
 
 uint64_t page_dep_hash(const char *name)

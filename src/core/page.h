@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/compress.h"
+
 #define PAGE_NO_SPLICE SIZE_MAX
 #define PAGE_MAX_DEPS 16 /* beyond this a page depends on everything */
 
@@ -48,9 +50,16 @@ struct page {
     bool deps_all;
     int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
     struct page_sent *sent; /* the sender's, under the sender's own lock */
-    /* gzip and brotli encodings of bytes (page_compress), or NULL. */
+    /*
+     * gzip and brotli encodings of bytes (page_compress), or NULL. For a
+     * page with a spliced count they are made for a count text of
+     * splice_len bytes and lack it: compress_join puts it in when sent.
+     */
     char *gz, *br;
     size_t gz_len, br_len;
+    size_t splice_len;    /* the count text's length at render; 0: unknown */
+    atomic_bool outgrown; /* the count's text outgrew splice_len (below) */
+    struct compress_splice gz_splice, br_splice;
 };
 
 /*
@@ -73,16 +82,24 @@ const char *page_etag(struct page *p);
 void page_depend(struct page *p, const char *kind, int64_t id);
 /*
  * page_compress makes p's gzip and brotli variants, if its type and size
- * are worth it and no count is spliced into it. Like page_etag, call it
- * before p is shared (cache_put does).
+ * are worth it; with a spliced count, around a count text of splice_len
+ * bytes (compress.h). Like page_etag, call it before p is shared
+ * (cache_put does).
  */
 void page_compress(struct page *p);
 /* page_bytes: what p holds in memory (body and its variants). */
 size_t page_bytes(const struct page *p);
 /* page_expire_in makes p stale seconds from now (the cache then misses). */
 void page_expire_in(struct page *p, int seconds);
-/* page_expired: is p past its expiry time? */
+/* page_expired: is p past its expiry time, or outgrown? */
 bool page_expired(const struct page *p);
+/*
+ * page_outgrown marks a shared page whose count text has grown longer
+ * than its compressed variants were made for ("Read 999 times" became
+ * "Read 1,000 times"): the cache then misses, once, and the next render
+ * makes them for the new length. Until then the page goes out as it is.
+ */
+void page_outgrown(struct page *p);
 /* page_dep_hash hashes a change-log name as page_depend does. */
 uint64_t page_dep_hash(const char *name);
 void page_ref(struct page *p);

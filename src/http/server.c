@@ -202,12 +202,28 @@ static struct MHD_Response *page_response(const struct response *res,
 {
     const struct page *p = res->page;
     bool splice = p->splice_at != PAGE_NO_SPLICE && p->splice_at <= p->len;
-    /* The cache's variants, sent from their own bytes like the body. */
+    /* The cache's variants, sent from their own bytes like the body; with
+     * a count, the count goes into a copy (compress_join). */
     if (enc == HTTP_ENC_GZIP || enc == HTTP_ENC_BR) {
-        char *b = enc == HTTP_ENC_GZIP ? p->gz : p->br;
-        *size = enc == HTTP_ENC_GZIP ? p->gz_len : p->br_len;
-        return MHD_create_response_from_buffer((size_t)*size, b,
-                                               MHD_RESPMEM_PERSISTENT);
+        bool br = enc == HTTP_ENC_BR;
+        char *b = br ? p->br : p->gz;
+        size_t n = br ? p->br_len : p->gz_len;
+        if (!splice) {
+            *size = n;
+            return MHD_create_response_from_buffer(n, b,
+                                                   MHD_RESPMEM_PERSISTENT);
+        }
+        size_t jn;
+        char *j = compress_join(br, b, n, br ? &p->br_splice : &p->gz_splice,
+                                res->splice.ptr, res->splice.len, &jn);
+        if (!j)
+            return NULL;
+        *size = jn;
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer_with_free_callback(jn, j, free);
+        if (!r)
+            free(j);
+        return r;
     }
     if (!splice) {
         *size = p->len;
@@ -347,8 +363,15 @@ static enum MHD_Result queue(struct http_req *hr, int status)
     enum http_enc enc = HTTP_ENC_IDENTITY;
     if (status == 200 && from_app && res->page &&
         (res->page->gz || res->page->br)) {
-        unsigned offered = (res->page->gz ? 1u << HTTP_ENC_GZIP : 0) |
-                           (res->page->br ? 1u << HTTP_ENC_BR : 0);
+        /* With a count, only encodings made for its text's length. */
+        const struct page *pg = res->page;
+        bool counted = pg->splice_at != PAGE_NO_SPLICE;
+        bool gz_ok = pg->gz &&
+                     (!counted || pg->gz_splice.text_len == res->splice.len);
+        bool br_ok = pg->br &&
+                     (!counted || pg->br_splice.text_len == res->splice.len);
+        unsigned offered = (gz_ok ? 1u << HTTP_ENC_GZIP : 0) |
+                           (br_ok ? 1u << HTTP_ENC_BR : 0);
         enc =
             http_pick_encoding(request_header(req, "Accept-Encoding"), offered);
         response_header(res, "Vary", "Accept-Encoding");

@@ -174,6 +174,15 @@ int site_render(struct site *s, struct response *res, const char *name,
     char *bytes = buf_take(&b, &len);
     struct page *p = page_new(bytes, len, html_type, splice);
     p->counter = splice == PAGE_NO_SPLICE ? NULL : counter;
+    if (p->counter) {
+        /* The compressed variants are made around a count text of this
+         * length: the phrase the next reader will see (page_compress). */
+        struct arena ta;
+        arena_init(&ta, 512);
+        const char *t = format_hits(&ta, s->fmt, hits_total(counter) + 1);
+        p->splice_len = t ? strlen(t) : 0;
+        arena_release(&ta);
+    }
     res->page = p;
     return 200;
 }
@@ -256,9 +265,15 @@ static int send_page(struct site *s, struct request *req, struct response *res)
         int taglen = (int)strlen(tag) - 1;
         res->etag =
             arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen, tag, n);
-        if (request_is_fresh(req, res->etag))
-            return 304;
-        if (req->method == HTTP_GET && !request_is_bot(req)) {
+        /* A reader who holds this count, in any coding, reads nothing
+         * new: not counted; server.c answers 304 for the coding it picks
+         * (a tag with -gz or -br is the compressed variant's). */
+        bool fresh = request_is_fresh(req, res->etag);
+        for (int k = 0; k < 2 && !fresh; k++)
+            fresh = request_is_fresh(
+                req, arena_printf(req->arena, "\"%.*s-%" PRId64 "-%s\"", taglen,
+                                  tag, n, k ? "br" : "gz"));
+        if (!fresh && req->method == HTTP_GET && !request_is_bot(req)) {
             n = hits_count(p->counter);
             res->etag = arena_printf(req->arena, "\"%.*s-%" PRId64 "\"", taglen,
                                      tag, n);
@@ -266,6 +281,8 @@ static int send_page(struct site *s, struct request *req, struct response *res)
     }
     /* The theme's whole phrase ("Read 3,093 times"), not just the number. */
     res->splice = str_from(format_hits(req->arena, s->fmt, n));
+    if ((p->gz || p->br) && res->splice.len > p->splice_len)
+        page_outgrown(p); /* compressed again at the next render */
     return 200;
 }
 
