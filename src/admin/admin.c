@@ -519,7 +519,6 @@ int admin_open(const struct admin_opts *o, struct admin **out, char *err,
         snprintf(err, errlen, "libsodium cannot start");
         goto out;
     }
-    auth_warm_up();
     ad->store = o->store;
     ad->media_dir = o->media_dir ? xstrdup(o->media_dir) : NULL;
     ad->upload_max = o->upload_max;

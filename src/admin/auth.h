@@ -24,10 +24,6 @@ enum {
 
 /* auth_init starts libsodium; ERR_IO if it cannot. Safe to call again. */
 int auth_init(void) WUR;
-/* auth_warm_up computes, in the background, the hash that logins for
- * unknown accounts check against, so the first one costs what the others
- * do (the server calls it once at start). */
-void auth_warm_up(void);
 /*
  * auth_password_hash hashes pw with argon2id (interactive limits) into
  * out (AUTH_HASH_MAX bytes). ERR_INVALID if pw is shorter than

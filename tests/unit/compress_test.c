@@ -38,8 +38,8 @@ static char *decoded(bool brotli, const char *enc, size_t n, size_t want)
     char *d = xmalloc(want + 16);
     if (brotli) {
         size_t dlen = want + 16;
-        assert_int_equal(BrotliDecoderDecompress(n, (const uint8_t *)enc,
-                                                 &dlen, (uint8_t *)d),
+        assert_int_equal(BrotliDecoderDecompress(n, (const uint8_t *)enc, &dlen,
+                                                 (uint8_t *)d),
                          BROTLI_DECODER_RESULT_SUCCESS);
         assert_int_equal(dlen, want);
     } else {
@@ -74,8 +74,7 @@ static void check(bool brotli, const char *src, size_t at, size_t tlen)
     for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
         char text[64];
         /* any text, cut or padded to the length made for */
-        snprintf(text, sizeof(text), "%-*.*s", (int)tlen, (int)tlen,
-                 texts[k]);
+        snprintf(text, sizeof(text), "%-*.*s", (int)tlen, (int)tlen, texts[k]);
         size_t jlen;
         char *j = compress_join(brotli, enc, elen, &sp, text, tlen, &jlen);
         assert_non_null(j);
@@ -100,9 +99,9 @@ static void joined_texts_decode(void **state)
         check(brotli, p, at, 15);
         check(brotli, p, at, 9);
         check(brotli, p, at, 0);
-        check(brotli, p, 0, 12);               /* the count first */
-        check(brotli, p, strlen(p) - 2, 12);   /* last but two (brotli's
-                                                  carry needs two after) */
+        check(brotli, p, 0, 12);             /* the count first */
+        check(brotli, p, strlen(p) - 2, 12); /* last but two (brotli's
+                                                carry needs two after) */
     }
     check(false, p, strlen(p), 12); /* gzip: the count last */
     free(p);
@@ -122,9 +121,8 @@ static void refused(void **state)
         compress_gzip_around(p, strlen(p), strlen(p) + 1, 5, &enc, &elen, &sp),
         -1);
     /* Too short to be worth it. */
-    assert_int_equal(compress_gzip_around("<p>x</p>", 8, 3, 4, &enc, &elen,
-                                          &sp),
-                     -1);
+    assert_int_equal(
+        compress_gzip_around("<p>x</p>", 8, 3, 4, &enc, &elen, &sp), -1);
     free(p);
 }
 
