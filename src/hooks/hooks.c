@@ -13,6 +13,7 @@
 #define LOG_MODULE "hooks"
 #include "hooks/hooks.h"
 
+#include "core/priority.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -264,6 +265,7 @@ static void deliver(struct hooks *h, struct arena *a,
 static void *run(void *arg)
 {
     struct hooks *h = arg;
+    thread_background("quire-hooks");
     pthread_mutex_lock(&h->lock);
     while (!h->stop) {
         pthread_mutex_unlock(&h->lock);

@@ -13,6 +13,7 @@
 #define LOG_MODULE "mail"
 #include "mail/mail.h"
 
+#include "core/priority.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -210,6 +211,7 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct mail_sender *ms = w->ms;
+    thread_background("quire-mail");
     struct smtp *c = smtp_new(&ms->cfg);
     struct arena a;
     arena_init(&a, 64 << 10);

@@ -423,3 +423,32 @@ def test_dkim_signed_and_verified(tmp_path, sink):
         assert not dkim.verify(forged, dnsfunc=dns)
     finally:
         assert srv.stop() == 0
+
+
+def thread_nices(pid):
+    """{thread name: [nice values]} of a process, from /proc."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                nice = int(f.read().rsplit(")", 1)[1].split()[16])
+        except OSError:
+            continue  # a thread that ended meanwhile
+        out.setdefault(name, []).append(nice)
+    return out
+
+
+def test_background_threads_give_way_to_requests(setup):
+    """The mail senders and the webhook deliverer run at nice 10, so a
+    send cannot take the cores from readers; the request threads do not."""
+    _, srv, _, _ = setup
+    srv.get("/")
+    nices = wait_for(lambda: (lambda n: n if "quire-mail" in n else None)(
+        thread_nices(srv.proc.pid)), 10, "the mail threads")
+    assert set(nices["quire-mail"]) == {10}, nices
+    assert nices.get("quire-hooks") == [10], nices
+    others = [v for k, vs in nices.items()
+              if k not in ("quire-mail", "quire-hooks") for v in vs]
+    assert others and set(others) == {0}, nices
