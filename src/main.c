@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/nocache.h"
+#include "core/str.h"
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
@@ -186,12 +187,6 @@ out:
 
 /* --- link ---------------------------------------------------------- */
 
-static bool http_url(const char *u)
-{
-    return (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0) &&
-           strlen(u) > 8 && strlen(u) <= 2048 && !strpbrk(u, " \t\r\n\"<>");
-}
-
 /* take_opt removes "--NAME VALUE" or "--NAME=VALUE" from argv (anywhere
  * before a "--") and sets *val; -1 when NAME has no value. */
 static int take_opt(int *argc, char **argv, const char *name, const char **val)
@@ -260,7 +255,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         return cli_fail("%s", link_usage);
     if (add && (!*argv[2] || strlen(argv[2]) > 200))
         return cli_fail("a link title must have 1 to 200 characters");
-    if (add && !http_url(argv[3]))
+    if (add && !str_http_url(argv[3]))
         return cli_fail("'%s' is not an http(s) URL", argv[3]);
     if ((rm || img) && cli_parse_id(argv[2], &id) != 0)
         return 1;
@@ -379,7 +374,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (!*p.title || strlen(p.title) > 1000)
             return cli_fail("a title must have 1 to 1000 characters");
         p.url = rest == 2 ? args[1] : NULL;
-        if (p.url && !http_url(p.url))
+        if (p.url && !str_http_url(p.url))
             return cli_fail("'%s' is not an http(s) URL", p.url);
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
