@@ -204,6 +204,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/admin/media", admin_media_page, 0},
     {HTTP_POST, "/admin/media", admin_media_post, 0},
     {HTTP_POST, "/api/admin/media", admin_api_media_add, 0},
+    {HTTP_GET, "/api/admin/media", admin_api_media, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

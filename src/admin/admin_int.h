@@ -273,6 +273,7 @@ int admin_api_publication_delete(struct request *req, struct response *res,
 int admin_media_page(struct request *req, struct response *res, void *ctx);
 int admin_media_post(struct request *req, struct response *res, void *ctx);
 int admin_api_media_add(struct request *req, struct response *res, void *ctx);
+int admin_api_media(struct request *req, struct response *res, void *ctx);
 /*
  * admin_picture resolves ref, what an editor names a picture by (a media
  * hash, a media id, or the /media/ URL the library shows; NULL or "" is

@@ -1,6 +1,7 @@
 /*
  * media.c - uploads in the back office (/admin/media) and the admin API
- * (POST /api/admin/media).
+ * (POST /api/admin/media; GET lists the library, newest first, without
+ * the variants: the hash or id is what a picture elsewhere is named by).
  *
  * Both take multipart/form-data with the file in field "file" and the
  * optional fields "alt", "decorative" (any non-empty value but "0"),
@@ -143,11 +144,27 @@ static json_t *media_json(struct arena *a, const struct media *m)
             json_pack("{s:s,s:s,s:i}", "url",
                       arena_printf(a, "/media/%s", m->variants[i].file), "type",
                       m->variants[i].mime, "width", m->variants[i].width));
-    return json_pack("{s:I,s:s,s:s,s:i,s:i,s:o,s:s?,s:b}", "id",
-                     (json_int_t)m->id, "url",
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:o,s:s?,s:b}", "id",
+                     (json_int_t)m->id, "hash", m->hash, "kind", m->kind, "url",
                      arena_printf(a, "/media/%s", m->file), "type", m->mime,
                      "width", m->width, "height", m->height, "variants", vars,
                      "alt", m->alt, "decorative", m->decorative);
+}
+
+int admin_api_media(struct request *req, struct response *res, void *ctx)
+{
+    struct admin_req *ar = ctx;
+    struct media *list;
+    size_t n;
+    if (store_media_list(ar->ad->store, req->arena, &list, &n) != 0)
+        return admin_json_error(res, 500, "internal", "cannot list media");
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = media_json(req->arena, &list[i]);
+        json_object_del(v, "variants"); /* not read for a list */
+        json_array_append_new(arr, v);
+    }
+    return admin_json_reply(res, 200, json_pack("{s:o}", "media", arr));
 }
 
 int admin_api_media_add(struct request *req, struct response *res, void *ctx)

@@ -74,16 +74,16 @@ static const char *pub_check(const struct publication *p)
 
 static json_t *link_json(const struct link *l)
 {
-    return json_pack("{s:I,s:s,s:s,s:i,s:s?}", "id", (json_int_t)l->id,
-                     "title", l->title, "url", l->url, "position", l->position,
-                     "image", l->image);
+    return json_pack("{s:I,s:s,s:s,s:i,s:s?}", "id", (json_int_t)l->id, "title",
+                     l->title, "url", l->url, "position", l->position, "image",
+                     l->image);
 }
 
 static json_t *pub_json(const struct publication *p)
 {
     return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)p->id,
-                     "kind", p->kind, "date", p->date, "title", p->title,
-                     "url", p->url, "image", p->image);
+                     "kind", p->kind, "date", p->date, "title", p->title, "url",
+                     p->url, "image", p->image);
 }
 
 int admin_api_links(struct request *req, struct response *res, void *ctx)
@@ -99,8 +99,7 @@ int admin_api_links(struct request *req, struct response *res, void *ctx)
     return admin_json_reply(res, 200, json_pack("{s:o}", "links", arr));
 }
 
-int admin_api_publications(struct request *req, struct response *res,
-                           void *ctx)
+int admin_api_publications(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct publication *p;
@@ -149,8 +148,7 @@ int admin_api_link(struct request *req, struct response *res, void *ctx)
     return link_reply(ar, res, id, 200);
 }
 
-int admin_api_publication(struct request *req, struct response *res,
-                          void *ctx)
+int admin_api_publication(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     int64_t id;
@@ -177,7 +175,8 @@ static int json_picture(struct admin_req *ar, struct response *res,
     }
     int st = admin_picture(ar, v->s, image, &why);
     if (st != 0)
-        return admin_json_error(res, st, st == 422 ? "unknown_media" : "internal",
+        return admin_json_error(res, st,
+                                st == 422 ? "unknown_media" : "internal",
                                 "field '%s': %s", name, why);
     return 0;
 }
@@ -225,8 +224,8 @@ static int link_write(struct admin_req *ar, struct response *res, int64_t id)
     if (why)
         return admin_json_error(
             res, 400,
-            id == 0 && (!l.title || !l.url) ? "missing_field" : "invalid",
-            "%s", why);
+            id == 0 && (!l.title || !l.url) ? "missing_field" : "invalid", "%s",
+            why);
     if (v[3].present && (v[3].i < 1 || v[3].i > POSITION_MAX))
         return admin_json_error(res, 400, "invalid",
                                 "field 'position' must be from 1 to 1000000");
@@ -278,11 +277,11 @@ static int pub_write(struct admin_req *ar, struct response *res, int64_t id)
         p.url = NULL;
     const char *why = pub_check(&p);
     if (why)
-        return admin_json_error(
-            res, 400,
-            id == 0 && (!p.kind || !p.date || !p.title) ? "missing_field"
-                                                        : "invalid",
-            "%s", why);
+        return admin_json_error(res, 400,
+                                id == 0 && (!p.kind || !p.date || !p.title)
+                                    ? "missing_field"
+                                    : "invalid",
+                                "%s", why);
     st = json_picture(ar, res, "image", &v[4], &p.image);
     if (st != 0)
         return st;
@@ -382,10 +381,9 @@ static const char *done_message(struct admin_req *ar, const char *what)
  * page_end adds the picker (field "image", current picture cur) and the
  * messages to c and renders tpl.
  */
-static int page_end(struct admin_req *ar, struct response *res,
-                    struct tval *c, const char *tpl, const char *legend,
-                    const char *cur, const char *what, const char *error,
-                    int status)
+static int page_end(struct admin_req *ar, struct response *res, struct tval *c,
+                    const char *tpl, const char *legend, const char *cur,
+                    const char *what, const char *error, int status)
 {
     struct arena *a = ar->req->arena;
     if (admin_picture_choices(ar, c, "image", legend, cur) != 0)
@@ -447,8 +445,7 @@ int admin_links(struct request *req, struct response *res, void *ctx)
 }
 
 /* form_link reads the page's form over l; NULL or the message. */
-static const char *form_link(struct admin_req *ar, struct link *l,
-                             int *status)
+static const char *form_link(struct admin_req *ar, struct link *l, int *status)
 {
     const char *t = admin_form(ar, "title");
     const char *u = admin_form(ar, "url");
@@ -525,8 +522,8 @@ int admin_link_save(struct request *req, struct response *res, void *ctx)
                          rc == ERR_INVALID ? 422 : 500);
     admin_audit(ar, "link.update", "link:%" PRId64 " %s", l.id, l.title);
     return admin_redirect(
-        res, arena_printf(req->arena, "/admin/links/%" PRId64 "?done=saved",
-                          l.id));
+        res,
+        arena_printf(req->arena, "/admin/links/%" PRId64 "?done=saved", l.id));
 }
 
 int admin_link_move(struct request *req, struct response *res, void *ctx)
@@ -606,8 +603,7 @@ static int pubs_page(struct admin_req *ar, struct response *res,
 }
 
 static int pub_page(struct admin_req *ar, struct response *res,
-                    const struct publication *p, const char *error,
-                    int status)
+                    const struct publication *p, const char *error, int status)
 {
     struct arena *a = ar->req->arena;
     struct tval *c =
@@ -643,8 +639,7 @@ static const char *form_pub(struct admin_req *ar, struct publication *p)
     return why ? arena_printf(ar->req->arena, "Not saved: %s.", why) : NULL;
 }
 
-int admin_publication_add(struct request *req, struct response *res,
-                          void *ctx)
+int admin_publication_add(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct publication p = {0};
@@ -674,13 +669,11 @@ static bool load_pub(struct admin_req *ar, struct response *res,
     *status =
         rc == ERR_NOT_FOUND
             ? admin_error_page(ar, res, 404, "There is no such publication.")
-            : admin_error_page(ar, res, 500,
-                               "The publication cannot be read.");
+            : admin_error_page(ar, res, 500, "The publication cannot be read.");
     return false;
 }
 
-int admin_publication_edit(struct request *req, struct response *res,
-                           void *ctx)
+int admin_publication_edit(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct publication p;
@@ -691,8 +684,7 @@ int admin_publication_edit(struct request *req, struct response *res,
     return pub_page(ar, res, &p, NULL, 200);
 }
 
-int admin_publication_save(struct request *req, struct response *res,
-                           void *ctx)
+int admin_publication_save(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct publication p;

@@ -85,6 +85,21 @@ def titles(site):
     return [x["title"] for x in r.json()["links"]]
 
 
+def test_media_list_names_the_pictures(site):
+    """GET /api/admin/media: what a script names a picture by."""
+    m = site.m
+    r = api(site, "GET", "/api/admin/media", site.tokens["author"])
+    assert r.status_code == 200, r.text
+    got = {x["id"]: x for x in r.json()["media"]}
+    logo = got[int(m["logo"]["id"])]
+    assert logo["hash"] == m["logo"]["hash"] and logo["kind"] == "image"
+    assert logo["url"].startswith(f"/media/{m['logo']['hash']}.")
+    assert (logo["width"], logo["height"], logo["alt"]) == \
+        (600, 240, "Partner logo")
+    assert got[int(m["pdf"])]["kind"] == "document"
+    assert "variants" not in logo
+
+
 def test_links_api(site):
     m = site.m
     logo = m["logo"]["hash"]
