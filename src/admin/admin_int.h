@@ -282,6 +282,9 @@ int admin_api_media(struct request *req, struct response *res, void *ctx);
  */
 int admin_picture(struct admin_req *ar, const char *ref, const char **hash,
                   const char **why);
+/* admin_picture_url: the URL of the library's file of hash (a thumbnail
+ * for a list), NULL if none or hash is NULL. */
+const char *admin_picture_url(struct admin_req *ar, const char *hash);
 /*
  * admin_picture_choices puts in c what partials/picture_picker needs to
  * choose an image of the library by radio button: the field's name, its

@@ -272,6 +272,15 @@ int admin_picture(struct admin_req *ar, const char *ref, const char **hash,
     return 0;
 }
 
+const char *admin_picture_url(struct admin_req *ar, const char *hash)
+{
+    struct media m;
+    if (!hash ||
+        store_media_by_hash(ar->ad->store, ar->req->arena, hash, &m) != 0)
+        return NULL;
+    return arena_printf(ar->req->arena, "/media/%s", m.file);
+}
+
 int admin_picture_choices(struct admin_req *ar, struct tval *c,
                           const char *name, const char *legend,
                           const char *current)

@@ -396,6 +396,14 @@ static int page_end(struct admin_req *ar, struct response *res, struct tval *c,
     return admin_render(ar, res, tpl, c, status);
 }
 
+/* thumb sets "thumb" on a list's row r: its picture's URL, if any. */
+static void thumb(struct admin_req *ar, struct tval *r, const char *hash)
+{
+    const char *url = admin_picture_url(ar, hash);
+    if (url)
+        tv_set_str(ar->req->arena, r, "thumb", url);
+}
+
 /* links_page lists the links, with typed (may be NULL) in the new form. */
 static int links_page(struct admin_req *ar, struct response *res,
                       const struct link *typed, const char *error, int status)
@@ -415,8 +423,7 @@ static int links_page(struct admin_req *ar, struct response *res,
         tv_set_int(a, r, "place", (long long)i + 1);
         tv_set_bool(a, r, "can_up", i > 0);
         tv_set_bool(a, r, "can_down", i + 1 < n);
-        if (l[i].image)
-            tv_set_str(a, r, "image", l[i].image);
+        thumb(ar, r, l[i].image);
         tv_push(a, rows, r);
     }
     tv_set(a, c, "links", rows);
@@ -586,8 +593,7 @@ static int pubs_page(struct admin_req *ar, struct response *res,
         tv_set_str(a, r, "title", p[i].title);
         if (p[i].url)
             tv_set_str(a, r, "url", p[i].url);
-        if (p[i].image)
-            tv_set_str(a, r, "image", p[i].image);
+        thumb(ar, r, p[i].image);
         tv_push(a, rows, r);
     }
     tv_set(a, c, "publications", rows);

@@ -349,6 +349,10 @@ def test_back_office_links_page(site):
     (new,) = [x for x in ed(site, "GET", "/api/admin/links").json()["links"]
               if x["title"] == "turkeyanalyst"]
     assert new["image"] == logo
+    # The list shows the logo beside its link.
+    row = re.search(r"<tr>(?:(?!</tr>).)*turkeyanalyst(?:(?!</tr>).)*</tr>",
+                    s.get(site.url + "/admin/links?done=saved").text, re.S)
+    assert row and f'<img class="thumb" src="/media/{logo}.' in row.group(0)
     assert wait_for(lambda: "turkeyanalyst.org" in site.get(ARTICLE).text)
     side = module(site.get(ARTICLE).text, "visit-also")
     assert re.search(r'<a href="https://www.turkeyanalyst.org" '
