@@ -191,6 +191,17 @@ def test_links_api(site):
             assert r.status_code == 404, (method, bad, r.text)
             assert err(r)["code"] == "not_found"
 
+    # A hostile title is text on the public page and in the back office.
+    xss = '<img src=x onerror="alert(1)">'
+    r = ed(site, "PUT", url, json={"title": "ISDP " + xss})
+    assert r.status_code == 200 and r.json()["title"] == "ISDP " + xss
+    assert wait_for(lambda: "ISDP &lt;img" in site.get(ARTICLE).text)
+    assert xss not in site.get(ARTICLE).text
+    s, _ = login(site, "ed@example.org")
+    for path in ("/admin/links", f"/admin/links/{new['id']}"):
+        page = s.get(site.url + path).text
+        assert "ISDP &lt;img" in page and xss not in page, path
+
     r = ed(site, "DELETE", url)
     assert r.status_code == 204
     assert ed(site, "DELETE", url).status_code == 404
