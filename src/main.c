@@ -6,6 +6,7 @@
  * "quire: ..." to stderr and exit non-zero.
  */
 #define LOG_MODULE "main"
+#include "admin/audit.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "content/date.h"
@@ -229,6 +230,15 @@ static int picture_arg(struct store *s, struct arena *a, const char *ref,
     return cli_media_image(s, a, ref, hash);
 }
 
+/* audit_row records a side module's write as the back office does. */
+static void audit_row(struct store *s, const char *action, const char *kind,
+                      int64_t id)
+{
+    char obj[64];
+    snprintf(obj, sizeof(obj), "%s:%" PRId64, kind, id);
+    audit_log(s, cli_who(), action, obj);
+}
+
 static const char link_usage[] =
     "usage: quire link add TITLE URL [--image MEDIA] | list | remove ID"
     " | image ID MEDIA|--none";
@@ -266,16 +276,20 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         (img && picture_arg(s, &a, argv[3], &hash) != 0)) {
         status = 1;
     } else if (add) {
-        if (store_link_add_image(s, argv[2], argv[3], hash, &id) != 0)
+        if (store_link_add_image(s, argv[2], argv[3], hash, &id) != 0) {
             status = cli_fail("cannot add the link: %s", store_last_error());
-        else
+        } else {
+            audit_row(s, "link.create", "link", id);
             printf("%" PRId64 "\n", id);
+        }
     } else if (rm) {
         int rc = store_link_remove(s, id);
         if (rc == ERR_NOT_FOUND)
             status = cli_fail("no link with id %" PRId64, id);
         else if (rc != 0)
             status = cli_fail("cannot remove the link: %s", store_last_error());
+        else
+            audit_row(s, "link.delete", "link", id);
     } else {
         struct link *l;
         size_t n;
@@ -292,6 +306,8 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
                 if (store_link_update(s, &l[i]) != 0)
                     status = cli_fail("cannot change the link: %s",
                                       store_last_error());
+                else
+                    audit_row(s, "link.update", "link", id);
             }
         } else {
             /* The logo's hash is a fourth column, only when there is one. */
@@ -383,11 +399,13 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             status = 1;
         } else {
             p.image = hash;
-            if (store_publication_add(s, &p, &id) != 0)
+            if (store_publication_add(s, &p, &id) != 0) {
                 status = cli_fail("cannot add the publication: %s",
                                   store_last_error());
-            else
+            } else {
+                audit_row(s, "publication.create", "publication", id);
                 printf("%" PRId64 "\n", id);
+            }
         }
         arena_release(&a);
         store_close(s);
@@ -413,6 +431,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         else if (rc != 0)
             status = cli_fail("cannot remove the publication: %s",
                               store_last_error());
+        else
+            audit_row(s, "publication.delete", "publication", id);
     } else {
         struct publication *p;
         size_t n;
@@ -430,6 +450,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
                 if (store_publication_update(s, &p[i]) != 0)
                     status = cli_fail("cannot change the publication: %s",
                                       store_last_error());
+                else
+                    audit_row(s, "publication.update", "publication", id);
             }
         } else {
             /* The cover's hash is a sixth column, only when there is one. */

@@ -505,3 +505,33 @@ def test_back_office_publications_and_author_photo(site):
                data=dict(form, photo=""))
     assert r.status_code == 303
     assert wait_for(lambda: "author-photo" not in site.get(AUTHOR).text)
+
+
+def test_cli_writes_are_audited_too(site):
+    """`quire link`, `quire publication` and `quire author photo` are
+    written to the audit log as the back office's writes are."""
+    db, m = site.db, site.m
+    lid = quire(db, "link", "add", "cli link", "https://cli.example",
+                "--image", m["logo"]["id"]).stdout.strip()
+    quire(db, "link", "image", lid, "--none")
+    quire(db, "link", "remove", lid)
+    pid = quire(db, "publication", "add", "--kind", "Book", "--date",
+                "2020-02-02", "A CLI Book").stdout.strip()
+    quire(db, "publication", "cover", pid, m["cover"]["id"])
+    quire(db, "publication", "remove", pid)
+    quire(db, "author", "photo", "johan-engvall", "--none")
+    aid = author_id(site, "johan-engvall")
+    log = audit(site)
+    for action, obj in [("link.create", f"link:{lid}"),
+                        ("link.update", f"link:{lid}"),
+                        ("link.delete", f"link:{lid}"),
+                        ("publication.create", f"publication:{pid}"),
+                        ("publication.update", f"publication:{pid}"),
+                        ("publication.delete", f"publication:{pid}"),
+                        ("author.update", f"author:{aid}")]:
+        assert re.search(rf"\tcli:[^\t]+\t{re.escape(action)}\t{obj}\n",
+                         log), (action, log)
+    # A refused write is not recorded.
+    p = quire(db, "link", "remove", "999999", check=False)
+    assert p.returncode == 1
+    assert "link:999999" not in audit(site)
