@@ -91,6 +91,7 @@ int admin_authors(struct request *req, struct response *res, void *ctx)
         tv_set_str(a, r, "slug", l[i].slug);
         tv_set_int(a, r, "articles", l[i].articles);
         tv_set_bool(a, r, "has_bio", l[i].bio && *l[i].bio);
+        tv_set_bool(a, r, "has_photo", l[i].photo != NULL);
         tv_push(a, rows, r);
     }
     tv_set(a, c, "authors", rows);

@@ -500,6 +500,9 @@ def test_back_office_publications_and_author_photo(site):
     assert r.status_code == 303, r.text
     assert wait_for(lambda: "author-photo" in site.get(AUTHOR).text)
     assert "Senior fellow." in site.get(AUTHOR).text
+    row = re.search(r"<tr>(?:(?!</tr>).)*>Johan Engvall</a>(?:(?!</tr>).)*</tr>",
+                    s.get(site.url + "/admin/authors").text, re.S).group(0)
+    assert row.endswith("<td>yes</td><td>yes</td></tr>"), row
     assert picker(s.get(site.url + f"/admin/authors/{aid}").text)[photo]
     r = s.post(site.url + f"/admin/authors/{aid}", allow_redirects=False,
                data=dict(form, photo=""))
