@@ -40,6 +40,15 @@ def err(r):
     return r.json()["error"]
 
 
+def cached(site, path):
+    """The page as the page cache holds it (asserts it is a hit), so that
+    seeing a change afterwards shows the cache dropped it."""
+    site.get(path)
+    r = site.get(path)
+    assert r.headers.get("X-Cache") == "hit", (path, r.headers)
+    return r.text
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("side-admin")
@@ -145,7 +154,7 @@ def test_links_api(site):
     assert titles(site) == before
 
     # A new link with a logo, put first: on every article at once.
-    page = site.get(ARTICLE).text
+    page = cached(site, ARTICLE)
     assert logo not in module(page, "visit-also")
     r = ed(site, "POST", "/api/admin/links",
            json={"title": "isdp", "url": "https://isdp.eu", "image": logo,
@@ -240,6 +249,7 @@ def test_publications_api(site):
     assert len(ed(site, "GET", "/api/admin/publications")
                .json()["publications"]) == n
 
+    assert "Steppe Politics" not in cached(site, ARTICLE)
     r = ed(site, "POST", "/api/admin/publications",
            json=dict(ok, url="https://example.org/book", image=cover))
     assert r.status_code == 201, r.text
@@ -307,8 +317,8 @@ def test_author_photo_api(site):
     assert r.status_code == 422
     assert ed(site, "GET", url).json()["bio"] != "Changed?"
 
-    page = site.get(AUTHOR).text
-    assert "author-photo" not in page
+    assert "author-photo" not in cached(site, AUTHOR)
+    assert "byline-photo" not in cached(site, ARTICLE)
     r = ed(site, "PUT", url, json={"photo": photo, "bio": "Writes on *Kyrgyzstan*."})
     assert r.status_code == 200, r.text
     assert ed(site, "GET", url).json()["photo"] == photo
