@@ -143,7 +143,9 @@ int admin_api_author_put(struct request *req, struct response *res, void *ctx)
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot save");
     admin_audit(ar, "author.update", "author:%lld", id);
-    return admin_json_reply(res, 200, json_pack("{s:I}", "id", (json_int_t)id));
+    if (store_edit_author(ar->ad->store, req->arena, id, &au) != 0)
+        return admin_json_error(res, 500, "internal", "cannot read");
+    return admin_json_reply(res, 200, admin_author_json(&au));
 }
 
 /* --- the back office's issues page --- */

@@ -319,9 +319,11 @@ def test_author_photo_api(site):
 
     assert "author-photo" not in cached(site, AUTHOR)
     assert "byline-photo" not in cached(site, ARTICLE)
-    r = ed(site, "PUT", url, json={"photo": photo, "bio": "Writes on *Kyrgyzstan*."})
+    r = ed(site, "PUT", url, json={"photo": photo,
+                                   "bio": "Writes on *Kyrgyzstan*."})
     assert r.status_code == 200, r.text
-    assert ed(site, "GET", url).json()["photo"] == photo
+    assert r.json() == ed(site, "GET", url).json()
+    assert r.json()["photo"] == photo
     assert wait_for(lambda: "author-photo" in site.get(AUTHOR).text)
     page = site.get(AUTHOR).text
     assert 'alt="Johan Engvall in 2020"' in page
