@@ -572,6 +572,22 @@ int admin_link_delete(struct request *req, struct response *res, void *ctx)
     return admin_redirect(res, "/admin/links?done=deleted");
 }
 
+/* kinds sets "kinds" on c: the kinds p[n] use, once each, to offer
+ * while typing one (Silk Road Paper, Op-ed, ...). */
+static void kinds(struct arena *a, struct tval *c, const struct publication *p,
+                  size_t n)
+{
+    struct tval *l = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(p[j].kind, p[i].kind) != 0)
+            j++;
+        if (j == i)
+            tv_push(a, l, tv_str(a, p[i].kind));
+    }
+    tv_set(a, c, "kinds", l);
+}
+
 /* pubs_page lists the publications, with typed (or NULL) in the form. */
 static int pubs_page(struct admin_req *ar, struct response *res,
                      const struct publication *typed, const char *error,
@@ -597,6 +613,7 @@ static int pubs_page(struct admin_req *ar, struct response *res,
         tv_push(a, rows, r);
     }
     tv_set(a, c, "publications", rows);
+    kinds(a, c, p, n);
     struct publication none = {0};
     if (!typed)
         typed = &none;
@@ -619,6 +636,10 @@ static int pub_page(struct admin_req *ar, struct response *res,
     tv_set_str(a, c, "date", p->date ? p->date : "");
     tv_set_str(a, c, "pub_title", p->title ? p->title : "");
     tv_set_str(a, c, "url", p->url ? p->url : "");
+    struct publication *all;
+    size_t n;
+    if (store_publications_list(ar->ad->store, a, &all, &n) == 0)
+        kinds(a, c, all, n);
     return page_end(ar, res, c, "publication_edit", "Cover", p->image,
                     "publication", error, status);
 }

@@ -459,6 +459,11 @@ def test_back_office_publications_and_author_photo(site):
     page = s.get(site.url + "/admin/publications")
     assert page.status_code == 200
     assert "Russia Needs Its Own Charles de Gaulle" in page.text
+    # The kinds in use are offered while typing one.
+    kinds = re.search(r'<datalist id="kinds">(.*?)</datalist>', page.text,
+                      re.S).group(1)
+    assert re.findall(r'<option value="([^"]+)">', kinds) == \
+        ["Silk Road Paper", "Op-ed"]
     csrf = csrf_of(page.text)
     r = s.post(site.url + "/admin/publications",
                data={"csrf": csrf, "kind": "Analysis", "date": "31/12/2024",
