@@ -6,6 +6,7 @@
  * "quire: ..." to stderr and exit non-zero.
  */
 #define LOG_MODULE "main"
+#include "admin/audit.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "content/date.h"
@@ -13,6 +14,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/nocache.h"
+#include "core/str.h"
 #include "http/http.h"
 #include "io/export_static.h"
 #include "io/import_markdown.h"
@@ -186,12 +188,6 @@ out:
 
 /* --- link ---------------------------------------------------------- */
 
-static bool http_url(const char *u)
-{
-    return (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0) &&
-           strlen(u) > 8 && strlen(u) <= 2048 && !strpbrk(u, " \t\r\n\"<>");
-}
-
 /* take_opt removes "--NAME VALUE" or "--NAME=VALUE" from argv (anywhere
  * before a "--") and sets *val; -1 when NAME has no value. */
 static int take_opt(int *argc, char **argv, const char *name, const char **val)
@@ -234,6 +230,15 @@ static int picture_arg(struct store *s, struct arena *a, const char *ref,
     return cli_media_image(s, a, ref, hash);
 }
 
+/* audit_row records a side module's write as the back office does. */
+static void audit_row(struct store *s, const char *action, const char *kind,
+                      int64_t id)
+{
+    char obj[64];
+    snprintf(obj, sizeof(obj), "%s:%" PRId64, kind, id);
+    audit_log(s, cli_who(), action, obj);
+}
+
 static const char link_usage[] =
     "usage: quire link add TITLE URL [--image MEDIA] | list | remove ID"
     " | image ID MEDIA|--none";
@@ -260,7 +265,7 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         return cli_fail("%s", link_usage);
     if (add && (!*argv[2] || strlen(argv[2]) > 200))
         return cli_fail("a link title must have 1 to 200 characters");
-    if (add && !http_url(argv[3]))
+    if (add && !str_http_url(argv[3]))
         return cli_fail("'%s' is not an http(s) URL", argv[3]);
     if ((rm || img) && cli_parse_id(argv[2], &id) != 0)
         return 1;
@@ -271,16 +276,20 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
         (img && picture_arg(s, &a, argv[3], &hash) != 0)) {
         status = 1;
     } else if (add) {
-        if (store_link_add_image(s, argv[2], argv[3], hash, &id) != 0)
+        if (store_link_add_image(s, argv[2], argv[3], hash, &id) != 0) {
             status = cli_fail("cannot add the link: %s", store_last_error());
-        else
+        } else {
+            audit_row(s, "link.create", "link", id);
             printf("%" PRId64 "\n", id);
+        }
     } else if (rm) {
         int rc = store_link_remove(s, id);
         if (rc == ERR_NOT_FOUND)
             status = cli_fail("no link with id %" PRId64, id);
         else if (rc != 0)
             status = cli_fail("cannot remove the link: %s", store_last_error());
+        else
+            audit_row(s, "link.delete", "link", id);
     } else {
         struct link *l;
         size_t n;
@@ -297,6 +306,8 @@ static int cmd_link(struct cli *cli, int argc, char **argv)
                 if (store_link_update(s, &l[i]) != 0)
                     status = cli_fail("cannot change the link: %s",
                                       store_last_error());
+                else
+                    audit_row(s, "link.update", "link", id);
             }
         } else {
             /* The logo's hash is a fourth column, only when there is one. */
@@ -379,7 +390,7 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         if (!*p.title || strlen(p.title) > 1000)
             return cli_fail("a title must have 1 to 1000 characters");
         p.url = rest == 2 ? args[1] : NULL;
-        if (p.url && !http_url(p.url))
+        if (p.url && !str_http_url(p.url))
             return cli_fail("'%s' is not an http(s) URL", p.url);
         if (cli_open_store(cli, 0, &s) != 0)
             return 1;
@@ -388,11 +399,13 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
             status = 1;
         } else {
             p.image = hash;
-            if (store_publication_add(s, &p, &id) != 0)
+            if (store_publication_add(s, &p, &id) != 0) {
                 status = cli_fail("cannot add the publication: %s",
                                   store_last_error());
-            else
+            } else {
+                audit_row(s, "publication.create", "publication", id);
                 printf("%" PRId64 "\n", id);
+            }
         }
         arena_release(&a);
         store_close(s);
@@ -418,6 +431,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
         else if (rc != 0)
             status = cli_fail("cannot remove the publication: %s",
                               store_last_error());
+        else
+            audit_row(s, "publication.delete", "publication", id);
     } else {
         struct publication *p;
         size_t n;
@@ -435,6 +450,8 @@ static int cmd_publication(struct cli *cli, int argc, char **argv)
                 if (store_publication_update(s, &p[i]) != 0)
                     status = cli_fail("cannot change the publication: %s",
                                       store_last_error());
+                else
+                    audit_row(s, "publication.update", "publication", id);
             }
         } else {
             /* The cover's hash is a sixth column, only when there is one. */

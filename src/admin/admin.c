@@ -23,12 +23,14 @@
 
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/xalloc.h"
 #include "http/router.h"
 #include "http/static.h"
 #include "render/mustache.h"
 #include "render/value.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,23 @@ static const struct route routes[] = {
      AR_EDITOR | ROUTE_FORM},
     {HTTP_POST, "/admin/sections/{}/delete", admin_section_delete,
      AR_EDITOR | ROUTE_FORM},
+    /* the side modules (modules.c) */
+    {HTTP_GET, "/admin/links", admin_links, AR_EDITOR},
+    {HTTP_POST, "/admin/links", admin_link_add, AR_EDITOR | ROUTE_FORM},
+    {HTTP_GET, "/admin/links/{}", admin_link_edit, AR_EDITOR},
+    {HTTP_POST, "/admin/links/{}", admin_link_save, AR_EDITOR | ROUTE_FORM},
+    {HTTP_POST, "/admin/links/{}/move", admin_link_move,
+     AR_EDITOR | ROUTE_FORM},
+    {HTTP_POST, "/admin/links/{}/delete", admin_link_delete,
+     AR_EDITOR | ROUTE_FORM},
+    {HTTP_GET, "/admin/publications", admin_publications, AR_EDITOR},
+    {HTTP_POST, "/admin/publications", admin_publication_add,
+     AR_EDITOR | ROUTE_FORM},
+    {HTTP_GET, "/admin/publications/{}", admin_publication_edit, AR_EDITOR},
+    {HTTP_POST, "/admin/publications/{}", admin_publication_save,
+     AR_EDITOR | ROUTE_FORM},
+    {HTTP_POST, "/admin/publications/{}/delete", admin_publication_delete,
+     AR_EDITOR | ROUTE_FORM},
     {HTTP_GET, "/admin/settings", admin_settings, AR_ADMIN},
     {HTTP_POST, "/admin/settings", admin_settings_save, AR_ADMIN | ROUTE_FORM},
     {HTTP_GET, "/admin/articles", admin_articles, 0},
@@ -165,6 +184,19 @@ static const struct route routes[] = {
      AR_EDITOR | AR_JSON},
     {HTTP_DELETE, "/api/admin/sections/{}", admin_api_section_delete,
      AR_EDITOR},
+    {HTTP_GET, "/api/admin/links", admin_api_links, AR_EDITOR},
+    {HTTP_POST, "/api/admin/links", admin_api_link_add, AR_EDITOR | AR_JSON},
+    {HTTP_GET, "/api/admin/links/{}", admin_api_link, AR_EDITOR},
+    {HTTP_PUT, "/api/admin/links/{}", admin_api_link_put, AR_EDITOR | AR_JSON},
+    {HTTP_DELETE, "/api/admin/links/{}", admin_api_link_delete, AR_EDITOR},
+    {HTTP_GET, "/api/admin/publications", admin_api_publications, AR_EDITOR},
+    {HTTP_POST, "/api/admin/publications", admin_api_publication_add,
+     AR_EDITOR | AR_JSON},
+    {HTTP_GET, "/api/admin/publications/{}", admin_api_publication, AR_EDITOR},
+    {HTTP_PUT, "/api/admin/publications/{}", admin_api_publication_put,
+     AR_EDITOR | AR_JSON},
+    {HTTP_DELETE, "/api/admin/publications/{}", admin_api_publication_delete,
+     AR_EDITOR},
     {HTTP_GET, "/api/admin/settings", admin_api_settings, AR_ADMIN},
     {HTTP_PUT, "/api/admin/settings", admin_api_settings_put,
      AR_ADMIN | AR_JSON},
@@ -172,6 +204,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/admin/media", admin_media_page, 0},
     {HTTP_POST, "/admin/media", admin_media_post, 0},
     {HTTP_POST, "/api/admin/media", admin_api_media_add, 0},
+    {HTTP_GET, "/api/admin/media", admin_api_media, 0},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -185,6 +218,8 @@ static const struct nav_entry {
     {"/admin/issues", "Issues", ROLE_EDITOR},
     {"/admin/authors", "Authors", ROLE_EDITOR},
     {"/admin/sections", "Sections", ROLE_EDITOR},
+    {"/admin/links", "Visit also", ROLE_EDITOR},
+    {"/admin/publications", "Publications", ROLE_EDITOR},
     {"/admin/newsletter", "Newsletter", ROLE_EDITOR},
     {"/admin/subscribers", "Subscribers", ROLE_EDITOR},
     {"/admin/users", "Users", ROLE_ADMIN},
@@ -283,6 +318,15 @@ int admin_redirect(struct response *res, const char *location)
 {
     response_header(res, "Location", location);
     return 303;
+}
+
+bool admin_param_id(struct admin_req *ar, int64_t *id)
+{
+    long long v;
+    if (str_to_i64(ar->req->params[0], 1, INT64_MAX, &v) != 0)
+        return false;
+    *id = v;
+    return true;
 }
 
 const char *admin_form(struct admin_req *ar, const char *name)

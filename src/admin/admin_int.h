@@ -219,6 +219,9 @@ int admin_author_edit(struct request *req, struct response *res, void *ctx);
 int admin_author_save(struct request *req, struct response *res, void *ctx);
 int admin_author_delete(struct request *req, struct response *res, void *ctx);
 int admin_api_author(struct request *req, struct response *res, void *ctx);
+struct edit_author;
+/* admin_author_json: an author as the API gives it (NULL on no memory). */
+json_t *admin_author_json(const struct edit_author *au);
 int admin_api_author_delete(struct request *req, struct response *res,
                             void *ctx);
 /* sections.c: sections (editors) and settings (admins), pages and API */
@@ -237,10 +240,64 @@ int admin_settings_save(struct request *req, struct response *res, void *ctx);
 int admin_api_settings(struct request *req, struct response *res, void *ctx);
 int admin_api_settings_put(struct request *req, struct response *res,
                            void *ctx);
+/* modules.c: "Visit also" links and staff publications (pages, API) */
+int admin_links(struct request *req, struct response *res, void *ctx);
+int admin_link_add(struct request *req, struct response *res, void *ctx);
+int admin_link_edit(struct request *req, struct response *res, void *ctx);
+int admin_link_save(struct request *req, struct response *res, void *ctx);
+int admin_link_move(struct request *req, struct response *res, void *ctx);
+int admin_link_delete(struct request *req, struct response *res, void *ctx);
+int admin_api_links(struct request *req, struct response *res, void *ctx);
+int admin_api_link(struct request *req, struct response *res, void *ctx);
+int admin_api_link_add(struct request *req, struct response *res, void *ctx);
+int admin_api_link_put(struct request *req, struct response *res, void *ctx);
+int admin_api_link_delete(struct request *req, struct response *res, void *ctx);
+int admin_publications(struct request *req, struct response *res, void *ctx);
+int admin_publication_add(struct request *req, struct response *res, void *ctx);
+int admin_publication_edit(struct request *req, struct response *res,
+                           void *ctx);
+int admin_publication_save(struct request *req, struct response *res,
+                           void *ctx);
+int admin_publication_delete(struct request *req, struct response *res,
+                             void *ctx);
+int admin_api_publications(struct request *req, struct response *res,
+                           void *ctx);
+int admin_api_publication(struct request *req, struct response *res, void *ctx);
+int admin_api_publication_add(struct request *req, struct response *res,
+                              void *ctx);
+int admin_api_publication_put(struct request *req, struct response *res,
+                              void *ctx);
+int admin_api_publication_delete(struct request *req, struct response *res,
+                                 void *ctx);
 /* media.c: the library page, its upload form, POST /api/admin/media */
 int admin_media_page(struct request *req, struct response *res, void *ctx);
 int admin_media_post(struct request *req, struct response *res, void *ctx);
 int admin_api_media_add(struct request *req, struct response *res, void *ctx);
+int admin_api_media(struct request *req, struct response *res, void *ctx);
+/*
+ * admin_picture resolves ref, what an editor names a picture by (a media
+ * hash, a media id, or the /media/ URL the library shows; NULL or "" is
+ * none: *hash NULL), to the hash of an image in the library. Returns 0,
+ * 422 (no such file, or not an image) or 500, with *why the message.
+ */
+int admin_picture(struct admin_req *ar, const char *ref, const char **hash,
+                  const char **why);
+/* admin_picture_url: the URL of the library's file of hash (a thumbnail
+ * for a list), NULL if none or hash is NULL. */
+const char *admin_picture_url(struct admin_req *ar, const char *hash);
+/*
+ * admin_picture_choices puts in c what partials/picture_picker needs to
+ * choose an image of the library by radio button: the field's name, its
+ * legend, every image (current, a hash or NULL, checked). 0 or ERR_DB.
+ */
+int admin_picture_choices(struct admin_req *ar, struct tval *c,
+                          const char *name, const char *legend,
+                          const char *current);
+/* admin_param_id reads the route's first {} as a row id (1...). */
+bool admin_param_id(struct admin_req *ar, int64_t *id);
+/* admin_json_null: is field name null in the request's JSON body (which
+ * admin_json_read, where null counts as absent, has accepted)? */
+bool admin_json_null(struct admin_req *ar, const char *name);
 /* admin_multipart_field: a field of a multipart/form-data body, or NULL. */
 const char *admin_multipart_field(struct admin_req *ar, const char *name);
 

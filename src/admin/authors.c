@@ -1,6 +1,7 @@
 /*
  * authors.c - authors in the back office (a list, and a page to edit
- * one's name, slug and Markdown bio, or delete one in no byline) and the
+ * one's name, slug, Markdown bio and photo, chosen from the media
+ * library, or delete one in no byline) and the
  * admin API's GET and DELETE /api/admin/authors/{id} (the list and PUT
  * are in issues_api.c). An author is created by naming them in an
  * article's byline; one with articles cannot be deleted (409), so no
@@ -20,20 +21,12 @@
 
 enum { NAME_MAX_BYTES = 200, SLUG_MAX_BYTES = 100, BIO_MAX = 100000 };
 
-static bool author_id(struct admin_req *ar, int64_t *id)
+json_t *admin_author_json(const struct edit_author *au)
 {
-    long long v;
-    if (str_to_i64(ar->req->params[0], 1, INT64_MAX, &v) != 0)
-        return false;
-    *id = v;
-    return true;
-}
-
-static json_t *author_json(const struct edit_author *au)
-{
-    json_t *v = json_pack("{s:I,s:s,s:s,s:s?,s:I}", "id", (json_int_t)au->id,
-                          "slug", au->slug, "name", au->name, "bio", au->bio,
-                          "articles", (json_int_t)au->articles);
+    json_t *v = json_pack("{s:I,s:s,s:s,s:s?,s:I,s:s?}", "id",
+                          (json_int_t)au->id, "slug", au->slug, "name",
+                          au->name, "bio", au->bio, "articles",
+                          (json_int_t)au->articles, "photo", au->photo);
     if (v)
         json_object_set_new(v, "url", json_sprintf("/authors/%s", au->slug));
     return v;
@@ -44,14 +37,14 @@ int admin_api_author(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     struct edit_author au;
     int64_t id;
-    int rc = author_id(ar, &id)
+    int rc = admin_param_id(ar, &id)
                  ? store_edit_author(ar->ad->store, req->arena, id, &au)
                  : ERR_NOT_FOUND;
     if (rc == ERR_NOT_FOUND)
         return admin_json_error(res, 404, "not_found", "no such author");
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot read");
-    return admin_json_reply(res, 200, author_json(&au));
+    return admin_json_reply(res, 200, admin_author_json(&au));
 }
 
 int admin_api_author_delete(struct request *req, struct response *res,
@@ -60,7 +53,7 @@ int admin_api_author_delete(struct request *req, struct response *res,
     struct admin_req *ar = ctx;
     struct edit_author au;
     int64_t id;
-    int rc = author_id(ar, &id)
+    int rc = admin_param_id(ar, &id)
                  ? store_edit_author(ar->ad->store, req->arena, id, &au)
                  : ERR_NOT_FOUND;
     if (rc == 0)
@@ -98,6 +91,7 @@ int admin_authors(struct request *req, struct response *res, void *ctx)
         tv_set_str(a, r, "slug", l[i].slug);
         tv_set_int(a, r, "articles", l[i].articles);
         tv_set_bool(a, r, "has_bio", l[i].bio && *l[i].bio);
+        tv_set_bool(a, r, "has_photo", l[i].photo != NULL);
         tv_push(a, rows, r);
     }
     tv_set(a, c, "authors", rows);
@@ -119,6 +113,8 @@ static int author_page(struct admin_req *ar, struct response *res,
     tv_set_str(a, c, "bio", au->bio ? au->bio : "");
     tv_set_int(a, c, "articles", au->articles);
     tv_set_bool(a, c, "deletable", au->articles == 0);
+    if (admin_picture_choices(ar, c, "photo", "Photo", au->photo) != 0)
+        return admin_error_page(ar, res, 500, "The library cannot be read.");
     if (request_query_arg(ar->req, "saved") && !error)
         tv_set_str(a, c, "ok", "The author is saved.");
     if (error)
@@ -130,7 +126,7 @@ static bool load_author(struct admin_req *ar, struct response *res,
                         struct edit_author *au, int *status)
 {
     int64_t id;
-    int rc = author_id(ar, &id)
+    int rc = admin_param_id(ar, &id)
                  ? store_edit_author(ar->ad->store, ar->req->arena, id, au)
                  : ERR_NOT_FOUND;
     if (rc == 0)
@@ -175,11 +171,17 @@ int admin_author_save(struct request *req, struct response *res, void *ctx)
     const char *name = admin_form(ar, "name");
     const char *slug = admin_form(ar, "slug");
     const char *bio = admin_form(ar, "bio");
+    const char *photo = admin_form(ar, "photo");
     /* What was typed goes back into the form with the message. */
     struct edit_author typed = au;
     typed.name = name ? name : au.name;
     typed.slug = slug ? slug : au.slug;
     typed.bio = bio ? bio : au.bio;
+    const char *why = NULL;
+    if (photo && admin_picture(ar, photo, &typed.photo, &why) != 0)
+        return author_page(ar, res, &typed,
+                           arena_printf(req->arena, "Not saved: %s.", why),
+                           422);
     if (!name || !*name || strpbrk(name, "\r\n") ||
         strlen(name) > NAME_MAX_BYTES)
         return author_page(ar, res, &typed,
@@ -193,6 +195,12 @@ int admin_author_save(struct request *req, struct response *res, void *ctx)
                            413);
     int rc =
         store_edit_author_set(ar->ad->store, au.id, name, slug, bio ? bio : "");
+    if (rc == 0 && photo)
+        rc = store_author_photo_set(ar->ad->store, au.id, typed.photo);
+    if (rc == ERR_INVALID)
+        return author_page(ar, res, &typed,
+                           "The photo is not an image in the media library.",
+                           422);
     if (rc == ERR_EXISTS)
         return author_page(ar, res, &typed,
                            "Another author has this name or slug.", 409);

@@ -80,10 +80,7 @@ int admin_api_authors(struct request *req, struct response *res, void *ctx)
         return admin_json_error(res, 500, "internal", "cannot list");
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s?}", "id",
-                                             (json_int_t)list[i].id, "slug",
-                                             list[i].slug, "name", list[i].name,
-                                             "bio", list[i].bio));
+        json_array_append_new(arr, admin_author_json(&list[i]));
     return admin_json_reply(res, 200, json_pack("{s:o}", "authors", arr));
 }
 
@@ -92,12 +89,13 @@ int admin_api_author_put(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     static const struct json_field f[] = {{"name", JF_STRING, false, 200},
                                           {"slug", JF_STRING, false, 100},
-                                          {"bio", JF_STRING, false, 100000}};
-    struct json_value v[3];
+                                          {"bio", JF_STRING, false, 100000},
+                                          {"photo", JF_STRING, false, 0}};
+    struct json_value v[4];
     long long id;
     if (str_to_i64(req->params[0], 1, INT64_MAX, &id) != 0)
         return admin_json_error(res, 404, "not_found", "no such author");
-    int st = admin_json_read(ar, res, f, 3, v);
+    int st = admin_json_read(ar, res, f, 4, v);
     if (st != 0)
         return st;
     if (v[0].present && (!*v[0].s || strpbrk(v[0].s, "\r\n")))
@@ -114,9 +112,29 @@ int admin_api_author_put(struct request *req, struct response *res, void *ctx)
                                         "field 'slug' may hold only a-z, "
                                         "0-9 and -");
     }
-    int rc = store_edit_author_set(
-        ar->ad->store, id, v[0].present ? v[0].s : NULL,
-        v[1].present ? v[1].s : NULL, v[2].present ? v[2].s : NULL);
+    struct edit_author au;
+    int rc = store_edit_author(ar->ad->store, req->arena, id, &au);
+    if (rc == ERR_NOT_FOUND)
+        return admin_json_error(res, 404, "not_found", "no such author");
+    if (rc != 0)
+        return admin_json_error(res, 500, "internal", "cannot read");
+    /* The photo: absent keeps it, null or "" takes it away. */
+    bool set_photo = v[3].present || admin_json_null(ar, "photo");
+    const char *photo = NULL, *why = NULL;
+    st = v[3].present ? admin_picture(ar, v[3].s, &photo, &why) : 0;
+    if (st != 0)
+        return admin_json_error(res, st,
+                                st == 422 ? "unknown_media" : "internal",
+                                "field 'photo': %s", why);
+    rc = store_edit_author_set(ar->ad->store, id, v[0].present ? v[0].s : NULL,
+                               v[1].present ? v[1].s : NULL,
+                               v[2].present ? v[2].s : NULL);
+    if (rc == 0 && set_photo)
+        rc = store_author_photo_set(ar->ad->store, id, photo);
+    if (rc == ERR_INVALID)
+        return admin_json_error(res, 422, "unknown_media",
+                                "the photo is not an image in the media "
+                                "library");
     if (rc == ERR_NOT_FOUND)
         return admin_json_error(res, 404, "not_found", "no such author");
     if (rc == ERR_EXISTS)
@@ -125,7 +143,9 @@ int admin_api_author_put(struct request *req, struct response *res, void *ctx)
     if (rc != 0)
         return admin_json_error(res, 500, "internal", "cannot save");
     admin_audit(ar, "author.update", "author:%lld", id);
-    return admin_json_reply(res, 200, json_pack("{s:I}", "id", (json_int_t)id));
+    if (store_edit_author(ar->ad->store, req->arena, id, &au) != 0)
+        return admin_json_error(res, 500, "internal", "cannot read");
+    return admin_json_reply(res, 200, admin_author_json(&au));
 }
 
 /* --- the back office's issues page --- */

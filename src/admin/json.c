@@ -211,3 +211,11 @@ out:
     json_decref(root);
     return status;
 }
+
+bool admin_json_null(struct admin_req *ar, const char *name)
+{
+    json_t *root = json_loadb(ar->req->body.ptr, ar->req->body.len, 0, NULL);
+    bool null = root && json_is_null(json_object_get(root, name));
+    json_decref(root);
+    return null;
+}

@@ -1,6 +1,7 @@
 /*
  * media.c - uploads in the back office (/admin/media) and the admin API
- * (POST /api/admin/media).
+ * (POST /api/admin/media; GET lists the library, newest first, without
+ * the variants: the hash or id is what a picture elsewhere is named by).
  *
  * Both take multipart/form-data with the file in field "file" and the
  * optional fields "alt", "decorative" (any non-empty value but "0"),
@@ -143,11 +144,27 @@ static json_t *media_json(struct arena *a, const struct media *m)
             json_pack("{s:s,s:s,s:i}", "url",
                       arena_printf(a, "/media/%s", m->variants[i].file), "type",
                       m->variants[i].mime, "width", m->variants[i].width));
-    return json_pack("{s:I,s:s,s:s,s:i,s:i,s:o,s:s?,s:b}", "id",
-                     (json_int_t)m->id, "url",
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:o,s:s?,s:b}", "id",
+                     (json_int_t)m->id, "hash", m->hash, "kind", m->kind, "url",
                      arena_printf(a, "/media/%s", m->file), "type", m->mime,
                      "width", m->width, "height", m->height, "variants", vars,
                      "alt", m->alt, "decorative", m->decorative);
+}
+
+int admin_api_media(struct request *req, struct response *res, void *ctx)
+{
+    struct admin_req *ar = ctx;
+    struct media *list;
+    size_t n;
+    if (store_media_list(ar->ad->store, req->arena, &list, &n) != 0)
+        return admin_json_error(res, 500, "internal", "cannot list media");
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = media_json(req->arena, &list[i]);
+        json_object_del(v, "variants"); /* not read for a list */
+        json_array_append_new(arr, v);
+    }
+    return admin_json_reply(res, 200, json_pack("{s:o}", "media", arr));
 }
 
 int admin_api_media_add(struct request *req, struct response *res, void *ctx)
@@ -222,4 +239,81 @@ int admin_media_post(struct request *req, struct response *res, void *ctx)
                              "Added as media %" PRId64 " "
                              "(%d x %d).",
                              m.id, m.width, m.height));
+}
+
+/* --- pictures for the side modules and authors --------------------- */
+
+int admin_picture(struct admin_req *ar, const char *ref, const char **hash,
+                  const char **why)
+{
+    struct arena *a = ar->req->arena;
+    struct media m;
+    *hash = NULL;
+    if (!ref || !*ref)
+        return 0;
+    int rc = store_media_ref(ar->ad->store, a, ref, &m);
+    if (rc == ERR_NOT_FOUND) {
+        *why = arena_printf(a,
+                            "no image '%.80s' in the media library "
+                            "(/admin/media lists them)",
+                            ref);
+        return 422;
+    }
+    if (rc != 0) {
+        *why = "cannot read the media library";
+        return 500;
+    }
+    if (strcmp(m.kind, "image") != 0) {
+        *why = arena_printf(a, "media %" PRId64 " is a %s (%s), not an image",
+                            m.id, m.kind, m.mime);
+        return 422;
+    }
+    *hash = m.hash;
+    return 0;
+}
+
+const char *admin_picture_url(struct admin_req *ar, const char *hash)
+{
+    struct media m;
+    if (!hash ||
+        store_media_by_hash(ar->ad->store, ar->req->arena, hash, &m) != 0)
+        return NULL;
+    return arena_printf(ar->req->arena, "/media/%s", m.file);
+}
+
+int admin_picture_choices(struct admin_req *ar, struct tval *c,
+                          const char *name, const char *legend,
+                          const char *current)
+{
+    struct arena *a = ar->req->arena;
+    struct media *list;
+    size_t n;
+    if (store_media_list(ar->ad->store, a, &list, &n) != 0)
+        return ERR_DB;
+    struct tval *items = tv_list(a);
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i].kind, "image") != 0 || list[i].width <= 0)
+            continue;
+        struct tval *it = tv_map(a);
+        bool on = current && strcmp(current, list[i].hash) == 0;
+        found |= on;
+        tv_set_int(a, it, "id", list[i].id);
+        tv_set_str(a, it, "hash", list[i].hash);
+        tv_set_str(a, it, "url", arena_printf(a, "/media/%s", list[i].file));
+        /* A thumbnail 96 pixels wide, its height in proportion. */
+        tv_set_int(a, it, "th",
+                   list[i].height * 96 / list[i].width > 0
+                       ? list[i].height * 96 / list[i].width
+                       : 1);
+        tv_set_str(a, it, "label",
+                   list[i].alt && *list[i].alt ? list[i].alt : list[i].file);
+        tv_set_bool(a, it, "checked", on);
+        tv_push(a, items, it);
+    }
+    tv_set(a, c, "pictures", items);
+    tv_set_str(a, c, "pick_name", name);
+    tv_set_str(a, c, "pick_legend", legend);
+    tv_set_bool(a, c, "pick_none", !found);
+    return 0;
 }

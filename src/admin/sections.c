@@ -68,15 +68,6 @@ static const char *section_check(const char *name, const char *slug,
     return NULL;
 }
 
-static bool section_id(struct admin_req *ar, int64_t *id)
-{
-    long long v;
-    if (str_to_i64(ar->req->params[0], 1, INT64_MAX, &v) != 0)
-        return false;
-    *id = v;
-    return true;
-}
-
 /* --- sections: the API --------------------------------------------- */
 
 static json_t *section_json(const struct edit_section *x)
@@ -121,7 +112,7 @@ int admin_api_section(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     int64_t id;
     (void)req;
-    if (!section_id(ar, &id))
+    if (!admin_param_id(ar, &id))
         return admin_json_error(res, 404, "not_found", "no such section");
     return section_reply(ar, res, id, 200);
 }
@@ -180,7 +171,7 @@ int admin_api_section_put(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     int64_t id;
     (void)req;
-    if (!section_id(ar, &id))
+    if (!admin_param_id(ar, &id))
         return admin_json_error(res, 404, "not_found", "no such section");
     return section_write(ar, res, id);
 }
@@ -191,7 +182,7 @@ int admin_api_section_delete(struct request *req, struct response *res,
     struct admin_req *ar = ctx;
     struct edit_section x;
     int64_t id;
-    int rc = section_id(ar, &id)
+    int rc = admin_param_id(ar, &id)
                  ? store_edit_section(ar->ad->store, req->arena, id, &x)
                  : ERR_NOT_FOUND;
     if (rc == 0)
@@ -301,7 +292,7 @@ int admin_section_save(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     int64_t id;
     (void)req;
-    if (!section_id(ar, &id))
+    if (!admin_param_id(ar, &id))
         return sections_page(ar, res, "There is no such section.", 404);
     return section_form(ar, res, id);
 }
@@ -311,7 +302,7 @@ int admin_section_delete(struct request *req, struct response *res, void *ctx)
     struct admin_req *ar = ctx;
     struct edit_section x;
     int64_t id;
-    int rc = section_id(ar, &id)
+    int rc = admin_param_id(ar, &id)
                  ? store_edit_section(ar->ad->store, req->arena, id, &x)
                  : ERR_NOT_FOUND;
     if (rc == 0)

@@ -11,10 +11,12 @@
  */
 #include "cli/commands.h"
 
+#include "admin/audit.h"
 #include "core/arena.h"
 #include "core/str.h"
 #include "store/store.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,8 +48,13 @@ int cmd_author(struct cli *cli, int argc, char **argv)
         status = 1;
         goto out;
     }
-    if (store_author_photo_set(s, au.id, hash) != 0)
+    if (store_author_photo_set(s, au.id, hash) != 0) {
         status = cli_fail("cannot set the photo: %s", store_last_error());
+    } else {
+        char obj[64];
+        snprintf(obj, sizeof(obj), "author:%" PRId64, au.id);
+        audit_log(s, cli_who(), "author.update", obj);
+    }
 out:
     arena_release(&a);
     store_close(s);

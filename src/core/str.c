@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <string.h>
 
 struct str str_trim(struct str s)
 {
@@ -61,4 +62,11 @@ int str_to_i64(struct str s, long long min, long long max, long long *out)
         return ERR_INVALID;
     *out = r;
     return 0;
+}
+
+bool str_http_url(const char *u)
+{
+    size_t n = strlen(u);
+    return (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0) &&
+           n > 8 && n <= 2048 && !strpbrk(u, " \t\r\n\"'<>");
 }

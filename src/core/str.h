@@ -45,6 +45,11 @@ struct str str_trim(struct str s);
 /* str_casestr reports whether needle occurs in s, ASCII case-insensitively. */
 bool str_casestr(struct str s, const char *needle);
 
+/* str_http_url reports whether u is an absolute http(s) URL of at most
+ * 2,048 bytes with nothing that could break out of an attribute (no
+ * whitespace, quotes or angle brackets): what a reader may be sent to. */
+bool str_http_url(const char *u);
+
 /*
  * str_to_i64 parses all of s as a decimal integer in [min, max].
  * Returns 0, ERR_PARSE on non-digits or empty input, ERR_INVALID out of range.

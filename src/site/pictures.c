@@ -2,7 +2,8 @@
  * pictures.c - library images outside an article's body: the logos of
  * the "Visit also" links and the covers of the staff publications (built
  * once per side snapshot), author photos on author pages and bylines,
- * and feature images as cards in article lists.
+ * and feature images as cards in article lists and as the home page's
+ * lead.
  *
  * Each is a responsive <picture> (render/picture.c) from the media
  * library, named by its hash. A hash that names no image any more (the
@@ -132,13 +133,11 @@ int site_author_photo(struct site *s, struct arena *a, const struct author *au,
     return site_author_photos(s, a, au, 1, one, true);
 }
 
-/* card adds article id's feature image to item as "card": a library
- * image's <picture>, or for a URL with alt text a plain <img> (the CSS
- * gives .card-image a fixed ratio, so neither moves the text). */
-static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
-                bool lazy)
+int site_feature_picture(struct site *s, struct arena *a, int64_t id, bool lazy,
+                         const char *sizes, const char *css, const char **out)
 {
     const char *ref = NULL, *alt = NULL;
+    *out = NULL;
     int rc = store_article_feature(s->store, a, id, &ref, &alt);
     if (rc == ERR_NOT_FOUND || (rc == 0 && !ref))
         return 0;
@@ -159,14 +158,13 @@ static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
         buf_append_html(&e, text ? text : "", text ? strlen(text) : 0);
         if (buf_error(&e))
             return 0;
-        html = picture_html(a, &m, e.ptr ? e.ptr : "", lazy, CARD_SIZES,
-                            "card-image");
+        html = picture_html(a, &m, e.ptr ? e.ptr : "", lazy, sizes, css);
     } else {
         if (!alt || !*alt || strpbrk(ref, "\"<> "))
             return 0;
         struct buf b;
         buf_init_arena(&b, a, 16384);
-        buf_append_cstr(&b, "<img class=\"card-image\" src=\"");
+        buf_printf(&b, "<img class=\"%s\" src=\"", css);
         buf_append_html(&b, ref, strlen(ref));
         buf_append_cstr(&b, "\" alt=\"");
         buf_append_html(&b, alt, strlen(alt));
@@ -177,7 +175,7 @@ static int card(struct site *s, struct arena *a, int64_t id, struct tval *item,
         html = b.ptr;
     }
     if (html && *html)
-        tv_set(a, item, "card", tv_html(a, html));
+        *out = html;
     return 0;
 }
 
@@ -187,10 +185,15 @@ int site_cards(struct site *s, struct arena *a, const struct article *arts,
     if (!list || list->type != TV_LIST)
         return 0;
     for (size_t i = 0; i < n && i < list->u.list.n; i++) {
-        /* The first two may be on the first screen: eager. */
-        int rc = card(s, a, arts[i].id, list->u.list.items[i], i >= 2);
+        /* The first two may be on the first screen: eager. The CSS
+         * gives .card-image a fixed ratio, so it does not move the text. */
+        const char *html;
+        int rc = site_feature_picture(s, a, arts[i].id, i >= 2, CARD_SIZES,
+                                      "card-image", &html);
         if (rc != 0)
             return rc;
+        if (html)
+            tv_set(a, list->u.list.items[i], "card", tv_html(a, html));
     }
     return 0;
 }

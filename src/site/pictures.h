@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct article;
@@ -50,6 +51,17 @@ int site_author_photos(struct site *s, struct arena *a, const struct author *au,
  * own page, when they have one. */
 int site_author_photo(struct site *s, struct arena *a, const struct author *au,
                       struct tval *map);
+
+/*
+ * site_feature_picture sets *out to article id's feature image (NULL when
+ * it has none, or none a reader may be shown: a hash not in the library,
+ * an image without alt text that is not decorative, a URL without alt):
+ * a library image's <picture> with srcset and sizes, else a plain <img>;
+ * css is the <img>'s class, lazy for below the fold. From a. 0 or a
+ * store error.
+ */
+int site_feature_picture(struct site *s, struct arena *a, int64_t id, bool lazy,
+                         const char *sizes, const char *css, const char **out);
 
 /* site_cards sets "card" (the feature image, if the article has one
  * the page can show) on list's entries, the views of the n articles arts. */

@@ -36,7 +36,7 @@ static const struct dump_table TABLES[] = {
      COLS("id", "slug", "source", "title", "summary", "body_md", "body_html",
           "status", "published_at", "updated_at", "section_id", "issue_id",
           "hits", "language", "meta_description", "feature_image",
-          "feature_image_alt"),
+          "feature_image_alt", "issue_position"),
      "id"},
     {"article_authors", COLS("article_id", "author_id", "position"),
      "article_id, position, author_id"},
@@ -183,6 +183,39 @@ int store_load_begin(struct store *s, struct store_load **out)
     return 0;
 }
 
+/*
+ * value_sql appends the VALUES term of column i of t to sql: "?N", or
+ * "coalesce(?N, DEFAULT)" when the column is NOT NULL with a default, so
+ * that a row without the column (a file from before it existed) gets the
+ * default, as a new journal would, instead of a NULL the table refuses.
+ */
+static int value_sql(struct conn *w, const struct dump_table *t, size_t i,
+                     struct buf *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT dflt_value FROM pragma_table_info(?1)"
+                           " WHERE name = ?2 AND \"notnull\"",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, t->cols[i], -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return sdb_fail(w, "load");
+    }
+    int rc = 0;
+    int x = sqlite3_step(st);
+    const char *def = x == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+                                      : NULL;
+    if (def)
+        buf_printf(sql, "%scoalesce(?%zu, %s)", i ? ", " : "", i + 1, def);
+    else if (x == SQLITE_ROW || x == SQLITE_DONE)
+        buf_printf(sql, "%s?%zu", i ? ", " : "", i + 1);
+    else
+        rc = sdb_fail(w, "load");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_load_table(struct store_load *l, const char *table)
 {
     struct conn *w = &l->s->writer;
@@ -201,11 +234,12 @@ int store_load_table(struct store_load *l, const char *table)
     buf_printf(&sql, "INSERT OR REPLACE INTO %s(", table);
     cols_sql(&sql, l->table);
     buf_append_cstr(&sql, ") VALUES (");
-    for (size_t i = 0; i < ncols(l->table); i++)
-        buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
-    buf_append_cstr(&sql, ")");
     int rc = 0;
-    if (sqlite3_prepare_v2(w->db, sql.ptr, -1, &l->insert, NULL) != SQLITE_OK)
+    for (size_t i = 0; rc == 0 && i < ncols(l->table); i++)
+        rc = value_sql(w, l->table, i, &sql);
+    buf_append_cstr(&sql, ")");
+    if (rc == 0 &&
+        sqlite3_prepare_v2(w->db, sql.ptr, -1, &l->insert, NULL) != SQLITE_OK)
         rc = sdb_fail(w, "load");
     buf_release(&sql);
     return rc;

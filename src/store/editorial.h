@@ -137,7 +137,8 @@ int store_issue_publish(struct store *s, const char *date, int *n) WUR;
 struct edit_author {
     int64_t id;
     const char *slug, *name, *bio;
-    int64_t articles; /* articles in whose byline the author is */
+    int64_t articles;  /* articles in whose byline the author is */
+    const char *photo; /* a media hash, or NULL */
 };
 /* store_edit_authors lists every author by name. */
 int store_edit_authors(struct store *s, struct arena *a,

@@ -51,9 +51,8 @@ static const char SQL_PLACE[] =
 static const char SQL_UNPLACE[] =
     "UPDATE articles SET issue_position = 1000000000 WHERE issue_id = ?1"
     " AND issue_position <> 1000000000";
-static const char SQL_AUTHOR[] =
-    "SELECT id, slug, name, bio, (SELECT count(*) FROM article_authors"
-    " WHERE author_id = authors.id) FROM authors WHERE id = ?1";
+static const char SQL_AUTHOR[] = SDB_EDIT_AUTHOR_COLS
+    " FROM authors WHERE id = ?1";
 static const char SQL_AUTHOR_HAS[] =
     "SELECT 1 FROM article_authors WHERE author_id = ?1 LIMIT 1";
 static const char SQL_AUTHOR_DELETE[] = "DELETE FROM authors WHERE id = ?1";
@@ -239,21 +238,12 @@ int store_edit_issue_order(struct store *s, int64_t issue_id,
 
 /* --- authors -------------------------------------------------------- */
 
-static void author_row(struct arena *a, sqlite3_stmt *st, void *elem)
-{
-    struct edit_author *au = elem;
-    au->id = sqlite3_column_int64(st, 0);
-    au->slug = sdb_col_text(a, st, 1);
-    au->name = sdb_col_text(a, st, 2);
-    au->bio = sdb_col_text(a, st, 3);
-    au->articles = sqlite3_column_int64(st, 4);
-}
-
 int store_edit_author(struct store *s, struct arena *a, int64_t id,
                       struct edit_author *out)
 {
     *out = (struct edit_author){0};
-    return sdb_one(s, a, SQL_AUTHOR, "author", SDB_INT(id), author_row, out);
+    return sdb_one(s, a, SQL_AUTHOR, "author", SDB_INT(id), sdb_edit_author_row,
+                   out);
 }
 
 int store_edit_author_delete(struct store *s, int64_t id)

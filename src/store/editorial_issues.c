@@ -26,9 +26,8 @@ static const char SQL_BUMP[] =
     "INSERT INTO article_edit(article_id, revision, scheduled, created_at)"
     " VALUES (?1, 1, 0, ?2) ON CONFLICT(article_id) DO UPDATE"
     " SET revision = revision + 1, scheduled = 0";
-static const char SQL_AUTHORS[] =
-    "SELECT id, slug, name, bio, (SELECT count(*) FROM article_authors"
-    " WHERE author_id = authors.id) FROM authors ORDER BY name";
+static const char SQL_AUTHORS[] = SDB_EDIT_AUTHOR_COLS
+    " FROM authors ORDER BY name";
 static const char SQL_AUTHOR_SET[] =
     "UPDATE authors SET name = coalesce(?2, name), slug = coalesce(?3, slug),"
     " bio = coalesce(?4, bio) WHERE id = ?1";
@@ -151,7 +150,7 @@ int store_issue_publish(struct store *s, const char *date, int *n)
     return rc;
 }
 
-static void author_row(struct arena *a, sqlite3_stmt *st, void *elem)
+void sdb_edit_author_row(struct arena *a, sqlite3_stmt *st, void *elem)
 {
     struct edit_author *au = elem;
     au->id = sqlite3_column_int64(st, 0);
@@ -159,14 +158,15 @@ static void author_row(struct arena *a, sqlite3_stmt *st, void *elem)
     au->name = sdb_col_text(a, st, 2);
     au->bio = sdb_col_text(a, st, 3);
     au->articles = sqlite3_column_int64(st, 4);
+    au->photo = sdb_col_text(a, st, 5);
 }
 
 int store_edit_authors(struct store *s, struct arena *a,
                        struct edit_author **out, size_t *n)
 {
     void *list;
-    int rc = sdb_list(s, a, SQL_AUTHORS, "authors", sizeof(**out), author_row,
-                      &list, n);
+    int rc = sdb_list(s, a, SQL_AUTHORS, "authors", sizeof(**out),
+                      sdb_edit_author_row, &list, n);
     if (rc == 0)
         *out = list;
     return rc;

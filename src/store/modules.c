@@ -15,6 +15,11 @@
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* An image reference is NULL or the hash of an image in the library. */
 #define IMAGE_OK(p)                                                            \
@@ -35,6 +40,13 @@ static const char SQL_EXISTS_PUB[] = "SELECT 1 FROM publications WHERE id = ?1";
 static const char SQL_LINK_REMOVE[] = "DELETE FROM links WHERE id = ?1";
 static const char SQL_LINKS_LIST[] =
     "SELECT id, title, url, position, image FROM links ORDER BY position, id";
+static const char SQL_LINK_GET[] =
+    "SELECT id, title, url, position, image FROM links WHERE id = ?1";
+static const char SQL_LINK_IDS[] = "SELECT id FROM links ORDER BY position, id";
+static const char SQL_LINK_PLACE[] =
+    "UPDATE links SET position = ?2 WHERE id = ?1 AND position IS NOT ?2";
+static const char SQL_PUB_GET[] =
+    "SELECT id, kind, date, title, url, image FROM publications WHERE id = ?1";
 static const char SQL_PUB_ADD[] =
     "INSERT INTO publications(kind, date, title, url, image)"
     " SELECT ?1, ?2, ?3, ?4, ?5 WHERE " IMAGE_OK("?5");
@@ -142,6 +154,77 @@ int store_links_list(struct store *s, struct arena *a, struct link **out,
                     (void **)out, n);
 }
 
+int store_link_get(struct store *s, struct arena *a, int64_t id,
+                   struct link *out)
+{
+    *out = (struct link){0};
+    return sdb_one(s, a, SQL_LINK_GET, "link_get", SDB_INT(id), link_row, out);
+}
+
+/* place sets link id's position; only a real change writes a row, so
+ * the page cache drops its pages once per move, not once per link. */
+static int place(struct conn *w, int64_t id, int64_t position)
+{
+    sqlite3_stmt *st = sdb_stmt(w, SQL_LINK_PLACE);
+    if (!st)
+        return ERR_DB;
+    int rc = (sqlite3_bind_int64(st, 1, id) |
+              sqlite3_bind_int64(st, 2, position)) != SQLITE_OK
+                 ? sdb_fail(w, "link_move")
+                 : sdb_step(w, st, "link_move");
+    sdb_done(st);
+    return rc;
+}
+
+int store_link_move(struct store *s, int64_t id, int64_t position)
+{
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    struct conn *w = &s->writer;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0, at = SIZE_MAX;
+    sqlite3_stmt *st = sdb_stmt(w, SQL_LINK_IDS);
+    if (!st) {
+        rc = ERR_DB;
+        goto out;
+    }
+    int x;
+    while ((x = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            ids = xrealloc(ids, cap * sizeof(*ids));
+        }
+        if (sqlite3_column_int64(st, 0) == id)
+            at = n;
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    sdb_done(st);
+    if (x != SQLITE_DONE) {
+        rc = sdb_fail(w, "link_move");
+        goto out;
+    }
+    if (at == SIZE_MAX) {
+        sdb_errorf("link_move: no row with id %lld", (long long)id);
+        rc = ERR_NOT_FOUND;
+        goto out;
+    }
+    size_t to = position < 1 ? 0 : (size_t)(position - 1);
+    if (to >= n)
+        to = n - 1;
+    /* Take it out at `at`, put it back at `to`. */
+    if (to < at)
+        memmove(ids + to + 1, ids + to, (at - to) * sizeof(*ids));
+    else
+        memmove(ids + at, ids + at + 1, (to - at) * sizeof(*ids));
+    ids[to] = id;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = place(w, ids[i], (int64_t)i + 1);
+out:
+    free(ids);
+    return sdb_write_end(s, rc);
+}
+
 int store_publication_add(struct store *s, const struct publication *p,
                           int64_t *id)
 {
@@ -171,6 +254,14 @@ static void publication_row(struct arena *a, sqlite3_stmt *st, void *elem)
         .url = sdb_col_text(a, st, 4),
         .image = sdb_col_text(a, st, 5),
     };
+}
+
+int store_publication_get(struct store *s, struct arena *a, int64_t id,
+                          struct publication *out)
+{
+    *out = (struct publication){0};
+    return sdb_one(s, a, SQL_PUB_GET, "publication_get", SDB_INT(id),
+                   publication_row, out);
 }
 
 int store_publications_list(struct store *s, struct arena *a,

@@ -279,6 +279,13 @@ int store_link_add_image(struct store *s, const char *title, const char *url,
 /* store_link_update sets l->id's title, url and image (NULL: none);
  * ERR_NOT_FOUND, ERR_INVALID as for adding. */
 int store_link_update(struct store *s, const struct link *l) WUR;
+/* store_link_get reads link id into out (strings from a); ERR_NOT_FOUND. */
+int store_link_get(struct store *s, struct arena *a, int64_t id,
+                   struct link *out) WUR;
+/* store_link_move puts link id at place position (1 = first; past the
+ * end = last) and renumbers the list 1..n in one transaction;
+ * ERR_NOT_FOUND. */
+int store_link_move(struct store *s, int64_t id, int64_t position) WUR;
 
 /* Staff publications, newest date first. */
 int store_publication_add(struct store *s, const struct publication *p,
@@ -289,6 +296,9 @@ int store_publications_list(struct store *s, struct arena *a,
 /* store_publication_update sets every field of p->id (image NULL: none);
  * ERR_NOT_FOUND, ERR_INVALID as for adding (p->image names no image). */
 int store_publication_update(struct store *s, const struct publication *p) WUR;
+/* store_publication_get reads publication id into out; ERR_NOT_FOUND. */
+int store_publication_get(struct store *s, struct arena *a, int64_t id,
+                          struct publication *out) WUR;
 
 /* store_author_photo_set sets (NULL: clears) author id's photo, a media
  * hash of an image in the library; ERR_NOT_FOUND, ERR_INVALID. */

@@ -233,6 +233,12 @@ struct sdb_key {
  */
 int sdb_one(struct store *s, struct arena *a, const char *sql, const char *ctx,
             struct sdb_key key, sdb_row_fn row, void *elem);
+/* The back office's author (struct edit_author), read by
+ * sdb_edit_author_row: one list and one lookup share them. */
+#define SDB_EDIT_AUTHOR_COLS                                                   \
+    "SELECT id, slug, name, bio, (SELECT count(*) FROM article_authors"        \
+    " WHERE author_id = authors.id), photo"
+void sdb_edit_author_row(struct arena *a, sqlite3_stmt *st, void *elem);
 /* sdb_grow makes room for one more element in an arena array. */
 void *sdb_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size);
 

@@ -4,7 +4,8 @@
 //   node tests/browser/admin.mjs BASE_URL EMAIL PASSWORD
 //
 // Logs in through the form, runs axe-core on the dashboard, account, users,
-// tokens and audit pages (no serious or critical violation), enrols in TOTP
+// tokens, audit, side modules ("Visit also", staff publications), author
+// and media pages (no serious or critical violation), enrols in TOTP
 // (reading the key off the page and computing the code here, RFC 6238 with
 // node's crypto), logs out, logs in again with a code, checks the
 // dashboard, logs out. The back office ships no page script (it works
@@ -96,9 +97,14 @@ try {
   await page.goto(base + "/admin/login");
   await axe(page, "/admin/login");
   await login(page);
+  // The side modules and the author page show the picture picker: the
+  // journal has a link with a logo, a publication with a cover and an
+  // author (test_admin_browser.py).
   for (const path of ["/admin/", "/admin/account", "/admin/users",
                       "/admin/tokens", "/admin/audit", "/admin/webhooks",
-                      "/admin/settings"]) {
+                      "/admin/settings", "/admin/links", "/admin/links/1",
+                      "/admin/publications", "/admin/publications/1",
+                      "/admin/authors/1", "/admin/media"]) {
     const r = await page.goto(base + path);
     check(r.status() === 200, `${path}: status ${r.status()}`);
     await axe(page, path);
@@ -130,4 +136,4 @@ if (problems.length) {
   console.log(problems.join("\n"));
   process.exit(1);
 }
-console.log("ok: login, axe on 9 pages, TOTP enrolment, login with a code, logout");
+console.log("ok: login, axe on 15 pages, TOTP enrolment, login with a code, logout");

@@ -192,7 +192,7 @@ def test_author_get_put_delete(site):
     assert g.status_code == 200
     assert g.json() == {"id": au["id"], "slug": "lone-writer",
                         "name": "Lone Writer", "bio": None, "articles": 1,
-                        "url": "/authors/lone-writer"}
+                        "url": "/authors/lone-writer", "photo": None}
     page = site.get("/authors/lone-writer")
     assert page.status_code == 200 and "Lone Writer" in page.text
     r = api(site, "PUT", f"/api/admin/authors/{au['id']}",

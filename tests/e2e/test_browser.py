@@ -7,6 +7,7 @@ Without them the test skips on a dev box, and fails in CI (CI or QUIRE_CI
 set), where .ci/run installs them."""
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -73,7 +74,18 @@ def browser_server(tmp_path_factory):
     db = make_journal(tmp)
     src = tmp / "figure"
     src.mkdir()
-    (src / "pipelines.md").write_text(FIGURE_MD, encoding="utf-8")
+    # The newest article has a feature image: the home page's lead.
+    subprocess.run(["vips", "black", str(tmp / "f.v"), "1200", "700",
+                    "--bands", "3"], check=True, capture_output=True)
+    subprocess.run(["vips", "linear", str(tmp / "f.v"),
+                    str(tmp / "feature.jpg"), "1", "120", "--uchar"],
+                   check=True, capture_output=True)
+    out = quire(db, "media", "add", str(tmp / "feature.jpg")).stdout
+    h = re.search(r"/media/(\w+)\.", out).group(1)
+    md = FIGURE_MD.replace(
+        "slug: pipelines\n", "slug: pipelines\nfeature_image: " + h +
+        "\nfeature_image_alt: Pipes stacked at a Caspian port\n")
+    (src / "pipelines.md").write_text(md, encoding="utf-8")
     quire(db, "import", "markdown", str(src))
     srv = Server(db, tmp_path_factory.mktemp("browser-server"))
     yield srv
@@ -81,6 +93,7 @@ def browser_server(tmp_path_factory):
 
 
 def test_pages_in_a_real_browser(browser_server):
+    assert 'class="lead-image"' in browser_server.get("/").text
     chromium = chromium_path()
     require(chromium, "chromium is not installed")
     require(shutil.which("node"), "node is not installed")

@@ -134,3 +134,77 @@ def test_bad_files_import_nothing(pair, tmp_path):
         assert f"{f}:" in r.stderr and "nothing imported" in r.stderr, \
             r.stderr
         assert count(db, "articles") == 0 and count(db, "sections") == 0
+
+
+def issue_order(srv, date, titles):
+    """The titles as the issue's table of contents lists them."""
+    page = srv.get("/issues/" + date).text
+    pos = {t: page.find(t) for t in titles}
+    assert all(p >= 0 for p in pos.values()), pos
+    return sorted(titles, key=pos.get)
+
+
+def test_issue_order_round_trips(tmp_path):
+    """An editor's order of an issue (articles.issue_position) is in the
+    file and restored: the restored journal's table of contents is in the
+    editor's order, not by publication. A file from before the column
+    imports too, its articles unplaced (by publication, as then)."""
+    db = make_journal(tmp_path)
+    tok = quire(db, "token", "add", "--name", "j", "--role",
+                "editor").stdout.strip()
+    d = "2021-03-01"
+    titles = ["Alpha Steppe Report", "Beta Steppe Report",
+              "Gamma Steppe Report"]
+    srv = Server(db, tmp_path)
+    try:
+        ids = []
+        for i, t in enumerate(titles):
+            r = requests.post(
+                srv.url + "/api/admin/articles", timeout=10,
+                headers={"Authorization": "Bearer " + tok},
+                json={"title": t, "body": "Text.\n", "status": "published",
+                      "section": "Analytical Articles", "issue": d,
+                      "authors": ["Ada Writer"],
+                      "publish_at": f"2021-01-01T1{i}:00:00Z"})
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        assert issue_order(srv, d, titles) == titles  # by publication
+        order = [ids[2], ids[0], ids[1]]
+        r = requests.put(srv.url + f"/api/admin/issues/{d}", timeout=10,
+                         headers={"Authorization": "Bearer " + tok},
+                         json={"articles": order})
+        assert r.status_code == 200, r.text
+    finally:
+        assert srv.stop() == 0
+    want = [titles[2], titles[0], titles[1]]
+    one = tmp_path / "one.json"
+    quire(db, "export", "json", str(one))
+    doc = json.loads(one.read_text())
+    (rows,) = [t["rows"] for t in doc["tables"] if t["table"] == "articles"]
+    pos = {r["id"]: r["issue_position"] for r in rows}
+    assert [pos[i] for i in order] == [1, 2, 3]
+    assert all(v == 1000000000 for i, v in pos.items() if i not in ids)
+
+    restored = tmp_path / "restored.db"
+    quire(restored, "init")
+    quire(restored, "import", "json", str(one))
+    two = tmp_path / "two.json"
+    quire(restored, "export", "json", str(two))
+    assert one.read_bytes() == two.read_bytes()
+    # A file written before issue_position existed.
+    old = tmp_path / "old.json"
+    text = one.read_text()
+    old.write_text(text.replace(',"issue_position":1000000000', "")
+                   .replace(',"issue_position":1', "")
+                   .replace(',"issue_position":2', "")
+                   .replace(',"issue_position":3', ""))
+    assert "issue_position" not in old.read_text()
+    before = tmp_path / "before.db"
+    quire(before, "init")
+    quire(before, "import", "json", str(old))
+    for path, expect in ((restored, want), (before, titles)):
+        srv = Server(path, tmp_path)
+        try:
+            assert issue_order(srv, d, titles) == expect, path
+        finally:
+            assert srv.stop() == 0

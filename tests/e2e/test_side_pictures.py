@@ -259,7 +259,7 @@ def test_static_export_carries_the_pictures(site, tmp_path):
 def test_feature_images_are_cards_in_lists(site, tmp_path):
     """An article's feature image is a thumbnail in every list that shows
     it; changing it (another process, while the server runs) shows on the
-    section, author, tag and home pages at their next request."""
+    section, author and tag pages at their next request."""
     db, m, tmp = site["db"], site["m"], site["tmp"]
     src = tmp_path / "a"
     src.mkdir()
@@ -274,7 +274,8 @@ def test_feature_images_are_cards_in_lists(site, tmp_path):
         quire(db, "import", "markdown", str(src))
 
     write(m["cover.jpg"]["hash"], "A pipeline at dawn")
-    lists = ["/", "/sections/analytical-articles", AUTHOR, "/tags/pipelines"]
+    # (On the home page the newest article is the lead: test_home_lead.)
+    lists = ["/sections/analytical-articles", AUTHOR, "/tags/pipelines"]
 
     def card(page):
         item = re.search(r'<article class="item has-card">.*?</article>',
@@ -303,5 +304,68 @@ def test_feature_images_are_cards_in_lists(site, tmp_path):
         for path in lists:
             assert wait_for(lambda: "A new picture" in (
                 card(srv.get(path).text) or "")), path
+    finally:
+        assert srv.stop() == 0, srv.output()
+
+
+def test_home_lead(site, tmp_path):
+    """The home page's lead: the newest article with its feature image
+    across the column (srcset, sizes, width/height, eager, the article's
+    alt text), not listed again below; a newest article without a picture
+    is no lead and no empty element, just the first of the list."""
+    db, m, tmp = site["db"], site["m"], site["tmp"]
+    src = tmp_path / "lead"
+    src.mkdir()
+    art = src / "lead.md"
+    photo = m["photo.webp"]
+
+    def write(feature, alt):
+        art.write_text(
+            "---\ntitle: The Steppe at Dawn\ndate: 2031-01-02\n"
+            "authors: [Johan Engvall]\nsection: Analytical Articles\n"
+            "summary: Herders move before the frost.\n"
+            + (f"feature_image: {feature}\nfeature_image_alt: {alt}\n"
+               if feature else "") + "---\n\nText.\n")
+        quire(db, "import", "markdown", str(src))
+
+    write(photo["hash"], "Yurts on the plain at sunrise")
+    srv = Server(db, tmp)
+    try:
+        page = srv.get("/").text
+        lead = re.search(r'<article class="lead">.*?</article>', page, re.S)
+        assert lead, page
+        lead = lead.group(0)
+        (pic,) = pictures(lead, "lead-image")
+        tag = img(pic)
+        assert 'alt="Yurts on the plain at sunrise"' in tag
+        assert f'width="{photo["w"]}" height="{photo["h"]}"' in tag
+        assert f"/media/{photo['hash']}-480.webp 480w" in pic
+        assert f"/media/{photo['hash']}-480.jpg 480w" in tag
+        assert 'sizes="(min-width: 48rem) 40rem, 100vw"' in tag
+        assert 'loading="lazy"' not in tag      # the first thing on screen
+        assert '<h2><a href="/articles/the-steppe-at-dawn">The Steppe at ' \
+            'Dawn</a></h2>' in lead
+        assert "Herders move before the frost." in lead
+        assert "By Johan Engvall" in lead
+        # First on the page, and not listed again.
+        assert page.index('class="lead"') < page.index("Latest issue")
+        assert page.count("The Steppe at Dawn</a>") == 1
+        latest = page[page.index('class="latest"'):]
+        assert "A Pictured Piece" in latest      # the next newest follows
+        # The second page lists as before: the lead is page 1's only.
+        assert 'class="lead"' not in srv.get("/?page=2").text
+
+        # No picture: no lead, no empty element; the article heads the list.
+        write(None, None)
+        assert wait_for(lambda: 'class="lead' not in srv.get("/").text)
+        page = srv.get("/").text
+        assert "lead-image" not in page and "<picture></picture>" not in page
+        latest = page[page.index('class="latest"'):]
+        assert latest.index("The Steppe at Dawn") < \
+            latest.index("A Pictured Piece")
+        # An image without alt text (the library's neither): no lead.
+        write(m["cover.jpg"]["hash"], "")
+        time.sleep(1.2)
+        assert 'class="lead"' not in srv.get("/").text
     finally:
         assert srv.stop() == 0, srv.output()

@@ -837,6 +837,31 @@ static void test_links(void **state)
     assert_int_equal(store_links_list(s, &a, &l, &n), 0);
     assert_int_equal(n, 2);
     assert_int_equal(l[1].id, id3);
+
+    /* One link, and moving: the list is renumbered 1..n. */
+    struct link one;
+    assert_int_equal(store_link_get(s, &a, id3, &one), 0);
+    assert_string_equal(one.title, "Third");
+    assert_null(one.image);
+    assert_int_equal(store_link_get(s, &a, id2, &one), ERR_NOT_FOUND);
+    int64_t id4;
+    assert_int_equal(store_link_add(s, "Fourth", "https://4.example", &id4), 0);
+    assert_int_equal(store_link_move(s, id4, 1), 0); /* to the top */
+    assert_int_equal(store_links_list(s, &a, &l, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(l[0].id, id4);
+    assert_int_equal(l[1].id, id1);
+    assert_int_equal(l[2].id, id3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(l[i].position, (int)i + 1);
+    assert_int_equal(store_link_move(s, id4, 99), 0); /* past the end */
+    assert_int_equal(store_links_list(s, &a, &l, &n), 0);
+    assert_int_equal(l[2].id, id4);
+    assert_int_equal(store_link_move(s, id1, 2), 0); /* down one */
+    assert_int_equal(store_links_list(s, &a, &l, &n), 0);
+    assert_int_equal(l[0].id, id3);
+    assert_int_equal(l[1].id, id1);
+    assert_int_equal(store_link_move(s, id2, 1), ERR_NOT_FOUND);
     arena_release(&a);
     store_close(s);
 }
@@ -879,6 +904,12 @@ static void test_publications(void **state)
     assert_int_equal(store_publication_remove(s, mid), ERR_NOT_FOUND);
     assert_int_equal(store_publications_list(s, &a, &v, &n), 0);
     assert_int_equal(n, 2);
+    struct publication one;
+    assert_int_equal(store_publication_get(s, &a, old, &one), 0);
+    assert_string_equal(one.title, "Old");
+    assert_string_equal(one.kind, "Op-ed");
+    assert_string_equal(one.url, "https://x.example");
+    assert_int_equal(store_publication_get(s, &a, mid, &one), ERR_NOT_FOUND);
     arena_release(&a);
     store_close(s);
 }
