@@ -65,10 +65,17 @@ def titles(page):
         page, re.S)]
 
 
-def total(page):
-    m = re.search(r"([0-9]+) results? for", page)
+def count_shown(page):
+    """The result count as shown: "7", "1,117", "10,000+"."""
+    m = re.search(r"([0-9][0-9,]*\+?) results? for", page)
     assert m, "no result count"
-    return int(m.group(1))
+    return m.group(1)
+
+
+def total(page):
+    shown = count_shown(page)
+    assert not shown.endswith("+"), f"a capped count: {shown}"
+    return int(shown.replace(",", ""))
 
 
 def facet(page, label):
