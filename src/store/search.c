@@ -56,29 +56,29 @@ static const char SQL_INDEX[] =
     " AND (?4 IS NULL OR f.year = ?4)"                                         \
     " AND (?5 IS NULL OR instr(f.countries, ?5) > 0)"
 
-/* The pass: every match, newest added first, at most ?6. */
+/* Weights: title, intro, body, authors (bm25 is lower for better). */
+#define SEARCH_RANK "bm25(articles_fts, 10.0, 4.0, 1.0, 2.0)"
+/* The pass: every match, newest added first, at most ?6; with the rank of
+ * as many as the budget ?7 allows (quire_budget, NULL: none). */
 static const char SQL_PASS[] =
     "SELECT f.id, f.published_at, f.year, f.section_id, f.authors,"
-    " f.countries" SEARCH_FROM " ORDER BY articles_fts.rowid DESC LIMIT ?6";
-/* Weights: title, intro, body, authors (bm25 is lower for better). */
+    " f.countries, CASE WHEN quire_budget(?7) THEN " SEARCH_RANK " END"
+    SEARCH_FROM " ORDER BY articles_fts.rowid DESC LIMIT ?6";
 static const char SQL_RANKED[] =
     "SELECT articles_fts.rowid" SEARCH_FROM
-    " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 2.0), articles_fts.rowid"
+    " ORDER BY " SEARCH_RANK ", articles_fts.rowid"
     " LIMIT ?6 OFFSET ?7";
 /* The snippets of the page's articles (?2, a JSON array of ids) within
- * their rowid range [?3, ?4]: one evaluation of the match. The markers are
- * bytes the importer refuses in text; view_search copes with a stray one
- * anyway. */
+ * their rowid range [?3, ?4]: one evaluation of the match. (Asking for each
+ * article by rowid evaluates the match once per article, and a rowid seek
+ * costs FTS5 about as much as reading the whole doclist: 10 M instructions
+ * for a snippet of a 16-word query.) The markers are bytes the importer
+ * refuses in text; view_search copes with a stray one anyway. */
 static const char SQL_SNIPPETS[] =
     "SELECT rowid, snippet(articles_fts, -1, char(1), char(2), '…', 32)"
     " FROM articles_fts WHERE articles_fts MATCH ?1"
     " AND rowid >= ?3 AND rowid <= ?4"
     " AND +rowid IN (SELECT value FROM json_each(?2))"; /* + : not a lookup */
-/* One article's snippet: a seek in each term's doclist, when no term is a
- * prefix longer than the prefix indexes (long_prefix). */
-static const char SQL_SNIPPET[] =
-    "SELECT rowid, snippet(articles_fts, -1, char(1), char(2), '…', 32)"
-    " FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2";
 static const char SQL_SECTION_ID[] = "SELECT id FROM sections WHERE slug = ?1";
 static const char SQL_AUTHOR_ID[] = "SELECT id FROM authors WHERE slug = ?1";
 static const char SQL_SECTION[] =
@@ -100,6 +100,26 @@ int sdb_search_reindex(struct conn *w, int64_t id)
         sdb_done(st);
     }
     return rc;
+}
+
+/*
+ * quire_budget(p): true while the counter p points to (bound with
+ * sqlite3_bind_pointer, type "quire_budget") is above zero, counting it
+ * down; false for NULL. The pass ranks the matches as it reads them, but
+ * at most STORE_SEARCH_RANK_MAX + 1 of them (search()).
+ */
+static void budget_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int64_t *left = sqlite3_value_pointer(argv[0], "quire_budget");
+    sqlite3_result_int(ctx, left && *left > 0 && (*left)-- > 0);
+}
+
+int sdb_search_functions(sqlite3 *db)
+{
+    return sqlite3_create_function_v2(db, "quire_budget", 1,
+                                      SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                      budget_fn, NULL, NULL, NULL);
 }
 
 /* --- counting: a small open-addressing map from an integer key ------- */
@@ -187,6 +207,8 @@ static const char *code_text(struct arena *a, int64_t key)
 
 struct match {
     int64_t id, published_at;
+    double rank; /* bm25, if the pass ranked it */
+    bool ranked;
 };
 
 struct pass {
@@ -236,8 +258,10 @@ static int run_pass(struct conn *c, struct arena *a, sqlite3_stmt *st,
         if (rc != 1)
             return rc;
         p->m = sdb_grow(a, p->m, p->n, &cap, sizeof(*p->m));
-        p->m[p->n++] = (struct match){sqlite3_column_int64(st, 0),
-                                      sqlite3_column_int64(st, 1)};
+        p->m[p->n++] = (struct match){
+            sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+            sqlite3_column_double(st, 6),
+            sqlite3_column_type(st, 6) != SQLITE_NULL};
         if (p->n > STORE_SEARCH_COUNT_MAX)
             continue; /* only tells that there are more */
         tally_add(a, &p->years, sqlite3_column_int64(st, 2));
@@ -398,6 +422,14 @@ static void newest_k(struct match *m, size_t n, size_t k)
     qsort(m, k, sizeof(*m), newest_first);
 }
 
+static int best_first(const void *x, const void *y)
+{
+    const struct match *a = x, *b = y;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
 /* ranked reads the page's ids in bm25 order. */
 static int ranked(struct conn *c, struct arena *a, const struct search_query *q,
                   sqlite3_stmt *st, int64_t **ids, size_t *n)
@@ -424,24 +456,6 @@ static const char *ids_json(struct arena *a, const int64_t *ids, size_t n)
         buf_printf(&b, i ? ",%lld" : "%lld", (long long)ids[i]);
     buf_append_char(&b, ']');
     return buf_error(&b) ? NULL : b.ptr;
-}
-
-/*
- * long_prefix: has the match (query.c's quoted terms) a prefix longer than
- * the prefix indexes' three characters? Such a prefix is expanded to its
- * terms and their doclists merged at each evaluation of the match, so the
- * snippets are read in one evaluation rather than one per article.
- */
-static bool long_prefix(const char *match)
-{
-    for (const char *p = strstr(match, "\"*"); p; p = strstr(p + 2, "\"*")) {
-        size_t chars = 0;
-        for (const char *w = p; w > match && w[-1] != '"' && w[-1] != ' '; w--)
-            chars += ((unsigned char)w[-1] & 0xc0) != 0x80;
-        if (chars > 3)
-            return true;
-    }
-    return false;
 }
 
 /* snippet_rows reads snippets from st's rows (id, snippet) into out. */
@@ -476,20 +490,6 @@ static int hits(struct conn *c, struct arena *a, const struct search_query *q,
         hi = arts[i].id > hi ? arts[i].id : hi;
     }
     out->n = len;
-    if (!long_prefix(q->match)) {
-        for (size_t i = 0; i < len && rc == 0; i++) {
-            sqlite3_stmt *st = sdb_stmt(c, SQL_SNIPPET);
-            if (!st)
-                return ERR_DB;
-            if ((sdb_bind_text(st, 1, q->match) |
-                 sqlite3_bind_int64(st, 2, arts[i].id)) != SQLITE_OK)
-                rc = sdb_fail(c, "search: snippet");
-            else
-                rc = snippet_rows(c, a, st, out);
-            sdb_done(st);
-        }
-        return rc;
-    }
     const char *json = ids_json(a, ids, n);
     if (!json)
         return sdb_invalid("search", "page too long");
@@ -526,11 +526,23 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
                                      : NULL;
 
     struct pass p = {0};
+    /* The pass ranks what it reads (up to the budget), unless the search is
+     * one word, unfiltered: then a match set small enough to rank is a
+     * short doclist, and reading it again costs less than ranking matches
+     * that turn out too many to rank. Filtered, a common word's matches
+     * may be many and those left few; with several terms or a prefix,
+     * each evaluation reads every term's doclist. */
+    bool rank_in_pass = section_id || author || country || q->year ||
+                        strpbrk(q->match, " *"); /* `"word"` has neither */
+    int64_t budget = STORE_SEARCH_RANK_MAX + 1;
     sqlite3_stmt *st = sdb_stmt(c, SQL_PASS);
     if (!st)
         return ERR_DB;
     if ((bind_filters(st, q, section_id, author, country) |
-         sqlite3_bind_int(st, 6, STORE_SEARCH_COUNT_MAX + 1)) != SQLITE_OK)
+         sqlite3_bind_int(st, 6, STORE_SEARCH_COUNT_MAX + 1) |
+         (rank_in_pass
+              ? sqlite3_bind_pointer(st, 7, &budget, "quire_budget", NULL)
+              : SQLITE_OK)) != SQLITE_OK)
         rc = sdb_fail(c, "search");
     else
         rc = run_pass(c, a, st, &p);
@@ -544,7 +556,7 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
     int64_t *ids = NULL;
     size_t n = 0;
     if (q->limit > 0 && q->offset < out->total) {
-        if (!out->by_date) {
+        if (!out->by_date && !rank_in_pass) {
             st = sdb_stmt(c, SQL_RANKED);
             if (!st)
                 return ERR_DB;
@@ -554,10 +566,13 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
                 rc = ranked(c, a, q, st, &ids, &n);
             sdb_done(st);
         } else {
-            size_t all = (size_t)out->total;
-            newest_k(p.m, all, (size_t)q->offset + (size_t)q->limit);
-            n = all - (size_t)q->offset;
-            n = n < (size_t)q->limit ? n : (size_t)q->limit;
+            size_t all = (size_t)out->total, end = (size_t)q->offset;
+            end += (size_t)q->limit < all - end ? (size_t)q->limit : all - end;
+            if (out->by_date)
+                newest_k(p.m, all, end);
+            else /* the pass ranked them all */
+                qsort(p.m, all, sizeof(*p.m), best_first);
+            n = end - (size_t)q->offset;
             ids = arena_alloc(a, n * sizeof(*ids));
             for (size_t i = 0; i < n; i++)
                 ids[i] = p.m[(size_t)q->offset + i].id;

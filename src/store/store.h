@@ -498,7 +498,7 @@ enum { STORE_FACETS_MAX = 20 }; /* most frequent sections and authors */
  * the facets count those read), and ranks by relevance only a match set of
  * at most STORE_SEARCH_RANK_MAX (a larger one is shown newest first).
  */
-enum { STORE_SEARCH_COUNT_MAX = 10000, STORE_SEARCH_RANK_MAX = 2000 };
+enum { STORE_SEARCH_COUNT_MAX = 10000, STORE_SEARCH_RANK_MAX = 1000 };
 
 struct search_query {
     const char *match;   /* an FTS5 expression from query_to_fts; not "" */
