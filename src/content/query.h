@@ -24,7 +24,7 @@ struct arena;
  * without the '*'.
  */
 enum {
-    QUERY_TERMS_MAX = 16,   /* words and phrases kept; the rest are ignored */
+    QUERY_TERMS_MAX = 8,    /* words and phrases kept; the rest are ignored */
     QUERY_PREFIXES_MAX = 3, /* prefixes kept; the rest are whole words */
 };
 

@@ -200,7 +200,6 @@ static int render_results(struct site *s, struct request *req,
     tv_set_bool(a, c, "capped", r.capped);
     tv_set_str(a, c, "capped_at", count_text(a, r.total, false));
     tv_set_bool(a, c, "by_date", r.by_date && r.n > 0);
-    tv_set_str(a, c, "rank_max", count_text(a, STORE_SEARCH_RANK_MAX, false));
     tv_set(a, c, "results", view_search_hits(a, r.hits, r.n));
     tv_set_bool(a, c, "has_results", r.n > 0);
     facets(a, c, "section", r.sections, r.n_sections, x, q, x->section);

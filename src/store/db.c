@@ -375,10 +375,6 @@ static int conn_open(struct conn *c, const char *path, bool writer, bool create,
         goto fail;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    if (sdb_search_functions(c->db) != SQLITE_OK) {
-        rc = sdb_fail(c, path);
-        goto fail;
-    }
     sqlite3_busy_handler(c->db, on_busy, NULL);
     if (writer) {
         /* The first statement to read the file: a file that is not a

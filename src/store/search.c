@@ -58,27 +58,33 @@ static const char SQL_INDEX[] =
 
 /* Weights: title, intro, body, authors (bm25 is lower for better). */
 #define SEARCH_RANK "bm25(articles_fts, 10.0, 4.0, 1.0, 2.0)"
-/* The pass: every match, newest added first, at most ?6; with the rank of
- * as many as the budget ?7 allows (quire_budget, NULL: none). */
+/* The markers are bytes the importer refuses in text; view_search copes
+ * with a stray one anyway. */
+#define SEARCH_SNIPPET "snippet(articles_fts, -1, char(1), char(2), '…', 32)"
+/* The pass: every match, newest added first, at most ?6. */
 static const char SQL_PASS[] =
     "SELECT f.id, f.published_at, f.year, f.section_id, f.authors,"
-    " f.countries, CASE WHEN quire_budget(?7) THEN " SEARCH_RANK " END"
-    SEARCH_FROM " ORDER BY articles_fts.rowid DESC LIMIT ?6";
-static const char SQL_RANKED[] =
-    "SELECT articles_fts.rowid" SEARCH_FROM
-    " ORDER BY " SEARCH_RANK ", articles_fts.rowid"
-    " LIMIT ?6 OFFSET ?7";
+    " f.countries" SEARCH_FROM " ORDER BY articles_fts.rowid DESC LIMIT ?6";
+/* The rank of the pass's matches (?2, a JSON array of ids), in their rowid
+ * range [?3, ?4]: one more evaluation of the match, with no join or
+ * filter, and bm25 for those matches only. */
+#define SEARCH_IDS                                                             \
+    " FROM articles_fts WHERE articles_fts MATCH ?1"                           \
+    " AND rowid >= ?3 AND rowid <= ?4"                                         \
+    " AND +rowid IN (SELECT value FROM json_each(?2))" /* + : not a lookup */
+static const char SQL_RANK[] = "SELECT rowid, " SEARCH_RANK ", NULL" SEARCH_IDS
+                               " ORDER BY rowid DESC";
+/* The same with the snippets, when the page is every match: one evaluation
+ * fewer. */
+static const char SQL_RANK_SNIPPETS[] = "SELECT rowid, " SEARCH_RANK
+                                        ", " SEARCH_SNIPPET SEARCH_IDS
+                                        " ORDER BY rowid DESC";
 /* The snippets of the page's articles (?2, a JSON array of ids) within
  * their rowid range [?3, ?4]: one evaluation of the match. (Asking for each
  * article by rowid evaluates the match once per article, and a rowid seek
  * costs FTS5 about as much as reading the whole doclist: 10 M instructions
- * for a snippet of a 16-word query.) The markers are bytes the importer
- * refuses in text; view_search copes with a stray one anyway. */
-static const char SQL_SNIPPETS[] =
-    "SELECT rowid, snippet(articles_fts, -1, char(1), char(2), '…', 32)"
-    " FROM articles_fts WHERE articles_fts MATCH ?1"
-    " AND rowid >= ?3 AND rowid <= ?4"
-    " AND +rowid IN (SELECT value FROM json_each(?2))"; /* + : not a lookup */
+ * for a snippet of a 16-word query.) */
+static const char SQL_SNIPPETS[] = "SELECT rowid, " SEARCH_SNIPPET SEARCH_IDS;
 static const char SQL_SECTION_ID[] = "SELECT id FROM sections WHERE slug = ?1";
 static const char SQL_AUTHOR_ID[] = "SELECT id FROM authors WHERE slug = ?1";
 static const char SQL_SECTION[] =
@@ -100,26 +106,6 @@ int sdb_search_reindex(struct conn *w, int64_t id)
         sdb_done(st);
     }
     return rc;
-}
-
-/*
- * quire_budget(p): true while the counter p points to (bound with
- * sqlite3_bind_pointer, type "quire_budget") is above zero, counting it
- * down; false for NULL. The pass ranks the matches as it reads them, but
- * at most STORE_SEARCH_RANK_MAX + 1 of them (search()).
- */
-static void budget_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    int64_t *left = sqlite3_value_pointer(argv[0], "quire_budget");
-    sqlite3_result_int(ctx, left && *left > 0 && (*left)-- > 0);
-}
-
-int sdb_search_functions(sqlite3 *db)
-{
-    return sqlite3_create_function_v2(db, "quire_budget", 1,
-                                      SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
-                                      budget_fn, NULL, NULL, NULL);
 }
 
 /* --- counting: a small open-addressing map from an integer key ------- */
@@ -207,8 +193,8 @@ static const char *code_text(struct arena *a, int64_t key)
 
 struct match {
     int64_t id, published_at;
-    double rank; /* bm25, if the pass ranked it */
-    bool ranked;
+    double rank;         /* bm25, when ranked */
+    const char *snippet; /* when ranked with SQL_RANK_SNIPPETS */
 };
 
 struct pass {
@@ -258,10 +244,8 @@ static int run_pass(struct conn *c, struct arena *a, sqlite3_stmt *st,
         if (rc != 1)
             return rc;
         p->m = sdb_grow(a, p->m, p->n, &cap, sizeof(*p->m));
-        p->m[p->n++] = (struct match){
-            sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-            sqlite3_column_double(st, 6),
-            sqlite3_column_type(st, 6) != SQLITE_NULL};
+        p->m[p->n++] = (struct match){sqlite3_column_int64(st, 0),
+                                      sqlite3_column_int64(st, 1), 0, NULL};
         if (p->n > STORE_SEARCH_COUNT_MAX)
             continue; /* only tells that there are more */
         tally_add(a, &p->years, sqlite3_column_int64(st, 2));
@@ -430,23 +414,6 @@ static int best_first(const void *x, const void *y)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-/* ranked reads the page's ids in bm25 order. */
-static int ranked(struct conn *c, struct arena *a, const struct search_query *q,
-                  sqlite3_stmt *st, int64_t **ids, size_t *n)
-{
-    size_t cap = 0;
-    if ((sqlite3_bind_int(st, 6, q->limit) |
-         sqlite3_bind_int(st, 7, q->offset)) != SQLITE_OK)
-        return sdb_fail(c, "search: rank");
-    for (;;) {
-        int rc = sdb_step(c, st, "search: rank");
-        if (rc != 1)
-            return rc;
-        *ids = sdb_grow(a, *ids, *n, &cap, sizeof(**ids));
-        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-    }
-}
-
 static const char *ids_json(struct arena *a, const int64_t *ids, size_t n)
 {
     struct buf b;
@@ -456,6 +423,31 @@ static const char *ids_json(struct arena *a, const int64_t *ids, size_t n)
         buf_printf(&b, i ? ",%lld" : "%lld", (long long)ids[i]);
     buf_append_char(&b, ']');
     return buf_error(&b) ? NULL : b.ptr;
+}
+
+/*
+ * snippet_match is the first SNIPPET_TERMS terms of a match (query.c's
+ * `"t" "t"* ...`): the snippets highlight those. FTS5's snippet() weighs
+ * every instance of every phrase in the article, so with many common words
+ * a snippet cost millions of instructions (4.6 M each with 16 terms); and
+ * the fewer terms also match a superset of the rows, the page's among them.
+ */
+enum { SNIPPET_TERMS = 3 };
+static const char *snippet_match(struct arena *a, const char *match)
+{
+    const char *p = match;
+    for (int k = 0; k < SNIPPET_TERMS && *p; k++) {
+        const char *open = strchr(p, '"');
+        const char *close = open ? strchr(open + 1, '"') : NULL;
+        if (!close)
+            return match;
+        p = close + 1 + (close[1] == '*');
+    }
+    size_t n = (size_t)(p - match);
+    char *out = arena_alloc(a, n + 1);
+    memcpy(out, match, n);
+    out[n] = '\0';
+    return out;
 }
 
 /* snippet_rows reads snippets from st's rows (id, snippet) into out. */
@@ -473,36 +465,98 @@ static int snippet_rows(struct conn *c, struct arena *a, sqlite3_stmt *st,
     }
 }
 
-/* hits reads the page's articles (ids, in order) and their snippets. */
-static int hits(struct conn *c, struct arena *a, const struct search_query *q,
-                const int64_t *ids, size_t n, struct search_result *out)
+/* bind_ids binds SEARCH_IDS's parameters: the match, and ids[0..n) with
+ * their range. An SQLite code. */
+static int bind_ids(struct arena *a, sqlite3_stmt *st, const char *match,
+                    const int64_t *ids, size_t n)
 {
+    int64_t lo = ids[0], hi = ids[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = ids[i] < lo ? ids[i] : lo;
+        hi = ids[i] > hi ? ids[i] : hi;
+    }
+    const char *json = ids_json(a, ids, n);
+    if (!json)
+        return SQLITE_TOOBIG;
+    return sdb_bind_text(st, 1, match) | sdb_bind_text(st, 2, json) |
+           sqlite3_bind_int64(st, 3, lo) | sqlite3_bind_int64(st, 4, hi);
+}
+
+/* hits reads the page's articles (m[0..n), in order) and their snippets
+ * (unless the rank read them). */
+static int hits(struct conn *c, struct arena *a, const struct search_query *q,
+                const struct match *m, size_t n, struct search_result *out)
+{
+    int64_t *ids = arena_alloc(a, n * sizeof(*ids));
+    for (size_t i = 0; i < n; i++)
+        ids[i] = m[i].id;
     struct article *arts;
     size_t len;
     int rc = sdb_articles_by_ids(c, a, ids, n, &arts, &len);
     if (rc != 0 || len == 0)
         return rc;
     out->hits = arena_zalloc(a, len * sizeof(*out->hits));
-    int64_t lo = ids[0], hi = ids[0];
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0, j = 0; i < len; i++) {
         out->hits[i].article = arts[i];
-        lo = arts[i].id < lo ? arts[i].id : lo;
-        hi = arts[i].id > hi ? arts[i].id : hi;
+        while (m[j].id != arts[i].id) /* arts is ids less any gone */
+            j++;
+        out->hits[i].snippet = m[j].snippet;
     }
     out->n = len;
-    const char *json = ids_json(a, ids, n);
-    if (!json)
-        return sdb_invalid("search", "page too long");
+    if (m[0].snippet)
+        return 0;
     sqlite3_stmt *st = sdb_stmt(c, SQL_SNIPPETS);
     if (!st)
         return ERR_DB;
-    if ((sdb_bind_text(st, 1, q->match) | sdb_bind_text(st, 2, json) |
-         sqlite3_bind_int64(st, 3, lo) | sqlite3_bind_int64(st, 4, hi)) !=
-        SQLITE_OK) {
+    if (bind_ids(a, st, snippet_match(a, q->match), ids, n) != SQLITE_OK) {
         rc = sdb_fail(c, "search: snippets");
         goto out;
     }
     rc = snippet_rows(c, a, st, out);
+out:
+    sdb_done(st);
+    return rc;
+}
+
+/* terms counts the terms of a match (query.c's `"t" "t"* ...`). */
+static size_t terms(const char *match)
+{
+    size_t quotes = 0;
+    for (const char *p = match; *p; p++)
+        quotes += *p == '"';
+    return quotes / 2;
+}
+
+/* rank gives each of the pass's n matches its bm25 (SQL_RANK), and its
+ * snippet too with SQL_RANK_SNIPPETS. */
+static int rank(struct conn *c, struct arena *a, const struct search_query *q,
+                const char *sql, struct match *m, size_t n)
+{
+    int64_t *ids = arena_alloc(a, n * sizeof(*ids));
+    for (size_t i = 0; i < n; i++)
+        ids[i] = m[i].id;
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if (bind_ids(a, st, q->match, ids, n) != SQLITE_OK) {
+        rc = sdb_fail(c, "search: rank");
+        goto out;
+    }
+    /* Both in descending rowid order: the pass's, and FTS5's for DESC. */
+    size_t i = 0;
+    for (;;) {
+        rc = sdb_step(c, st, "search: rank");
+        if (rc != 1)
+            break;
+        int64_t id = sqlite3_column_int64(st, 0);
+        while (i < n && m[i].id != id)
+            i++;
+        if (i < n) {
+            m[i].rank = sqlite3_column_double(st, 1);
+            m[i].snippet = sdb_col_text(a, st, 2);
+        }
+    }
 out:
     sdb_done(st);
     return rc;
@@ -526,23 +580,11 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
                                      : NULL;
 
     struct pass p = {0};
-    /* The pass ranks what it reads (up to the budget), unless the search is
-     * one word, unfiltered: then a match set small enough to rank is a
-     * short doclist, and reading it again costs less than ranking matches
-     * that turn out too many to rank. Filtered, a common word's matches
-     * may be many and those left few; with several terms or a prefix,
-     * each evaluation reads every term's doclist. */
-    bool rank_in_pass = section_id || author || country || q->year ||
-                        strpbrk(q->match, " *"); /* `"word"` has neither */
-    int64_t budget = STORE_SEARCH_RANK_MAX + 1;
     sqlite3_stmt *st = sdb_stmt(c, SQL_PASS);
     if (!st)
         return ERR_DB;
     if ((bind_filters(st, q, section_id, author, country) |
-         sqlite3_bind_int(st, 6, STORE_SEARCH_COUNT_MAX + 1) |
-         (rank_in_pass
-              ? sqlite3_bind_pointer(st, 7, &budget, "quire_budget", NULL)
-              : SQLITE_OK)) != SQLITE_OK)
+         sqlite3_bind_int(st, 6, STORE_SEARCH_COUNT_MAX + 1)) != SQLITE_OK)
         rc = sdb_fail(c, "search");
     else
         rc = run_pass(c, a, st, &p);
@@ -551,34 +593,25 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
         return rc;
     out->capped = p.n > STORE_SEARCH_COUNT_MAX;
     out->total = out->capped ? STORE_SEARCH_COUNT_MAX : (int64_t)p.n;
-    out->by_date = out->total > STORE_SEARCH_RANK_MAX;
+    /* bm25 reads every instance of every term in each match it ranks. */
+    out->by_date = (size_t)out->total * terms(q->match) > STORE_SEARCH_RANK_MAX;
 
-    int64_t *ids = NULL;
-    size_t n = 0;
     if (q->limit > 0 && q->offset < out->total) {
-        if (!out->by_date && !rank_in_pass) {
-            st = sdb_stmt(c, SQL_RANKED);
-            if (!st)
-                return ERR_DB;
-            if (bind_filters(st, q, section_id, author, country) != SQLITE_OK)
-                rc = sdb_fail(c, "search: rank");
-            else
-                rc = ranked(c, a, q, st, &ids, &n);
-            sdb_done(st);
+        size_t all = (size_t)out->total, end = (size_t)q->offset;
+        end += (size_t)q->limit < all - end ? (size_t)q->limit : all - end;
+        if (out->by_date) {
+            newest_k(p.m, all, end);
         } else {
-            size_t all = (size_t)out->total, end = (size_t)q->offset;
-            end += (size_t)q->limit < all - end ? (size_t)q->limit : all - end;
-            if (out->by_date)
-                newest_k(p.m, all, end);
-            else /* the pass ranked them all */
-                qsort(p.m, all, sizeof(*p.m), best_first);
-            n = end - (size_t)q->offset;
-            ids = arena_alloc(a, n * sizeof(*ids));
-            for (size_t i = 0; i < n; i++)
-                ids[i] = p.m[(size_t)q->offset + i].id;
+            /* The page is every match: their snippets with their rank,
+             * if the snippets would highlight every term anyway. */
+            bool page_is_all = q->offset == 0 && end == all &&
+                               terms(q->match) <= SNIPPET_TERMS;
+            rc = rank(c, a, q, page_is_all ? SQL_RANK_SNIPPETS : SQL_RANK, p.m,
+                      all);
+            qsort(p.m, all, sizeof(*p.m), best_first);
         }
-        if (rc == 0 && n > 0)
-            rc = hits(c, a, q, ids, n, out);
+        if (rc == 0)
+            rc = hits(c, a, q, p.m + q->offset, end - (size_t)q->offset, out);
     }
     if (rc == 0)
         years(a, &p.years, &out->years, &out->n_years);

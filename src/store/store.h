@@ -495,10 +495,11 @@ enum { STORE_FACETS_MAX = 20 }; /* most frequent sections and authors */
 /*
  * A search's cost is bounded (search.c): it reads at most
  * STORE_SEARCH_COUNT_MAX matches (more make the total a lower bound, and
- * the facets count those read), and ranks by relevance only a match set of
- * at most STORE_SEARCH_RANK_MAX (a larger one is shown newest first).
+ * the facets count those read), and ranks by relevance only when its
+ * matches times its terms are at most STORE_SEARCH_RANK_MAX (else newest
+ * first).
  */
-enum { STORE_SEARCH_COUNT_MAX = 10000, STORE_SEARCH_RANK_MAX = 1000 };
+enum { STORE_SEARCH_COUNT_MAX = 10000, STORE_SEARCH_RANK_MAX = 2000 };
 
 struct search_query {
     const char *match;   /* an FTS5 expression from query_to_fts; not "" */

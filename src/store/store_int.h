@@ -352,9 +352,6 @@ int sdb_migrate(struct conn *w);
 
 /* --- search.c ------------------------------------------------------ */
 
-/* sdb_search_functions adds search.c's SQL functions to a connection. */
-int sdb_search_functions(sqlite3 *db);
-
 /*
  * sdb_search_reindex rewrites article id's row of the search index on the
  * writer, inside the caller's transaction: removed, then added again if

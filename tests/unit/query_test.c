@@ -187,8 +187,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_syntax_neutralised, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_terms_capped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_prefixes_capped, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_prefixes_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_display, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fts5_accepts, setup, teardown),
     };
