@@ -36,6 +36,7 @@ import socket
 import sqlite3
 import statistics
 import subprocess
+import urllib.parse
 import urllib.request
 import sys
 import tempfile
@@ -610,7 +611,44 @@ def step_latency(db, work):
         else:
             row(7, f"rendered (cache off) `{u}` median / p95 (ms)",
                 f"{med(times):.2f} / {p95(times):.2f}")
+    step_search_worst(host)
     q.stop()
+
+
+def step_search_worst(host):
+    """Issue 17: the searches that cost the most (bench/search.py's worst
+    cases: common words, short prefixes, many terms, every combination of
+    the four filters), uncached, 30 requests each after a warm-up; p99
+    over all of them, and the slowest URL's p99."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import search as sb
+    urls = [f"/search?q={urllib.parse.quote(w)}" for w in sb.WORST]
+    urls += [f"/search?q={urllib.parse.quote(w)}{f}"
+             for w in sb.WORST_QUERIES_FILTERED for f in sb.WORST_FILTERS[1:]]
+    every, worst = [], (0, "")
+    c = http.client.HTTPConnection(host, timeout=30)
+    for u in urls:
+        times = []
+        for i in range(31):
+            t0 = time.monotonic()
+            c.request("GET", u)
+            r = c.getresponse()
+            r.read()
+            if r.status != 200:
+                raise SystemExit(f"bench: {u} answered {r.status}")
+            if i:
+                times.append((time.monotonic() - t0) * 1e3)
+        times.sort()
+        every += times
+        p = sb.rank(times, 99)
+        worst = max(worst, (p, u))
+    c.close()
+    every.sort()
+    row(7, f"searches, worst cases ({len(urls)} URLs, cache off): median / "
+        "p99 (ms)", f"{med(every):.2f} / {sb.rank(every, 99):.2f}",
+        target="p99 <= 10 ms")
+    row(7, f"searches, worst cases: slowest URL's p99 (ms), `{worst[1]}`",
+        f"{worst[0]:.2f}")
 
 
 def api_call(method, url, token, body=None):

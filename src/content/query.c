@@ -4,7 +4,8 @@
  * Design: a tiny scanner, not a parser. The input is cut into terms: a
  * double quote opens a phrase that runs to the next quote (or the end);
  * otherwise a term is a run of anything but spaces and quotes. A term
- * ending in '*' (outside a phrase) is a prefix. Each term is emitted as
+ * ending in '*' (outside a phrase) is a prefix, up to QUERY_PREFIXES_MAX
+ * of them (query.h). Each term is emitted as
  * an FTS5 string, so no byte of the input is ever read by FTS5 as syntax:
  * a quote cannot occur inside a term (quotes only delimit), and inside an
  * FTS5 string everything else is literal text for the tokenizer.
@@ -60,7 +61,7 @@ static void emit(struct buf *b, struct str t, bool prefix)
 const char *query_to_fts(struct arena *a, struct str in)
 {
     struct buf b;
-    int terms = 0;
+    int terms = 0, prefixes = 0;
     size_t i = 0;
 
     /* Each input byte yields at most one, plus 4 per term ("", *, space). */
@@ -96,6 +97,8 @@ const char *query_to_fts(struct arena *a, struct str in)
         }
         if (!searchable(t))
             continue;
+        if (prefix && prefixes++ >= QUERY_PREFIXES_MAX)
+            prefix = false;
         emit(&b, t, prefix);
         terms++;
     }

@@ -16,8 +16,16 @@
 
 struct arena;
 
+/*
+ * What a search may cost is bounded here too (issue 17): every term is one
+ * more doclist read through, so a query keeps QUERY_TERMS_MAX of them, and
+ * every prefix one more expansion, so only the first QUERY_PREFIXES_MAX
+ * terms ending in '*' are prefixes; later ones are searched as typed,
+ * without the '*'.
+ */
 enum {
-    QUERY_TERMS_MAX = 32, /* words and phrases kept; the rest are ignored */
+    QUERY_TERMS_MAX = 8,    /* words and phrases kept; the rest are ignored */
+    QUERY_PREFIXES_MAX = 3, /* prefixes kept; the rest are whole words */
 };
 
 /*

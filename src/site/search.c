@@ -146,6 +146,27 @@ static void facets(struct arena *a, struct tval *c, const char *name,
     tv_set(a, c, arena_printf(a, "by_%s", name), m);
 }
 
+/* count_text writes n with thousands separators ("12,166"), and a "+"
+ * when it is a lower bound ("10,000+"). */
+static const char *count_text(struct arena *a, int64_t n, bool more)
+{
+    char d[32];
+    size_t k = sizeof(d);
+    d[--k] = '\0';
+    if (more)
+        d[--k] = '+';
+    uint64_t x = n < 0 ? 0 : (uint64_t)n;
+    for (int i = 0;; i++) {
+        if (i && i % 3 == 0)
+            d[--k] = ',';
+        d[--k] = (char)('0' + x % 10);
+        x /= 10;
+        if (!x)
+            break;
+    }
+    return arena_strdup(a, d + k);
+}
+
 /* render_results renders the results page (the store is asked here). */
 static int render_results(struct site *s, struct request *req,
                           struct response *res, const struct search_args *x)
@@ -172,8 +193,13 @@ static int render_results(struct site *s, struct request *req,
     if (!c)
         return 500;
     tv_set_bool(a, c, "searched", true);
-    tv_set_int(a, c, "total", r.total);
-    tv_set_bool(a, c, "total_one", r.total == 1);
+    /* Past STORE_SEARCH_COUNT_MAX the count is a lower bound ("10,000+"),
+     * the facets count the newest that many, and the pager stops there. */
+    tv_set_str(a, c, "total", count_text(a, r.total, r.capped));
+    tv_set_bool(a, c, "total_one", r.total == 1 && !r.capped);
+    tv_set_bool(a, c, "capped", r.capped);
+    tv_set_str(a, c, "capped_at", count_text(a, r.total, false));
+    tv_set_bool(a, c, "by_date", r.by_date && r.n > 0);
     tv_set(a, c, "results", view_search_hits(a, r.hits, r.n));
     tv_set_bool(a, c, "has_results", r.n > 0);
     facets(a, c, "section", r.sections, r.n_sections, x, q, x->section);

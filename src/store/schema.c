@@ -741,11 +741,82 @@ static const char V_ASSEMBLY[] =
     " BEGIN " CHANGE("'site'") " END;"
     "ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;";
 
+/*
+ * V_SEARCH: searches with a bounded cost (issue 17, search.c).
+ * - The index is rebuilt with prefix indexes for one to three characters:
+ *   "s*" read every term starting with s and merged their doclists (277 ms
+ *   on the Reuters corpus); now it is one doclist.
+ * - search_facets: what the filters and facets need of each published
+ *   article, in a narrow row: the date and its UTC year, the section, the
+ *   author ids and country codes as " 12 34 " (a filter is an instr()).
+ *   Reading the date or section from the articles row walked the overflow
+ *   pages of its bodies, for every match. Triggers keep it, whoever writes
+ *   (saves, the places tagger, a JSON load).
+ */
+#define SF_AUTHORS(id)                                                       \
+    "' ' || coalesce((SELECT group_concat(author_id, ' ') FROM"             \
+    " article_authors WHERE article_id = " id "), '') || ' '"
+#define SF_COUNTRIES(id)                                                     \
+    "' ' || coalesce((SELECT group_concat(code, ' ') FROM article_places"   \
+    " WHERE article_id = " id " AND kind = 0), '') || ' '"
+#define SF_ROW(r)                                                            \
+    "INSERT OR REPLACE INTO search_facets(id, published_at, year,"          \
+    " section_id, authors, countries) SELECT " r ".id, " r ".published_at,"  \
+    " CAST(strftime('%Y', " r ".published_at, 'unixepoch') AS INTEGER), "    \
+    r ".section_id, " SF_AUTHORS(r ".id") ", " SF_COUNTRIES(r ".id")        \
+    " WHERE " r ".status = 1;"
+static const char V_SEARCH[] =
+    "DROP TABLE articles_fts;"
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, intro, body,"
+    " authors, tokenize = 'porter unicode61 remove_diacritics 2',"
+    " prefix = '1 2 3');"
+    "INSERT INTO articles_fts(rowid, title, intro, body, authors) "
+    SDB_FTS_ROW "WHERE a.status = 1;"
+    "CREATE TABLE search_facets("
+    "  id INTEGER PRIMARY KEY," /* the article's */
+    "  published_at INTEGER NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  section_id INTEGER,"
+    "  authors TEXT NOT NULL,"
+    "  countries TEXT NOT NULL"
+    ");"
+    "INSERT INTO search_facets(id, published_at, year, section_id, authors,"
+    " countries) SELECT a.id, a.published_at,"
+    " CAST(strftime('%Y', a.published_at, 'unixepoch') AS INTEGER),"
+    " a.section_id, " SF_AUTHORS("a.id") ", " SF_COUNTRIES("a.id")
+    " FROM articles a WHERE a.status = 1;"
+    "CREATE TRIGGER search_facets_ins AFTER INSERT ON articles"
+    " WHEN new.status = 1 BEGIN " SF_ROW("new") " END;"
+    "CREATE TRIGGER search_facets_upd AFTER UPDATE OF status, published_at,"
+    " section_id ON articles BEGIN"
+    " DELETE FROM search_facets WHERE id = old.id; " SF_ROW("new") " END;"
+    "CREATE TRIGGER search_facets_del AFTER DELETE ON articles BEGIN"
+    " DELETE FROM search_facets WHERE id = old.id; END;"
+    "CREATE TRIGGER search_facets_au_ins AFTER INSERT ON article_authors"
+    " BEGIN UPDATE search_facets SET authors = " SF_AUTHORS("new.article_id")
+    " WHERE id = new.article_id; END;"
+    "CREATE TRIGGER search_facets_au_del AFTER DELETE ON article_authors"
+    " BEGIN UPDATE search_facets SET authors = " SF_AUTHORS("old.article_id")
+    " WHERE id = old.article_id; END;"
+    "CREATE TRIGGER search_facets_au_upd AFTER UPDATE ON article_authors"
+    " BEGIN UPDATE search_facets SET authors = " SF_AUTHORS("search_facets.id")
+    " WHERE id IN (old.article_id, new.article_id); END;"
+    "CREATE TRIGGER search_facets_pl_ins AFTER INSERT ON article_places"
+    " WHEN new.kind = 0 BEGIN UPDATE search_facets SET countries = "
+    SF_COUNTRIES("new.article_id") " WHERE id = new.article_id; END;"
+    "CREATE TRIGGER search_facets_pl_del AFTER DELETE ON article_places"
+    " WHEN old.kind = 0 BEGIN UPDATE search_facets SET countries = "
+    SF_COUNTRIES("old.article_id") " WHERE id = old.article_id; END;"
+    "CREATE TRIGGER search_facets_pl_upd AFTER UPDATE ON article_places"
+    " BEGIN UPDATE search_facets SET countries = "
+    SF_COUNTRIES("search_facets.id")
+    " WHERE id IN (old.article_id, new.article_id); END;";
+
 // clang-format on
 static const char *const migrations[] = {
-    V1,         V2,         V3,           V4,           V5,
-    V6,         V_ACCOUNTS, V_EDITORIAL,  V_IMPORT,     V_PLACES,
-    V_WEBHOOKS, V_MEDIA,    V_NEWSLETTER, V_MEDIA_SIDE, V_ASSEMBLY,
+    V1,           V2,           V3,         V4,       V5,         V6,
+    V_ACCOUNTS,   V_EDITORIAL,  V_IMPORT,   V_PLACES, V_WEBHOOKS, V_MEDIA,
+    V_NEWSLETTER, V_MEDIA_SIDE, V_ASSEMBLY, V_SEARCH,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

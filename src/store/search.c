@@ -1,84 +1,95 @@
 /*
  * search.c - full-text search over published articles (FTS5).
  *
- * The index, articles_fts (schema.c, migration 4), has one row per
- * published article: title, intro, Markdown body, byline. It is written
- * only here (sdb_search_reindex, called by store_article_save inside the
- * save's transaction) and by the delete trigger, so it cannot drift from
- * the articles table: a rolled back save rolls its index row back too.
+ * The index, articles_fts (schema.c, migrations 4 and V_SEARCH), has one
+ * row per published article: title, intro, Markdown body, byline, with
+ * prefix indexes for one to three characters. It is written only here
+ * (sdb_search_reindex, called by store_article_save inside the save's
+ * transaction) and by the delete trigger, so it cannot drift from the
+ * articles table: a rolled back save rolls its index row back too. Beside
+ * it, search_facets (V_SEARCH) holds what the filters and facets need of
+ * each published article in a narrow row (date, year, section, author ids,
+ * country codes), kept by triggers whoever writes: the articles rows carry
+ * their bodies, so reading a date from them walks overflow pages.
  *
- * A search is four statements in one read snapshot: one count per facet
- * (year, section, author) for the same query and filters, so facet counts
- * add up to the total (the years' sum is the total: every article has a
- * date), and the page (ranked by bm25, with a snippet). The MATCH text comes
- * from content/query.c, which only ever produces quoted terms: no reader's text
- * is FTS5 syntax. Each query starts from the index (CROSS JOIN keeps it
- * outermost): the match is the selective part, the joins are lookups by primary
- * key.
+ * A search's cost is bounded by design (issue 17), whatever a reader types:
+ * - One pass over the matches, newest added first, joined to search_facets
+ *   with the filters applied, reads at most STORE_SEARCH_COUNT_MAX + 1 of
+ *   them and counts the total and every facet in C. Past the cap the total
+ *   is a lower bound (shown as "10,000+") and the facets count the matches
+ *   read.
+ * - Only a match set of at most STORE_SEARCH_RANK_MAX is ranked (bm25 over
+ *   every match is the cost of a common word); a larger one is shown newest
+ *   first, sorted in C from the pass's dates.
+ * - The page's articles are read by id, and their snippets in one more
+ *   evaluation of the query restricted to the page's rowid range.
+ * - Prefixes of one to three characters are read from their own index; a
+ *   longer prefix expands to few terms.
+ * So a search evaluates the MATCH at most three times. The MATCH text comes
+ * from content/query.c, which only ever produces quoted terms: no reader's
+ * text is FTS5 syntax.
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
 
 #include "core/arena.h"
+#include "core/buf.h"
 
-#include <time.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char SQL_UNINDEX[] = "DELETE FROM articles_fts WHERE rowid = ?1";
 static const char SQL_INDEX[] =
     "INSERT INTO articles_fts(rowid, title, intro, body, authors) " SDB_FTS_ROW
     "WHERE a.id = ?1 AND a.status = 1";
 
-/* ?1 the match; ?2 section slug, ?3 author slug, [?4, ?5) the year's
- * range, each NULL when not filtered on. */
+/* ?1 the match; ?2 section id, ?3 " <author id> ", ?4 year, ?5
+ * " <country code> ", each NULL when not filtered on. The index is
+ * outermost (CROSS JOIN): the match is the selective part, the join a
+ * lookup by primary key in a narrow table. */
 #define SEARCH_FROM                                                            \
-    " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"    \
-    " LEFT JOIN sections s ON s.id = a.section_id"
-#define SEARCH_WHERE                                                           \
-    " WHERE articles_fts MATCH ?1 AND a.status = 1"                            \
-    " AND (?2 IS NULL OR s.slug = ?2)"                                         \
-    " AND (?3 IS NULL OR a.id IN (SELECT fa.article_id"                        \
-    "  FROM article_authors fa JOIN authors fu ON fu.id = fa.author_id"        \
-    "  WHERE fu.slug = ?3))"                                                   \
-    " AND (?4 IS NULL OR (a.published_at >= ?4 AND a.published_at < ?5))"      \
-    " AND (?8 IS NULL OR a.id IN (SELECT fp.article_id"                        \
-    "  FROM article_places fp WHERE fp.kind = 0 AND fp.code = ?8))"
+    " FROM articles_fts CROSS JOIN search_facets f"                            \
+    " ON f.id = articles_fts.rowid"                                            \
+    " WHERE articles_fts MATCH ?1"                                             \
+    " AND (?2 IS NULL OR f.section_id = ?2)"                                   \
+    " AND (?3 IS NULL OR instr(f.authors, ?3) > 0)"                            \
+    " AND (?4 IS NULL OR f.year = ?4)"                                         \
+    " AND (?5 IS NULL OR instr(f.countries, ?5) > 0)"
 
-/* Weights: title, intro, body, authors (bm25 is lower for better). The
- * snippet markers are bytes the importer refuses in text; view_search
- * copes with a stray one anyway. */
-static const char SQL_PAGE[] =
-    "SELECT a.id, a.slug, a.title, a.summary, NULL, NULL, a.status,"
-    " a.published_at, a.updated_at, a.hits, s.id, s.slug, s.name,"
-    " s.position, i.id, i.date, i.title,"
-    " snippet(articles_fts, -1, char(1), char(2), '…', 32)" SEARCH_FROM
-    " LEFT JOIN issues i ON i.id = a.issue_id" SEARCH_WHERE
-    " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 2.0), a.id"
-    " LIMIT ?6 OFFSET ?7";
-static const char SQL_FACET_SECTIONS[] =
-    "SELECT s.slug, s.name, count(*) n" SEARCH_FROM SEARCH_WHERE
-    " AND s.id IS NOT NULL GROUP BY s.id ORDER BY n DESC, s.name"
-    " LIMIT "
-    "20" /* STORE_FACETS_MAX */;
-static const char SQL_FACET_AUTHORS[] =
-    "SELECT au.slug, au.name, count(*) n" SEARCH_FROM
-    " JOIN article_authors aa ON aa.article_id = a.id"
-    " JOIN authors au ON au.id = aa.author_id" SEARCH_WHERE
-    " GROUP BY au.id ORDER BY n DESC, au.name"
-    " LIMIT "
-    "20" /* STORE_FACETS_MAX */;
-static const char SQL_FACET_COUNTRIES[] =
-    "SELECT cp.code, NULL, count(*) n" SEARCH_FROM
-    " JOIN article_places cp ON cp.article_id = a.id AND cp.kind = "
-    "0" SEARCH_WHERE " GROUP BY cp.code ORDER BY n DESC, cp.code"
-    " LIMIT "
-    "20" /* STORE_FACETS_MAX */;
-static const char SQL_FACET_YEARS[] =
-    "SELECT strftime('%Y', a.published_at, 'unixepoch') y, NULL, "
-    "count(*)" SEARCH_FROM SEARCH_WHERE " GROUP BY y ORDER BY y DESC";
-static const char SQL_HIT_AUTHORS[] =
-    "SELECT au.id, au.slug, au.name, NULL FROM article_authors aa"
-    " JOIN authors au ON au.id = aa.author_id"
-    " WHERE aa.article_id = ?1 ORDER BY aa.position";
+/* Weights: title, intro, body, authors (bm25 is lower for better). */
+#define SEARCH_RANK "bm25(articles_fts, 10.0, 4.0, 1.0, 2.0)"
+/* The markers are bytes the importer refuses in text; view_search copes
+ * with a stray one anyway. */
+#define SEARCH_SNIPPET "snippet(articles_fts, -1, char(1), char(2), '…', 32)"
+/* The pass: every match, newest added first, at most ?6. */
+static const char SQL_PASS[] =
+    "SELECT f.id, f.published_at, f.year, f.section_id, f.authors,"
+    " f.countries" SEARCH_FROM " ORDER BY articles_fts.rowid DESC LIMIT ?6";
+/* The rank of the pass's matches (?2, a JSON array of ids), in their rowid
+ * range [?3, ?4]: one more evaluation of the match, with no join or
+ * filter, and bm25 for those matches only. */
+#define SEARCH_IDS                                                             \
+    " FROM articles_fts WHERE articles_fts MATCH ?1"                           \
+    " AND rowid >= ?3 AND rowid <= ?4"                                         \
+    " AND +rowid IN (SELECT value FROM json_each(?2))" /* + : not a lookup */
+static const char SQL_RANK[] = "SELECT rowid, " SEARCH_RANK ", NULL" SEARCH_IDS
+                               " ORDER BY rowid DESC";
+/* The same with the snippets, when the page is every match: one evaluation
+ * fewer. */
+static const char SQL_RANK_SNIPPETS[] = "SELECT rowid, " SEARCH_RANK
+                                        ", " SEARCH_SNIPPET SEARCH_IDS
+                                        " ORDER BY rowid DESC";
+/* The snippets of the page's articles (?2, a JSON array of ids) within
+ * their rowid range [?3, ?4]: one evaluation of the match. (Asking for each
+ * article by rowid evaluates the match once per article, and a rowid seek
+ * costs FTS5 about as much as reading the whole doclist: 10 M instructions
+ * for a snippet of a 16-word query.) */
+static const char SQL_SNIPPETS[] = "SELECT rowid, " SEARCH_SNIPPET SEARCH_IDS;
+static const char SQL_SECTION_ID[] = "SELECT id FROM sections WHERE slug = ?1";
+static const char SQL_AUTHOR_ID[] = "SELECT id FROM authors WHERE slug = ?1";
+static const char SQL_SECTION[] =
+    "SELECT slug, name FROM sections WHERE id = ?1";
+static const char SQL_AUTHOR[] = "SELECT slug, name FROM authors WHERE id = ?1";
 
 int sdb_search_reindex(struct conn *w, int64_t id)
 {
@@ -97,110 +108,522 @@ int sdb_search_reindex(struct conn *w, int64_t id)
     return rc;
 }
 
-/* year_range gives [start, end) of a UTC year in Unix seconds. */
-static void year_range(int year, int64_t *from, int64_t *until)
+/* --- counting: a small open-addressing map from an integer key ------- */
+
+struct tally_slot {
+    int64_t key; /* 0: empty (ids, years and packed codes are never 0) */
+    int64_t count;
+};
+struct tally {
+    struct tally_slot *slot;
+    size_t cap, n; /* cap: a power of two */
+};
+
+static void tally_add(struct arena *a, struct tally *t, int64_t key)
 {
-    struct tm t = {.tm_year = year - 1900, .tm_mday = 1};
-    *from = (int64_t)timegm(&t);
-    t = (struct tm){.tm_year = year + 1 - 1900, .tm_mday = 1};
-    *until = (int64_t)timegm(&t);
+    if (key == 0)
+        return;
+    if (2 * (t->n + 1) > t->cap) {
+        struct tally old = *t;
+        t->cap = old.cap ? 2 * old.cap : 64;
+        t->slot = arena_zalloc(a, t->cap * sizeof(*t->slot));
+        t->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slot[i].key) {
+                size_t h = (size_t)(old.slot[i].key * 0x9E3779B97F4A7C15ull);
+                for (h &= t->cap - 1; t->slot[h].key;
+                     h = (h + 1) & (t->cap - 1))
+                    ;
+                t->slot[h] = old.slot[i];
+                t->n++;
+            }
+    }
+    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull) & (t->cap - 1);
+    while (t->slot[h].key && t->slot[h].key != key)
+        h = (h + 1) & (t->cap - 1);
+    if (!t->slot[h].key) {
+        t->slot[h].key = key;
+        t->n++;
+    }
+    t->slot[h].count++;
 }
 
-static int bind_query(sqlite3_stmt *st, const struct search_query *q)
+/* tally_words adds each space-separated word of s ("␠12␠34␠") by key(). */
+static void tally_words(struct arena *a, struct tally *t, const char *s,
+                        int64_t (*key)(const char *w, size_t n))
 {
-    int rc = sdb_bind_text(st, 1, q->match) | sdb_bind_text(st, 2, q->section) |
-             sdb_bind_text(st, 3, q->author) | sdb_bind_text(st, 8, q->country);
-    if (q->year) {
-        int64_t from, until;
-        year_range(q->year, &from, &until);
-        rc |= sqlite3_bind_int64(st, 4, from) |
-              sqlite3_bind_int64(st, 5, until);
+    while (s && *s) {
+        while (*s == ' ')
+            s++;
+        size_t n = strcspn(s, " ");
+        if (n)
+            tally_add(a, t, key(s, n));
+        s += n;
     }
+}
+
+static int64_t id_key(const char *w, size_t n)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < n && w[i] >= '0' && w[i] <= '9'; i++)
+        v = v * 10 + (w[i] - '0');
+    return v;
+}
+
+/* code_key packs a code of up to 8 bytes into an integer (and back). */
+static int64_t code_key(const char *w, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        v |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return (int64_t)v;
+}
+
+static const char *code_text(struct arena *a, int64_t key)
+{
+    char *s = arena_alloc(a, 9);
+    size_t i = 0;
+    for (uint64_t v = (uint64_t)key; v && i < 8; v >>= 8)
+        s[i++] = (char)(v & 0xff);
+    s[i] = '\0';
+    return s;
+}
+
+/* --- the pass ----------------------------------------------------------- */
+
+struct match {
+    int64_t id, published_at;
+    double rank;         /* bm25, when ranked */
+    const char *snippet; /* when ranked with SQL_RANK_SNIPPETS */
+};
+
+struct pass {
+    struct match *m; /* newest added first */
+    size_t n;
+    struct tally years, sections, authors, countries;
+};
+
+static int bind_filters(sqlite3_stmt *st, const struct search_query *q,
+                        int64_t section_id, const char *author,
+                        const char *country)
+{
+    int rc = sdb_bind_text(st, 1, q->match) | sdb_bind_id(st, 2, section_id) |
+             sdb_bind_text(st, 3, author) | sdb_bind_text(st, 5, country);
+    if (q->year)
+        rc |= sqlite3_bind_int(st, 4, q->year);
     return rc;
 }
 
-/* hit_authors loads one hit's byline. */
-static int hit_authors(struct conn *c, struct arena *a, struct article *art)
+/* slug_id reads the id of a slug (sql: one column), 0 if there is none. */
+static int slug_id(struct conn *c, const char *sql, const char *slug,
+                   int64_t *id)
 {
-    sqlite3_stmt *st = sdb_stmt(c, SQL_HIT_AUTHORS);
-    if (!st)
-        return ERR_DB;
-    size_t cap = 0;
-    int rc;
-    if (sqlite3_bind_int64(st, 1, art->id) != SQLITE_OK) {
-        rc = sdb_fail(c, "search: authors");
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, "search: authors");
-        if (rc != 1)
-            break;
-        art->authors = sdb_grow(a, art->authors, art->n_authors, &cap,
-                                sizeof(*art->authors));
-        sdb_read_author(a, st, 0, &art->authors[art->n_authors++]);
-    }
-out:
-    sdb_done(st);
-    return rc;
-}
-
-static int page(struct conn *c, struct arena *a, const struct search_query *q,
-                struct search_result *out)
-{
-    sqlite3_stmt *st = sdb_stmt(c, SQL_PAGE);
-    if (!st)
-        return ERR_DB;
-    size_t cap = 0;
-    int rc;
-    if ((bind_query(st, q) | sqlite3_bind_int(st, 6, q->limit) |
-         sqlite3_bind_int(st, 7, q->offset)) != SQLITE_OK) {
-        rc = sdb_fail(c, "search");
-        goto out;
-    }
-    for (;;) {
-        rc = sdb_step(c, st, "search");
-        if (rc != 1)
-            break;
-        out->hits = sdb_grow(a, out->hits, out->n, &cap, sizeof(*out->hits));
-        struct search_hit *h = &out->hits[out->n++];
-        sdb_read_article(a, st, &h->article);
-        h->snippet = sdb_col_text(a, st, 17);
-    }
-    sdb_done(st);
-    st = NULL;
-    for (size_t i = 0; i < out->n && rc == 0; i++)
-        rc = hit_authors(c, a, &out->hits[i].article);
-out:
-    sdb_done(st);
-    return rc;
-}
-
-static int facet(struct conn *c, struct arena *a, const char *sql,
-                 const struct search_query *q, struct facet **out, size_t *n)
-{
+    *id = 0;
     sqlite3_stmt *st = sdb_stmt(c, sql);
     if (!st)
         return ERR_DB;
-    size_t cap = 0;
     int rc;
-    if (bind_query(st, q) != SQLITE_OK) {
-        rc = sdb_fail(c, "search: facet");
+    if (sdb_bind_text(st, 1, slug) != SQLITE_OK)
+        rc = sdb_fail(c, "search: filter");
+    else
+        rc = sdb_step(c, st, "search: filter");
+    if (rc == 1) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = 0;
+    }
+    sdb_done(st);
+    return rc;
+}
+
+static int run_pass(struct conn *c, struct arena *a, sqlite3_stmt *st,
+                    struct pass *p)
+{
+    size_t cap = 0;
+    for (;;) {
+        int rc = sdb_step(c, st, "search");
+        if (rc != 1)
+            return rc;
+        p->m = sdb_grow(a, p->m, p->n, &cap, sizeof(*p->m));
+        p->m[p->n++] = (struct match){sqlite3_column_int64(st, 0),
+                                      sqlite3_column_int64(st, 1), 0, NULL};
+        if (p->n > STORE_SEARCH_COUNT_MAX)
+            continue; /* only tells that there are more */
+        tally_add(a, &p->years, sqlite3_column_int64(st, 2));
+        tally_add(a, &p->sections, sqlite3_column_int64(st, 3));
+        tally_words(a, &p->authors, (const char *)sqlite3_column_text(st, 4),
+                    id_key);
+        tally_words(a, &p->countries, (const char *)sqlite3_column_text(st, 5),
+                    code_key);
+    }
+}
+
+/* --- facets: the most frequent values, with their names --------------- */
+
+static int by_count(const void *x, const void *y)
+{
+    const struct tally_slot *a = x, *b = y;
+    return a->count != b->count ? (a->count < b->count ? 1 : -1)
+                                : (a->key > b->key) - (a->key < b->key);
+}
+
+static int by_count_name(const void *x, const void *y)
+{
+    const struct facet *a = x, *b = y;
+    if (a->count != b->count)
+        return a->count < b->count ? 1 : -1;
+    return strcmp(a->name, b->name);
+}
+
+static int by_year_desc(const void *x, const void *y)
+{
+    const struct facet *a = x, *b = y;
+    return strcmp(b->key, a->key);
+}
+
+/*
+ * top_facets turns a tally into its STORE_FACETS_MAX most frequent values,
+ * most first, ties by name (names from sql by id; codes are their own
+ * names when sql is NULL). Values tied with the last one kept are named
+ * too, so the cut is the same as ORDER BY count DESC, name LIMIT 20.
+ */
+static int top_facets(struct conn *c, struct arena *a, const struct tally *t,
+                      const char *sql, struct facet **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (t->n == 0)
+        return 0;
+    struct tally_slot *v = arena_alloc(a, t->n * sizeof(*v));
+    size_t k = 0;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slot[i].key)
+            v[k++] = t->slot[i];
+    qsort(v, k, sizeof(*v), by_count);
+    size_t named = k < STORE_FACETS_MAX ? k : STORE_FACETS_MAX;
+    while (named < k && v[named].count == v[STORE_FACETS_MAX - 1].count)
+        named++;
+    struct facet *f = arena_zalloc(a, named * sizeof(*f));
+    size_t m = 0;
+    int rc = 0;
+    for (size_t i = 0; i < named && rc == 0; i++) {
+        if (!sql) {
+            f[m].key = f[m].name = code_text(a, v[i].key);
+            f[m++].count = v[i].count;
+            continue;
+        }
+        sqlite3_stmt *st = sdb_stmt(c, sql);
+        if (!st)
+            return ERR_DB;
+        if (sqlite3_bind_int64(st, 1, v[i].key) != SQLITE_OK)
+            rc = sdb_fail(c, "search: facet");
+        else
+            rc = sdb_step(c, st, "search: facet");
+        if (rc == 1) { /* a value whose row is gone is left out */
+            f[m].key = sdb_col_text(a, st, 0);
+            f[m].name = sdb_col_text(a, st, 1);
+            if (!f[m].name)
+                f[m].name = f[m].key;
+            f[m++].count = v[i].count;
+            rc = 0;
+        }
+        sdb_done(st);
+    }
+    if (rc != 0)
+        return rc;
+    if (m > 1)
+        qsort(f, m, sizeof(*f), by_count_name);
+    *out = f;
+    *n = m < STORE_FACETS_MAX ? m : STORE_FACETS_MAX;
+    return 0;
+}
+
+/* years lists every year, newest first. */
+static void years(struct arena *a, const struct tally *t, struct facet **out,
+                  size_t *n)
+{
+    *out = arena_zalloc(a, (t->n ? t->n : 1) * sizeof(**out));
+    *n = 0;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slot[i].key) {
+            const char *y =
+                arena_printf(a, "%04lld", (long long)t->slot[i].key);
+            (*out)[(*n)++] = (struct facet){y, y, t->slot[i].count};
+        }
+    if (*n > 1)
+        qsort(*out, *n, sizeof(**out), by_year_desc);
+}
+
+/* --- the page ----------------------------------------------------------- */
+
+static int newest_first(const void *x, const void *y)
+{
+    const struct match *a = x, *b = y;
+    if (a->published_at != b->published_at)
+        return a->published_at < b->published_at ? 1 : -1;
+    return (a->id < b->id) - (a->id > b->id);
+}
+
+/*
+ * newest_k puts the k newest of m[0..n) first, newest first: a heap of the
+ * k newest so far (its root the oldest of them), O(n log k), where sorting
+ * all the pass's matches was a third of a common word's search.
+ */
+static void newest_k(struct match *m, size_t n, size_t k)
+{
+    if (k >= n) {
+        qsort(m, n, sizeof(*m), newest_first);
+        return;
+    }
+    /* m[0..k) is a heap whose root is the element newest_first puts last */
+    for (size_t i = 0; i < n; i++) {
+        size_t j;
+        if (i < k) {
+            for (j = i; j > 0 && newest_first(&m[(j - 1) / 2], &m[j]) < 0;
+                 j = (j - 1) / 2) {
+                struct match t = m[j];
+                m[j] = m[(j - 1) / 2];
+                m[(j - 1) / 2] = t;
+            }
+            continue;
+        }
+        if (newest_first(&m[i], &m[0]) >= 0)
+            continue; /* not newer than the oldest kept */
+        m[0] = m[i];
+        for (j = 0;;) {
+            size_t l = 2 * j + 1, r = l + 1, big = j;
+            if (l < k && newest_first(&m[l], &m[big]) > 0)
+                big = l;
+            if (r < k && newest_first(&m[r], &m[big]) > 0)
+                big = r;
+            if (big == j)
+                break;
+            struct match t = m[j];
+            m[j] = m[big];
+            m[big] = t;
+            j = big;
+        }
+    }
+    qsort(m, k, sizeof(*m), newest_first);
+}
+
+static int best_first(const void *x, const void *y)
+{
+    const struct match *a = x, *b = y;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static const char *ids_json(struct arena *a, const int64_t *ids, size_t n)
+{
+    struct buf b;
+    buf_init_arena(&b, a, 24 * n + 3);
+    buf_append_char(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, i ? ",%lld" : "%lld", (long long)ids[i]);
+    buf_append_char(&b, ']');
+    return buf_error(&b) ? NULL : b.ptr;
+}
+
+/*
+ * snippet_match is the first SNIPPET_TERMS terms of a match (query.c's
+ * `"t" "t"* ...`): the snippets highlight those. FTS5's snippet() weighs
+ * every instance of every phrase in the article, so with many common words
+ * a snippet cost millions of instructions (4.6 M each with 16 terms); and
+ * the fewer terms also match a superset of the rows, the page's among them.
+ */
+enum { SNIPPET_TERMS = 3 };
+static const char *snippet_match(struct arena *a, const char *match)
+{
+    const char *p = match;
+    for (int k = 0; k < SNIPPET_TERMS && *p; k++) {
+        const char *open = strchr(p, '"');
+        const char *close = open ? strchr(open + 1, '"') : NULL;
+        if (!close)
+            return match;
+        p = close + 1 + (close[1] == '*');
+    }
+    size_t n = (size_t)(p - match);
+    char *out = arena_alloc(a, n + 1);
+    memcpy(out, match, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* snippet_rows reads snippets from st's rows (id, snippet) into out. */
+static int snippet_rows(struct conn *c, struct arena *a, sqlite3_stmt *st,
+                        struct search_result *out)
+{
+    for (;;) {
+        int rc = sdb_step(c, st, "search: snippets");
+        if (rc != 1)
+            return rc;
+        int64_t id = sqlite3_column_int64(st, 0);
+        for (size_t i = 0; i < out->n; i++)
+            if (out->hits[i].article.id == id)
+                out->hits[i].snippet = sdb_col_text(a, st, 1);
+    }
+}
+
+/* bind_ids binds SEARCH_IDS's parameters: the match, and ids[0..n) with
+ * their range. An SQLite code. */
+static int bind_ids(struct arena *a, sqlite3_stmt *st, const char *match,
+                    const int64_t *ids, size_t n)
+{
+    int64_t lo = ids[0], hi = ids[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = ids[i] < lo ? ids[i] : lo;
+        hi = ids[i] > hi ? ids[i] : hi;
+    }
+    const char *json = ids_json(a, ids, n);
+    if (!json)
+        return SQLITE_TOOBIG;
+    return sdb_bind_text(st, 1, match) | sdb_bind_text(st, 2, json) |
+           sqlite3_bind_int64(st, 3, lo) | sqlite3_bind_int64(st, 4, hi);
+}
+
+/* hits reads the page's articles (m[0..n), in order) and their snippets
+ * (unless the rank read them). */
+static int hits(struct conn *c, struct arena *a, const struct search_query *q,
+                const struct match *m, size_t n, struct search_result *out)
+{
+    int64_t *ids = arena_alloc(a, n * sizeof(*ids));
+    for (size_t i = 0; i < n; i++)
+        ids[i] = m[i].id;
+    struct article *arts;
+    size_t len;
+    int rc = sdb_articles_by_ids(c, a, ids, n, &arts, &len);
+    if (rc != 0 || len == 0)
+        return rc;
+    out->hits = arena_zalloc(a, len * sizeof(*out->hits));
+    for (size_t i = 0, j = 0; i < len; i++) {
+        out->hits[i].article = arts[i];
+        while (m[j].id != arts[i].id) /* arts is ids less any gone */
+            j++;
+        out->hits[i].snippet = m[j].snippet;
+    }
+    out->n = len;
+    if (m[0].snippet)
+        return 0;
+    sqlite3_stmt *st = sdb_stmt(c, SQL_SNIPPETS);
+    if (!st)
+        return ERR_DB;
+    if (bind_ids(a, st, snippet_match(a, q->match), ids, n) != SQLITE_OK) {
+        rc = sdb_fail(c, "search: snippets");
         goto out;
     }
+    rc = snippet_rows(c, a, st, out);
+out:
+    sdb_done(st);
+    return rc;
+}
+
+/* terms counts the terms of a match (query.c's `"t" "t"* ...`). */
+static size_t terms(const char *match)
+{
+    size_t quotes = 0;
+    for (const char *p = match; *p; p++)
+        quotes += *p == '"';
+    return quotes / 2;
+}
+
+/* rank gives each of the pass's n matches its bm25 (SQL_RANK), and its
+ * snippet too with SQL_RANK_SNIPPETS. */
+static int rank(struct conn *c, struct arena *a, const struct search_query *q,
+                const char *sql, struct match *m, size_t n)
+{
+    int64_t *ids = arena_alloc(a, n * sizeof(*ids));
+    for (size_t i = 0; i < n; i++)
+        ids[i] = m[i].id;
+    sqlite3_stmt *st = sdb_stmt(c, sql);
+    if (!st)
+        return ERR_DB;
+    int rc;
+    if (bind_ids(a, st, q->match, ids, n) != SQLITE_OK) {
+        rc = sdb_fail(c, "search: rank");
+        goto out;
+    }
+    /* Both in descending rowid order: the pass's, and FTS5's for DESC. */
+    size_t i = 0;
     for (;;) {
-        rc = sdb_step(c, st, "search: facet");
+        rc = sdb_step(c, st, "search: rank");
         if (rc != 1)
             break;
-        *out = sdb_grow(a, *out, *n, &cap, sizeof(**out));
-        struct facet *f = &(*out)[(*n)++];
-        f->key = sdb_col_text(a, st, 0);
-        f->name = sdb_col_text(a, st, 1);
-        if (!f->name)
-            f->name = f->key;
-        f->count = sqlite3_column_int64(st, 2);
+        int64_t id = sqlite3_column_int64(st, 0);
+        while (i < n && m[i].id != id)
+            i++;
+        if (i < n) {
+            m[i].rank = sqlite3_column_double(st, 1);
+            m[i].snippet = sdb_col_text(a, st, 2);
+        }
     }
 out:
     sdb_done(st);
+    return rc;
+}
+
+/* search runs q inside c's read snapshot. */
+static int search(struct conn *c, struct arena *a, const struct search_query *q,
+                  struct search_result *out)
+{
+    int64_t section_id = 0, author_id = 0;
+    int rc = 0;
+    if (q->section)
+        rc = slug_id(c, SQL_SECTION_ID, q->section, &section_id);
+    if (rc == 0 && q->author)
+        rc = slug_id(c, SQL_AUTHOR_ID, q->author, &author_id);
+    if (rc != 0 || (q->section && !section_id) || (q->author && !author_id))
+        return rc; /* an unknown section or author: nothing matches */
+    const char *author =
+        q->author ? arena_printf(a, " %lld ", (long long)author_id) : NULL;
+    const char *country = q->country ? arena_printf(a, " %s ", q->country)
+                                     : NULL;
+
+    struct pass p = {0};
+    sqlite3_stmt *st = sdb_stmt(c, SQL_PASS);
+    if (!st)
+        return ERR_DB;
+    if ((bind_filters(st, q, section_id, author, country) |
+         sqlite3_bind_int(st, 6, STORE_SEARCH_COUNT_MAX + 1)) != SQLITE_OK)
+        rc = sdb_fail(c, "search");
+    else
+        rc = run_pass(c, a, st, &p);
+    sdb_done(st);
+    if (rc != 0)
+        return rc;
+    out->capped = p.n > STORE_SEARCH_COUNT_MAX;
+    out->total = out->capped ? STORE_SEARCH_COUNT_MAX : (int64_t)p.n;
+    /* bm25 reads every instance of every term in each match it ranks. */
+    out->by_date = (size_t)out->total * terms(q->match) > STORE_SEARCH_RANK_MAX;
+
+    if (q->limit > 0 && q->offset < out->total) {
+        size_t all = (size_t)out->total, end = (size_t)q->offset;
+        end += (size_t)q->limit < all - end ? (size_t)q->limit : all - end;
+        if (out->by_date) {
+            newest_k(p.m, all, end);
+        } else {
+            /* The page is every match: their snippets with their rank,
+             * if the snippets would highlight every term anyway. */
+            bool page_is_all = q->offset == 0 && end == all &&
+                               terms(q->match) <= SNIPPET_TERMS;
+            rc = rank(c, a, q, page_is_all ? SQL_RANK_SNIPPETS : SQL_RANK, p.m,
+                      all);
+            qsort(p.m, all, sizeof(*p.m), best_first);
+        }
+        if (rc == 0)
+            rc = hits(c, a, q, p.m + q->offset, end - (size_t)q->offset, out);
+    }
+    if (rc == 0)
+        years(a, &p.years, &out->years, &out->n_years);
+    if (rc == 0)
+        rc = top_facets(c, a, &p.sections, SQL_SECTION, &out->sections,
+                        &out->n_sections);
+    if (rc == 0)
+        rc = top_facets(c, a, &p.authors, SQL_AUTHOR, &out->authors,
+                        &out->n_authors);
+    if (rc == 0)
+        rc = top_facets(c, a, &p.countries, NULL, &out->countries,
+                        &out->n_countries);
     return rc;
 }
 
@@ -216,24 +639,9 @@ int store_search(struct store *s, struct arena *a, const struct search_query *q,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    /* Every article has one year: the year facet is also the count. */
-    rc = facet(c, a, SQL_FACET_YEARS, q, &out->years, &out->n_years);
-    for (size_t i = 0; i < out->n_years; i++)
-        out->total += out->years[i].count;
-    if (rc == 0 && q->limit > 0 && out->total > q->offset)
-        rc = page(c, a, q, out);
-    if (rc == 0 && out->total > 0)
-        rc = facet(c, a, SQL_FACET_SECTIONS, q, &out->sections,
-                   &out->n_sections);
-    if (rc == 0 && out->total > 0)
-        rc = facet(c, a, SQL_FACET_AUTHORS, q, &out->authors, &out->n_authors);
-    if (rc == 0 && out->total > 0)
-        rc = facet(c, a, SQL_FACET_COUNTRIES, q, &out->countries,
-                   &out->n_countries);
+    rc = search(c, a, q, out);
     sdb_read_end(s, c);
     if (rc != 0)
         *out = (struct search_result){0};
     return rc;
 }
-
-_Static_assert(STORE_FACETS_MAX == 20, "the facet queries' LIMIT says 20");

@@ -495,12 +495,21 @@ int store_article_delete(struct store *s, struct str slug) WUR;
  * Full-text search (search.c) over published articles' titles, intros,
  * bodies and bylines (FTS5, porter stemming, unicode61 with diacritics
  * folded). Ranked by bm25, the title weighing most, then the intro, the
- * byline and the body. The index follows every store_article_save and
- * store_article_delete in the same transaction.
+ * byline and the body, when few enough match (else newest first). The
+ * index follows every store_article_save and store_article_delete in the
+ * same transaction.
  */
 #define STORE_MARK_OPEN "\x01"  /* snippet: a matched word starts */
 #define STORE_MARK_CLOSE "\x02" /* snippet: it ends */
 enum { STORE_FACETS_MAX = 20 }; /* most frequent sections and authors */
+/*
+ * A search's cost is bounded (search.c): it reads at most
+ * STORE_SEARCH_COUNT_MAX matches (more make the total a lower bound, and
+ * the facets count those read), and ranks by relevance only when its
+ * matches times its terms are at most STORE_SEARCH_RANK_MAX (else newest
+ * first).
+ */
+enum { STORE_SEARCH_COUNT_MAX = 10000, STORE_SEARCH_RANK_MAX = 2000 };
 
 struct search_query {
     const char *match;   /* an FTS5 expression from query_to_fts; not "" */
@@ -524,7 +533,9 @@ struct facet {
 struct search_result {
     struct search_hit *hits; /* the page, best first */
     size_t n;
-    int64_t total; /* every match */
+    int64_t total; /* every match, or STORE_SEARCH_COUNT_MAX if capped */
+    bool capped;   /* more matched than STORE_SEARCH_COUNT_MAX */
+    bool by_date;  /* too many to rank: newest first, not best first */
     /* Counts per value for the same query and filters, most first (years:
      * newest first). Articles without a section are not in sections. */
     struct facet *sections, *authors, *years;

@@ -65,10 +65,17 @@ def titles(page):
         page, re.S)]
 
 
-def total(page):
-    m = re.search(r"([0-9]+) results? for", page)
+def count_shown(page):
+    """The result count as shown: "7", "1,117", "10,000+"."""
+    m = re.search(r"([0-9][0-9,]*\+?) results? for", page)
     assert m, "no result count"
-    return int(m.group(1))
+    return m.group(1)
+
+
+def total(page):
+    shown = count_shown(page)
+    assert not shown.endswith("+"), f"a capped count: {shown}"
+    return int(shown.replace(",", ""))
 
 
 def facet(page, label):
@@ -184,6 +191,13 @@ def test_facets_add_up_and_filter(srv):
     assert total(search(srv, "kumquat", author="ana-souza", year="2006")
                  .text) == 0
     assert total(search(srv, "kumquat", author="nobody").text) == 0
+
+
+def test_prefixes_past_three_are_words(srv):
+    # Each prefix is one more expansion: the fourth is searched as typed.
+    page = search(srv, "kum* sea* nucl* rep* kumquat").text
+    assert 'value="kum* sea* nucl* rep kumquat"' in page
+    assert total(page) == 0  # "rep" is no word here, "rep*" would be
 
 
 HOSTILE = ['"', "*", "NEAR(", "NEAR(a b)", "a:b", "^", "^caspian", "(", ")",
@@ -354,3 +368,49 @@ def test_reuters_hostile_queries(reuters):
     for q in HOSTILE + ["a" * 255, "the " * 60]:
         r = search(reuters, q)
         assert "<script>alert" not in r.text
+
+
+def dates(page):
+    return re.findall(r'<article class="item search-hit">.*?<time '
+                      r'datetime="([^"]+)"', page, re.S)
+
+
+def test_reuters_common_word_is_capped_and_newest_first(reuters):
+    """Issue 17: a word in most articles reads at most 10,000 of them: the
+    count says "10,000+", the facets count those, the list is newest first
+    (too many to rank), and the pager stops at the cap."""
+    for q in ("said", "s*", "a*"):
+        page = search(reuters, q).text
+        assert count_shown(page) == "10,000+", q
+        assert "newest first" in page
+        assert "The counts below are for the 10,000 most recently added" \
+            in page
+        assert sum(c for _, c, _ in facet(page, "year")) == 10000
+        got = dates(page)
+        assert len(got) == 20 and got == sorted(got, reverse=True), q
+    pages = [int(p) for p in re.findall(r'page=([0-9]+)"', page)]
+    assert max(pages) == 500
+    p2 = search(reuters, "said", page=2).text
+    assert dates(p2)[0] <= dates(search(reuters, "said").text)[-1]
+    assert len(titles(search(reuters, "said", page=500).text)) == 20
+    search(reuters, "said", page=501, status=404)
+
+
+def test_reuters_short_prefixes_and_filters(reuters):
+    # A two-letter prefix is read from its own index, counted exactly.
+    oi = search(reuters, "oi*").text
+    n = total(oi)
+    assert n >= total(search(reuters, "oil").text) > 1000
+    assert count_shown(oi) == f"{n:,}"
+    # Few enough matches are ranked (no note), the best first.
+    page = search(reuters, "cocoa").text
+    assert "newest first" not in page
+    # Every filter at once still answers, narrowed to what matches them all.
+    page = search(reuters, "s*", section="general", year="1987",
+                  country="us").text
+    n = total(page)
+    assert 0 < n < 10000
+    assert sum(c for _, c, _ in facet(page, "year")) == n
+    sec = search(reuters, "said", section="earnings").text
+    n = total(sec)
+    assert [c for name, c, _ in facet(sec, "section")] == [n]

@@ -87,6 +87,15 @@ static void test_terms_capped(void **state)
     assert_int_equal(n, 2 * QUERY_TERMS_MAX);
 }
 
+/* Prefixes past QUERY_PREFIXES_MAX are searched as whole words. */
+static void test_prefixes_capped(void **state)
+{
+    (void)state;
+    _Static_assert(QUERY_PREFIXES_MAX == 3, "the expected text below");
+    assert_string_equal(fts("a* bb* \"c d\"* e* f"),
+                        "\"a\"* \"bb\"* \"c d\"* \"e\" \"f\"");
+}
+
 static void test_display(void **state)
 {
     (void)state;
@@ -178,6 +187,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_syntax_neutralised, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_terms_capped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prefixes_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_display, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fts5_accepts, setup, teardown),
     };

@@ -256,6 +256,68 @@ static void test_index_follows_writes(void **state)
         ERR_NOT_FOUND);
 }
 
+/* exec_sql runs SQL on the file as another writer would (the tagger). */
+static void exec_sql(const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static struct search_result search_country(const char *q, const char *cc)
+{
+    struct search_result r;
+    struct search_query sq = {
+        .match = query_to_fts(&arena, str_from(q)), .country = cc, .limit = 20};
+    assert_int_equal(store_search(st, &arena, &sq, &r), 0);
+    return r;
+}
+
+/* The filters and facets read search_facets, which triggers keep: saves,
+ * the places tagger's rows, a deleted section. */
+static void test_filters_follow_writes(void **state)
+{
+    (void)state;
+    /* A save that changes the section, the authors and the year. */
+    struct art j = journal[2]; /* economy: Analysis, 2010, two authors */
+    j.section = "News";
+    j.at = T2004;
+    j.authors[0] = "Ana Souza";
+    j.authors[1] = NULL;
+    assert_int_equal(save(&j), 0);
+    assert_true(
+        found(search_f("economy", "news", "ana-souza", 2004), "economy"));
+    assert_int_equal(search_f("economy", "analysis", NULL, 0).total, 0);
+    assert_int_equal(search_f("economy", NULL, "svante-cornell", 0).total, 0);
+    assert_int_equal(search_f("economy", NULL, NULL, 2010).total, 0);
+    struct search_result r = search("economy");
+    assert_int_equal(r.n_authors, 1);
+    assert_string_equal(r.authors[0].key, "ana-souza");
+    assert_string_equal(r.years[0].key, "2004");
+
+    /* Countries come from the tagger, which writes article_places only. */
+    assert_int_equal(search_country("economy", "nz").total, 0);
+    exec_sql("INSERT INTO article_places(article_id, kind, code, score, key)"
+             " SELECT id, 0, 'nz', 1.0, 7 FROM articles"
+             " WHERE slug = 'economy'");
+    r = search_country("economy", "nz");
+    assert_int_equal(r.total, 1);
+    bool nz = false; /* beside what the save's own tagging found */
+    for (size_t i = 0; i < r.n_countries; i++)
+        nz |= strcmp(r.countries[i].key, "nz") == 0 &&
+              r.countries[i].count == 1;
+    assert_true(nz);
+    exec_sql("DELETE FROM article_places WHERE code = 'nz'");
+    assert_int_equal(search_country("economy", "nz").total, 0);
+
+    /* A deleted section leaves its articles without one. */
+    exec_sql("DELETE FROM sections WHERE slug = 'news'");
+    r = search("economy");
+    assert_int_equal(r.total, 1);
+    assert_int_equal(r.n_sections, 0);
+}
+
 static void test_rollback_leaves_no_row(void **state)
 {
     (void)state;
@@ -335,6 +397,7 @@ int main(void)
         T(test_stemming_and_scripts),
         T(test_filters_and_facets),
         T(test_index_follows_writes),
+        T(test_filters_follow_writes),
         T(test_rollback_leaves_no_row),
         T(test_migration_indexes_old_articles),
         T(test_bad_queries),
