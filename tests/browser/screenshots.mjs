@@ -14,6 +14,9 @@ try {
                                        ["desktop", 1280, 900]]) {
       const page = await browser.newPage({ viewport: { width, height } });
       await page.goto(base + path, { waitUntil: "load" });
+      // decoding="async": "load" does not wait for the pixels.
+      await page.evaluate(() => Promise.all([...document.images].map(
+        (i) => i.decode().catch(() => {}))));
       await page.screenshot({ path: `${out}/${name}-${vp}.png` });
       const h = await page.evaluate(() =>
         document.querySelector(".masthead").getBoundingClientRect().height);
