@@ -451,8 +451,11 @@ int admin_links(struct request *req, struct response *res, void *ctx)
     return links_page(ctx, res, NULL, NULL, 200);
 }
 
-/* form_link reads the page's form over l; NULL or the message. */
-static const char *form_link(struct admin_req *ar, struct link *l, int *status)
+/*
+ * form_link reads the page's form over l; 0, or 422 (500: the library
+ * cannot be read) with *error the message.
+ */
+static int form_link(struct admin_req *ar, struct link *l, const char **error)
 {
     const char *t = admin_form(ar, "title");
     const char *u = admin_form(ar, "url");
@@ -460,23 +463,21 @@ static const char *form_link(struct admin_req *ar, struct link *l, int *status)
     l->title = t ? t : l->title;
     l->url = u ? u : l->url;
     const char *why = link_check(l);
-    *status = 422;
-    if (why)
-        return arena_printf(ar->req->arena, "Not saved: %s.", why);
-    if (img && admin_picture(ar, img, &l->image, &why) != 0)
-        return arena_printf(ar->req->arena, "Not saved: %s.", why);
-    return NULL;
+    int st = why ? 422 : img ? admin_picture(ar, img, &l->image, &why) : 0;
+    if (st != 0)
+        *error = arena_printf(ar->req->arena, "Not saved: %s.", why);
+    return st;
 }
 
 int admin_link_add(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct link l = {0};
-    int status;
+    const char *error;
     (void)req;
-    const char *error = form_link(ar, &l, &status);
-    if (error)
-        return links_page(ar, res, &l, error, status);
+    int st = form_link(ar, &l, &error);
+    if (st != 0)
+        return links_page(ar, res, &l, error, st);
     int64_t id;
     int rc = store_link_add_image(ar->ad->store, l.title, l.url, l.image, &id);
     if (rc != 0)
@@ -520,9 +521,10 @@ int admin_link_save(struct request *req, struct response *res, void *ctx)
     int status;
     if (!load_link(ar, res, &l, &status))
         return status;
-    const char *error = form_link(ar, &l, &status);
-    if (error)
-        return link_page(ar, res, &l, error, status);
+    const char *error;
+    int st = form_link(ar, &l, &error);
+    if (st != 0)
+        return link_page(ar, res, &l, error, st);
     int rc = store_link_update(ar->ad->store, &l);
     if (rc != 0)
         return link_page(ar, res, &l, "The link cannot be saved.",
@@ -650,7 +652,9 @@ int admin_publications(struct request *req, struct response *res, void *ctx)
     return pubs_page(ctx, res, NULL, NULL, 200);
 }
 
-static const char *form_pub(struct admin_req *ar, struct publication *p)
+/* form_pub is form_link for a publication. */
+static int form_pub(struct admin_req *ar, struct publication *p,
+                    const char **error)
 {
     const char *f[4] = {admin_form(ar, "kind"), admin_form(ar, "date"),
                         admin_form(ar, "title"), admin_form(ar, "url")};
@@ -661,19 +665,21 @@ static const char *form_pub(struct admin_req *ar, struct publication *p)
     if (f[3])
         p->url = *f[3] ? f[3] : NULL;
     const char *why = pub_check(p);
-    if (!why && img)
-        admin_picture(ar, img, &p->image, &why);
-    return why ? arena_printf(ar->req->arena, "Not saved: %s.", why) : NULL;
+    int st = why ? 422 : img ? admin_picture(ar, img, &p->image, &why) : 0;
+    if (st != 0)
+        *error = arena_printf(ar->req->arena, "Not saved: %s.", why);
+    return st;
 }
 
 int admin_publication_add(struct request *req, struct response *res, void *ctx)
 {
     struct admin_req *ar = ctx;
     struct publication p = {0};
+    const char *error;
     (void)req;
-    const char *error = form_pub(ar, &p);
-    if (error)
-        return pubs_page(ar, res, &p, error, 422);
+    int st = form_pub(ar, &p, &error);
+    if (st != 0)
+        return pubs_page(ar, res, &p, error, st);
     int64_t id;
     int rc = store_publication_add(ar->ad->store, &p, &id);
     if (rc != 0)
@@ -718,9 +724,10 @@ int admin_publication_save(struct request *req, struct response *res, void *ctx)
     int status;
     if (!load_pub(ar, res, &p, &status))
         return status;
-    const char *error = form_pub(ar, &p);
-    if (error)
-        return pub_page(ar, res, &p, error, 422);
+    const char *error;
+    int st = form_pub(ar, &p, &error);
+    if (st != 0)
+        return pub_page(ar, res, &p, error, st);
     int rc = store_publication_update(ar->ad->store, &p);
     if (rc != 0)
         return pub_page(ar, res, &p, "The publication cannot be saved.",

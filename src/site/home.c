@@ -92,8 +92,11 @@ int site_home(struct request *req, struct response *res, void *ctx)
         return 500;
     if (list_set_articles(s, a, c, arts + led, n - led) != 0)
         return 500;
-    if (led)
+    if (led) {
         tv_set_bool(a, c, "has_articles", true);
+        /* The journal's only article: no empty "Latest articles". */
+        tv_set_bool(a, c, "lead_only", n == led);
+    }
     struct tval *pager = view_pager(a, "/", page, total, SITE_PER_PAGE);
     if (pager)
         tv_set(a, c, "pager", pager);

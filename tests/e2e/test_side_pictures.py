@@ -369,3 +369,29 @@ def test_home_lead(site, tmp_path):
         assert 'class="lead"' not in srv.get("/").text
     finally:
         assert srv.stop() == 0, srv.output()
+
+
+def test_home_lead_of_a_journal_of_one_article(tmp_path):
+    """A journal's only article, with a picture, is the lead: no empty
+    "Latest articles" below it and no "Nothing has been published"."""
+    db = tmp_path / "one.db"
+    quire(db, "init")
+    vips("black", tmp_path / "b.v", 800, 450, "--bands", 3)
+    vips("linear", tmp_path / "b.v", tmp_path / "f.jpg", 1, 70, "--uchar")
+    h = MEDIA.search(quire(db, "media", "add", str(tmp_path / "f.jpg"),
+                           "--alt", "A quiet harbour").stdout).group(4)
+    src = tmp_path / "md"
+    src.mkdir()
+    (src / "only.md").write_text(
+        "---\ntitle: The Only Piece\ndate: 2024-05-06\n"
+        f"feature_image: {h}\n---\n\nText.\n")
+    quire(db, "import", "markdown", str(src))
+    srv = Server(db, tmp_path)
+    try:
+        page = srv.get("/").text
+        assert 'alt="A quiet harbour"' in page and 'class="lead"' in page
+        assert "Latest articles" not in page
+        assert "Nothing has been published" not in page
+        assert page.count("The Only Piece</a>") == 1
+    finally:
+        assert srv.stop() == 0, srv.output()
