@@ -121,3 +121,18 @@ int mail_dkim_public_key(const char *pem, enum mail_dkim_alg alg,
     EVP_PKEY_free(k);
     return rc;
 }
+
+int mail_ed25519_seed(const char *pem, unsigned char seed[32])
+{
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL)
+                    : NULL;
+    BIO_free(b);
+    size_t n = 32;
+    int rc = k && EVP_PKEY_base_id(k) == EVP_PKEY_ED25519 &&
+                     EVP_PKEY_get_raw_private_key(k, seed, &n) == 1 && n == 32
+                 ? 0
+                 : ERR_PARSE;
+    EVP_PKEY_free(k);
+    return rc;
+}

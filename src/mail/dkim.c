@@ -1,12 +1,14 @@
 /*
- * dkim.c - DKIM signatures with Debian's libopendkim, the only file that
- * includes it: RSA-SHA256, and Ed25519-SHA256 (RFC 8463) alongside when
- * dkim_ed25519_key_file is set (Debian 12's libopendkim 2.11 signs both:
- * DKIM_SIGN_ED25519SHA256). Headers are signed relaxed/relaxed, and the
+ * dkim.c - DKIM signatures: RSA-SHA256 with Debian's libopendkim (the only
+ * file that includes it), and Ed25519-SHA256 (RFC 8463) alongside when
+ * dkim_ed25519_key_file is set, with libsodium (dkim_ed25519.c: Debian
+ * 12's libopendkim signs Ed25519 but leaks per signature). Headers are
+ * signed relaxed/relaxed, and the
  * list names List-Unsubscribe and List-Unsubscribe-Post so a relay cannot
  * swap the unsubscribe link. Keys are read and checked once at start (a
- * bad file is an error naming it); signing runs under a mutex (one library
- * handle shared by the sender threads).
+ * bad file is an error naming it). The sender threads sign at once, with
+ * no lock: one DKIM_LIB "can be used by several threads at once" and each
+ * message has its own DKIM handle (libopendkim's dkim_lib.html, dkim.html).
  */
 #define LOG_MODULE "mail"
 #include "mail/mail.h"
@@ -17,15 +19,17 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <opendkim/dkim.h>
-#include <pthread.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* One key: RSA first, then Ed25519 when configured. */
 struct dkim_key {
     enum mail_dkim_alg alg;
     char *pem, *selector;
+    unsigned char sk[64]; /* Ed25519: libsodium's secret key */
 };
 
 struct mail_dkim {
@@ -33,7 +37,6 @@ struct mail_dkim {
     char *domain;
     struct dkim_key keys[2];
     int nkeys;
-    pthread_mutex_t lock;
 };
 
 static const char *sign_headers[] = {"from",
@@ -131,18 +134,27 @@ struct mail_dkim *mail_dkim_new(const struct mail_config *cfg, char *err,
     }
     struct mail_dkim *d = xcalloc(1, sizeof(*d));
     d->domain = xstrdup(cfg->dkim_domain);
-    pthread_mutex_init(&d->lock, NULL);
     d->keys[0].alg = MAIL_DKIM_RSA;
     d->keys[0].selector = xstrdup(sel);
     d->keys[0].pem =
         load_key(file, MAIL_DKIM_RSA, "dkim_key_file", err, errlen);
     d->nkeys = 1;
     if (d->keys[0].pem && *efile) {
-        d->keys[1].alg = MAIL_DKIM_ED25519;
-        d->keys[1].selector = xstrdup(esel);
-        d->keys[1].pem = load_key(efile, MAIL_DKIM_ED25519,
-                                  "dkim_ed25519_key_file", err, errlen);
+        struct dkim_key *k = &d->keys[1];
+        k->alg = MAIL_DKIM_ED25519;
+        k->selector = xstrdup(esel);
+        k->pem = load_key(efile, MAIL_DKIM_ED25519, "dkim_ed25519_key_file",
+                          err, errlen);
         d->nkeys = 2;
+        unsigned char seed[32], pk[32];
+        if (k->pem &&
+            (sodium_init() < 0 || mail_ed25519_seed(k->pem, seed) != 0 ||
+             crypto_sign_seed_keypair(pk, k->sk, seed) != 0)) {
+            snprintf(err, errlen, "%s: cannot use the Ed25519 key", efile);
+            free(k->pem);
+            k->pem = NULL;
+        }
+        sodium_memzero(seed, sizeof(seed));
     }
     if (!d->keys[0].pem || (d->nkeys == 2 && !d->keys[1].pem)) {
         mail_dkim_free(d);
@@ -151,10 +163,8 @@ struct mail_dkim *mail_dkim_new(const struct mail_config *cfg, char *err,
     d->lib = dkim_init(NULL, NULL);
     if (!d->lib ||
         dkim_options(d->lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS, sign_headers,
-                     sizeof(char **)) != DKIM_STAT_OK ||
-        (d->nkeys == 2 && dkim_libfeature(d->lib, DKIM_FEATURE_ED25519) == 0)) {
-        snprintf(err, errlen, "cannot start libopendkim%s",
-                 d->nkeys == 2 ? " with Ed25519" : "");
+                     sizeof(char **)) != DKIM_STAT_OK) {
+        snprintf(err, errlen, "cannot start libopendkim");
         mail_dkim_free(d);
         return NULL;
     }
@@ -177,30 +187,36 @@ void mail_dkim_free(struct mail_dkim *d)
         return;
     if (d->lib)
         dkim_close(d->lib);
-    pthread_mutex_destroy(&d->lock);
     for (int i = 0; i < 2; i++) {
         free(d->keys[i].pem);
         free(d->keys[i].selector);
+        sodium_memzero(d->keys[i].sk, sizeof(d->keys[i].sk));
     }
     free(d->domain);
     free(d);
 }
 
 /* sign_one appends the DKIM-Signature header of key k over msg to h (with
- * CRLF line ends: libopendkim folds with bare LF). Under d->lock. */
+ * CRLF line ends: libopendkim folds with bare LF). */
 static int sign_one(struct mail_dkim *d, const struct dkim_key *k,
                     const struct buf *msg, struct buf *h, char *err,
                     size_t errlen)
 {
+    if (k->alg == MAIL_DKIM_ED25519) {
+        int rc = mail_dkim_ed25519(k->sk, d->domain, k->selector, sign_headers,
+                                   (int64_t)time(NULL), msg, h);
+        if (rc != 0)
+            snprintf(err, errlen, "DKIM: cannot sign with Ed25519 (%s)",
+                     err_str(rc));
+        return rc;
+    }
     DKIM_STAT st;
     unsigned char sig[8192];
     int rc = 0;
     DKIM *s = dkim_sign(
         d->lib, (const unsigned char *)"quire", NULL, (dkim_sigkey_t)k->pem,
         (const unsigned char *)k->selector, (const unsigned char *)d->domain,
-        DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
-        k->alg == MAIL_DKIM_RSA ? DKIM_SIGN_RSASHA256 : DKIM_SIGN_ED25519SHA256,
-        -1, &st);
+        DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, DKIM_SIGN_RSASHA256, -1, &st);
     if (!s) {
         snprintf(err, errlen, "DKIM: cannot sign (status %d)", (int)st);
         return ERR_INVALID;
@@ -240,10 +256,8 @@ int mail_dkim_sign(struct mail_dkim *d, struct buf *msg, char *err,
     struct buf h;
     buf_init(&h, msg->max);
     int rc = 0;
-    pthread_mutex_lock(&d->lock);
     for (int i = 0; i < d->nkeys && rc == 0; i++)
         rc = sign_one(d, &d->keys[i], msg, &h, err, errlen);
-    pthread_mutex_unlock(&d->lock);
     if (rc != 0) {
         buf_release(&h);
         return rc;

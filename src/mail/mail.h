@@ -73,6 +73,15 @@ enum mail_dkim_alg { MAIL_DKIM_RSA, MAIL_DKIM_ED25519 };
  * ERR_INVALID if a key of another algorithm. */
 int mail_dkim_public_key(const char *pem, enum mail_dkim_alg alg,
                          struct buf *out) WUR;
+/* dkim_ed25519.c: mail_dkim_ed25519 appends the DKIM-Signature header
+ * (a=ed25519-sha256, c=relaxed/relaxed, h= the sign_headers present in
+ * msg) of msg, signed with the libsodium secret key sk, to out. */
+int mail_dkim_ed25519(const unsigned char sk[64], const char *domain,
+                      const char *selector, const char *const *sign_headers,
+                      int64_t now, const struct buf *msg, struct buf *out) WUR;
+/* crypto.c: mail_ed25519_seed copies the 32-byte seed of an Ed25519
+ * private key in PEM; ERR_PARSE if it is not one. */
+int mail_ed25519_seed(const char *pem, unsigned char seed[32]) WUR;
 /* mail_read_small_file reads a file of at most max bytes (malloc'd). */
 char *mail_read_small_file(const char *path, size_t max);
 

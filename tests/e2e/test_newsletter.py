@@ -515,6 +515,16 @@ def test_dkim_rsa_and_ed25519_both_verify(tmp_path, sink):
             "DKIM-Signature")) == 2
         for i in (0, 1):
             assert dkim.DKIM(raw).verify(idx=i, dnsfunc=both)
+        # a digest: the two sender threads sign at once, every message
+        # still carries two good signatures
+        addrs = import_confirmed(db, tmp_path, 60)
+        nq(db, tmp_path, "newsletter", "send", "--issue", "2004-06-30")
+        wait_for(lambda: all(mails_to(sink, a) for a in addrs), timeout=60,
+                 what="the digest")
+        for a in addrs:
+            raw = [c for r, c in sink.messages if r == a][0]
+            for i in (0, 1):
+                assert dkim.DKIM(raw).verify(idx=i, dnsfunc=both), (a, i)
     finally:
         assert srv.stop() == 0
 
