@@ -32,8 +32,8 @@ static void canon_header(struct buf *out, const char *p, size_t n, bool crlf)
     while (nl && wsp(p[nl - 1]))
         nl--;
     for (size_t i = 0; i < nl; i++)
-        buf_append_char(out, (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32
-                                                                 : p[i]));
+        buf_append_char(out,
+                        (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]));
     buf_append_char(out, ':');
     bool space = false, started = false;
     for (const char *v = colon ? colon + 1 : p + n; v < p + n; v++) {
@@ -61,19 +61,18 @@ static void body_hash(const char *b, size_t n, unsigned char out[32])
     crypto_hash_sha256_init(&st);
     char chunk[4096];
     size_t k = 0, empty = 0; /* CRLFs held back: maybe trailing lines */
-#define PUT(c)                                                             \
-    do {                                                                   \
-        if (k == sizeof(chunk)) {                                          \
-            crypto_hash_sha256_update(&st, (unsigned char *)chunk, k);     \
-            k = 0;                                                         \
-        }                                                                  \
-        chunk[k++] = (c);                                                  \
+#define PUT(c)                                                                 \
+    do {                                                                       \
+        if (k == sizeof(chunk)) {                                              \
+            crypto_hash_sha256_update(&st, (unsigned char *)chunk, k);         \
+            k = 0;                                                             \
+        }                                                                      \
+        chunk[k++] = (c);                                                      \
     } while (0)
     size_t i = 0;
     while (i < n) {
         bool space = false, text = false;
-        for (; i < n && !(b[i] == '\r' && i + 1 < n && b[i + 1] == '\n');
-             i++) {
+        for (; i < n && !(b[i] == '\r' && i + 1 < n && b[i + 1] == '\n'); i++) {
             if (wsp(b[i])) {
                 space = true; /* leading WSP too: one space (3.4.4) */
                 continue;

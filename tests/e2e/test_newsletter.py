@@ -529,18 +529,24 @@ def test_dkim_rsa_and_ed25519_both_verify(tmp_path, sink):
         assert srv.stop() == 0
 
 
-@pytest.mark.parametrize("bad", ["missing", "dir", "empty", "junk", "rsa"])
+@pytest.mark.parametrize("bad", ["missing", "dir", "empty", "junk", "rsa",
+                                 "ed25519-as-rsa"])
 def test_dkim_bad_ed25519_key_is_a_clear_error(tmp_path, sink, bad):
-    """A bad dkim_ed25519_key_file: an error naming the file at start (the
-    sender does not start, nothing goes out unsigned), never a crash."""
+    """A bad dkim_ed25519_key_file (or, last, an Ed25519 key given as the
+    RSA one): an error naming the file at start (the sender does not
+    start, nothing goes out unsigned), never a crash."""
     rsa = genkey(tmp_path / "rsa.pem", "RSA")
     (tmp_path / "junk.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\n\0")
     (tmp_path / "empty.pem").write_bytes(b"")
     path = {"missing": tmp_path / "nope.pem", "dir": tmp_path,
             "empty": tmp_path / "empty.pem", "junk": tmp_path / "junk.pem",
-            "rsa": rsa}[bad]
+            "rsa": rsa}.get(bad)
     why = {"missing": "No such file", "dir": "Is a directory",
-           "rsa": "not an Ed25519 private key"}.get(bad, "not a private key")
+           "rsa": "not an Ed25519 private key",
+           "ed25519-as-rsa": "not an RSA private key"}.get(
+               bad, "not a private key")
+    if bad == "ed25519-as-rsa":
+        rsa = path = genkey(tmp_path / "ed.pem", "ed25519")
     db = make_journal(tmp_path)
     extra, ini = dkim_ini(tmp_path / "bad.ini", sink, rsa, path)
     env = {**os.environ, "QUIRE_CONFIG": str(ini)}

@@ -104,17 +104,16 @@ static void header_and_signature(void **state)
     b64[k] = 0;
     unsigned char sig[64];
     size_t n = 0;
-    assert_int_equal(sodium_base642bin(sig, sizeof(sig), b64, k, NULL, &n,
-                                       NULL, sodium_base64_VARIANT_ORIGINAL),
+    assert_int_equal(sodium_base642bin(sig, sizeof(sig), b64, k, NULL, &n, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL),
                      0);
     assert_int_equal(n, 64);
     struct buf data;
     buf_init(&data, 1 << 16);
-    buf_append_cstr(&data,
-                    "from:Joe SixPack <joe@football.example.com>\r\n"
-                    "to:Suzie Q <suzie@shopping.example.net>\r\n"
-                    "subject:Is dinner ready?\r\n"
-                    "date:Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n");
+    buf_append_cstr(&data, "from:Joe SixPack <joe@football.example.com>\r\n"
+                           "to:Suzie Q <suzie@shopping.example.net>\r\n"
+                           "subject:Is dinner ready?\r\n"
+                           "date:Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n");
     /* this header relaxed: unfolded, runs of WSP one space */
     buf_append_cstr(&data, "dkim-signature:");
     bool space = false;
