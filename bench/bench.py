@@ -17,12 +17,18 @@ interleaved A B A B ..., BENCH_ROUNDS times, and reports medians:
   6. the read counter: N browser requests raise the stored count by
      exactly N, with the count flushed live and with SIGTERM right after;
   7. median and p95 latency of list pages and searches, rendered (cache
-     off), for issue 3; a 404 (page not there yet) is shown as n/a.
+     off), for issue 3; a 404 (page not there yet) is shown as n/a;
+  8. imports and exports (issue 12): JSON, WXR, K2 from a local MariaDB;
+  9. the newsletter (issue 11): digests per second to a local aiosmtpd
+     (mail_rate = 0), unsigned and DKIM-signed, and the cached-article
+     throughput during a 10,000-message send vs without.
 
 Environment: BENCH_ARTICLES (0 = the whole corpus), BENCH_ROUNDS (3),
 BENCH_SECONDS (10 per wrk run), BENCH_DIR (work folder; default a new one
 in /dev/shm), QUIRE_BIN, QUIRE_FIXTURES, BENCH_DOC (the Markdown file the
-table is written into; empty: do not write).
+table is written into; empty: do not write), BENCH_ONLY (comma-separated
+steps run after the import, e.g. "newsletter" or "migrate,newsletter":
+their rows are printed, the document is left alone).
 """
 import datetime
 import http.client
@@ -52,6 +58,7 @@ ARTICLES = int(os.environ.get("BENCH_ARTICLES", "0") or 0)
 ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 DOC = os.environ.get("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))
+ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]
 HZ = os.sysconf("SC_CLK_TCK")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 " \
           "Firefox/120.0"
@@ -153,7 +160,7 @@ def measured(server, url, conns, seconds, **kw):
 
 
 class Quire:
-    def __init__(self, db, work, cache=None, name="quire"):
+    def __init__(self, db, work, cache=None, name="quire", extra=""):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ini = work / f"{name}.ini"
@@ -168,7 +175,9 @@ connections = 4096
 idle_timeout = 60
 search_per_minute = 1000000
 search_concurrent = 1024
-""" + (f"[cache]\nmax_bytes = {cache}\n" if cache is not None else ""))
+""" + (f"[cache]\nmax_bytes = {cache}\n" if cache is not None else "") +
+            extra)
+        self.ini = ini
         self.log = open(work / f"{name}.log", "a")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(
@@ -738,6 +747,127 @@ def step_editorial(db, work, slug):
     q.stop()
 
 
+# --- issue 11: the newsletter -------------------------------------------
+
+class _Count:
+    """Stands in for SmtpSink.messages: counts what the sink accepts (and
+    when the first and last came) instead of keeping 10,000 bodies."""
+
+    def __init__(self):
+        self.n, self.first, self.last = 0, None, None
+
+    def append(self, _):
+        self.last = time.monotonic()
+        self.first = self.first or self.last
+        self.n += 1
+
+    def __len__(self):
+        return self.n
+
+
+def digest_issue(db, want=20):
+    """An issue of about want published articles (a journal's issue): the
+    corpus's issue closest to it in size, else (the Reuters corpus has
+    issues of hundreds of stories) a new issue made of want articles."""
+    con = sqlite3.connect(db)
+    issues = con.execute(
+        "SELECT i.date, count(*) AS n FROM issues i JOIN articles a ON"
+        " a.issue_id = i.id AND a.status = 1 GROUP BY i.id"
+        " ORDER BY abs(count(*) - ?), i.date", (want,)).fetchall()
+    if issues and want // 2 <= issues[0][1] <= want * 2:
+        con.close()
+        return issues[0]
+    with con:
+        cur = con.execute("INSERT INTO issues(date) VALUES ('2099-12-31')")
+        con.execute("UPDATE articles SET issue_id = ? WHERE id IN (SELECT id"
+                    " FROM articles WHERE status = 1 ORDER BY id LIMIT ?)",
+                    (cur.lastrowid, want))
+    con.close()
+    return "2099-12-31", want
+
+
+def campaign(q, sink, date, n, busy=None):
+    """Queue issue date's digest to the n confirmed subscribers and wait
+    until the sink has them all; (steady messages/s from the first to the
+    last, seconds from queueing to the last). busy(seconds) runs while
+    the campaign is sent (e.g. wrk) and its result is returned too."""
+    with sink.lock:
+        sink.messages = _Count()
+    t0 = time.monotonic()
+    p = quire_cmd("--db", q.db, "--config", q.ini, "newsletter", "send",
+                  "--issue", date)
+    if p.returncode != 0:
+        raise SystemExit("bench: newsletter send failed: " + p.stderr)
+    res = busy() if busy else None
+    deadline = time.monotonic() + 600
+    while sink.count() < n:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"bench: only {sink.count()} of {n} mails")
+        time.sleep(0.05)
+    c = sink.messages
+    rate = (c.n - 1) / max(c.last - c.first, 1e-6)
+    return rate, c.last - t0, res
+
+
+def step_newsletter(db, work, slug, n=10000):
+    """Issue 11's rows: digests sent per second to a local aiosmtpd
+    (tests/e2e/smtp_sink.py) with mail_rate = 0, without and with DKIM
+    (RSA + Ed25519), and readers' cached-article throughput while a
+    campaign of n messages goes out vs without."""
+    sys.path.insert(0, str(REPO / "tests" / "e2e"))
+    from smtp_sink import SmtpSink
+    sink = SmtpSink(free_port())
+    sink.start()
+    subs = work / "subscribers.csv"
+    subs.write_text("email\n" + "".join(f"reader{i}@example.org\n"
+                                         for i in range(n)))
+    quire_cmd("--db", db, "subscriber", "import", subs, "--confirmed",
+              check=True)
+    date, arts = digest_issue(db)
+    log(f"newsletter: the digest of {date} ({arts} articles) to {n}")
+    mail = (f"[mail]\nsmtp_url = {sink.url}\nmail_rate = 0\n"
+            "mail_from = The Journal <news@journal.example>\n")
+    keys = []
+    for alg, opts in (("RSA", ["-pkeyopt", "rsa_keygen_bits:2048"]),
+                      ("ed25519", [])):
+        keys.append(work / f"dkim-{alg}.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", alg, *opts,
+                        "-out", keys[-1]], check=True, capture_output=True)
+    dkim = ("dkim_domain = journal.example\ndkim_selector = q\n"
+            f"dkim_key_file = {keys[0]}\ndkim_ed25519_selector = qed\n"
+            f"dkim_ed25519_key_file = {keys[1]}\n")
+    try:
+        q = Quire(db, work, name="newsletter", extra=mail)
+        q.db = db
+        path = q.url + f"/articles/{slug}"
+        wrk(path, 64, 2)
+        rates, alone, busy, secs = [], [], [], []
+        for _ in range(ROUNDS):
+            rate, took, _ = campaign(q, sink, date, n)
+            rates.append(rate)
+            # wrk inside the campaign's time (it slows the campaign down)
+            d = max(2, min(SECONDS, int(took * 0.8)))
+            secs.append(d)
+            alone.append(wrk(path, 64, d)["rps"])
+            _, _, r = campaign(q, sink, date, n,
+                               busy=lambda: wrk(path, 64, d)["rps"])
+            busy.append(r)
+        q.stop()
+        row(9, f"newsletter: messages/s to a local aiosmtpd, mail_rate = 0 "
+            f"({n} digests of {arts} articles)", med(rates))
+        a, b = med(alone), med(busy)
+        row(9, f"cached article req/s during a {n}-message send vs without "
+            f"(64 conns, {med(secs)} s)", b, a, b / a, ">= 0.9x")
+        q = Quire(db, work, name="newsletter-dkim", extra=mail + dkim)
+        q.db = db
+        signed = [campaign(q, sink, date, n)[0] for _ in range(ROUNDS)]
+        q.stop()
+        row(9, "newsletter: messages/s signed with DKIM RSA-2048 + Ed25519",
+            med(signed), med(rates), med(signed) / med(rates))
+    finally:
+        sink.stop()
+
+
 def machine():
     cpu = "?"
     try:
@@ -791,6 +921,24 @@ def main():
         src, n = corpus_slice(work)
         log(f"{n} articles, {ROUNDS} rounds, {SECONDS} s per run, in {work}")
         db = step_import(work, src)
+        if ONLY:
+            steps = {
+                "places": lambda: step_places(db, src),
+                "cached": lambda: step_cached(db, work)[0].stop(),
+                "counter": lambda: step_counter(db, work, pick_article(db)),
+                "latency": lambda: step_latency(db, work),
+                "editorial": lambda: step_editorial(db, work,
+                                                    pick_article(db)),
+                "migrate": lambda: step_migrate(db, work),
+                "newsletter": lambda: step_newsletter(db, work,
+                                                      pick_article(db)),
+            }
+            for name in ONLY:
+                if name not in steps:
+                    raise SystemExit(f"bench: BENCH_ONLY: no step {name!r} "
+                                     f"(one of {', '.join(steps)})")
+                steps[name]()
+            return finish(started, load0, n, write=False)
         step_places(db, src)
         starts = []
         for _ in range(ROUNDS):
@@ -811,6 +959,7 @@ def main():
         step_latency(db, work)
         step_editorial(db, work, slug)
         step_migrate(db, work)
+        step_newsletter(db, work, slug)
     finally:
         for p in SERVERS:
             if p.poll() is None:
@@ -818,6 +967,12 @@ def main():
                 p.wait()
         if not os.environ.get("BENCH_DIR"):
             shutil.rmtree(work, ignore_errors=True)
+    finish(started, load0, n)
+
+
+def finish(started, load0, n, write=True):
+    """Prints the table (and writes it into BENCH_DOC after a full run:
+    a partial one, BENCH_ONLY, only prints its rows)."""
     load1 = os.getloadavg()[0]
     text = (f"Run of {started:%Y-%m-%d %H:%M} UTC on {machine()}; load "
             f"average {load0:.1f} at the start, {load1:.1f} at the end "
@@ -826,7 +981,8 @@ def main():
             f"wrk run (wrk -t2 on the same machine), medians. {versions()}."
             f"\n\n{table()}\n")
     print(text)
-    write_doc(text)
+    if write:
+        write_doc(text)
 
 
 if __name__ == "__main__":

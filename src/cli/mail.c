@@ -31,10 +31,34 @@ void cli_mail_config(struct cli *cli, struct mail_config *mc,
         .dkim_domain = cli->cfg.dkim_domain,
         .dkim_selector = cli->cfg.dkim_selector,
         .dkim_key_file = cli->cfg.dkim_key_file,
+        .dkim_ed25519_selector = cli->cfg.dkim_ed25519_selector,
+        .dkim_ed25519_key_file = cli->cfg.dkim_ed25519_key_file,
     };
 }
 
-/* dkim_record prints the TXT record to publish for the configured key. */
+/* print_record prints the TXT record of one key. */
+static void print_record(const char *selector, const char *domain,
+                         const char *k, const struct buf *p64)
+{
+    /* A TXT string holds 255 bytes: longer keys are split in quoted parts. */
+    printf("%s._domainkey.%s. IN TXT ( \"v=DKIM1; k=%s; \"", selector, domain,
+           k);
+    printf("\n  \"p=");
+    size_t col = 2;
+    for (size_t i = 0; i < p64->len; i++) {
+        if (col == 250) {
+            printf("\"\n  \"");
+            col = 0;
+        }
+        putchar(p64->ptr[i]);
+        col++;
+    }
+    printf("\" )\n");
+}
+
+/* dkim_record prints the TXT record to publish for each configured key
+ * (the RSA one, then the Ed25519 one after an empty line), after checking
+ * the whole DKIM configuration as `quire serve` does. */
 static int dkim_record(struct cli *cli)
 {
     const struct config *c = &cli->cfg;
@@ -42,33 +66,41 @@ static int dkim_record(struct cli *cli)
         return cli_fail("set mail.dkim_domain, mail.dkim_selector and "
                         "mail.dkim_key_file in %s first",
                         cli->config_path);
-    char *pem = mail_read_small_file(c->dkim_key_file, 64 << 10);
-    if (!pem)
-        return cli_fail("%s: cannot read the key", c->dkim_key_file);
-    struct buf b;
-    buf_init(&b, 1 << 16);
-    int rc = mail_dkim_public_key(pem, &b);
-    free(pem);
-    if (rc != 0) {
-        buf_release(&b);
-        return cli_fail("%s: not an RSA private key in PEM", c->dkim_key_file);
-    }
-    /* A TXT string holds 255 bytes: longer keys are split in quoted parts. */
-    printf("%s._domainkey.%s. IN TXT ( \"v=DKIM1; k=rsa; \"", c->dkim_selector,
-           c->dkim_domain);
-    const char *p = "p=";
-    printf("\n  \"%s", p);
-    size_t col = 2;
-    for (size_t i = 0; i < b.len; i++) {
-        if (col == 250) {
-            printf("\"\n  \"");
-            col = 0;
+    struct mail_config mc;
+    cli_mail_config(cli, &mc, NULL);
+    char err[512];
+    struct mail_dkim *d = mail_dkim_new(&mc, err, sizeof(err));
+    if (!d)
+        return cli_fail("%s", err);
+    mail_dkim_free(d);
+    struct {
+        const char *sel, *file, *k;
+        enum mail_dkim_alg alg;
+    } keys[] = {
+        {c->dkim_selector, c->dkim_key_file, "rsa", MAIL_DKIM_RSA},
+        {c->dkim_ed25519_selector, c->dkim_ed25519_key_file, "ed25519",
+         MAIL_DKIM_ED25519},
+    };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (!*keys[i].file)
+            continue;
+        char *pem = mail_read_small_file(keys[i].file, 64 << 10);
+        if (!pem)
+            return cli_fail("%s: cannot read the key", keys[i].file);
+        struct buf b;
+        buf_init(&b, 1 << 16);
+        int rc = mail_dkim_public_key(pem, keys[i].alg, &b);
+        free(pem);
+        if (rc != 0) {
+            buf_release(&b);
+            return cli_fail("%s: not an %s private key in PEM", keys[i].file,
+                            i == 0 ? "RSA" : "Ed25519");
         }
-        putchar(b.ptr[i]);
-        col++;
+        if (i > 0)
+            putchar('\n');
+        print_record(keys[i].sel, c->dkim_domain, keys[i].k, &b);
+        buf_release(&b);
     }
-    printf("\" )\n");
-    buf_release(&b);
     return 0;
 }
 
@@ -104,9 +136,7 @@ int cmd_mail(struct cli *cli, int argc, char **argv)
     buf_init(&b, 1 << 20);
     mail_build(&b, &m);
     if (*mc.dkim_domain) {
-        struct mail_dkim *d = mail_dkim_new(mc.dkim_domain, mc.dkim_selector,
-                                            mc.dkim_key_file, reply,
-                                            sizeof(reply));
+        struct mail_dkim *d = mail_dkim_new(&mc, reply, sizeof(reply));
         int rc = d ? mail_dkim_sign(d, &b, reply, sizeof(reply)) : ERR_INVALID;
         mail_dkim_free(d);
         if (rc != 0) {

@@ -248,11 +248,22 @@ size_t legacy_url_match(struct str path, struct str query,
         add(out, max, &n, "", cat ? "wp/category-slug" : "wp/tag-slug",
             seg[ns - 1].ptr, seg[ns - 1].len);
     }
-    /* /<path>/<category-alias>.html or .feed */
+    /* /<path>/<category-alias>.html or .feed: first as a nested
+     * category's <parent-alias>/<alias> (categories under different
+     * parents may share an alias), then as the alias alone. */
     struct str last = strip_ext(seg[ns - 1], &feed);
-    if (last.len < seg[ns - 1].len)
+    if (last.len < seg[ns - 1].len) {
+        char pair[LEGACY_KEY_MAX];
+        int w = ns >= 2 ? snprintf(pair, sizeof(pair), "%.*s/%.*s",
+                                   (int)seg[ns - 2].len, seg[ns - 2].ptr,
+                                   (int)last.len, last.ptr)
+                        : -1;
+        if (w > 0 && (size_t)w < sizeof(pair))
+            add(out, max, &n, feed ? "/feed.rss" : "", "k2/category-alias",
+                pair, (size_t)w);
         add(out, max, &n, feed ? "/feed.rss" : "", "k2/category-alias",
             last.ptr, last.len);
+    }
     return n;
 }
 

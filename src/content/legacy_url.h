@@ -2,7 +2,8 @@
  * legacy_url.h - the URL forms Joomla/K2 and WordPress gave an archive's
  * pages, turned into the legacy-id keys an import recorded
  * (store_legacy_path): "k2/item/11223", "k2/category/5",
- * "k2/category-alias/earnings", "k2/tag/Oil", "wp/post/42",
+ * "k2/category-alias/earnings", "k2/category-alias/asia/analysis" (a
+ * nested category: parent's alias, its own), "k2/tag/Oil", "wp/post/42",
  * "wp/category/7", "wp/category-slug/news", "wp/tag-slug/oil".
  *
  * K2 forms: /<menu path>/item/<id>[-<alias>][.html],

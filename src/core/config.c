@@ -126,6 +126,10 @@ static const struct cfg_key keys[] = {
      "s= of DKIM signatures (the DNS name SELECTOR._domainkey.DOMAIN)", NULL},
     {"mail", "dkim_key_file", CFG_STR, OFF(dkim_key_file), 0, 0, "",
      "RSA private key (PEM) that signs every mail", NULL},
+    {"mail", "dkim_ed25519_selector", CFG_STR, OFF(dkim_ed25519_selector), 0, 0,
+     "", "s= of the Ed25519 signature (RFC 8463); not dkim_selector", NULL},
+    {"mail", "dkim_ed25519_key_file", CFG_STR, OFF(dkim_ed25519_key_file), 0, 0,
+     "", "Ed25519 private key (PEM) that signs every mail alongside RSA", NULL},
     {"mail", "signups_per_client", CFG_UINT, OFF(signups_per_client), 1,
      1000000, "10", "newsletter sign-ups per client address per hour", NULL},
 };

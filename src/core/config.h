@@ -48,7 +48,8 @@ struct config {
     unsigned mail_rate;              /* mail.mail_rate, messages per minute */
     unsigned mail_workers;           /* mail.mail_workers, SMTP connections */
     unsigned signups_per_client;     /* mail.signups_per_client, per hour */
-    char *dkim_domain, *dkim_selector, *dkim_key_file; /* mail.dkim_* */
+    char *dkim_domain, *dkim_selector, *dkim_key_file;   /* mail.dkim_* */
+    char *dkim_ed25519_selector, *dkim_ed25519_key_file; /* alongside RSA */
 };
 
 /* config_init fills every key with its default; release frees strings. */

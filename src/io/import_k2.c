@@ -49,9 +49,11 @@ struct k2_user {
 };
 
 struct k2_cat {
-    long id;
-    char *name;
-    bool usable; /* published, not trashed: its items may be published */
+    long id, parent;
+    char *name;    /* K2's name */
+    char *alias;   /* K2's alias, "" if none */
+    char *section; /* its section's name (see name_sections); NULL: none */
+    bool usable;   /* published, not trashed: its items may be published */
 };
 
 struct k2_tag {
@@ -299,6 +301,120 @@ static int load_users(struct k2 *k)
     return 0;
 }
 
+static const struct k2_cat *cat(const struct k2 *k, long id)
+{
+    for (size_t i = 0; i < k->n_cats; i++)
+        if (k->cats[i].id == id)
+            return &k->cats[i];
+    return NULL;
+}
+
+/* earlier_section: does a category before i have the section name? */
+static bool earlier_section(const struct k2 *k, size_t i, const char *name)
+{
+    for (size_t j = 0; j < i; j++)
+        if (k->cats[j].section && strcmp(k->cats[j].section, name) == 0)
+            return true;
+    return false;
+}
+
+/* earlier_alias: does a category before i have the same alias (and, with
+ * same_parent_alias, a parent of the same alias)? */
+static bool earlier_alias(const struct k2 *k, size_t i, bool same_parent_alias)
+{
+    const struct k2_cat *c = &k->cats[i];
+    const struct k2_cat *p = cat(k, c->parent);
+    for (size_t j = 0; j < i; j++) {
+        const struct k2_cat *o = &k->cats[j];
+        if (!o->section || strcmp(o->alias, c->alias) != 0)
+            continue;
+        if (!same_parent_alias)
+            return true;
+        const struct k2_cat *op = cat(k, o->parent);
+        if (p && op && strcmp(p->alias, op->alias) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * name_sections gives each named category its own section, in the order
+ * read (parent, ordering, id), so every run names them alike. Section
+ * names are unique, but K2 lets categories under different parents share
+ * a name ("Analysis" under both "Europe" and "Asia"): the first keeps its
+ * name, a later one becomes "Analysis (Asia)" (then "Analysis (Asia) 2",
+ * ...), so no category is merged into another or lost.
+ */
+static void name_sections(struct k2 *k)
+{
+    for (size_t i = 0; i < k->n_cats; i++) {
+        struct k2_cat *c = &k->cats[i];
+        if (!*c->name)
+            continue;
+        if (!earlier_section(k, i, c->name)) {
+            c->section = xstrdup(c->name);
+            continue;
+        }
+        const struct k2_cat *p = cat(k, c->parent);
+        char id[32];
+        snprintf(id, sizeof(id), "%ld", c->id);
+        const char *pname = p && *p->name ? p->name : id;
+        struct buf b;
+        buf_init(&b, 1 << 12);
+        for (int n = 1;; n++) {
+            buf_reset(&b);
+            if (n == 1)
+                buf_printf(&b, "%s (%s)", c->name, pname);
+            else
+                buf_printf(&b, "%s (%s) %d", c->name, pname, n);
+            if (buf_error(&b) || !earlier_section(k, i, b.ptr))
+                break;
+        }
+        c->section = buf_error(&b) ? NULL : buf_take(&b, NULL);
+        if (!c->section)
+            buf_release(&b);
+    }
+}
+
+/* cat_section imports category i (its section, and the keys its old URLs
+ * are found by: its id, its alias, its parent's alias with its alias). */
+static int cat_section(struct k2 *k, size_t i, int position, const char *desc)
+{
+    struct k2_cat *c = &k->cats[i];
+    const struct k2_cat *p = cat(k, c->parent);
+    bool alias_taken = *c->alias && earlier_alias(k, i, false);
+    /* A shared alias: the later section's slug is its parent's alias, a
+     * dash, its own ("asia-analysis"); the store adds -2... if taken. */
+    struct buf base;
+    buf_init(&base, 1 << 12);
+    if (alias_taken && p && *p->alias)
+        buf_printf(&base, "%s-%s", p->alias, c->alias);
+    else
+        buf_append_cstr(&base, c->alias);
+    int64_t sid = 0;
+    int rc = store_section_import(
+        k->s, c->section, base.len && !buf_error(&base) ? base.ptr : NULL,
+        position, desc, &sid);
+    buf_release(&base);
+    char key[LEGACY_TAG_KEY];
+    if (rc == 0) {
+        k->rep->sections++;
+        snprintf(key, sizeof(key), "k2/category/%ld", c->id);
+        rc = store_legacy_set(k->s, key, "section", sid);
+    }
+    /* /<path>/<alias>.html names the first category with that alias;
+     * /<path>/<parent-alias>/<alias>.html each nested one. */
+    if (rc == 0 && *c->alias && !alias_taken &&
+        snprintf(key, sizeof(key), "k2/category-alias/%s", c->alias) <
+            (int)sizeof(key))
+        rc = store_legacy_set(k->s, key, "section", sid);
+    if (rc == 0 && *c->alias && p && *p->alias && !earlier_alias(k, i, true) &&
+        snprintf(key, sizeof(key), "k2/category-alias/%s/%s", p->alias,
+                 c->alias) < (int)sizeof(key))
+        rc = store_legacy_set(k->s, key, "section", sid);
+    return rc;
+}
+
 static int load_cats(struct k2 *k)
 {
     MYSQL_RES *r = query(k,
@@ -308,38 +424,35 @@ static int load_cats(struct k2 *k)
                          false);
     if (!r)
         return ERR_IO;
-    k->cats = xcalloc(mysql_num_rows(r) + 1, sizeof(*k->cats));
+    size_t rows = mysql_num_rows(r);
+    k->cats = xcalloc(rows + 1, sizeof(*k->cats));
+    char **desc = xcalloc(rows + 1, sizeof(*desc));
     MYSQL_ROW row;
-    int rc = 0;
-    int position = 0;
-    while (rc == 0 && (row = mysql_fetch_row(r))) {
+    while ((row = mysql_fetch_row(r))) {
         unsigned long *len = mysql_fetch_lengths(r);
-        struct k2_cat *c = &k->cats[k->n_cats++];
+        size_t i = k->n_cats++;
+        struct k2_cat *c = &k->cats[i];
         c->id = col_long(row, 0);
+        c->parent = col_long(row, 7);
         c->name = text(row[1], row[1] ? len[1] : 0, NULL);
+        c->alias = dup_col(row, len, 2);
+        if (!c->alias)
+            c->alias = xstrdup("");
         c->usable = col_long(row, 4) == 1 && col_long(row, 5) == 0;
-        position++;
-        if (!*c->name || k->o->dry_run)
-            continue;
-        char *alias = dup_col(row, len, 2);
-        char *desc = row[3] && len[3] ? markdown(row[3], len[3], NULL) : NULL;
-        int64_t sid = 0;
-        rc = store_section_import(k->s, c->name, alias, position,
-                                  desc && *desc ? desc : NULL, &sid);
-        char key[256];
-        if (rc == 0) {
-            k->rep->sections++;
-            snprintf(key, sizeof(key), "k2/category/%ld", c->id);
-            rc = store_legacy_set(k->s, key, "section", sid);
-        }
-        if (rc == 0 && alias && *alias) {
-            snprintf(key, sizeof(key), "k2/category-alias/%s", alias);
-            rc = store_legacy_set(k->s, key, "section", sid);
-        }
-        free(alias);
-        free(desc);
+        if (!k->o->dry_run && row[3] && len[3])
+            desc[i] = markdown(row[3], len[3], NULL);
     }
     mysql_free_result(r);
+    /* Names first: a later category's name depends on its parent's. */
+    name_sections(k);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < k->n_cats; i++)
+        if (k->cats[i].section && !k->o->dry_run)
+            rc = cat_section(k, i, (int)i + 1,
+                             desc[i] && *desc[i] ? desc[i] : NULL);
+    for (size_t i = 0; i < k->n_cats; i++)
+        free(desc[i]);
+    free(desc);
     if (rc != 0)
         snprintf(k->err, k->errlen, "sections: %s", store_last_error());
     return rc;
@@ -379,14 +492,6 @@ static const struct k2_user *user(const struct k2 *k, long id)
     for (size_t i = 0; i < k->n_users; i++) /* users are few */
         if (k->users[i].id == id)
             return &k->users[i];
-    return NULL;
-}
-
-static const struct k2_cat *cat(const struct k2 *k, long id)
-{
-    for (size_t i = 0; i < k->n_cats; i++)
-        if (k->cats[i].id == id)
-            return &k->cats[i];
     return NULL;
 }
 
@@ -655,7 +760,7 @@ static int item(struct k2 *k, MYSQL_ROW row, unsigned long *len)
         .status = draft ? ARTICLE_DRAFT : ARTICLE_PUBLISHED,
         .published_at = published,
         .hits = col_long(row, C_HITS),
-        .section = c && *c->name ? c->name : NULL,
+        .section = c ? c->section : NULL,
         .issue_date = issue[0] ? issue : NULL,
         .authors = authors,
         .n_authors = n_authors,
@@ -814,8 +919,11 @@ out:
         free(k.users[i].name);
         free(k.users[i].bio);
     }
-    for (size_t i = 0; i < k.n_cats; i++)
+    for (size_t i = 0; i < k.n_cats; i++) {
         free(k.cats[i].name);
+        free(k.cats[i].alias);
+        free(k.cats[i].section);
+    }
     for (size_t i = 0; i < k.n_tags; i++)
         free(k.tags[i].name);
     free(k.users);

@@ -33,15 +33,18 @@ struct form {
     const char *prefix; /* the legacy key's prefix, e.g. "k2/item/" */
     const char *var;    /* the map's variable */
     const char *suffix; /* appended to the target */
+    int pair; /* category aliases: 1 "<parent-alias>/<alias>" keys, 0 not */
 };
 
 static const struct form FORMS[] = {
-    {"k2/item/", "quire_k2_item", ""},
-    {"k2/category/", "quire_k2_category", ""},
-    {"k2/tag/", "quire_k2_tag", ""},
-    {"k2/category-alias/", "quire_k2_feed", "/feed.rss"},
-    {"k2/category-alias/", "quire_k2_alias", ""},
-    {"wp/post/", "quire_wp_post", ""},
+    {"k2/item/", "quire_k2_item", "", -1},
+    {"k2/category/", "quire_k2_category", "", -1},
+    {"k2/tag/", "quire_k2_tag", "", -1},
+    {"k2/category-alias/", "quire_k2_pfeed", "/feed.rss", 1},
+    {"k2/category-alias/", "quire_k2_feed", "/feed.rss", 0},
+    {"k2/category-alias/", "quire_k2_palias", "", 1},
+    {"k2/category-alias/", "quire_k2_alias", "", 0},
+    {"wp/post/", "quire_wp_post", "", -1},
 };
 #define NFORMS (sizeof(FORMS) / sizeof(FORMS[0]))
 
@@ -58,8 +61,12 @@ static const char *const EXTRACT[NFORMS] = {
     "map $uri $quire_k2_tag_id {\n"
     "    ~/itemlist/tag/(?<k2t>[^/]+?)(\\.html)?$ $k2t;\n"
     "    default \"\";\n}\n",
+    "map $uri $quire_k2_pfeed_id {\n"
+    "    ~/(?<k2pf>[^/]+/[^/]+)\\.feed$ $k2pf;\n    default \"\";\n}\n",
     "map $uri $quire_k2_feed_id {\n"
     "    ~/(?<k2f>[^/]+)\\.feed$ $k2f;\n    default \"\";\n}\n",
+    "map $uri $quire_k2_palias_id {\n"
+    "    ~/(?<k2pl>[^/]+/[^/]+)\\.html$ $k2pl;\n    default \"\";\n}\n",
     "map $uri $quire_k2_alias_id {\n"
     "    ~/(?<k2l>[^/]+)\\.html$ $k2l;\n    default \"\";\n}\n",
     "map $arg_p $quire_wp_post_id {\n"
@@ -95,7 +102,9 @@ int redirects_nginx(struct store *s, struct buf *out)
         size_t plen = strlen(FORMS[f].prefix);
         for (size_t i = 0; i < nl; i++) {
             if (strncmp(l[i].key, FORMS[f].prefix, plen) != 0 ||
-                !safe(l[i].key + plen) || !safe(l[i].path))
+                !safe(l[i].key + plen) || !safe(l[i].path) ||
+                (FORMS[f].pair >= 0 &&
+                 (strchr(l[i].key + plen, '/') != NULL) != FORMS[f].pair))
                 continue;
             buf_printf(out, "    \"%s\" %s%s;\n", l[i].key + plen, l[i].path,
                        FORMS[f].suffix);

@@ -82,19 +82,57 @@ void mail_base64(struct buf *out, const unsigned char *p, size_t n)
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-int mail_dkim_public_key(const char *pem, struct buf *out)
+/* no_passphrase: an encrypted key is refused, never asked for on a tty. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf, (void)size, (void)rwflag, (void)u;
+    return -1;
+}
+
+int mail_dkim_public_key(const char *pem, enum mail_dkim_alg alg,
+                         struct buf *out)
 {
     BIO *b = BIO_new_mem_buf(pem, -1);
-    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL)
+                    : NULL;
     BIO_free(b);
     if (!k)
         return ERR_PARSE;
-    unsigned char *der = NULL;
-    int n = EVP_PKEY_base_id(k) == EVP_PKEY_RSA ? i2d_PUBKEY(k, &der) : -1;
+    int rc = ERR_INVALID;
+    if (alg == MAIL_DKIM_RSA && EVP_PKEY_base_id(k) == EVP_PKEY_RSA) {
+        /* p= is the SubjectPublicKeyInfo (RFC 6376, 3.6.1). */
+        unsigned char *der = NULL;
+        int n = i2d_PUBKEY(k, &der);
+        if (n > 0) {
+            mail_base64(out, der, (size_t)n);
+            rc = 0;
+        }
+        OPENSSL_free(der);
+    } else if (alg == MAIL_DKIM_ED25519 &&
+               EVP_PKEY_base_id(k) == EVP_PKEY_ED25519) {
+        /* p= is the raw 32-byte public key (RFC 8463, 4.2). */
+        unsigned char raw[32];
+        size_t n = sizeof(raw);
+        if (EVP_PKEY_get_raw_public_key(k, raw, &n) == 1 && n == 32) {
+            mail_base64(out, raw, n);
+            rc = 0;
+        }
+    }
     EVP_PKEY_free(k);
-    if (n <= 0)
-        return ERR_INVALID;
-    mail_base64(out, der, (size_t)n);
-    OPENSSL_free(der);
-    return 0;
+    return rc;
+}
+
+int mail_ed25519_seed(const char *pem, unsigned char seed[32])
+{
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL)
+                    : NULL;
+    BIO_free(b);
+    size_t n = 32;
+    int rc = k && EVP_PKEY_base_id(k) == EVP_PKEY_ED25519 &&
+                     EVP_PKEY_get_raw_private_key(k, seed, &n) == 1 && n == 32
+                 ? 0
+                 : ERR_PARSE;
+    EVP_PKEY_free(k);
+    return rc;
 }

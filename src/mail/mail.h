@@ -52,19 +52,36 @@ void mail_build(struct buf *out, const struct mail_msg *m);
  * out; false if there is none. mail_domain points at its domain. */
 bool mail_addr_spec(const char *from, char *out, size_t cap);
 
-/* dkim.c: RSA-SHA256 DKIM signing with libopendkim. */
+/* dkim.c: DKIM signing with libopendkim: RSA-SHA256, and Ed25519-SHA256
+ * (RFC 8463) alongside when dkim_ed25519_key_file is set. */
+struct mail_config;
 struct mail_dkim;
-/* mail_dkim_new reads the PEM key and checks it by signing; NULL with err. */
-struct mail_dkim *mail_dkim_new(const char *domain, const char *selector,
-                                const char *key_file, char *err, size_t errlen);
+/* mail_dkim_new reads and checks the PEM keys of cfg (and signs a test
+ * message with each); NULL with err naming the file if one is bad. Only
+ * call it when cfg->dkim_domain is set. */
+struct mail_dkim *mail_dkim_new(const struct mail_config *cfg, char *err,
+                                size_t errlen);
 void mail_dkim_free(struct mail_dkim *d);
-/* mail_dkim_sign puts a DKIM-Signature header on top of msg (no-op for a
- * NULL d); ERR_INVALID with err if signing failed. */
+/* mail_dkim_sign puts one DKIM-Signature header per key on top of msg
+ * (RSA first; no-op for a NULL d); ERR_INVALID with err if signing failed. */
 int mail_dkim_sign(struct mail_dkim *d, struct buf *msg, char *err,
                    size_t errlen) WUR;
-/* mail_dkim_public_key appends the base64 SubjectPublicKeyInfo of an RSA
- * private key in PEM (the p= of the DNS record). ERR_PARSE if not a key. */
-int mail_dkim_public_key(const char *pem, struct buf *out) WUR;
+enum mail_dkim_alg { MAIL_DKIM_RSA, MAIL_DKIM_ED25519 };
+/* mail_dkim_public_key appends the p= of the DNS record of a private key
+ * in PEM: the base64 SubjectPublicKeyInfo for RSA, the base64 of the raw
+ * 32-byte public key for Ed25519. ERR_PARSE if not a PEM private key,
+ * ERR_INVALID if a key of another algorithm. */
+int mail_dkim_public_key(const char *pem, enum mail_dkim_alg alg,
+                         struct buf *out) WUR;
+/* dkim_ed25519.c: mail_dkim_ed25519 appends the DKIM-Signature header
+ * (a=ed25519-sha256, c=relaxed/relaxed, h= the sign_headers present in
+ * msg) of msg, signed with the libsodium secret key sk, to out. */
+int mail_dkim_ed25519(const unsigned char sk[64], const char *domain,
+                      const char *selector, const char *const *sign_headers,
+                      int64_t now, const struct buf *msg, struct buf *out) WUR;
+/* crypto.c: mail_ed25519_seed copies the 32-byte seed of an Ed25519
+ * private key in PEM; ERR_PARSE if it is not one. */
+int mail_ed25519_seed(const char *pem, unsigned char seed[32]) WUR;
 /* mail_read_small_file reads a file of at most max bytes (malloc'd). */
 char *mail_read_small_file(const char *path, size_t max);
 
@@ -75,7 +92,8 @@ struct mail_config {
     unsigned workers; /* parallel SMTP connections */
     const char *theme_dir;
     const char *fallback_base; /* used when base_url is unset */
-    const char *dkim_domain, *dkim_selector, *dkim_key_file; /* "": none */
+    const char *dkim_domain, *dkim_selector, *dkim_key_file;   /* "": none */
+    const char *dkim_ed25519_selector, *dkim_ed25519_key_file; /* "": none */
 };
 
 /* smtp.c. The outcome of one delivery attempt. */

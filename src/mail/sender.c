@@ -279,8 +279,7 @@ int mail_sender_start(struct store *s, const struct mail_config *cfg,
         return ERR_PARSE;
     }
     if (cfg->dkim_domain && *cfg->dkim_domain) {
-        ms->dkim = mail_dkim_new(cfg->dkim_domain, cfg->dkim_selector,
-                                 cfg->dkim_key_file, err, errlen);
+        ms->dkim = mail_dkim_new(cfg, err, errlen);
         if (!ms->dkim) {
             tpl_set_free(ms->tpl);
             free(ms);

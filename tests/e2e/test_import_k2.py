@@ -7,6 +7,7 @@ and checks every item against k2-reuters.truth.json (made from the same
 source rows) and the old URL forms against a running `quire serve`.
 QUIRE_LONG=1 checks every published item's URLs; by default a sample.
 """
+import contextlib
 import html
 import json
 import os
@@ -353,25 +354,109 @@ def test_redirect_command_and_csv(server, imported, tmp_path):
     assert "/x.html" not in quire(db, "redirect", "list").stdout
 
 
+@pytest.fixture(scope="module")
+def nested(maria):
+    """A second K2 database: "Analysis" (alias analysis) under both
+    Europe and Asia, with one item in each, and a child alias shared with
+    a top-level category."""
+    m = maria
+    m.sql("CREATE DATABASE k2nest CHARACTER SET utf8mb4")
+    schema = ((K2 / "schema-joomla-users.sql").read_text() +
+              (K2 / "schema-k2.sql").read_text()).replace("#__", "jos_")
+    m.sql(None, db="k2nest", stdin=schema)
+    cat = ("INSERT INTO jos_k2_categories (id, name, alias, description,"
+           " parent, extraFieldsGroup, published, access, ordering, image,"
+           " params, trash, plugins, language) VALUES"
+           " ({}, '{}', '{}', '', {}, 0, 1, 1, {}, '', '', 0, '', '*');\n")
+    item = ("INSERT INTO jos_k2_items (id, title, alias, catid, published,"
+            " introtext, `fulltext`, extra_fields_search, created,"
+            " created_by, created_by_alias, checked_out, checked_out_time,"
+            " modified, publish_up, publish_down, image_caption,"
+            " image_credits, video_caption, video_credits, hits, params,"
+            " metadesc, metadata, metakey, plugins, language) VALUES"
+            " ({}, '{}', '{}', {}, 1, '<p>{}</p>', '', '',"
+            " '2020-05-0{} 10:00:00', 0, 'A. Writer', 0,"
+            " '0000-00-00 00:00:00', '2020-05-01 10:00:00',"
+            " '2020-05-0{} 10:00:00', '0000-00-00 00:00:00', '', '', '', '',"
+            " 0, '', '', '', '', '', '*');\n")
+    sql = "".join(cat.format(*c) for c in [
+        (1, "Publications", "publications", 0, 1),
+        (2, "Europe", "europe", 1, 1),
+        (3, "Asia", "asia", 1, 2),
+        (4, "Analysis", "analysis", 2, 1),
+        (5, "Analysis", "analysis", 3, 1),
+        (6, "Notes", "notes", 0, 2),
+        (7, "Notes", "notes", 2, 2)])
+    sql += "".join(item.format(*i) for i in [
+        (901, "A Europe analysis", "europe-piece", 4, "Berlin.", 1, 1),
+        (902, "An Asia analysis", "asia-piece", 5, "Tashkent.", 2, 2),
+        (903, "A top-level note", "top-note", 6, "Top.", 3, 3),
+        (904, "A European note", "europe-note", 7, "Europe.", 4, 4)])
+    m.sql(None, db="k2nest", stdin=sql)
+    return f"mysql://root@localhost/k2nest?prefix=jos_&socket={m.sock}"
+
+
+def test_same_name_and_alias_under_different_parents(nested, tmp_path):
+    """Issue 12: nested categories with the same name and alias under
+    different parents become distinct sections (no slug clash, none lost),
+    their items land in their own section, and each category's old URLs
+    lead to its own section; a re-run changes nothing."""
+    src = nested
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    r = quire(db, "import", "k2", src)
+    assert "imported 4," in r.stdout, r.stdout
+    secs = dict(rows(db, "SELECT name, slug FROM sections"))
+    assert secs == {"Publications": "publications", "Notes": "notes",
+                    "Europe": "europe", "Asia": "asia",
+                    "Analysis": "analysis",
+                    "Analysis (Asia)": "asia-analysis",
+                    "Notes (Europe)": "europe-notes"}, secs
+    want = {901: "Analysis", 902: "Analysis (Asia)", 903: "Notes",
+            904: "Notes (Europe)"}
+    for item_id, name in want.items():
+        assert article_of(db, item_id)[9] == name, item_id
+    again = quire(db, "import", "k2", src)
+    assert "imported 0, updated 4," in again.stdout, again.stdout
+    assert dict(rows(db, "SELECT name, slug FROM sections")) == secs
+    for item_id, name in want.items():
+        assert article_of(db, item_id)[9] == name, item_id
+
+    srv = Server(db, tmp_path)
+    try:
+        eu, asia = "/sections/analysis", "/sections/asia-analysis"
+        assert moved(srv, "/itemlist/category/4-analysis") == eu
+        assert moved(srv, "/itemlist/category/5-analysis") == asia
+        assert moved(srv, "/component/k2/itemlist/category/5") == asia
+        assert moved(srv, "/publications/europe/analysis.html") == eu
+        assert moved(srv, "/publications/asia/analysis.html?start=20") == asia
+        assert moved(srv, "/publications/asia/analysis.feed") == \
+            asia + "/feed.rss"
+        # the alias alone names the first category that has it
+        assert moved(srv, "/publications/analysis.html") == eu
+        assert moved(srv, "/notes.html") == "/sections/notes"
+        assert moved(srv, "/publications/europe/notes.html") == \
+            "/sections/europe-notes"
+        page = srv.get(asia)
+        assert page.status_code == 200
+        assert "An Asia analysis" in page.text
+        assert "A Europe analysis" not in page.text
+        page = srv.get(eu)
+        assert "A Europe analysis" in page.text
+        assert "An Asia analysis" not in page.text
+    finally:
+        assert srv.stop() == 0, srv.output()
+
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed")
-def test_static_export_redirects_on_nginx(maria, truth, tmp_path):
-    """redirects.nginx.conf makes a real nginx answer the old URLs too."""
+@contextlib.contextmanager
+def nginx_serving(site, tmp_path):
+    """A real nginx serving the static export in site with its
+    redirects.nginx.conf; yields its base URL."""
     import requests
-    from conftest import REPO, free_port
-    db = tmp_path / "j.db"
-    quire(db, "init")
-    quire(db, "import", "k2", url(maria), "--issue-field", "Issue",
-          "--limit", "100")
-    quire(db, "redirect", "add", "/old/about-us.html", "/about")
-    ini = tmp_path / "q.ini"
-    ini.write_text(f"[server]\ntheme = {REPO / 'theme' / 'default'}\n")
-    site = tmp_path / "site"
-    quire(db, "--config", str(ini), "export", "static", str(site))
-    conf_text = (site / "redirects.nginx.conf").read_text()
-    assert "map $uri $quire_redirect" in conf_text
+    from conftest import free_port
     port = free_port()
     ng = tmp_path / "ng"
     ng.mkdir()
@@ -408,6 +493,34 @@ http {{
                 assert proc.poll() is None, proc.stderr.read().decode()
                 assert time.time() < deadline, "nginx did not start"
                 time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def static_export(db, tmp_path):
+    from conftest import REPO
+    ini = tmp_path / "q.ini"
+    ini.write_text(f"[server]\ntheme = {REPO / 'theme' / 'default'}\n")
+    site = tmp_path / "site"
+    quire(db, "--config", str(ini), "export", "static", str(site))
+    return site
+
+
+@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed")
+def test_static_export_redirects_on_nginx(maria, truth, tmp_path):
+    """redirects.nginx.conf makes a real nginx answer the old URLs too."""
+    import requests
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    quire(db, "import", "k2", url(maria), "--issue-field", "Issue",
+          "--limit", "100")
+    quire(db, "redirect", "add", "/old/about-us.html", "/about")
+    site = static_export(db, tmp_path)
+    conf_text = (site / "redirects.nginx.conf").read_text()
+    assert "map $uri $quire_redirect" in conf_text
+    with nginx_serving(site, tmp_path) as base:
         slugs = dict(rows(db, "SELECT source, slug FROM articles"))
         checked = 0
         for item_id, t in truth["items"].items():
@@ -428,6 +541,26 @@ http {{
         assert r.headers["Location"].endswith("/sections/earnings/feed.rss")
         assert requests.get(base + "/nothing.html", allow_redirects=False,
                             timeout=5).status_code == 404
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed")
+def test_nested_category_aliases_on_nginx(nested, tmp_path):
+    """The static export's nginx map tells apart categories that share an
+    alias under different parents, as the server does."""
+    import requests
+    db = tmp_path / "j.db"
+    quire(db, "init")
+    quire(db, "import", "k2", nested)
+    with nginx_serving(static_export(db, tmp_path), tmp_path) as base:
+        for path, want in (
+                ("/publications/europe/analysis.html", "/sections/analysis"),
+                ("/publications/asia/analysis.html", "/sections/asia-analysis"),
+                ("/publications/asia/analysis.feed",
+                 "/sections/asia-analysis/feed.rss"),
+                ("/publications/analysis.html", "/sections/analysis"),
+                ("/itemlist/category/5-analysis", "/sections/asia-analysis"),
+                ("/publications/europe/notes.html", "/sections/europe-notes"),
+                ("/notes.html", "/sections/notes")):
+            r = requests.get(base + path, allow_redirects=False, timeout=5)
+            assert r.status_code == 301, path
+            assert r.headers["Location"].endswith(want), (path, want)

@@ -425,6 +425,148 @@ def test_dkim_signed_and_verified(tmp_path, sink):
         assert srv.stop() == 0
 
 
+def genkey(path, alg):
+    opts = ["-pkeyopt", "rsa_keygen_bits:2048"] if alg == "RSA" else []
+    subprocess.run(["openssl", "genpkey", "-algorithm", alg, *opts, "-out",
+                    str(path)], check=True, capture_output=True)
+    return path
+
+
+def dkim_records(out):
+    """{selector: TXT text} from `quire mail dkim-record` (records are
+    separated by an empty line; each splits p= in quoted strings)."""
+    recs = {}
+    for block in out.strip().split("\n\n"):
+        sel, rest = block.split()[0].split("._domainkey.", 1)
+        assert rest == "analyst.example."
+        recs[sel] = "".join(re.findall(r'"([^"]*)"', block))
+    return recs
+
+
+def dkim_ini(ini, sink, rsa, ed):
+    """The [mail] settings with both keys (selectors q2026, q2026ed)."""
+    extra = ("dkim_domain = analyst.example\ndkim_selector = q2026\n"
+             f"dkim_key_file = {rsa}\ndkim_ed25519_selector = q2026ed\n"
+             f"dkim_ed25519_key_file = {ed}\n")
+    ini.write_text(mail_ini(sink, extra))
+    return extra, ini
+
+
+def dns_for(recs, *sels):
+    """A python3-dkim dnsfunc that knows only the records of sels."""
+    def dns(name, timeout=5):
+        for sel in sels:
+            if name == f"{sel}._domainkey.analyst.example.".encode():
+                return recs[sel].encode()
+        return None
+    return dns
+
+
+def test_dkim_rsa_and_ed25519_both_verify(tmp_path, sink):
+    """RFC 8463: an Ed25519-SHA256 signature alongside the RSA one, each
+    verified with python3-dkim against the record `dkim-record` printed."""
+    import base64
+    import dkim
+    rsa = genkey(tmp_path / "rsa.pem", "RSA")
+    ed = genkey(tmp_path / "ed.pem", "ed25519")
+    db = make_journal(tmp_path)
+    extra, ini = dkim_ini(tmp_path / "dkim.ini", sink, rsa, ed)
+    rec = quire(db, "mail", "dkim-record",
+                env={**os.environ, "QUIRE_CONFIG": str(ini)}).stdout
+    recs = dkim_records(rec)
+    assert sorted(recs) == ["q2026", "q2026ed"]
+    assert recs["q2026"].startswith("v=DKIM1; k=rsa; p=")
+    assert recs["q2026ed"].startswith("v=DKIM1; k=ed25519; p=")
+    # p= is the raw 32-byte public key: the last 32 bytes of its DER form
+    der = subprocess.run(["openssl", "pkey", "-in", str(ed), "-pubout",
+                          "-outform", "DER"], check=True,
+                         capture_output=True).stdout
+    assert base64.b64decode(recs["q2026ed"].split("p=", 1)[1]) == der[-32:]
+    both = dns_for(recs, "q2026", "q2026ed")
+
+    srv = Server(db, tmp_path, mail_ini(sink, extra))
+    try:
+        signup(srv, "two@example.org")
+        wait_for(lambda: mails_to(sink, "two@example.org"), what="mail")
+        raw = [c for r, c in sink.messages if r == "two@example.org"][0]
+        msg = email.message_from_bytes(raw)
+        sigs = [re.sub(r"\s+", "", s) for s in msg.get_all("DKIM-Signature")]
+        assert len(sigs) == 2
+        assert "a=rsa-sha256" in sigs[0] and "s=q2026;" in sigs[0]
+        assert "a=ed25519-sha256" in sigs[1] and "s=q2026ed;" in sigs[1]
+        for s in sigs:
+            h = re.search(r"(?:^|;)h=([^;]+)", s).group(1).lower().split(":")
+            assert "list-unsubscribe" in h and "list-unsubscribe-post" in h
+        assert dkim.DKIM(raw).verify(idx=0, dnsfunc=dns_for(recs, "q2026"))
+        # the Ed25519 one alone, with only its own record in the DNS
+        assert dkim.DKIM(raw).verify(idx=1, dnsfunc=dns_for(recs, "q2026ed"))
+        forged = raw.replace(b"/newsletter/unsubscribe/u",
+                             b"/newsletter/unsubscribe/v", 1)
+        assert forged != raw
+        for i in (0, 1):
+            assert not dkim.DKIM(forged).verify(idx=i, dnsfunc=both)
+        # `quire mail test` signs with both keys too
+        p = subprocess.run([os.environ.get("QUIRE_BIN", "quire"), "--db",
+                            str(db), "--config", str(ini), "mail", "test",
+                            "ops@example.org"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        raw = [c for r, c in sink.messages if r == "ops@example.org"][0]
+        assert len(email.message_from_bytes(raw).get_all(
+            "DKIM-Signature")) == 2
+        for i in (0, 1):
+            assert dkim.DKIM(raw).verify(idx=i, dnsfunc=both)
+        # a digest: the two sender threads sign at once, every message
+        # still carries two good signatures
+        addrs = import_confirmed(db, tmp_path, 60)
+        nq(db, tmp_path, "newsletter", "send", "--issue", "2004-06-30")
+        wait_for(lambda: all(mails_to(sink, a) for a in addrs), timeout=60,
+                 what="the digest")
+        for a in addrs:
+            raw = [c for r, c in sink.messages if r == a][0]
+            for i in (0, 1):
+                assert dkim.DKIM(raw).verify(idx=i, dnsfunc=both), (a, i)
+    finally:
+        assert srv.stop() == 0
+
+
+@pytest.mark.parametrize("bad", ["missing", "dir", "empty", "junk", "rsa",
+                                 "ed25519-as-rsa"])
+def test_dkim_bad_ed25519_key_is_a_clear_error(tmp_path, sink, bad):
+    """A bad dkim_ed25519_key_file (or, last, an Ed25519 key given as the
+    RSA one): an error naming the file at start (the sender does not
+    start, nothing goes out unsigned), never a crash."""
+    rsa = genkey(tmp_path / "rsa.pem", "RSA")
+    (tmp_path / "junk.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\n\0")
+    (tmp_path / "empty.pem").write_bytes(b"")
+    path = {"missing": tmp_path / "nope.pem", "dir": tmp_path,
+            "empty": tmp_path / "empty.pem", "junk": tmp_path / "junk.pem",
+            "rsa": rsa}.get(bad)
+    why = {"missing": "No such file", "dir": "Is a directory",
+           "rsa": "not an Ed25519 private key",
+           "ed25519-as-rsa": "not an RSA private key"}.get(
+               bad, "not a private key")
+    if bad == "ed25519-as-rsa":
+        rsa = path = genkey(tmp_path / "ed.pem", "ed25519")
+    db = make_journal(tmp_path)
+    extra, ini = dkim_ini(tmp_path / "bad.ini", sink, rsa, path)
+    env = {**os.environ, "QUIRE_CONFIG": str(ini)}
+    for args in (["mail", "dkim-record"], ["mail", "test", "a@example.org"]):
+        p = quire(db, *args, check=False, env=env)
+        assert p.returncode == 1, (args, p.returncode, p.stderr)
+        assert f"{path}: " in p.stderr and why in p.stderr, p.stderr
+    srv = Server(db, tmp_path, mail_ini(sink, extra))
+    try:
+        assert srv.get("/").status_code == 200
+        assert signup(srv, "x@example.org").status_code == 200
+        wait_for(lambda: "newsletter sender not started" in srv.output(),
+                 what="the start error")
+        assert f"{path}: " in srv.output() and why in srv.output()
+        time.sleep(1)
+        assert not sink.messages
+    finally:
+        assert srv.stop() == 0
+
+
 def thread_nices(pid):
     """{thread name: [nice values]} of a process, from /proc."""
     out = {}

@@ -23,6 +23,17 @@ static void one(const char *path, const char *query, const char *key,
     assert_string_equal(m[0].suffix, suffix);
 }
 
+/* second: the key tried after the first (a nested category's alias). */
+static void second(const char *path, const char *key, const char *suffix)
+{
+    struct legacy_match m[LEGACY_MATCH_MAX];
+    size_t n =
+        legacy_url_match(str_from(path), str_from(""), m, LEGACY_MATCH_MAX);
+    assert_true(n >= 2);
+    assert_string_equal(m[1].key, key);
+    assert_string_equal(m[1].suffix, suffix);
+}
+
 static void test_k2(void **state)
 {
     (void)state;
@@ -41,11 +52,18 @@ static void test_k2(void **state)
     one("/itemlist/category/16-earnings", "", "k2/category/16", "");
     one("/publications/itemlist/tag/Oil Price.html", "", "k2/tag/Oil Price",
         "");
-    one("/publications/earnings.html", "start=20", "k2/category-alias/earnings",
-        "");
-    one("/publications/earnings.feed", "type=rss", "k2/category-alias/earnings",
-        "/feed.rss");
-    one("/item/abc-x.html", "", "k2/category-alias/abc-x", "");
+    /* <parent-alias>/<alias> first (a nested category), then the alias */
+    one("/publications/earnings.html", "start=20",
+        "k2/category-alias/publications/earnings", "");
+    second("/publications/earnings.html", "k2/category-alias/earnings", "");
+    one("/publications/earnings.feed", "type=rss",
+        "k2/category-alias/publications/earnings", "/feed.rss");
+    second("/publications/earnings.feed", "k2/category-alias/earnings",
+           "/feed.rss");
+    one("/a/europe/analysis.html", "", "k2/category-alias/europe/analysis", "");
+    one("/earnings.html", "", "k2/category-alias/earnings", "");
+    one("/item/abc-x.html", "", "k2/category-alias/item/abc-x", "");
+    second("/item/abc-x.html", "k2/category-alias/abc-x", "");
     one("/about", "", NULL, NULL);
 }
 
