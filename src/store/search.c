@@ -18,13 +18,17 @@
  *   them and counts the total and every facet in C. Past the cap the total
  *   is a lower bound (shown as "10,000+") and the facets count the matches
  *   read.
- * - Only a match set of at most STORE_SEARCH_RANK_MAX is ranked (bm25 over
- *   every match is the cost of a common word); a larger one is shown newest
- *   first, sorted in C from the pass's dates.
+ * - A search is ranked (bm25) only when its matches times its terms are
+ *   at most STORE_SEARCH_RANK_MAX, in one more evaluation restricted to the
+ *   matched ids (bm25 over every match of a common word was the cost);
+ *   otherwise it is shown newest first, picked in C from the pass's dates.
  * - The page's articles are read by id, and their snippets in one more
- *   evaluation of the query restricted to the page's rowid range.
+ *   evaluation restricted to the page's ids and rowid range, for the first
+ *   SNIPPET_TERMS terms (or with the ranking, when the page is every
+ *   match).
  * - Prefixes of one to three characters are read from their own index; a
- *   longer prefix expands to few terms.
+ *   longer one expands to the terms it starts. query.c keeps at most
+ *   QUERY_TERMS_MAX terms and QUERY_PREFIXES_MAX prefixes.
  * So a search evaluates the MATCH at most three times. The MATCH text comes
  * from content/query.c, which only ever produces quoted terms: no reader's
  * text is FTS5 syntax.
