@@ -6,7 +6,7 @@
 #   make fuzz       run every libFuzzer harness FUZZ_SECONDS (docs/fuzzing.md)
 #   make format     apply .clang-format to every C file (docs/conventions.md)
 
-PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libmariadb libsystemd libcurl vips libmagic libcrypto opendkim zlib libbrotlienc libbrotlidec
+PKGS    := libmicrohttpd sqlite3 yaml-0.1 inih jansson libcmark-gfm libxml-2.0 libsodium liboath libqrencode libmariadb libsystemd libcurl vips libmagic libcrypto opendkim zlib libdeflate libbrotlienc libbrotlidec
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -11,7 +11,8 @@ interleaved A B A B ..., BENCH_ROUNDS times, and reports medians:
      archive): quire serve vs nginx serving Quire's static export;
   3. cold render: median us per article page with the cache off;
   4. `quire export static` of the corpus vs `hugo` on the same Markdown
-     with the minimal theme in bench/hugo-site;
+     with the minimal theme in bench/hugo-site, on tmpfs and into a
+     folder on disk, at the run's size and at BENCH_EXPORT_SIZES;
   5. import time, start-up time of `quire serve` until its port answers,
      peak RSS (VmHWM) after the load runs;
   6. the read counter: N browser requests raise the stored count by
@@ -28,7 +29,10 @@ BENCH_SECONDS (10 per wrk run), BENCH_DIR (work folder; default a new one
 in /dev/shm), QUIRE_BIN, QUIRE_FIXTURES, BENCH_DOC (the Markdown file the
 table is written into; empty: do not write), BENCH_ONLY (comma-separated
 steps run after the import, e.g. "newsletter" or "migrate,newsletter":
-their rows are printed, the document is left alone).
+their rows are printed, the document is left alone; "export" is row 4
+at each size), BENCH_DISK_DIR (row 4's folder on disk is made in it;
+default /var/tmp), BENCH_EXPORT_SIZES (row 4 also at these numbers of
+articles, comma-separated; default 4000).
 """
 import datetime
 import http.client
@@ -36,6 +40,7 @@ import os
 import pathlib
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -58,6 +63,11 @@ ARTICLES = int(os.environ.get("BENCH_ARTICLES", "0") or 0)
 ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 DOC = os.environ.get("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))
+# Row 4 also runs at these sizes (0: the whole corpus; sizes above the
+# run's own are skipped), and also into a folder made below DISK_DIR.
+EXPORT_SIZES = [int(x) for x in
+                os.environ.get("BENCH_EXPORT_SIZES", "4000").split(",") if x]
+DISK_DIR = os.environ.get("BENCH_DISK_DIR", "/var/tmp")
 ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]
 HZ = os.sysconf("SC_CLK_TCK")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 " \
@@ -291,16 +301,17 @@ def table():
 
 # --- the steps ------------------------------------------------------------
 
-def corpus_slice(work):
+def corpus_slice(work, size=None):
+    size = ARTICLES if size is None else size
     files = sorted(CORPUS.glob("reuters-*.md"),
                    key=lambda p: int(re.search(r"(\d+)", p.name).group(1)))
-    if not ARTICLES or ARTICLES >= len(files):
+    if not size or size >= len(files):
         return CORPUS, len(files)
     d = work / "corpus"
     d.mkdir()
-    for f in files[:ARTICLES]:
+    for f in files[:size]:
         os.symlink(f, d / f.name)
-    return d, ARTICLES
+    return d, size
 
 
 def step_import(work, src):
@@ -461,43 +472,121 @@ def mix_paths(db, static):
     return out
 
 
-def step_export_hugo(db, work, src):
-    ini = work / "export.ini"
+def fs_type(path):
+    """The file system holding path, from /proc/mounts (longest prefix)."""
+    path, best, kind = os.path.realpath(path), "", "?"
+    try:
+        with open("/proc/mounts") as f:
+            for line in f:
+                parts = line.split()
+                mnt = parts[1]
+                if (path == mnt or path.startswith(mnt.rstrip("/") + "/")) \
+                        and len(mnt) >= len(best):
+                    best, kind = mnt, parts[2]
+    except OSError:
+        pass
+    return kind
+
+
+def children_cpu():
+    """User + system CPU seconds of the waited-for child processes."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def export_vs_hugo(db, src, where):
+    """quire export static of db and hugo of src, interleaved, each round
+    into a new folder below where (kept until the last round: ext4 without
+    a journal, as here, skips inodes freed in the last minute when it
+    allocates, so a run right after deleting the previous output would pay
+    for that deletion). Dirty pages are written back (sync) before each
+    timed run, so neither pays for the other's writeback. Returns the
+    times, the render medians, the entries of each and Quire's last
+    output."""
+    ini = where / "export.ini"
     ini.write_text(f"[server]\ntheme = {REPO / 'theme' / 'default'}\n")
     hugo_site = REPO / "bench" / "hugo-site"
-    qt, ht, renders = [], [], []
+    qt, ht, renders, qc, hc = [], [], [], [], []
     for i in range(ROUNDS):
-        out = work / "export"
-        # Both start from an empty destination, as Hugo's does below.
-        shutil.rmtree(out, ignore_errors=True)
-        t0 = time.monotonic()
+        out, hout = where / f"export-{i}", where / f"hugo-out-{i}"
+        os.sync()
+        c0, t0 = children_cpu(), time.monotonic()
         p = quire_cmd("--db", db, "--config", ini, "export", "static", out)
         qt.append(time.monotonic() - t0)
+        qc.append(children_cpu() - c0)
         if p.returncode != 0:
             raise SystemExit("bench: export failed: " + p.stderr[-2000:])
         m = re.search(r"render median (\d+) us", p.stderr)
         renders.append(int(m.group(1)))
-        hout = work / "hugo-out"
-        shutil.rmtree(hout, ignore_errors=True)
-        t0 = time.monotonic()
+        os.sync()
+        c0, t0 = children_cpu(), time.monotonic()
         h = subprocess.run(["hugo", "--quiet", "--noBuildLock",
                             "--source", str(hugo_site),
                             "--contentDir", str(src),
-                            "--cacheDir", str(work / "hugo-cache"),
+                            "--cacheDir", str(where / "hugo-cache"),
                             "--destination", str(hout)],
                            capture_output=True, text=True)
         ht.append(time.monotonic() - t0)
+        hc.append(children_cpu() - c0)
         if h.returncode != 0:
             raise SystemExit("bench: hugo failed: " + h.stderr[-2000:])
-    files = sum(1 for _ in (work / "export").rglob("*"))
-    hfiles = sum(1 for _ in (work / "hugo-out").rglob("*"))
+    files = sum(1 for _ in out.rglob("*"))
+    hfiles = sum(1 for _ in hout.rglob("*"))
+    for i in range(ROUNDS):
+        shutil.rmtree(where / f"hugo-out-{i}", ignore_errors=True)
+        if i < ROUNDS - 1:
+            shutil.rmtree(where / f"export-{i}", ignore_errors=True)
+    return qt, ht, qc, hc, renders, files, hfiles, out
+
+
+def export_rows(db, src, n, work, keep=False):
+    """Row 4 for n articles: the export against Hugo on tmpfs (in work)
+    and in a folder on disk (below BENCH_DISK_DIR). keep: leave the tmpfs
+    export in work/export for the page mix."""
+    renders = []
+    disk = pathlib.Path(tempfile.mkdtemp(prefix="quire-bench-disk-",
+                                         dir=DISK_DIR))
+    try:
+        for where in (work, disk):
+            qt, ht, qc, hc, r, files, hfiles, out = \
+                export_vs_hugo(db, src, where)
+            renders += r
+            fs = fs_type(where)
+            row(4, f"static export of {n} articles, {fs} (s; Quire {files} "
+                f"entries, Hugo {hfiles})", med(qt), med(ht),
+                med(ht) / med(qt), ">= 10x faster", fmt="{:.2f}")
+            row(4, f"static export of {n} articles, {fs}: CPU, user + "
+                "system (s)", med(qc), med(hc), med(hc) / med(qc),
+                fmt="{:.2f}")
+            if keep and where is work:
+                os.rename(out, work / "export")
+            else:
+                shutil.rmtree(out, ignore_errors=True)
+    finally:
+        shutil.rmtree(disk, ignore_errors=True)
+    return renders
+
+
+def step_export_hugo(db, work, src, n):
+    """Row 4 at the run's size and at each other size of
+    BENCH_EXPORT_SIZES (a slice of the corpus imported for it); row 3 from
+    the run's own exports. Leaves the run's tmpfs export in work/export."""
+    renders = export_rows(db, src, n, work, keep=True)
     row(3, "cold render, median per article, cache off (us)", med(renders),
         "100 (target)", med(renders) / 100, "<= 1.0x")
-    row(4, f"static export (s; Quire {files} entries, Hugo {hfiles})",
-        med(qt), med(ht), med(ht) / med(qt), ">= 10x faster",
-        fmt="{:.2f}")
-    shutil.rmtree(work / "hugo-out", ignore_errors=True)
-    return work / "export", med(qt)
+    for size in EXPORT_SIZES:
+        if size == n or size > n:
+            continue
+        sub = work / f"export-{size}"
+        sub.mkdir()
+        ssrc = corpus_slice(sub, size)[0]
+        sdb = sub / "journal.db"
+        quire_cmd("--db", sdb, "init", check=True)
+        quire_cmd("--db", sdb, "import", "markdown", ssrc, check=True)
+        quire_cmd("--db", sdb, "places", "retag", "--all", check=True)
+        export_rows(sdb, ssrc, size, sub)
+        shutil.rmtree(sub, ignore_errors=True)
+    return work / "export"
 
 
 def step_mix(db, work, q, export_dir):
@@ -906,7 +995,7 @@ def write_doc(text):
 
 
 def main():
-    for tool in ("wrk", "hugo", NGINX, QUIRE):
+    for tool in ("hugo", QUIRE) if ONLY else ("wrk", "hugo", NGINX, QUIRE):
         if not shutil.which(tool) and not os.path.exists(tool):
             raise SystemExit(f"bench: {tool} is missing (make bench "
                              "installs it)")
@@ -930,6 +1019,7 @@ def main():
                 "editorial": lambda: step_editorial(db, work,
                                                     pick_article(db)),
                 "migrate": lambda: step_migrate(db, work),
+                "export": lambda: step_export_hugo(db, work, src, n),
                 "newsletter": lambda: step_newsletter(db, work,
                                                       pick_article(db)),
             }
@@ -946,7 +1036,7 @@ def main():
             starts.append(q.startup_ms)
             q.stop()
         q, slug = step_cached(db, work)
-        export_dir, _ = step_export_hugo(db, work, src)
+        export_dir = step_export_hugo(db, work, src, n)
         step_mix(db, work, q, export_dir)
         rss = vm_hwm(q.pid)
         q.stop()

@@ -560,10 +560,12 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
     static const struct option opts[] = {
         {"base-url", required_argument, NULL, 'b'},
         {"threads", required_argument, NULL, 't'},
+        {"compress", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
     static const char usage_text[] =
-        "usage: quire export static DIR [--base-url URL] [--threads N]";
+        "usage: quire export static DIR [--base-url URL] [--threads N] "
+        "[--compress all|gzip|none]";
     struct export_opts o = {.threads = cli->cfg.threads};
     char err[1024];
     int c;
@@ -586,6 +588,16 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
                                 "(0 to 256)",
                                 optarg);
             o.threads = (unsigned)n;
+        } else if (c == 'c') {
+            if (strcmp(optarg, "all") == 0)
+                o.compress = EXPORT_COMPRESS_ALL;
+            else if (strcmp(optarg, "gzip") == 0)
+                o.compress = EXPORT_COMPRESS_GZIP;
+            else if (strcmp(optarg, "none") == 0)
+                o.compress = EXPORT_COMPRESS_NONE;
+            else
+                return cli_fail("--compress: '%s' is not all, gzip or none",
+                                optarg);
         } else {
             return cli_fail("%s", usage_text);
         }
@@ -858,11 +870,15 @@ static const struct command commands[] = {
      "open (they hold DB.lock); the old database is replaced atomically."},
     {"export", cmd_export,
      "quire export static DIR [--base-url URL] [--threads N]\n"
+     "                        [--compress all|gzip|none]\n"
      "       quire export json FILE",
      "Write the public site into DIR as files any web server can serve:\n"
      "pages become folders with an index.html, ?page=N becomes page/N/.\n"
      "Built beside DIR and swapped in when complete. --base-url sets the\n"
-     "absolute URLs (default: the base_url setting).\n"
+     "absolute URLs (default: the base_url setting). --compress: the\n"
+     "precompressed variants written beside each text file of 1 KB or\n"
+     "more, for nginx's gzip_static and brotli_static: .gz and .br (all,\n"
+     "the default), .gz only, or none.\n"
      "json: the whole journal as one JSON file (docs/json-format.md)."},
     {"subscriber", cmd_subscriber,
      "quire subscriber list [--state pending|confirmed|unsubscribed]\n"

@@ -1,7 +1,7 @@
 /*
  * compress.h - gzip and brotli encodings of a body, for the page cache's
  * variants (core/page.c) and the static export's .gz/.br files. The one
- * module that includes zlib and libbrotli.
+ * module that includes libdeflate and libbrotli.
  */
 #ifndef QUIRE_COMPRESS_H
 #define QUIRE_COMPRESS_H

@@ -412,16 +412,18 @@ static bool is_text(const char *rel)
 
 /*
  * write_variants writes rel.gz and rel.br beside a text file of at least
- * COMPRESS_MIN_BYTES, for nginx's gzip_static and brotli_static; the same
- * encoder and levels as the page cache's, so both serve equal bytes.
+ * COMPRESS_MIN_BYTES, for nginx's gzip_static and brotli_static (or only
+ * rel.gz, or neither, as mode says); the same encoders and levels as the
+ * page cache's, so both serve equal bytes.
  */
 static int write_variants(int dirfd, const char *rel, const char *p, size_t n,
-                          struct seen *dirs)
+                          struct seen *dirs, enum export_compress mode)
 {
-    if (n < COMPRESS_MIN_BYTES || !is_text(rel))
+    if (mode == EXPORT_COMPRESS_NONE || n < COMPRESS_MIN_BYTES || !is_text(rel))
         return 0;
     int rc = 0;
-    for (int k = 0; k < 2 && !rc; k++) {
+    int kinds = mode == EXPORT_COMPRESS_GZIP ? 1 : 2;
+    for (int k = 0; k < kinds && !rc; k++) {
         char *z = NULL;
         size_t zlen = 0;
         int zrc = k == 0 ? compress_gzip(p, n, &z, &zlen)
@@ -642,8 +644,8 @@ static void *worker(void *arg)
                 rc = ERR_IO;
                 why = strerror(errno);
             }
-            if (!rc &&
-                write_variants(e->dirfd, rel, out.ptr, out.len, &dirs) != 0) {
+            if (!rc && write_variants(e->dirfd, rel, out.ptr, out.len, &dirs,
+                                      e->o->compress) != 0) {
                 rc = ERR_IO;
                 why = strerror(errno);
             }

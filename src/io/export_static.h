@@ -31,17 +31,26 @@ struct store;
 
 #define EXPORT_MARKER ".quire-export"
 
+/* Which precompressed variants the export writes beside each text file of
+ * at least COMPRESS_MIN_BYTES (for nginx's gzip_static / brotli_static). */
+enum export_compress {
+    EXPORT_COMPRESS_ALL = 0, /* .gz and .br */
+    EXPORT_COMPRESS_GZIP,    /* .gz only: brotli clients get gzip */
+    EXPORT_COMPRESS_NONE,    /* neither: the server compresses, or not */
+};
+
 struct export_opts {
-    const char *dir;             /* the folder to (re)place */
-    const char *theme_dir;       /* templates/ and assets/ */
-    const char *media_dir;       /* the media library's files, exported
-                                    as /media/ (NULL: those links break) */
-    const char *base_url;        /* NULL: the journal's base_url setting */
-    unsigned threads;            /* workers; 0: one per core, at least 2 */
-    bool progress;               /* draw a progress bar on err */
-    FILE *err;                   /* progress and warnings (stderr if NULL) */
-    volatile sig_atomic_t *stop; /* set (by a signal handler): give up,
-                                    cleaning up as after a failure */
+    const char *dir;               /* the folder to (re)place */
+    const char *theme_dir;         /* templates/ and assets/ */
+    const char *media_dir;         /* the media library's files, exported
+                                      as /media/ (NULL: those links break) */
+    const char *base_url;          /* NULL: the journal's base_url setting */
+    unsigned threads;              /* workers; 0: one per core, at least 2 */
+    enum export_compress compress; /* variants written (default: both) */
+    bool progress;                 /* draw a progress bar on err */
+    FILE *err;                     /* progress and warnings (stderr if NULL) */
+    volatile sig_atomic_t *stop;   /* set (by a signal handler): give up,
+                                      cleaning up as after a failure */
 };
 
 struct export_report {

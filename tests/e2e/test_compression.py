@@ -173,3 +173,32 @@ def test_export_writes_gz_and_br_beside_text_files(tmp_path):
     assert not list(out.rglob("*.png.gz")) and not list(out.rglob("*.jpg.br"))
     for p in out.rglob("*.gz"):
         assert p.with_suffix("").stat().st_size >= 1024
+
+
+def test_export_compress_gzip_only_or_none(tmp_path):
+    """--compress gzip writes the .gz variants and no .br; none neither;
+    the pages themselves are the same bytes whatever the choice."""
+    from conftest import quire
+    db = make_journal(tmp_path)
+    outs = {}
+    for mode in ("all", "gzip", "none"):
+        out = tmp_path / f"site-{mode}"
+        quire(db, "export", "static", str(out), "--base-url",
+              "https://journal.example", "--compress", mode)
+        outs[mode] = out
+    assert list(outs["gzip"].rglob("*.gz"))
+    assert not list(outs["gzip"].rglob("*.br"))
+    for p in outs["gzip"].rglob("*.gz"):
+        assert gzip.decompress(p.read_bytes()) == \
+            p.with_suffix("").read_bytes()
+    assert not list(outs["none"].rglob("*.gz"))
+    assert not list(outs["none"].rglob("*.br"))
+
+    def plain(out):
+        return {str(p.relative_to(out)): p.read_bytes()
+                for p in out.rglob("*") if p.is_file()
+                and p.suffix not in (".gz", ".br")}
+    assert plain(outs["all"]) == plain(outs["gzip"]) == plain(outs["none"])
+    p = quire(db, "export", "static", str(tmp_path / "x"), "--compress",
+              "zstd", check=False)
+    assert p.returncode != 0 and "--compress" in p.stderr
