@@ -90,7 +90,8 @@ int site_home(struct request *req, struct response *res, void *ctx)
     if (page == 1 &&
         (lead(s, a, c, arts, n, &led) != 0 || latest_issue(s, a, c) != 0))
         return 500;
-    if (list_set_articles(s, a, c, arts + led, n - led) != 0)
+    /* arts is NULL in an empty journal: no pointer arithmetic on it */
+    if (list_set_articles(s, a, c, n ? arts + led : arts, n - led) != 0)
         return 500;
     if (led) {
         tv_set_bool(a, c, "has_articles", true);

@@ -552,6 +552,9 @@ out:
         tpl_set_free(s->tpl);
         free(s->assets_dir);
         free(s->media_dir);
+        ratelimit_free(s->signup_client);
+        ratelimit_free(s->signup_target);
+        ratelimit_free(s->search_client);
         free(s);
     }
     return rc;
