@@ -18,7 +18,8 @@ interleaved A B A B ..., BENCH_ROUNDS times, and reports medians:
   6. the read counter: N browser requests raise the stored count by
      exactly N, with the count flushed live and with SIGTERM right after;
   7. median and p95 latency of list pages and searches, rendered (cache
-     off), for issue 3; a 404 (page not there yet) is shown as n/a;
+     off), for issue 3; a 404 (page not there yet) is shown as n/a; and a
+     cached article's p95 while one client floods the search (issue 17);
   8. imports and exports (issue 12): JSON, WXR, K2 from a local MariaDB;
   9. the newsletter (issue 11): digests per second to a local aiosmtpd
      (mail_rate = 0), unsigned and DKIM-signed, and the cached-article
@@ -30,7 +31,8 @@ in /dev/shm), QUIRE_BIN, QUIRE_FIXTURES, BENCH_DOC (the Markdown file the
 table is written into; empty: do not write), BENCH_ONLY (comma-separated
 steps run after the import, e.g. "newsletter" or "migrate,newsletter":
 their rows are printed, the document is left alone; "export" is row 4
-at each size), BENCH_DISK_DIR (row 4's folder on disk is made in it;
+at each size; "mix" is row 2 after a plain export; "flood" the search
+flood of row 7), BENCH_DISK_DIR (row 4's folder on disk is made in it;
 default /var/tmp), BENCH_EXPORT_SIZES (row 4 also at these numbers of
 articles, comma-separated; default 4000).
 """
@@ -131,8 +133,8 @@ def to_ms(v):
 
 
 def wrk(url, conns, seconds, script=None, env=None, ua=None):
-    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency",
-           "--timeout", "5s"]
+    cmd = ["wrk", f"-t{min(2, conns)}", f"-c{conns}", f"-d{seconds}s",
+           "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", script]
     if ua:
@@ -148,6 +150,9 @@ def wrk(url, conns, seconds, script=None, env=None, ua=None):
          "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1)),
          "p99": to_ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1)),
          "bad": 0}
+    m = re.search(r"^p95-us: (\d+)$", out, re.M)  # bench/p95.lua
+    if m:
+        r["p95"] = int(m.group(1)) / 1000
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if m:
         r["bad"] += int(m.group(1))
@@ -170,7 +175,8 @@ def measured(server, url, conns, seconds, **kw):
 
 
 class Quire:
-    def __init__(self, db, work, cache=None, name="quire", extra=""):
+    def __init__(self, db, work, cache=None, name="quire", extra="",
+                 search_limits=False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ini = work / f"{name}.ini"
@@ -183,9 +189,9 @@ hits_flush = 1
 [limits]
 connections = 4096
 idle_timeout = 60
-search_per_minute = 1000000
+""" + ("" if search_limits else """search_per_minute = 1000000
 search_concurrent = 1024
-""" + (f"[cache]\nmax_bytes = {cache}\n" if cache is not None else "") +
+""") + (f"[cache]\nmax_bytes = {cache}\n" if cache is not None else "") +
             extra)
         self.ini = ini
         self.log = open(work / f"{name}.log", "a")
@@ -595,20 +601,71 @@ def step_mix(db, work, q, export_dir):
     qp.write_text("\n".join(mix_paths(db, False)) + "\n")
     np_.write_text("\n".join(mix_paths(db, True)) + "\n")
     script = str(REPO / "bench" / "mix.lua")
-    res = {"q": [], "n": []}
-    for _ in range(ROUNDS):
-        res["q"].append(measured(q, q.url, 64, SECONDS, script=script,
-                                 env={"MIX_PATHS": str(qp)}))
-        res["n"].append(measured(ng, ng.url, 64, SECONDS, script=script,
-                                 env={"MIX_PATHS": str(np_)}))
+    for conns in (64, 256):
+        res = {"q": [], "n": []}
+        for _ in range(ROUNDS):
+            res["q"].append(measured(q, q.url, conns, SECONDS, script=script,
+                                     env={"MIX_PATHS": str(qp)}))
+            res["n"].append(measured(ng, ng.url, conns, SECONDS,
+                                     script=script,
+                                     env={"MIX_PATHS": str(np_)}))
+        f = {k: {m: med([r[m] for r in v])
+                 for m in ("rps", "p99", "cpu_us")} for k, v in res.items()}
+        grp = f"2 (mix, {conns} conns; ref: nginx on the export)"
+        row(grp, "page mix: requests/s", f["q"]["rps"], f["n"]["rps"],
+            f["q"]["rps"] / f["n"]["rps"], ">= 0.8x")
+        row(grp, "page mix: p99 latency (ms)", f["q"]["p99"],
+            f["n"]["p99"], f["q"]["p99"] / f["n"]["p99"], fmt="{:.2f}")
+        row(grp, "page mix: server CPU per request (us)",
+            f["q"]["cpu_us"], f["n"]["cpu_us"],
+            f["q"]["cpu_us"] / f["n"]["cpu_us"], fmt="{:.1f}")
     ng.stop()
-    f = {k: {m: med([r[m] for r in v]) for m in ("rps", "p99", "cpu_us")}
-         for k, v in res.items()}
-    grp = "2 (mix, 64 conns; ref: nginx on the export)"
-    row(grp, "page mix: requests/s", f["q"]["rps"], f["n"]["rps"],
-        f["q"]["rps"] / f["n"]["rps"])
-    row(grp, "page mix: p99 latency (ms)", f["q"]["p99"], f["n"]["p99"],
-        f["q"]["p99"] / f["n"]["p99"], fmt="{:.2f}")
+
+
+def step_mix_only(db, work):
+    """Row 2 alone: a plain export (no Hugo) for nginx, then the mix."""
+    ini = work / "export.ini"
+    ini.write_text(f"[server]\ntheme = {REPO / 'theme' / 'default'}\n")
+    out = work / "export"
+    shutil.rmtree(out, ignore_errors=True)
+    quire_cmd("--db", db, "--config", ini, "export", "static", out,
+              check=True)
+    q = Quire(db, work)
+    step_mix(db, work, q, out)
+    log(f"quire peak RSS after the mix: {vm_hwm(q.pid):.1f} MB")
+    q.stop()
+
+
+def step_flood(db, work, slug):
+    """Issue 17: one client floods the search with queries no cache can
+    answer (bench/flood.lua, 4 connections) while a reader fetches a
+    cached article over one connection; the server runs with the shipped
+    search limits (search_per_minute, search_concurrent). The reader's p95
+    with the flood against without, and the share of the flood refused."""
+    q = Quire(db, work, name="flood", search_limits=True)
+    url = f"{q.url}/articles/{slug}"
+    urllib.request.urlopen(url).read()  # rendered and cached
+    p95 = str(REPO / "bench" / "p95.lua")
+    idle, busy, refused = [], [], []
+    for _ in range(ROUNDS):
+        idle.append(wrk(url, 1, SECONDS, script=p95)["p95"])
+        flood = subprocess.Popen(
+            ["wrk", "-t2", "-c4", f"-d{SECONDS + 2}s", "--timeout", "5s",
+             "-s", str(REPO / "bench" / "flood.lua"), q.url],
+            stdout=subprocess.PIPE, text=True)
+        time.sleep(1)
+        busy.append(wrk(url, 1, SECONDS, script=p95)["p95"])
+        out = flood.communicate()[0]
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        refused.append(100 * (int(m.group(1)) if m else 0) / max(total, 1))
+    q.stop()
+    grp = "7 (search flood, shipped limits)"
+    row(grp, "cached article p95, one client flooding searches (ms; ref: "
+        "no flood)", med(busy), med(idle), med(busy) / med(idle), "<= 2.0x",
+        fmt="{:.3f}")
+    row(grp, "the flood's searches refused with 429 or 503 (%)",
+        med(refused), fmt="{:.1f}")
 
 
 def hits_of(db, slug):
@@ -1022,6 +1079,8 @@ def main():
                 "export": lambda: step_export_hugo(db, work, src, n),
                 "newsletter": lambda: step_newsletter(db, work,
                                                       pick_article(db)),
+                "mix": lambda: step_mix_only(db, work),
+                "flood": lambda: step_flood(db, work, pick_article(db)),
             }
             for name in ONLY:
                 if name not in steps:
@@ -1047,6 +1106,7 @@ def main():
             "64 (target)", rss / 64, "<= 1.0x", fmt="{:.1f}")
         step_counter(db, work, slug)
         step_latency(db, work)
+        step_flood(db, work, slug)
         step_editorial(db, work, slug)
         step_migrate(db, work)
         step_newsletter(db, work, slug)

@@ -20,6 +20,7 @@
 #include "media/media.h"
 #include "site/site.h"
 
+#include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,9 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
         return ERR_IO;
     }
     char *media_dir = media_dir_for_db(cli->db); /* site_open copies it */
+    char *db_dir = xstrdup(cli->db);
+    const char *disk_dir = cfg->cache_disk_dir[0] ? cfg->cache_disk_dir
+                                                  : dirname(db_dir);
     struct site_opts so = {
         .store = s,
         .theme_dir = theme_dir,
@@ -56,6 +60,8 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
         .mail_from = cfg->mail_from,
         .signups_per_client = cfg->signups_per_client,
         .cache_max = cfg->cache_max,
+        .cache_disk_dir = disk_dir,
+        .cache_disk_max = cfg->cache_disk_max,
         .hits_flush = cfg->hits_flush,
         .search_query_max = cfg->search_query_max,
         .search_per_minute = cfg->search_per_minute,
@@ -64,6 +70,7 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
     };
     rc = site_open(&so, site, err, errlen);
     free(media_dir);
+    free(db_dir);
     if (rc != 0) {
         cli_theme_done(*unpacked);
         *unpacked = NULL;

@@ -106,6 +106,13 @@ static const struct cfg_key keys[] = {
      "uncached searches run at once, all clients (503 above)", NULL},
     {"cache", "max_bytes", CFG_SIZE, OFF(cache_max), 0, 1ull << 40, "8388608",
      "bytes of rendered pages kept in memory", NULL},
+    {"cache", "disk_dir", CFG_STR, OFF(cache_disk_dir), 0, 0, "",
+     "folder of the page cache's files (unnamed: they go with the process); "
+     "empty: the database's folder",
+     NULL},
+    {"cache", "disk_max_bytes", CFG_SIZE, OFF(cache_disk_max), 0, 1ull << 44,
+     "1073741824",
+     "bytes of pages kept on disk once evicted from memory; 0: none", NULL},
     {"mail", "smtp_url", CFG_STR, OFF(smtp_url), 0, 0, "",
      "smtp://host:port or smtps://host:port; empty: no mail is sent", NULL},
     {"mail", "smtp_user", CFG_STR, OFF(smtp_user), 0, 0, "",

@@ -39,6 +39,8 @@ struct config {
     unsigned request_timeout;     /* limits.request_timeout, seconds */
     unsigned idle_timeout;        /* limits.idle_timeout, seconds */
     size_t cache_max;             /* cache.max_bytes */
+    char *cache_disk_dir;         /* cache.disk_dir; "": the database's */
+    size_t cache_disk_max;        /* cache.disk_max_bytes; 0: no disk tier */
     size_t search_query_max;      /* limits.search_query_max, bytes */
     unsigned search_per_minute;   /* limits.search_per_minute */
     unsigned search_concurrent;   /* limits.search_concurrent */

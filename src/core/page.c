@@ -1,8 +1,9 @@
 /*
  * page.c - rendered pages shared between the page cache and senders.
  *
- * A page never changes after page_new, so any number of threads may read
- * its bytes without a lock; only the reference count moves, atomically.
+ * A page's bytes never change after page_new, so any number of threads
+ * may read them without a lock; only the reference count moves, and the
+ * variants pointer, set once (page_compress), atomically.
  * The thread that drops the last reference frees it. The ETag is a 64-bit
  * FNV-1a hash of the bytes in hex, quoted: equal bytes, equal tag, so a
  * re-render of unchanged content keeps readers' caches valid. It is hashed
@@ -54,33 +55,116 @@ const char *page_etag(struct page *p)
     return p->etag;
 }
 
-void page_compress(struct page *p)
+bool page_compressible(const struct page *p)
 {
-    if (p->gz || p->br || p->status != 200 ||
-        !compress_worth(p->content_type, p->len))
-        return;
+    return p->status == 200 && compress_worth(p->content_type, p->len) &&
+           (p->splice_at == PAGE_NO_SPLICE ||
+            (p->splice_len > 0 && p->splice_at <= p->len));
+}
+
+size_t page_compress(struct page *p)
+{
+    if (page_variants(p) || !page_compressible(p))
+        return 0;
+    struct page_variants *v = xcalloc(1, sizeof(*v));
     if (p->splice_at != PAGE_NO_SPLICE) {
         /* Around the count: a new count costs a copy (compress_join). */
-        if (p->splice_len == 0 || p->splice_at > p->len)
-            return;
         if (compress_gzip_around(p->bytes, p->len, p->splice_at, p->splice_len,
-                                 &p->gz, &p->gz_len, &p->gz_splice) != 0)
-            p->gz = NULL;
+                                 &v->gz, &v->gz_len, &v->gz_splice) != 0)
+            v->gz = NULL;
         if (compress_brotli_around(p->bytes, p->len, p->splice_at,
-                                   p->splice_len, &p->br, &p->br_len,
-                                   &p->br_splice) != 0)
-            p->br = NULL;
-        return;
+                                   p->splice_len, &v->br, &v->br_len,
+                                   &v->br_splice) != 0)
+            v->br = NULL;
+    } else {
+        if (compress_gzip(p->bytes, p->len, &v->gz, &v->gz_len) != 0)
+            v->gz = NULL;
+        if (compress_brotli(p->bytes, p->len, &v->br, &v->br_len) != 0)
+            v->br = NULL;
     }
-    if (compress_gzip(p->bytes, p->len, &p->gz, &p->gz_len) != 0)
-        p->gz = NULL;
-    if (compress_brotli(p->bytes, p->len, &p->br, &p->br_len) != 0)
-        p->br = NULL;
+    if (!v->gz)
+        v->gz_len = 0;
+    if (!v->br)
+        v->br_len = 0;
+    struct page_variants *none = NULL;
+    if ((!v->gz && !v->br) || !atomic_compare_exchange_strong_explicit(
+                                  &p->variants, &none, v, memory_order_release,
+                                  memory_order_relaxed)) {
+        free(v->gz);
+        free(v->br);
+        free(v);
+        return 0;
+    }
+    return v->gz_len + v->br_len;
+}
+
+const struct page_variants *page_variants(const struct page *p)
+{
+    /* acquire: whoever sees the pointer sees the bytes behind it */
+    return atomic_load_explicit(&((struct page *)(uintptr_t)p)->variants,
+                                memory_order_acquire);
 }
 
 size_t page_bytes(const struct page *p)
 {
-    return p->len + (p->gz ? p->gz_len : 0) + (p->br ? p->br_len : 0);
+    const struct page_variants *v = page_variants(p);
+    return p->len + (v ? v->gz_len + v->br_len : 0);
+}
+
+/* copy_meta: what a shell and a thawed page keep of src, bytes aside. */
+static struct page *copy_meta(const struct page *src)
+{
+    struct page *p = xcalloc(1, sizeof(*p));
+    atomic_init(&p->refs, 1);
+    p->status = src->status;
+    p->content_type = src->content_type;
+    p->len = src->len;
+    p->splice_at = src->splice_at;
+    p->counter = src->counter;
+    memcpy(p->etag, src->etag, sizeof(p->etag));
+    memcpy(p->deps, src->deps, sizeof(p->deps));
+    p->n_deps = src->n_deps;
+    p->deps_all = src->deps_all;
+    p->expires = src->expires;
+    p->splice_len = src->splice_len;
+    return p;
+}
+
+struct page *page_shell(const struct page *p)
+{
+    struct page *s = copy_meta(p);
+    const struct page_variants *v = page_variants(p);
+    if (v) {
+        struct page_variants *sv = xmalloc(sizeof(*sv));
+        *sv = *v;
+        sv->gz = sv->br = NULL; /* lengths only: the bytes are on disk */
+        atomic_init(&s->variants, sv);
+    }
+    return s;
+}
+
+struct page *page_thaw(struct page *shell, char *bytes, char *gz, char *br)
+{
+    struct page *p = copy_meta(shell);
+    p->bytes = bytes;
+    const struct page_variants *sv = page_variants(shell);
+    if (sv && (gz || br)) {
+        struct page_variants *v = xmalloc(sizeof(*v));
+        *v = *sv;
+        v->gz = gz;
+        v->br = br;
+        if (!gz)
+            v->gz_len = 0;
+        if (!br)
+            v->br_len = 0;
+        atomic_init(&p->variants, v);
+    } else {
+        free(gz);
+        free(br);
+    }
+    page_ref(shell);
+    p->shell = shell;
+    return p;
 }
 
 static int64_t now_s(void)
@@ -104,6 +188,8 @@ bool page_expired(const struct page *p)
 void page_outgrown(struct page *p)
 {
     atomic_store_explicit(&p->outgrown, true, memory_order_relaxed);
+    if (p->shell) /* the cached shell it was read for goes stale too */
+        atomic_store_explicit(&p->shell->outgrown, true, memory_order_relaxed);
 }
 
 uint64_t page_dep_hash(const char *name)
@@ -147,7 +233,12 @@ void page_unref(struct page *p)
     if (p->sent)
         p->sent->free(p->sent);
     free(p->bytes);
-    free(p->gz);
-    free(p->br);
+    struct page_variants *v = atomic_load(&p->variants);
+    if (v) {
+        free(v->gz);
+        free(v->br);
+        free(v);
+    }
+    page_unref(p->shell);
     free(p);
 }

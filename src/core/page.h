@@ -3,10 +3,11 @@
  * by the page cache and in-flight sends. In core/, not render/, so http/
  * knows nothing of rendering (DESIGN.md layering).
  *
- * A page is immutable once made and reference-counted: the page cache holds
- * one reference, each response being sent holds one. The read counter is
- * not part of the bytes: when splice_at is not PAGE_NO_SPLICE the sender
- * inserts the current count there, so a cached page shows live counts.
+ * A page's bytes are immutable once made and it is reference-counted: the
+ * page cache holds one reference, each response being sent holds one. Its
+ * compressed variants may come later, published once (page_compress). The read
+ * counter is not part of the bytes: when splice_at is not PAGE_NO_SPLICE the
+ * sender inserts the current count there, so a cached page shows live counts.
  */
 #ifndef QUIRE_PAGE_H
 #define QUIRE_PAGE_H
@@ -31,6 +32,18 @@ struct page_sent {
     void (*free)(struct page_sent *);
 };
 
+/*
+ * A page's gzip and brotli encodings (page_compress). For a page with a
+ * spliced count they are made for a count text of the page's splice_len
+ * bytes and lack it: compress_join puts it in when sent. A shell's
+ * (page_shell) have their lengths and no bytes.
+ */
+struct page_variants {
+    char *gz, *br; /* NULL: none in that coding */
+    size_t gz_len, br_len;
+    struct compress_splice gz_splice, br_splice;
+};
+
 struct page {
     atomic_int refs;
     int status;
@@ -51,15 +64,15 @@ struct page {
     int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
     struct page_sent *sent; /* the sender's, under the sender's own lock */
     /*
-     * gzip and brotli encodings of bytes (page_compress), or NULL. For a
-     * page with a spliced count they are made for a count text of
-     * splice_len bytes and lack it: compress_join puts it in when sent.
+     * The encodings, published once by the cache's background thread
+     * after the page is shared (page_compress): read them only through
+     * page_variants. NULL until then, or for ever for what is not worth it.
      */
-    char *gz, *br;
-    size_t gz_len, br_len;
-    size_t splice_len;    /* the count text's length at render; 0: unknown */
-    atomic_bool outgrown; /* the count's text outgrew splice_len (below) */
-    struct compress_splice gz_splice, br_splice;
+    _Atomic(struct page_variants *) variants;
+    size_t splice_len;     /* the count text's length at render; 0: unknown */
+    atomic_bool outgrown;  /* the count's text outgrew splice_len (below) */
+    atomic_bool zip_asked; /* page_compress is queued (cache.c) */
+    struct page *shell;    /* a page read back from disk: its shell */
 };
 
 /*
@@ -82,12 +95,28 @@ const char *page_etag(struct page *p);
 void page_depend(struct page *p, const char *kind, int64_t id);
 /*
  * page_compress makes p's gzip and brotli variants, if its type and size
- * are worth it; with a spliced count, around a count text of splice_len
- * bytes (compress.h). Like page_etag, call it before p is shared
- * (cache_put does).
+ * are worth it and it has none yet; with a spliced count, around a count
+ * text of splice_len bytes (compress.h). Safe on a shared page: the
+ * variants are published whole, once; returns the bytes they added.
  */
-void page_compress(struct page *p);
-/* page_bytes: what p holds in memory (body and its variants). */
+size_t page_compress(struct page *p);
+/* page_compressible: would p get variants (its status, type and size)? */
+bool page_compressible(const struct page *p);
+/* page_variants: p's encodings, or NULL (none yet, or not worth it). */
+const struct page_variants *page_variants(const struct page *p);
+/*
+ * page_shell: a new page with p's metadata (type, ETag, deps, count,
+ * expiry, the variants' lengths) and none of its bytes, kept by the
+ * cache for a page whose bytes went to disk.
+ */
+struct page *page_shell(const struct page *p);
+/*
+ * page_thaw: a new page made from shell and the bytes read back for it
+ * (malloc'd, taken over): bytes of shell->len, gz and br of the
+ * variants' lengths (NULL without). It keeps a reference to shell, so
+ * page_outgrown on it reaches the cached shell too.
+ */
+struct page *page_thaw(struct page *shell, char *bytes, char *gz, char *br);
 size_t page_bytes(const struct page *p);
 /* page_expire_in makes p stale seconds from now (the cache then misses). */
 void page_expire_in(struct page *p, int seconds);

@@ -87,6 +87,8 @@ const char *request_form_field(const struct request *req, const char *name);
 bool request_is_fresh(const struct request *req, const char *etag);
 /* request_is_bot: User-Agent absent or naming a bot, crawler or spider. */
 bool request_is_bot(const struct request *req);
+/* request_takes_compressed: would Accept-Encoding take gzip or brotli? */
+bool request_takes_compressed(const struct request *req);
 
 /* response_header adds a header (strings must outlive the request). */
 void response_header(struct response *res, const char *name, const char *value);

@@ -299,6 +299,13 @@ bool request_is_bot(const struct request *req)
     return http_ua_is_bot(request_header(req, "User-Agent"));
 }
 
+bool request_takes_compressed(const struct request *req)
+{
+    return http_pick_encoding(request_header(req, "Accept-Encoding"),
+                              1u << HTTP_ENC_GZIP | 1u << HTTP_ENC_BR) !=
+           HTTP_ENC_IDENTITY;
+}
+
 void response_header(struct response *res, const char *name, const char *value)
 {
     if (res->n_headers == HTTP_MAX_HEADERS) {

@@ -204,17 +204,18 @@ static struct MHD_Response *page_response(const struct response *res,
     bool splice = p->splice_at != PAGE_NO_SPLICE && p->splice_at <= p->len;
     /* The cache's variants, sent from their own bytes like the body; with
      * a count, the count goes into a copy (compress_join). */
-    if (enc == HTTP_ENC_GZIP || enc == HTTP_ENC_BR) {
+    const struct page_variants *v = page_variants(p);
+    if (v && (enc == HTTP_ENC_GZIP || enc == HTTP_ENC_BR)) {
         bool br = enc == HTTP_ENC_BR;
-        char *b = br ? p->br : p->gz;
-        size_t n = br ? p->br_len : p->gz_len;
+        char *b = br ? v->br : v->gz;
+        size_t n = br ? v->br_len : v->gz_len;
         if (!splice) {
             *size = n;
             return MHD_create_response_from_buffer(n, b,
                                                    MHD_RESPMEM_PERSISTENT);
         }
         size_t jn;
-        char *j = compress_join(br, b, n, br ? &p->br_splice : &p->gz_splice,
+        char *j = compress_join(br, b, n, br ? &v->br_splice : &v->gz_splice,
                                 res->splice.ptr, res->splice.len, &jn);
         if (!j)
             return NULL;
@@ -361,20 +362,22 @@ static enum MHD_Result queue(struct http_req *hr, int status)
      * "...-br") so a 304 answers for the coding the client holds.
      */
     enum http_enc enc = HTTP_ENC_IDENTITY;
-    if (status == 200 && from_app && res->page &&
-        (res->page->gz || res->page->br)) {
+    bool varies = status == 200 && from_app && res->page &&
+                  page_compressible(res->page);
+    const struct page_variants *pv = varies ? page_variants(res->page) : NULL;
+    if (varies) /* also before the variants are made (cache.c) */
+        response_header(res, "Vary", "Accept-Encoding");
+    if (pv) {
         /* With a count, only encodings made for its text's length. */
-        const struct page *pg = res->page;
-        bool counted = pg->splice_at != PAGE_NO_SPLICE;
-        bool gz_ok = pg->gz &&
-                     (!counted || pg->gz_splice.text_len == res->splice.len);
-        bool br_ok = pg->br &&
-                     (!counted || pg->br_splice.text_len == res->splice.len);
+        bool counted = res->page->splice_at != PAGE_NO_SPLICE;
+        bool gz_ok = pv->gz &&
+                     (!counted || pv->gz_splice.text_len == res->splice.len);
+        bool br_ok = pv->br &&
+                     (!counted || pv->br_splice.text_len == res->splice.len);
         unsigned offered = (gz_ok ? 1u << HTTP_ENC_GZIP : 0) |
                            (br_ok ? 1u << HTTP_ENC_BR : 0);
         enc =
             http_pick_encoding(request_header(req, "Accept-Encoding"), offered);
-        response_header(res, "Vary", "Accept-Encoding");
         if (enc != HTTP_ENC_IDENTITY) {
             const char *sfx = enc == HTTP_ENC_GZIP ? "gz" : "br";
             response_header(res, "Content-Encoding",

@@ -399,8 +399,9 @@ static int open_file(int dirfd, const char *rel, struct seen *dirs)
 /* is_text: does rel name a text file nginx may serve precompressed? */
 static bool is_text(const char *rel)
 {
-    static const char *const exts[] = {".html", ".xml", ".json", ".css", ".js",
-                                       ".svg",  ".txt", ".bib",  ".ris"};
+    static const char *const exts[] = {".html", ".xml",  ".json", ".css",
+                                       ".js",   ".svg",  ".txt",  ".bib",
+                                       ".ris",  ".atom", ".rss"};
     size_t n = strlen(rel);
     for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
         size_t m = strlen(exts[i]);

@@ -282,6 +282,7 @@ static int serve(struct site *s, struct request *req, struct response *res,
         page_expire_in(p, API_EXPIRES_S);
         cache_put(s->cache, key, p, gen);
     }
+    site_want_compressed(s, req, key, p);
     res->page = p;
     res->etag = page_etag(p);
     if (request_is_fresh(req, res->etag))

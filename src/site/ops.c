@@ -76,31 +76,47 @@ int site_metrics(struct request *req, struct response *res, void *ctx)
     struct buf *b = &res->body;
     http_metrics_write(b);
 
-    uint64_t hits, misses, evictions;
-    size_t pages, bytes;
-    cache_counts(s->cache, &hits, &misses, &evictions);
+    uint64_t hits, misses, evictions, disk_hits;
+    size_t pages, bytes, disk_pages, file_bytes;
+    cache_counts(s->cache, &hits, &misses, &evictions, &disk_hits);
     cache_stats(s->cache, &pages, &bytes);
+    cache_disk_stats(s->cache, &disk_pages, &file_bytes);
     buf_printf(b,
                "# HELP quire_page_cache_hits_total Pages answered from "
                "the page cache.\n"
                "# TYPE quire_page_cache_hits_total counter\n"
                "quire_page_cache_hits_total %llu\n"
+               "# HELP quire_page_cache_disk_hits_total Of those, pages "
+               "read back from the cache's files on disk.\n"
+               "# TYPE quire_page_cache_disk_hits_total counter\n"
+               "quire_page_cache_disk_hits_total %llu\n"
                "# HELP quire_page_cache_misses_total Pages rendered "
                "because they were not cached.\n"
                "# TYPE quire_page_cache_misses_total counter\n"
                "quire_page_cache_misses_total %llu\n"
-               "# HELP quire_page_cache_evictions_total Pages dropped "
-               "to make room.\n"
+               "# HELP quire_page_cache_evictions_total Pages moved out "
+               "of memory to make room (to disk, or dropped).\n"
                "# TYPE quire_page_cache_evictions_total counter\n"
                "quire_page_cache_evictions_total %llu\n"
-               "# HELP quire_page_cache_bytes Bytes of cached pages.\n"
+               "# HELP quire_page_cache_bytes Bytes of cached pages in "
+               "memory.\n"
                "# TYPE quire_page_cache_bytes gauge\n"
                "quire_page_cache_bytes %zu\n"
-               "# HELP quire_page_cache_pages Pages in the cache.\n"
+               "# HELP quire_page_cache_pages Pages in the cache, in "
+               "memory.\n"
                "# TYPE quire_page_cache_pages gauge\n"
-               "quire_page_cache_pages %zu\n",
-               (unsigned long long)hits, (unsigned long long)misses,
-               (unsigned long long)evictions, bytes, pages);
+               "quire_page_cache_pages %zu\n"
+               "# HELP quire_page_cache_disk_pages Pages in the cache, "
+               "on disk.\n"
+               "# TYPE quire_page_cache_disk_pages gauge\n"
+               "quire_page_cache_disk_pages %zu\n"
+               "# HELP quire_page_cache_disk_bytes Bytes of the cache's "
+               "files on disk (cache.disk_max_bytes bounds them).\n"
+               "# TYPE quire_page_cache_disk_bytes gauge\n"
+               "quire_page_cache_disk_bytes %zu\n",
+               (unsigned long long)hits, (unsigned long long)disk_hits,
+               (unsigned long long)misses, (unsigned long long)evictions, bytes,
+               pages, disk_pages, file_bytes);
     buf_printf(b,
                "# HELP quire_renders_total Templates rendered.\n"
                "# TYPE quire_renders_total counter\n"

@@ -241,6 +241,7 @@ int site_relations(struct request *req, struct response *res, void *ctx)
             return rc;
         cache_put(s->cache, key, res->page, gen);
     }
+    site_want_compressed(s, req, key, res->page);
     res->content_type = res->page->content_type;
     res->cache_control = "no-cache";
     res->etag = page_etag(res->page);

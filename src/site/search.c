@@ -311,6 +311,7 @@ int site_search(struct request *req, struct response *res, void *ctx)
         if (status != 200)
             return status;
     }
+    site_want_compressed(s, req, key, res->page);
     res->content_type = res->page->content_type;
     res->cache_control = "no-cache";
     res->etag = page_etag(res->page);

@@ -34,6 +34,7 @@
 #include "store/editorial.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,15 +177,23 @@ int site_render(struct site *s, struct response *res, const char *name,
     p->counter = splice == PAGE_NO_SPLICE ? NULL : counter;
     if (p->counter) {
         /* The compressed variants are made around a count text of this
-         * length: the phrase the next reader will see (page_compress). */
+         * length: the phrase of the reader after this render's own, the
+         * first they can serve (they are made in the background). */
         struct arena ta;
         arena_init(&ta, 512);
-        const char *t = format_hits(&ta, s->fmt, hits_total(counter) + 1);
+        const char *t = format_hits(&ta, s->fmt, hits_total(counter) + 2);
         p->splice_len = t ? strlen(t) : 0;
         arena_release(&ta);
     }
     res->page = p;
     return 200;
+}
+
+void site_want_compressed(struct site *s, const struct request *req,
+                          struct str key, struct page *p)
+{
+    if (!page_variants(p) && request_takes_compressed(req))
+        cache_want_compressed(s->cache, key, p);
 }
 
 int site_render_showing(struct site *s, struct response *res, const char *name,
@@ -281,7 +290,7 @@ static int send_page(struct site *s, struct request *req, struct response *res)
     }
     /* The theme's whole phrase ("Read 3,093 times"), not just the number. */
     res->splice = str_from(format_hits(req->arena, s->fmt, n));
-    if ((p->gz || p->br) && res->splice.len > p->splice_len)
+    if (page_variants(p) && res->splice.len > p->splice_len)
         page_outgrown(p); /* compressed again at the next render */
     return 200;
 }
@@ -356,6 +365,7 @@ int site_app(struct request *req, struct response *res, void *ctx)
             page_expire_in(res->page, SITE_EXPIRES_S);
         cache_put(s->cache, key, res->page, gen);
     }
+    site_want_compressed(s, req, key, res->page);
     return send_page(s, req, res);
 }
 
@@ -524,6 +534,10 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         }
     }
     s->cache = cache_new(o->cache_max);
+    if (cache_spill_to(s->cache, o->cache_disk_dir, o->cache_disk_max) != 0)
+        log_warn("page cache: no files in %s (%s): pages evicted from memory "
+                 "are dropped (cache.disk_dir)",
+                 o->cache_disk_dir, strerror(errno));
     rc = changes_start(s, err, errlen);
     if (rc != 0)
         goto out;

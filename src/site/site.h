@@ -27,7 +27,9 @@ struct site_opts {
                                    /media/; NULL: none */
     size_t upload_max;          /* limits.upload_max, for the back office */
     const char *admin_dir;      /* the back office's folder; NULL: none */
-    size_t cache_max;           /* bytes of cached pages */
+    size_t cache_max;           /* bytes of cached pages in memory */
+    const char *cache_disk_dir; /* the cache's files; NULL: no disk tier */
+    size_t cache_disk_max;      /* their bytes; 0: no disk tier */
     unsigned hits_flush;        /* seconds between counter flushes */
     size_t search_query_max;    /* bytes of ?q=; 0: LIMIT_SEARCH_QUERY_MAX */
     unsigned search_per_minute; /* per client; 0: LIMIT_SEARCH_PER_MINUTE */

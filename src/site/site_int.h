@@ -94,6 +94,13 @@ int site_archive_months(struct site *s, struct arena *a, int year,
 struct side_cache *side_cache_new(void);
 void side_cache_free(struct side_cache *c);
 /*
+ * site_want_compressed asks the cache for gzip and brotli variants of p
+ * (cached under key) if the client takes them: made in the background, so
+ * this answer goes out as it is and the next ones compressed.
+ */
+void site_want_compressed(struct site *s, const struct request *req,
+                          struct str key, struct page *p);
+/*
  * site_render renders template name with ctx into a new page set on
  * res->page (splicing the read count of counter, if given). Returns 200,
  * or 500 on a template error.

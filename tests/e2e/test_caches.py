@@ -32,6 +32,7 @@ import re
 import time
 import urllib.parse
 
+import pytest
 import requests
 
 from conftest import Server, make_journal, quire
@@ -213,13 +214,25 @@ def describe(differ):
     return "\n".join(out)
 
 
-def test_caches_on_and_off_serve_the_same_pages(tmp_path):
+# "disk": a page cache of 40 KB in memory, so most pages are evicted to
+# its files on disk and read back from there (cache.c's disk tier).
+MEMORY = {"memory": "", "disk": "[cache]\nmax_bytes = 40000\n"}
+
+
+def disk_hits(srv):
+    m = re.search(r"^quire_page_cache_disk_hits_total (\d+)$",
+                  requests.get(srv.url + "/metrics").text, re.M)
+    return int(m.group(1))
+
+
+@pytest.mark.parametrize("tier", list(MEMORY))
+def test_caches_on_and_off_serve_the_same_pages(tmp_path, tier):
     db = make_journal(tmp_path)
     rng = random.Random(int(os.environ.get("QUIRE_CACHE_SEED", "13")))
     st = State(db, tmp_path, rng)
     for _ in range(3):
         edit_article(st)
-    cached = Server(db, tmp_path, extra_ini=INI)
+    cached = Server(db, tmp_path, extra_ini=INI + MEMORY[tier])
     os.environ["QUIRE_NO_CACHE"] = "1"
     try:
         plain = Server(db, tmp_path, extra_ini=INI)
@@ -244,6 +257,8 @@ def test_caches_on_and_off_serve_the_same_pages(tmp_path):
                 urls, differ = compare(cached, plain, sc, sp)
                 assert not differ, f"round {r} ({', '.join(done)}):\n" + \
                     describe(differ)
+            # The pages compared came from where the tier says.
+            assert (disk_hits(cached) > 30) == (tier == "disk")
     finally:
         assert cached.stop() == 0, cached.output()
         assert plain.stop() == 0, plain.output()

@@ -583,14 +583,19 @@ def thread_nices(pid):
 
 
 def test_background_threads_give_way_to_requests(setup):
-    """The mail senders and the webhook deliverer run at nice 10, so a
-    send cannot take the cores from readers; the request threads do not."""
+    """The mail senders, the webhook deliverer and the page cache's thread
+    (spills to disk, compression) run at nice 10, so a send cannot take the
+    cores from readers; the request threads do not."""
     _, srv, _, _ = setup
-    srv.get("/")
-    nices = wait_for(lambda: (lambda n: n if "quire-mail" in n else None)(
-        thread_nices(srv.proc.pid)), 10, "the mail threads")
+    # A client taking gzip starts the cache's thread (it compresses "/").
+    srv.get("/", headers={"Accept-Encoding": "gzip"})
+    nices = wait_for(lambda: (lambda n: n if "quire-mail" in n and
+                              "quire-cache" in n else None)(
+        thread_nices(srv.proc.pid)), 10, "the background threads")
     assert set(nices["quire-mail"]) == {10}, nices
     assert nices.get("quire-hooks") == [10], nices
+    assert nices.get("quire-cache") == [10], nices
     others = [v for k, vs in nices.items()
-              if k not in ("quire-mail", "quire-hooks") for v in vs]
+              if k not in ("quire-mail", "quire-hooks", "quire-cache")
+              for v in vs]
     assert others and set(others) == {0}, nices

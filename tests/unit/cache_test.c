@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define TMPDIR_NAME "/tmp/quire-cache-XXXXXX"
+#include "test_tmpdir.h"
+
 static struct page *mk(const char *text)
 {
     return page_new(xstrdup(text), strlen(text), "text/html", PAGE_NO_SPLICE);
@@ -178,34 +181,50 @@ static void evicts_oldest_and_grows(void **state)
     cache_free(c);
 }
 
-/* A compressible page keeps gzip and brotli variants; the budget counts
- * them, and a small one or an image gets none. */
+static char *html_text(size_t n)
+{
+    char *text = xmalloc(n);
+    for (size_t i = 0; i < n; i++)
+        text[i] = "<p>Caspian voices</p>\n"[i % 22];
+    return text;
+}
+
+/* A compressible page gets gzip and brotli variants when a client wants
+ * them, in the background, and the budget counts them from then; a small
+ * one or an image gets none. */
 static void variants_counted_in_budget(void **state)
 {
     (void)state;
     struct page_cache *c = cache_new(1 << 20);
-    char *text = xmalloc(8000);
-    for (int i = 0; i < 8000; i++)
-        text[i] = "<p>Caspian voices</p>\n"[i % 22];
-    struct page *p = page_new(text, 8000, "text/html", PAGE_NO_SPLICE);
+    struct page *p =
+        page_new(html_text(8000), 8000, "text/html", PAGE_NO_SPLICE);
     cache_put(c, STR("/big"), p, cache_generation(c));
-    assert_non_null(p->gz);
-    assert_non_null(p->br);
-    assert_true(p->gz_len < 8000 && p->br_len < 8000);
+    assert_null(page_variants(p)); /* nothing on the request's path */
     size_t n, bytes;
     cache_stats(c, &n, &bytes);
-    assert_int_equal(bytes, 8000 + p->gz_len + p->br_len + strlen("/big"));
+    assert_int_equal(bytes, 8000 + strlen("/big"));
+    cache_want_compressed(c, STR("/big"), p);
+    cache_settle(c);
+    const struct page_variants *v = page_variants(p);
+    assert_non_null(v);
+    assert_non_null(v->gz);
+    assert_non_null(v->br);
+    assert_true(v->gz_len < 8000 && v->br_len < 8000);
+    cache_stats(c, &n, &bytes);
+    assert_int_equal(bytes, 8000 + v->gz_len + v->br_len + strlen("/big"));
     char *png = xmalloc(8000);
-    memcpy(png, text, 8000);
+    memcpy(png, p->bytes, 8000);
     struct page *img = page_new(png, 8000, "image/png", PAGE_NO_SPLICE);
     cache_put(c, STR("/i"), img, cache_generation(c));
-    assert_null(img->gz);
-    assert_null(img->br);
+    cache_want_compressed(c, STR("/i"), img);
     struct page *small = mk("tiny page");
     cache_put(c, STR("/s"), small, cache_generation(c));
-    assert_null(small->gz);
+    cache_want_compressed(c, STR("/s"), small);
+    cache_settle(c);
+    assert_null(page_variants(img));
+    assert_null(page_variants(small));
     cache_stats(c, &n, &bytes);
-    assert_int_equal(bytes, 8000 + p->gz_len + p->br_len + 4 + 8000 + 2 +
+    assert_int_equal(bytes, 8000 + v->gz_len + v->br_len + 4 + 8000 + 2 +
                                 strlen("tiny page") + 2);
     /* Dropping the page gives back its variants' bytes too. */
     cache_clear(c);
@@ -214,6 +233,155 @@ static void variants_counted_in_budget(void **state)
     page_unref(p);
     page_unref(img);
     page_unref(small);
+    cache_free(c);
+}
+
+/* A cache of room for about two pages, with a disk tier in dir. */
+static struct page_cache *spilling(size_t disk_max)
+{
+    struct page_cache *c = cache_new(2 * 8000 + 100);
+    assert_int_equal(cache_spill_to(c, path_of("."), disk_max), 0);
+    return c;
+}
+
+static struct page *numbered(int i)
+{
+    char *t = html_text(8000);
+    snprintf(t, 32, "<h1>page %06d</h1>", i); /* distinct bytes each */
+    t[strlen(t)] = ' ';
+    struct page *p = page_new(t, 8000, "text/html", PAGE_NO_SPLICE);
+    page_depend(p, "article", i);
+    return p;
+}
+
+static void put_numbered(struct page_cache *c, int i)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "/a/%d", i);
+    struct page *p = numbered(i);
+    cache_put(c, str_from(key), p, cache_generation(c));
+    page_unref(p);
+}
+
+/* got_numbered: is /a/<i> cached (in memory or on disk) with its bytes? */
+static bool got_numbered(struct page_cache *c, int i)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "/a/%d", i);
+    struct page *p = cache_get(c, str_from(key));
+    if (!p)
+        return false;
+    struct page *want = numbered(i);
+    assert_int_equal(p->len, want->len);
+    assert_memory_equal(p->bytes, want->bytes, want->len);
+    assert_string_equal(p->etag, page_etag(want));
+    page_unref(want);
+    page_unref(p);
+    return true;
+}
+
+/* Pages evicted from memory go to disk and come back byte for byte, with
+ * their ETag, variants and deps; invalidation and clear reach them. */
+static void evicted_pages_come_back_from_disk(void **state)
+{
+    (void)state;
+    struct page_cache *c = spilling(64u << 20);
+    put_numbered(c, 0);
+    struct page *first = cache_get(c, STR("/a/0"));
+    cache_want_compressed(c, STR("/a/0"), first);
+    page_unref(first);
+    cache_settle(c);
+    for (int i = 1; i < 50; i++)
+        put_numbered(c, i);
+    cache_settle(c);
+    size_t mem, bytes, disk, file;
+    cache_stats(c, &mem, &bytes);
+    cache_disk_stats(c, &disk, &file);
+    assert_true(bytes <= 2 * 8000 + 100);
+    assert_true(mem <= 2);
+    assert_int_equal(mem + disk, 50);
+    for (int i = 0; i < 50; i++)
+        assert_true(got_numbered(c, i));
+    uint64_t hits, misses, evictions, disk_hits;
+    cache_counts(c, &hits, &misses, &evictions, &disk_hits);
+    assert_int_equal(disk_hits, 48);
+    /* The variants went to disk with the page and come back with it. */
+    struct page *p0 = cache_get(c, STR("/a/0"));
+    const struct page_variants *v = page_variants(p0);
+    assert_non_null(v);
+    assert_non_null(v->gz);
+    assert_non_null(v->br);
+    page_unref(p0);
+
+    /* A change drops the pages showing it, on disk too. */
+    uint64_t dep = page_dep_hash("article:7");
+    cache_invalidate(c, &dep, 1);
+    assert_false(got_numbered(c, 7));
+    assert_true(got_numbered(c, 8));
+    cache_clear(c);
+    assert_false(got_numbered(c, 8));
+    cache_disk_stats(c, &disk, &file);
+    assert_int_equal(disk, 0);
+    assert_int_equal(file, 0);
+    /* After a clear it spills again, into a new file. */
+    for (int i = 0; i < 10; i++)
+        put_numbered(c, i);
+    cache_settle(c);
+    for (int i = 0; i < 10; i++)
+        assert_true(got_numbered(c, i));
+    cache_free(c);
+}
+
+/* A spill queued before an invalidation is not listed after it. */
+static void spill_follows_the_generation_guard(void **state)
+{
+    (void)state;
+    struct page_cache *c = spilling(64u << 20);
+    for (int i = 0; i < 3; i++)
+        put_numbered(c, i); /* /a/0 is evicted: its spill is queued */
+    uint64_t dep = page_dep_hash("article:999");
+    cache_invalidate(c, &dep, 1); /* shows nothing cached, moves gen */
+    cache_settle(c);
+    size_t disk, file;
+    cache_disk_stats(c, &disk, &file);
+    /* Whether the spill ran before the invalidation or not, what is
+     * listed must be right: /a/0 comes back whole or is a miss. */
+    if (disk == 1)
+        assert_true(got_numbered(c, 0));
+    else
+        assert_false(got_numbered(c, 0));
+    cache_free(c);
+}
+
+/* The disk tier is bounded: two files of half the budget each, the older
+ * going with its pages when the newer is full. */
+static void disk_tier_is_bounded(void **state)
+{
+    (void)state;
+    struct page_cache *c = spilling(10 * 8000); /* 5 pages a file */
+    for (int i = 0; i < 40; i++) {
+        put_numbered(c, i);
+        cache_settle(c);
+    }
+    size_t mem, bytes, disk, file;
+    cache_stats(c, &mem, &bytes);
+    cache_disk_stats(c, &disk, &file);
+    assert_true(file <= 10 * 8000);
+    assert_true(disk >= 5 && disk <= 10);
+    assert_false(got_numbered(c, 0));            /* went with the oldest file */
+    assert_true(got_numbered(c, 39 - (int)mem)); /* the last spilled */
+    cache_free(c);
+}
+
+/* A folder that cannot hold files is refused at once (the caller warns). */
+static void unwritable_disk_dir_is_refused(void **state)
+{
+    (void)state;
+    struct page_cache *c = cache_new(1 << 20);
+    assert_int_equal(cache_spill_to(c, "/nonexistent/quire", 1 << 20), -1);
+    /* and the cache works in memory as before */
+    put_numbered(c, 1);
+    assert_true(got_numbered(c, 1));
     cache_free(c);
 }
 
@@ -226,6 +394,10 @@ int main(void)
         cmocka_unit_test(invalidates_only_dependents),
         cmocka_unit_test(evicts_oldest_and_grows),
         cmocka_unit_test(variants_counted_in_budget),
+        cmocka_unit_test(evicted_pages_come_back_from_disk),
+        cmocka_unit_test(spill_follows_the_generation_guard),
+        cmocka_unit_test(disk_tier_is_bounded),
+        cmocka_unit_test(unwritable_disk_dir_is_refused),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
