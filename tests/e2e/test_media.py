@@ -60,6 +60,21 @@ def files(tmp_path_factory):
     whole = (d / "photo.jpg").read_bytes()
     (d / "truncated.jpg").write_bytes(whole[:len(whole) // 2])
     (d / "polyglot.jpg").write_bytes(whole + b"<script>alert(1)</script>")
+    # A page hidden in a JPEG comment segment (FF FE), and one between two
+    # ends of image (the last FF D9 is the file's end).
+    com = b"<html><body>hello</body></html>"
+    (d / "comment.jpg").write_bytes(
+        whole[:2] + b"\xff\xfe" + struct.pack(">H", len(com) + 2) + com +
+        whole[2:])
+    (d / "two-ends.jpg").write_bytes(whole + b"<script>x</script>\xff\xd9")
+    # Compressed image data is random bytes, where "<svg" and the like turn
+    # up by chance (about one 5 MB photo in a hundred): pixels stored
+    # verbatim (zlib level 0) spelling "<svg" and "<html" are an image.
+    rows = b"".join(b"\0" + (b"<svg <html " * 10)[:64] for _ in range(64))
+    (d / "letters.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" +
+        chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0)) +
+        chunk(b"IDAT", zlib.compress(rows, 0)) + chunk(b"IEND", b""))
     (d / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg">'
                                 '<script>alert(1)</script></svg>')
     (d / "picture.png").write_text("just text, named like an image\n")
@@ -125,6 +140,8 @@ def test_every_type_accepted_by_content(lib, files):
     ("bomb.png", "claims 50000 x 50000 pixels"),
     ("truncated.jpg", "damaged or truncated"),
     ("polyglot.jpg", "polyglot"),
+    ("comment.jpg", "holds <html (a polyglot)"),
+    ("two-ends.jpg", "holds <script (a polyglot)"),
     ("evil.svg", "SVG images are refused"),
     ("picture.png", "text/plain are not accepted"),
 ])
@@ -133,6 +150,12 @@ def test_refusals_say_why(lib, files, name, why):
     assert p.returncode == 1
     assert why in p.stderr, p.stderr
     assert "refused" in p.stderr
+
+
+def test_markers_in_pixel_data_are_not_a_polyglot(lib, files):
+    assert b"<svg" in (files / "letters.png").read_bytes()
+    p = add(lib, files / "letters.png", "--alt", "letters")
+    assert p.returncode == 0, p.stderr
 
 
 def test_upload_limit(tmp_path, files):
