@@ -220,6 +220,32 @@ static int render_results(struct site *s, struct request *req,
 }
 
 /*
+ * refuse_busy answers a flood's 429 or 503 from the page cache: the page
+ * says the same to everyone, so a flood costs a lookup per request, not
+ * a render (the Retry-After header is the request's own).
+ */
+static int refuse_busy(struct site *s, struct request *req,
+                       struct response *res, int status, const char *why)
+{
+    char key[16];
+    int n = snprintf(key, sizeof(key), "!search%d", status);
+    struct page *p = cache_get(s->cache, (struct str){key, (size_t)n});
+    if (!p) {
+        uint64_t gen = cache_generation(s->cache);
+        int rc = refuse(s, req, res, status, why);
+        if (rc == status && res->page) {
+            page_depend(res->page, "site", -1);
+            cache_put(s->cache, (struct str){key, (size_t)n}, res->page, gen);
+        }
+        return rc;
+    }
+    res->page = p;
+    res->content_type = p->content_type;
+    res->cache_control = "no-cache";
+    return status;
+}
+
+/*
  * search_uncached runs a search the cache cannot answer, within the
  * limits: a client's allowance (429) and the searches running at once
  * (503), both with Retry-After, so a flood of cache-busting searches
@@ -234,16 +260,16 @@ static int search_uncached(struct site *s, struct request *req,
                         &retry)) {
         response_header(res, "Retry-After",
                         arena_printf(req->arena, "%u", retry));
-        return refuse(s, req, res, 429,
-                      "Too many searches from here just now. Please wait "
-                      "a minute and search again.");
+        return refuse_busy(s, req, res, 429,
+                           "Too many searches from here just now. Please "
+                           "wait a minute and search again.");
     }
     if (atomic_fetch_add(&s->searching, 1) >= s->search_concurrent) {
         atomic_fetch_sub(&s->searching, 1);
         response_header(res, "Retry-After", "1");
-        return refuse(s, req, res, 503,
-                      "The search is busy just now. Please search again "
-                      "in a moment.");
+        return refuse_busy(s, req, res, 503,
+                           "The search is busy just now. Please search "
+                           "again in a moment.");
     }
     uint64_t gen = cache_generation(s->cache);
     int status = render_results(s, req, res, x);
