@@ -4,24 +4,26 @@
  * The journal's public pages are the home page and the indexes (issues,
  * authors, tags, archive), one page per section, per issue, per author and
  * per tag that has a published article, per year with one, and per
- * published article. Each comes from a source (below) whose pages have an
- * integer key (a table's id; the year; for the collections 1 + their
- * kind), and
- * each source lists the pages with keys in a range, in key order, through
- * an index.
+ * published article. Each comes from a source (sources[] below) whose pages
+ * have an integer key (a table's id; the year; for the collections 1 +
+ * their kind); each source lists its pages with keys in a range, in key
+ * order, through an index.
  *
  * Parts without a scan. A source's keys are cut into windows aligned on
- * multiples of the part size N ([1, N], [N + 1, 2N]...); a window holds at
- * most N pages, and at most (its last key - its first key + 1). The windows
- * that hold a page, found one index seek each (the first listed key at or
- * after the end of the previous one), are packed greedily in source order
- * into parts whose bounds add up to at most N. So describing the parts
- * costs one seek per window, whatever the number of pages, and a part
- * reads the same seeks and then only its own rows. The windows of a large
- * source stay put as pages come and go (the article with id 123,456 stays
- * in the window [100,001, 150,000]), so most parts keep their pages when
- * the journal grows. A part may hold fewer than N pages (drafts and
- * deleted articles leave gaps in the ids); none is empty.
+ * the part size N ([1, N], [N + 1, 2N]...). The windows that hold a page
+ * are found with two index seeks each: the first listed key after the
+ * previous window, and the largest key of the table up to the window's
+ * end, so the window holds at most (last - first + 1) pages, never more
+ * than N. They are packed greedily, in source order, into parts whose
+ * bounds add up to at most N. Describing the parts thus costs two seeks
+ * per window whatever the number of pages, and a part makes the same
+ * seeks up to its own windows, then reads only its own rows. A large
+ * source's windows stay put as pages come and go (the article with id
+ * 123,456 stays in the window [100,001, 150,000]), so most parts keep
+ * their pages when the journal grows. A part may hold fewer than N pages
+ * (drafts and deleted articles leave gaps in the ids), and there may be a
+ * few more parts than the fewest that could hold every page; none is
+ * empty.
  *
  * Last modified: an article's updated_at. A list's (section, issue,
  * author, tag, year) is when its newest article was published, and the
@@ -51,26 +53,33 @@
     "(SELECT max(published_at) FROM " table " WHERE " col " = x.id"          \
     " AND status = 1) AS m"
 
-/* The collections: key 1 + their kind. */
+/* The collections: key 1 + their kind. A recursive query's rows come out
+ * in the order its ORDER BY gives, with no sort. */
 static const char SQL_FIXED[] =
-    "SELECT column1, NULL, " NEWEST_PUBLISHED " FROM (VALUES (1), (2), (3),"
-    " (4), (5)) WHERE column1 BETWEEN ?1 AND ?2 ORDER BY column1";
-static const char SQL_FIXED_MAX[] = "SELECT 5";
+    "WITH RECURSIVE keys(v) AS (SELECT max(?1, 1) WHERE max(?1, 1) <= ?2"
+    " AND ?1 <= 5"
+    " UNION ALL SELECT v + 1 FROM keys WHERE v < min(?2, 5) ORDER BY 1)"
+    " SELECT v, NULL, " NEWEST_PUBLISHED " FROM keys";
+static const char SQL_FIXED_MAX[] = "SELECT min(5, ?1)";
 /* Every section has a page, with or without articles. */
 static const char SQL_SECTIONS[] =
     "SELECT x.id, x.slug, " NEWEST_OF("articles", "section_id")
     " FROM sections x WHERE x.id BETWEEN ?1 AND ?2 ORDER BY x.id";
-static const char SQL_SECTIONS_MAX[] = "SELECT max(id) FROM sections";
+static const char SQL_SECTIONS_MAX[] =
+    "SELECT max(id) FROM sections WHERE id <= ?1";
 static const char SQL_ISSUES[] =
     LISTED("x.id, x.date, " NEWEST_OF("articles", "issue_id"), "issues x");
-static const char SQL_ISSUES_MAX[] = "SELECT max(id) FROM issues";
+static const char SQL_ISSUES_MAX[] =
+    "SELECT max(id) FROM issues WHERE id <= ?1";
 static const char SQL_AUTHORS[] =
     LISTED("x.id, x.slug, " NEWEST_OF("article_authors", "author_id"),
            "authors x");
-static const char SQL_AUTHORS_MAX[] = "SELECT max(id) FROM authors";
+static const char SQL_AUTHORS_MAX[] =
+    "SELECT max(id) FROM authors WHERE id <= ?1";
 static const char SQL_TAGS[] =
     LISTED("x.id, x.slug, " NEWEST_OF("article_tags", "tag_id"), "tags x");
-static const char SQL_TAGS_MAX[] = "SELECT max(id) FROM tags";
+static const char SQL_TAGS_MAX[] =
+    "SELECT max(id) FROM tags WHERE id <= ?1";
 /* Years (UTC) from the first published to the last, each with the newest
  * article published in it (the key text is that article's year, as the
  * archive names it); years without one are left out. */
@@ -80,22 +89,27 @@ static const char SQL_TAGS_MAX[] = "SELECT max(id) FROM tags";
 #define YEAR_END(y)                                                            \
     "CAST(strftime('%s', printf('%04d-12-31 23:59:59', " y ")) AS INTEGER)"
 static const char SQL_YEARS[] =
-    "WITH RECURSIVE y(v) AS ("
+    "WITH RECURSIVE keys(v) AS ("
     " SELECT max(?1, (SELECT " YEAR_OF("min(published_at)")
-    "  FROM articles WHERE status = 1))"
-    " UNION ALL SELECT v + 1 FROM y WHERE v < min(?2, (SELECT "
-    YEAR_OF("max(published_at)") " FROM articles WHERE status = 1)))"
+    "  FROM articles WHERE status = 1)) AS v WHERE v <= ?2"
+    " UNION ALL SELECT v + 1 FROM keys WHERE v < min(?2, (SELECT "
+    YEAR_OF("max(published_at)") " FROM articles WHERE status = 1))"
+    " ORDER BY 1)"
     " SELECT v, strftime('%Y', m, 'unixepoch'), m FROM (SELECT v,"
     " (SELECT max(published_at) FROM articles WHERE status = 1"
     "  AND published_at >= " YEAR_START("v")
     "  AND published_at <= " YEAR_END("v") ") AS m"
-    " FROM y LIMIT -1) WHERE m IS NOT NULL";
+    " FROM keys LIMIT -1) WHERE m IS NOT NULL";
 static const char SQL_YEARS_MAX[] =
-    "SELECT " YEAR_OF("max(published_at)") " FROM articles WHERE status = 1";
+    "SELECT min(?1, " YEAR_OF("max(published_at)") ") FROM articles"
+    " WHERE status = 1";
+/* A range of the table itself (+status: not through an index on status,
+ * which would need a sort). */
 static const char SQL_ARTICLES[] =
     "SELECT id, slug, updated_at FROM articles"
-    " WHERE id BETWEEN ?1 AND ?2 AND status = 1 ORDER BY id";
-static const char SQL_ARTICLES_MAX[] = "SELECT max(id) FROM articles";
+    " WHERE id BETWEEN ?1 AND ?2 AND +status = 1 ORDER BY id";
+static const char SQL_ARTICLES_MAX[] =
+    "SELECT max(id) FROM articles WHERE id <= ?1";
 // clang-format on
 
 /* The sources, in the sitemap's order. */
@@ -103,7 +117,7 @@ enum source { SRC_FIXED, SRC_ARTICLES = 6, SRC_N };
 static const struct {
     enum public_kind kind; /* of its pages; SRC_FIXED's are key - 1 */
     const char *pages;     /* SQL: (key, text, lastmod) for keys in ?1..?2 */
-    const char *max;       /* SQL: at least its largest key; NULL if none */
+    const char *last;      /* SQL: at least its largest key up to ?1 */
 } sources[SRC_N] = {
     {PUBLIC_HOME, SQL_FIXED, SQL_FIXED_MAX},
     {PUBLIC_SECTION, SQL_SECTIONS, SQL_SECTIONS_MAX},
@@ -125,15 +139,19 @@ struct window {
     int64_t part;
 };
 
-/* one_int reads the first column of the first row of a parameterless
- * query; *found is false for no row or NULL. */
-static int one_int(struct conn *c, const char *sql, int64_t *v, bool *found)
+/* one_int reads the first column of the first row of sql, with ?1 (if
+ * it has one) bound to arg; *found is false for no row or NULL. */
+static int one_int(struct conn *c, const char *sql, int64_t arg, int64_t *v,
+                   bool *found)
 {
     *found = false;
     sqlite3_stmt *st = sdb_stmt(c, sql);
     if (!st)
         return ERR_DB;
-    int rc = sdb_step(c, st, "public_pages");
+    int rc = sqlite3_bind_parameter_count(st) == 0 ||
+                     sqlite3_bind_int64(st, 1, arg) == SQLITE_OK
+                 ? sdb_step(c, st, "public_pages")
+                 : sdb_fail(c, "public_pages");
     if (rc == 1) {
         *found = sqlite3_column_type(st, 0) != SQLITE_NULL;
         *v = sqlite3_column_int64(st, 0);
@@ -197,21 +215,20 @@ static int plan(struct conn *c, struct arena *a, int64_t per_part, int64_t upto,
     *n = 0;
     *nparts = 0;
     for (int src = 0; src < SRC_N; src++) {
-        int64_t max, from = INT64_MIN;
-        bool found;
-        rc = one_int(c, sources[src].max, &max, &found);
-        if (rc != 0)
-            return rc;
-        while (found) {
-            int64_t first;
+        int64_t from = INT64_MIN;
+        for (;;) {
+            int64_t first, last;
+            bool found;
             rc = first_key(c, (enum source)src, from, &first, &found);
             if (rc != 0)
                 return rc;
             if (!found)
                 break;
             int64_t hi = window_end(first, per_part);
-            int64_t last = hi < max ? hi : max;
-            int64_t bound = last >= first ? last - first + 1 : 1;
+            rc = one_int(c, sources[src].last, hi, &last, &found);
+            if (rc != 0)
+                return rc;
+            int64_t bound = found && last >= first ? last - first + 1 : 1;
             if (used > 0 && used + bound > per_part) {
                 part++;
                 used = 0;
@@ -227,7 +244,7 @@ static int plan(struct conn *c, struct arena *a, int64_t per_part, int64_t upto,
                 .bound = bound,
                 .part = part,
             };
-            if (hi >= max || hi == INT64_MAX)
+            if (hi == INT64_MAX)
                 break;
             from = hi + 1;
         }
@@ -315,7 +332,7 @@ int store_public_parts(struct store *s, struct arena *a, int64_t per_part,
     bool found;
     rc = plan(c, a, per_part, -1, &w, &nw, &nparts);
     if (rc == 0)
-        rc = one_int(c, "SELECT " NEWEST_PUBLISHED, &newest, &found);
+        rc = one_int(c, "SELECT " NEWEST_PUBLISHED, 0, &newest, &found);
     if (rc != 0)
         goto out;
     struct public_part *v = arena_alloc(a, (size_t)nparts * sizeof(*v));
