@@ -473,13 +473,13 @@ struct public_part {
 };
 /*
  * The public pages cut into sitemap parts of at most per_part pages each
- * (public_pages.c says how: by windows of ids, one index seek per window,
+ * (public_pages.c says how: by windows of ids, two index seeks per window,
  * so neither call reads pages it does not return). store_public_parts
  * describes every part (at least one: the home page always exists);
- * store_public_part lists the pages of part number part (from 1), by kind
- * and then key, none (*n 0) past the last. A part's lastmod is given only
- * where one lookup tells it. Results come from a. ERR_INVALID for a size or
- * number below 1.
+ * store_public_part lists the pages of part number part (from 1), in the
+ * order of enum public_kind and then by id (years by year); none (*n 0)
+ * past the last. A part's lastmod is given only where one lookup tells
+ * it. Results come from a. ERR_INVALID for a size or number below 1.
  */
 int store_public_parts(struct store *s, struct arena *a, int64_t per_part,
                        struct public_part **out, size_t *n) WUR;
