@@ -1,14 +1,18 @@
 /*
  * sitemap.c - /sitemap.xml, /sitemap-<n>.xml and /robots.txt.
  *
- * The sitemap lists every public page (store_public_pages) with its
- * lastmod, as absolute URLs (sitemaps.org protocol 0.9). A file may hold
- * at most 50,000 URLs, so a larger journal gets a sitemap index at
- * /sitemap.xml naming /sitemap-1.xml, /sitemap-2.xml... each with its
- * chunk's newest lastmod; the store cuts the chunks from one stable order
- * so the index and the files agree. QUIRE_SITEMAP_MAX (read once, 1 to
- * 50,000) lowers the limit so tests can reach the index without 50,000
- * articles. All three are cached pages, per origin.
+ * The sitemap lists every public page with its lastmod, as absolute URLs
+ * (sitemaps.org protocol 0.9). A file may hold at most 50,000 URLs, so the
+ * store cuts the pages into parts of at most that many
+ * (store_public_parts: by windows of ids, so the index costs a seek per
+ * part and a part only its own rows). A journal that fits in one part gets
+ * it at /sitemap.xml; a larger one gets a sitemap index there naming
+ * /sitemap-1.xml, /sitemap-2.xml..., each with its newest lastmod where the
+ * store knows it without a scan (the protocol makes it optional).
+ * /sitemap-1.xml is the one part of a small journal too.
+ * QUIRE_SITEMAP_MAX (read once, 1 to 50,000) lowers the limit so tests can
+ * reach the index without 50,000 articles. All three are cached pages, per
+ * origin.
  */
 #include "content/date.h"
 #include "core/arena.h"
@@ -85,15 +89,12 @@ static int urlset(struct site *s, struct request *req, struct response *res,
     return send_xml(res, x);
 }
 
-/* sitemap_index names one file per chunk of limit() pages. */
+/* sitemap_index names the n parts c, one file each. */
 static int sitemap_index(struct site *s, struct request *req,
-                         struct response *res)
+                         struct response *res, const struct public_part *c,
+                         size_t n)
 {
     struct arena *a = req->arena;
-    struct public_chunk *c;
-    size_t n;
-    if (store_public_page_chunks(s->store, a, limit(), &c, &n) != 0)
-        return 500;
     const char *origin = site_origin(s, req);
     if (!origin)
         return 500;
@@ -110,37 +111,41 @@ static int sitemap_index(struct site *s, struct request *req,
     return send_xml(res, x);
 }
 
+/* part answers with part number part, 404 past the last. */
+static int part(struct site *s, struct request *req, struct response *res,
+                long long number)
+{
+    struct public_page *p;
+    size_t n;
+    if (store_public_part(s->store, req->arena, limit(), number, &p, &n) != 0)
+        return 500;
+    if (n == 0)
+        return 404;
+    return urlset(s, req, res, p, n);
+}
+
 int site_sitemap(struct request *req, struct response *res, void *ctx)
 {
     struct site *s = ctx;
-    struct public_page *p;
+    struct public_part *c;
     size_t n;
-    /* One page more than a file holds tells whether an index is due. */
-    if (store_public_pages(s->store, req->arena, limit() + 1, 0, &p, &n) != 0)
+    if (store_public_parts(s->store, req->arena, limit(), &c, &n) != 0)
         return 500;
-    if ((long long)n > limit())
-        return sitemap_index(s, req, res);
-    return urlset(s, req, res, p, n);
+    if (n > 1)
+        return sitemap_index(s, req, res, c, n);
+    return part(s, req, res, 1);
 }
 
 int site_sitemap_part(struct request *req, struct response *res, void *ctx)
 {
     struct str p = req->params[0]; /* "<n>.xml" */
-    long long part;
+    long long number;
     if (p.len < 5 || memcmp(p.ptr + p.len - 4, ".xml", 4) != 0 ||
         p.ptr[0] == '0' || p.ptr[0] == '+' || p.ptr[0] == '-' ||
         str_to_i64((struct str){p.ptr, p.len - 4}, 1, SITEMAP_PARTS_MAX,
-                   &part) != 0)
+                   &number) != 0)
         return 404;
-    struct site *s = ctx;
-    struct public_page *pages;
-    size_t n;
-    if (store_public_pages(s->store, req->arena, limit(), (part - 1) * limit(),
-                           &pages, &n) != 0)
-        return 500;
-    if (n == 0)
-        return 404;
-    return urlset(s, req, res, pages, n);
+    return part(ctx, req, res, number);
 }
 
 int site_robots(struct request *req, struct response *res, void *ctx)

@@ -449,7 +449,7 @@ struct list_scope {
 int store_scope_by_slug(struct store *s, struct arena *a, enum list_kind kind,
                         struct str slug, struct list_scope *out) WUR;
 
-/* The kinds of public page, in the order store_public_pages lists them. */
+/* The kinds of public page, in the order the sitemap lists them. */
 enum public_kind {
     PUBLIC_HOME,    /* key NULL */
     PUBLIC_ISSUES,  /* the index of issues; key NULL */
@@ -468,21 +468,23 @@ struct public_page {
     const char *key;
     int64_t lastmod; /* Unix seconds; 0: nothing published there yet */
 };
-struct public_chunk {
-    int64_t lastmod; /* newest lastmod of its pages; 0: none */
-    int64_t pages;   /* how many pages it holds */
+struct public_part {
+    int64_t lastmod; /* newest lastmod of its pages; 0: not given */
 };
 /*
- * store_public_pages lists limit public pages from offset, in a stable
- * order (kind, then key). store_public_page_chunks cuts that same order
- * into chunks of per_chunk pages and describes each (at least one: the
- * home page always exists). Results come from a.
+ * The public pages cut into sitemap parts of at most per_part pages each
+ * (public_pages.c says how: by windows of ids, two index seeks per window,
+ * so neither call reads pages it does not return). store_public_parts
+ * describes every part (at least one: the home page always exists);
+ * store_public_part lists the pages of part number part (from 1), in the
+ * order of enum public_kind and then by id (years by year); none (*n 0)
+ * past the last. A part's lastmod is given only where one lookup tells
+ * it. Results come from a. ERR_INVALID for a size or number below 1.
  */
-int store_public_pages(struct store *s, struct arena *a, int64_t limit,
-                       int64_t offset, struct public_page **out, size_t *n) WUR;
-int store_public_page_chunks(struct store *s, struct arena *a,
-                             int64_t per_chunk, struct public_chunk **out,
-                             size_t *n) WUR;
+int store_public_parts(struct store *s, struct arena *a, int64_t per_part,
+                       struct public_part **out, size_t *n) WUR;
+int store_public_part(struct store *s, struct arena *a, int64_t per_part,
+                      int64_t part, struct public_page **out, size_t *n) WUR;
 
 /*
  * Deleting (articles.c): store_article_delete removes the article with

@@ -400,8 +400,10 @@ def test_large_sitemaps_become_an_index(feeds_journal, srv, tmp_path):
         assert r.status_code == 200
         xmllint("siteindex.xsd", r.content, tmp_path)
         parts = locs(r.content)
-        assert len(parts) == -(-len(full) // 7)
-        seen = {}
+        # Parts follow windows of ids (public_pages.c), so there may be
+        # more than the fewest that would hold every page; none is empty.
+        assert len(parts) >= -(-len(full) // 7)
+        seen, listed = {}, 0
         for i, (loc, lastmod) in enumerate(parts, 1):
             assert loc == f"{BASE}/sitemap-{i}.xml"
             child = s.get(loc[len(BASE):])
@@ -409,9 +411,12 @@ def test_large_sitemaps_become_an_index(feeds_journal, srv, tmp_path):
             xmllint("sitemap.xsd", child.content, tmp_path)
             urls = dict(locs(child.content))
             assert 1 <= len(urls) <= 7
-            assert lastmod == max(urls.values())
+            # given where one lookup tells it (the part with the home page)
+            assert lastmod == max(urls.values()) or (lastmod is None and i > 1)
             seen.update(urls)
+            listed += len(urls)
         assert seen == full
+        assert listed == len(full)  # each page in one part only
         for bad in ["/sitemap-0.xml", f"/sitemap-{len(parts) + 1}.xml",
                     "/sitemap-01.xml", "/sitemap-x.xml", "/sitemap-1.txt",
                     "/sitemap-+1.xml", "/sitemap-99999999999999999999.xml"]:
