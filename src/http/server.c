@@ -316,6 +316,40 @@ static void drop_payload(struct response *res)
     }
 }
 
+/* coded_etag is the ETag of a page's variant in coding enc. */
+static const char *coded_etag(struct arena *a, const char *etag,
+                              enum http_enc enc)
+{
+    if (enc == HTTP_ENC_IDENTITY)
+        return etag;
+    return arena_printf(a, "\"%.*s-%s\"", (int)strlen(etag) - 2, etag + 1,
+                        enc == HTTP_ENC_GZIP ? "gz" : "br");
+}
+
+/*
+ * coding_held picks, instead of the preferred coding enc, another coding
+ * of this very page that the client holds (If-None-Match) and accepts, so
+ * it gets a 304 rather than the page again: a page's first answer goes
+ * out before its variants are made (cache.c), in identity.
+ */
+static enum http_enc coding_held(const struct request *req, struct arena *a,
+                                 const char *etag, unsigned offered,
+                                 enum http_enc enc)
+{
+    const char *inm = request_header(req, "If-None-Match");
+    const char *accept = request_header(req, "Accept-Encoding");
+    if (!inm || http_etag_list_matches(inm, coded_etag(a, etag, enc)))
+        return enc;
+    for (enum http_enc e = HTTP_ENC_IDENTITY; e <= HTTP_ENC_BR; e++) {
+        bool accepted =
+            e == HTTP_ENC_IDENTITY ||
+            ((offered & (1u << e)) && http_pick_encoding(accept, 1u << e) == e);
+        if (accepted && http_etag_list_matches(inm, coded_etag(a, etag, e)))
+            return e;
+    }
+    return enc;
+}
+
 /* queued records what MHD_queue_response said, for the access log. */
 static enum MHD_Result queued(struct http_req *hr, enum MHD_Result ret,
                               int status, uint64_t size)
@@ -378,15 +412,14 @@ static enum MHD_Result queue(struct http_req *hr, int status)
                            (br_ok ? 1u << HTTP_ENC_BR : 0);
         enc =
             http_pick_encoding(request_header(req, "Accept-Encoding"), offered);
+        if (res->etag && res->etag[0] == '"' &&
+            (req->method & (HTTP_GET | HTTP_HEAD)))
+            enc = coding_held(req, &hr->arena, res->etag, offered, enc);
         if (enc != HTTP_ENC_IDENTITY) {
-            const char *sfx = enc == HTTP_ENC_GZIP ? "gz" : "br";
             response_header(res, "Content-Encoding",
                             enc == HTTP_ENC_GZIP ? "gzip" : "br");
-            if (res->etag && res->etag[0] == '"') {
-                int n = (int)strlen(res->etag) - 2;
-                res->etag = arena_printf(&hr->arena, "\"%.*s-%s\"", n,
-                                         res->etag + 1, sfx);
-            }
+            if (res->etag && res->etag[0] == '"')
+                res->etag = coded_etag(&hr->arena, res->etag, enc);
         }
     }
     if (status == 200 && res->etag && (req->method & (HTTP_GET | HTTP_HEAD)) &&

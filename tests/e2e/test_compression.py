@@ -74,6 +74,13 @@ def test_each_coding_decodes_to_the_identity_body(tmp_path):
             assert len(ident) > 1024
             assert r.getheader("Vary") == "Accept-Encoding"
             tags = {r.getheader("ETag")}
+            # The page's first answers went out as they were: a client
+            # holding that copy is told it is current, in that coding.
+            r0, b0 = fetch(srv, path, accept="gzip, br",
+                           inm=r.getheader("ETag"))
+            assert r0.status == 304 and b0 == b""
+            assert r0.getheader("ETag") == r.getheader("ETag")
+            assert r0.getheader("Content-Encoding") is None
             for accept, want in [("gzip", "gzip"), ("br", "br"),
                                  ("gzip, deflate, br", "br"),
                                  ("br;q=0.5, gzip", "gzip"),
@@ -92,6 +99,11 @@ def test_each_coding_decodes_to_the_identity_body(tmp_path):
                 assert r2.status == 304 and b2 == b""
                 r3, _ = fetch(srv, path, accept="identity", inm=tag)
                 assert r3.status == 200
+                # A coding held and still accepted, though not preferred.
+                r5, b5 = fetch(srv, path, accept="gzip, br, identity",
+                               inm=f'"other", {tag}')
+                assert r5.status == 304 and b5 == b""
+                assert r5.getheader("ETag") == tag
                 # HEAD answers like GET, without the body.
                 r4, b4 = fetch(srv, path, accept=accept, method="HEAD")
                 assert r4.status == 200 and b4 == b""
