@@ -482,24 +482,18 @@ static int bind_list(sqlite3_stmt *st, const struct list_query *q)
 }
 
 /*
- * count_list counts every article q selects, ignoring its page. A reader
- * remembers the last SDB_COUNTS counts while the content version
- * (sdb_memo_version) stays: every page of a list counted all its articles
- * again, 8-11 ms for the home page of 15,000 (docs/benchmarks.md). The
- * writer (inside store_begin) never remembers (version 0).
+ * count_list counts every article q selects, ignoring its page, or finds
+ * the count the store remembers for the content version (pages.c): every
+ * page of a list counted all its articles again, 8-11 ms for the home
+ * page of 15,000 (docs/benchmarks.md). The writer (inside store_begin)
+ * never remembers (version 0).
  */
-static int count_list(struct conn *c, int64_t version,
+static int count_list(struct store *s, struct conn *c, int64_t version,
                       const struct sdb_list_sql *sql,
                       const struct list_query *q, int64_t *n)
 {
-    for (size_t i = 0; version && i < SDB_COUNTS; i++) {
-        const struct sdb_count *m = &c->counts[i];
-        if (m->version == version && m->sql == sql->count && m->id == q->id &&
-            m->until == q->until) {
-            *n = m->n;
-            return 0;
-        }
-    }
+    if (sdb_count_known(s, version, sql->count, q, n))
+        return 0;
     sqlite3_stmt *st = sdb_stmt(c, sql->count);
     if (!st)
         return ERR_DB;
@@ -511,10 +505,7 @@ static int count_list(struct conn *c, int64_t version,
     if (rc == 1) {
         *n = sqlite3_column_int64(st, 0);
         rc = 0;
-        if (version) {
-            c->counts[c->counts_next++ % SDB_COUNTS] =
-                (struct sdb_count){version, sql->count, q->id, q->until, *n};
-        }
+        sdb_count_keep(s, version, sql->count, q, *n);
     } else if (rc == 0) {
         rc = sdb_invalid("count", "no row"); /* cannot happen */
     }
@@ -673,16 +664,12 @@ int sdb_articles_query(struct store *s, struct arena *a,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    if (total)
-        rc = count_list(c, sql->by_reads ? 0 : sdb_memo_version(s, c), sql, q,
-                        total);
-    if (rc != 0 || q->limit == 0)
-        goto out;
     /* A deep page seeks to where its page index says (pages.c); not on
-     * the writer, whose uncommitted state is no version to remember. */
+     * the writer, whose uncommitted state is no version to remember. The
+     * index's scan counts the list too, so the count comes after it. */
     int64_t seq, key[2];
     int after = 0, skip = 0;
-    if (sql->keys && c != &s->writer && q->offset > 0) {
+    if (sql->keys && c != &s->writer && q->offset > 0 && q->limit > 0) {
         rc = sdb_changes_seq(c, &seq);
         if (rc == 0)
             after = sdb_page_start(s, c, sql, seq, q, key, &skip);
@@ -691,6 +678,11 @@ int sdb_articles_query(struct store *s, struct arena *a,
             goto out;
         }
     }
+    if (total && rc == 0)
+        rc = count_list(s, c, sql->by_reads ? 0 : sdb_memo_version(s, c), sql,
+                        q, total);
+    if (rc != 0 || q->limit == 0)
+        goto out;
     struct list_query from = *q;
     if (after)
         from.offset = skip;

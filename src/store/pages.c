@@ -11,6 +11,12 @@
  * the change log's sequence number (sdb_changes_seq), which every write
  * that can move an article in a list moves; the store keeps the latest
  * SDB_PAGE_LISTS of them, shared by every reader.
+ *
+ * A list's count (its pager's last page) is remembered the same way, per
+ * version and for every reader: each reader counting for itself made one
+ * scan of the whole list per reader thread and version (ms at 100,000
+ * articles). The page index's scan counts the list too, so a deep page
+ * reads the list once.
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
@@ -45,6 +51,33 @@ void sdb_pages_free(struct store *s)
     s->pages = NULL;
 }
 
+bool sdb_count_known(struct store *s, int64_t version, const char *count_sql,
+                     const struct list_query *q, int64_t *n)
+{
+    bool found = false;
+    pthread_mutex_lock(&s->xlock);
+    for (size_t i = 0; version && !found && i < SDB_COUNTS; i++) {
+        const struct sdb_count *m = &s->counts[i];
+        found = m->version == version && m->sql == count_sql &&
+                m->id == q->id && m->until == q->until;
+        if (found)
+            *n = m->n;
+    }
+    pthread_mutex_unlock(&s->xlock);
+    return found;
+}
+
+void sdb_count_keep(struct store *s, int64_t version, const char *count_sql,
+                    const struct list_query *q, int64_t n)
+{
+    if (!version)
+        return;
+    pthread_mutex_lock(&s->xlock);
+    s->counts[s->counts_next++ % SDB_COUNTS] =
+        (struct sdb_count){version, count_sql, q->id, q->until, n};
+    pthread_mutex_unlock(&s->xlock);
+}
+
 static bool same_list(const struct sdb_page_list *l, const char *sql,
                       int64_t seq, const struct list_query *q)
 {
@@ -75,7 +108,8 @@ static bool find(struct store *s, const char *sql, int64_t seq,
 
 /* build reads every page's last key of q's list on c into l. */
 static int build(struct conn *c, const struct sdb_list_sql *sql,
-                 const struct list_query *q, struct sdb_page_list *l)
+                 const struct list_query *q, struct sdb_page_list *l,
+                 int64_t *rows)
 {
     sqlite3_stmt *st = sdb_stmt(c, sql->keys);
     if (!st)
@@ -102,6 +136,7 @@ static int build(struct conn *c, const struct sdb_list_sql *sql,
         l->n++;
     }
     sdb_done(st);
+    *rows = row;
     return rc;
 }
 
@@ -121,11 +156,14 @@ int sdb_page_start(struct store *s, struct conn *c,
         /* Read without the lock; a thread that built it meanwhile wins. */
         struct sdb_page_list l = {sql->keys, seq, q->id, q->until,
                                   q->limit,  0,   NULL};
-        int rc = build(c, sql, q, &l);
+        int64_t rows = 0;
+        int rc = build(c, sql, q, &l, &rows);
         if (rc != 0) {
             free(l.ends);
             return rc;
         }
+        if (!sql->by_reads)
+            sdb_count_keep(s, seq + 1, sql->count, q, rows);
         pthread_mutex_lock(&s->xlock);
         found = find(s, sql->keys, seq, q, key, &known);
         if (!known) {

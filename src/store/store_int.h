@@ -55,8 +55,6 @@ struct conn {
     struct conn *next;      /* the store's list of per-thread structs */
     struct sdb_slot *stmts; /* open addressing; NULL until the first */
     size_t nstmts, stmt_cap;
-    struct sdb_count counts[SDB_COUNTS]; /* readers only */
-    unsigned counts_next;
     struct sdb_memo *memo;     /* memo.c: readers in a memo'd hold, else NULL */
     struct sdb_toc_memo *tocs; /* issues.c: readers only; NULL until used */
     int64_t held_seq;  /* readers: the change-log seq of the held snapshot */
@@ -74,10 +72,12 @@ struct store {
     int have_key;
     int lockfd;                    /* shared flock on "<path>.lock" (lock.c) */
     bool map;                      /* STORE_MAP: readers mmap the file */
-    pthread_mutex_t xlock;         /* guards related and pages */
+    pthread_mutex_t xlock;         /* guards related, pages and counts */
     struct related_index *related; /* related.c; one reference held here */
     struct sdb_page_list *pages;   /* pages.c: page indexes, or NULL */
     unsigned pages_next;
+    struct sdb_count counts[SDB_COUNTS]; /* pages.c: list counts */
+    unsigned counts_next;
 };
 
 /*
@@ -135,6 +135,16 @@ struct sdb_list_sql;
 int sdb_page_start(struct store *s, struct conn *c,
                    const struct sdb_list_sql *sql, int64_t seq,
                    const struct list_query *q, int64_t key[2], int *skip);
+/*
+ * The count of every article of q's list (count_sql, its statement's
+ * address, names the list's kind) at content version (sdb_memo_version;
+ * 0 never matches), remembered for every reader: sdb_count_known finds
+ * it, sdb_count_keep keeps it among the last SDB_COUNTS.
+ */
+bool sdb_count_known(struct store *s, int64_t version, const char *count_sql,
+                     const struct list_query *q, int64_t *n);
+void sdb_count_keep(struct store *s, int64_t version, const char *count_sql,
+                    const struct list_query *q, int64_t n);
 /* sdb_pages_free drops the page indexes. */
 void sdb_pages_free(struct store *s);
 
