@@ -150,6 +150,27 @@ struct store_load {
     sqlite3_stmt *insert;
 };
 
+/*
+ * load_settings sets the writer up for a load's one transaction, before it
+ * begins, or back to SQLite's defaults after it. Each row's insert (its
+ * triggers and indexes touch some twenty pages) kept a statement journal,
+ * which spilled past 64 KB to a temporary file: 16 times the database's
+ * size written (2.6 GB for 20,000 articles). In memory (decided when the
+ * transaction begins) it is a copy, freed with the statement. And 256 MB
+ * of pages rather than 2 MB keep the indexes' hot pages.
+ */
+static int load_settings(struct conn *w, bool load)
+{
+    int rc = sdb_exec(
+        w, load ? "PRAGMA temp_store=MEMORY" : "PRAGMA temp_store=DEFAULT",
+        "load");
+    if (rc == 0)
+        rc = sdb_exec(
+            w, load ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000",
+            "load");
+    return rc;
+}
+
 int store_load_begin(struct store *s, struct store_load **out)
 {
     static const char SQL_EMPTY[] =
@@ -157,10 +178,17 @@ int store_load_begin(struct store *s, struct store_load **out)
         " sections) + (SELECT count(*) FROM authors) + (SELECT count(*)"
         " FROM tags) + (SELECT count(*) FROM issues) + (SELECT count(*)"
         " FROM redirects)";
-    int rc = store_begin(s);
-    if (rc != 0)
-        return rc;
     struct conn *w = &s->writer;
+    pthread_mutex_lock(&s->wlock);
+    int rc = s->depth ? sdb_invalid("load", "inside a transaction")
+                      : load_settings(w, true);
+    if (rc == 0)
+        rc = store_begin(s);
+    pthread_mutex_unlock(&s->wlock);
+    if (rc != 0) {
+        (void)load_settings(w, false);
+        return rc;
+    }
     sqlite3_stmt *st = sdb_stmt(w, SQL_EMPTY);
     rc = st ? sdb_step(w, st, "load") : ERR_DB;
     if (rc == 1 && sqlite3_column_int64(st, 0) != 0) {
@@ -173,6 +201,7 @@ int store_load_begin(struct store *s, struct store_load **out)
     sdb_done(st);
     if (rc != 0) {
         store_rollback(s);
+        (void)load_settings(w, false);
         return rc;
     }
     struct store_load *l = calloc(1, sizeof(*l));
@@ -292,7 +321,9 @@ int store_load_end(struct store_load *l, bool commit)
         rc = sdb_exec(&s->writer, SQL_REINDEX, "load: search index");
     }
     if (commit && rc == 0)
-        return store_commit(s);
-    store_rollback(s);
-    return rc;
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    int crc = load_settings(&s->writer, false); /* the pages are freed */
+    return rc != 0 ? rc : crc;
 }
