@@ -21,7 +21,7 @@ import feedparser
 import pytest
 import requests
 
-from conftest import FIXTURES, SEED_SLUG, Server, make_journal, quire
+from conftest import REUTERS, SEED_SLUG, Server, make_journal, quire
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 BASE = "https://journal.example"
@@ -437,15 +437,10 @@ def test_robots_txt_allows_all_and_names_the_sitemap(srv):
 
 # --- the Reuters corpus -------------------------------------------------
 
-REUTERS = FIXTURES / "corpus-reuters21578-md"
-
-
 @pytest.mark.skipif(not REUTERS.is_dir(), reason="Reuters fixture missing")
-def test_reuters_feeds_parse_and_sitemap_validates(tmp_path):
-    db = tmp_path / "reuters.db"
-    quire(db, "init")
+def test_reuters_feeds_parse_and_sitemap_validates(tmp_path, reuters_copy):
+    db = reuters_copy(tmp_path)
     quire(db, "config", "set", "base_url", BASE)
-    quire(db, "import", "markdown", str(REUTERS))
     s = Server(db, tmp_path)
     try:
         for scope in ["", "/tags/earn", "/sections/money-supply"]:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import FIXTURES, Server, make_journal, quire, text_of
+from conftest import Server, make_journal, quire, text_of
 
 ARTICLES = [
     # name, front matter (without ---), body
@@ -496,17 +496,10 @@ def test_reads_reach_the_30_day_list_and_old_days_are_pruned(tmp_path):
 
 # --- the Reuters corpus: every list's first and last page ------------------
 
-REUTERS = FIXTURES / "corpus-reuters21578-md"
-
-
 @pytest.fixture(scope="module")
-def reuters(tmp_path_factory):
-    if not REUTERS.is_dir():
-        pytest.skip("the Reuters fixture is missing")
+def reuters(tmp_path_factory, reuters_copy):
     tmp = tmp_path_factory.mktemp("reuters")
-    db = tmp / "reuters.db"
-    quire(db, "init")
-    quire(db, "import", "markdown", str(REUTERS))
+    db = reuters_copy(tmp)
     srv = Server(db, tmp)
     yield srv
     assert srv.stop() == 0, srv.output()

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import FIXTURES, Server, make_journal, quire, text_of
+from conftest import Server, make_journal, quire, text_of
 
 EXTRA = {
     "russia.md": """---
@@ -316,17 +316,10 @@ def test_index_follows_cli_writes(srv, tmp_path):
 
 # --- the Reuters import -----------------------------------------------------
 
-REUTERS = FIXTURES / "corpus-reuters21578-md"
-
-
 @pytest.fixture(scope="module")
-def reuters(tmp_path_factory):
-    if not REUTERS.is_dir():
-        pytest.skip("the Reuters fixture is missing")
+def reuters(tmp_path_factory, reuters_copy):
     tmp = tmp_path_factory.mktemp("reuters-search")
-    db = tmp / "reuters.db"
-    quire(db, "init")
-    quire(db, "import", "markdown", str(REUTERS))
+    db = reuters_copy(tmp)
     s = Server(db, tmp)
     yield s
     assert s.stop() == 0, s.output()

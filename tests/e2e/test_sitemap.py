@@ -18,14 +18,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import FIXTURES, Server, make_journal, quire
+from conftest import REUTERS, Server, make_journal, quire
 from test_feeds import DATA
 
 BASE = "https://journal.example"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-REUTERS = FIXTURES / "corpus-reuters21578-md"
-
-
 def rfc3339(t):
     return datetime.datetime.fromtimestamp(
         t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -180,11 +177,9 @@ def test_every_part_together_lists_every_public_page(gappy, tmp_path, size):
 
 
 @pytest.mark.skipif(not REUTERS.is_dir(), reason="Reuters fixture missing")
-def test_reuters_sitemap_lists_every_public_page(tmp_path):
-    db = tmp_path / "reuters.db"
-    quire(db, "init")
+def test_reuters_sitemap_lists_every_public_page(tmp_path, reuters_copy):
+    db = reuters_copy(tmp_path)
     quire(db, "config", "set", "base_url", BASE)
-    quire(db, "import", "markdown", str(REUTERS))
     want = public_pages(db)
     assert sum(1 for p in want if p.startswith("/articles/")) == 15055
     for size in [None, 1000]:
