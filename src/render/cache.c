@@ -11,16 +11,20 @@
  * not wait for:
  * - spills: a page evicted from memory is appended to a slab file on disk
  *   and stays in the table as a "cold" entry (its shell: metadata, no
- *   bytes). A hit on it reads the bytes back (one preadv, from the kernel's
- *   page cache when warm) instead of rendering, which is what lets a whole
- *   archive be served at about the cost of static files while the process
- *   keeps only max_bytes of pages. Two slabs of disk_max/2 each: when the
- *   newer is full the older goes, with its entries (a log-structured cache).
+ *   bytes). Until written it stays "pending": out of the FIFO and the
+ *   byte count (the spill queue's bound holds it), still served from
+ *   memory, so no reader renders a page that is on its way to disk. A hit on it
+ * reads the bytes back (one preadv, from the kernel's page cache when warm)
+ * instead of rendering, which is what lets a whole archive be served at about
+ * the cost of static files while the process keeps only max_bytes of pages. Two
+ * slabs of disk_max/2 each: when the newer is full the older goes, with its
+ * entries (a log-structured cache).
  * - compression: a page a client wants in gzip or brotli and that has no
  *   variants yet gets them here (cache_want_compressed), never on the
  *   request's path; until then it goes out as it is.
- * Both follow the generation guard: a spill queued before an invalidation
- * is dropped, as is a render begun before one.
+ * An invalidation removes pending entries like any other, and a spill
+ * whose entry is gone (or no longer the same page) is dropped; a render
+ * begun before an invalidation is dropped by the generation guard.
  */
 #include "render/cache.h"
 
@@ -47,6 +51,7 @@ struct entry {
     uint64_t off;      /* cold: where bytes, gz, br follow one another */
     size_t cost;       /* what it counts against its budget */
     struct entry *older, *newer; /* hot: FIFO for eviction */
+    bool pending; /* evicted, its spill queued: page held, not in FIFO */
 };
 
 /* Work for the background thread: a page to spill or a key to compress. */
@@ -56,7 +61,6 @@ struct job {
     size_t key_len;
     uint64_t hash;
     struct page *page; /* spill: the evicted page (a reference) */
-    uint64_t gen;      /* spill: the generation it was evicted in */
 };
 
 struct queue {
@@ -331,9 +335,10 @@ uint64_t cache_generation(struct page_cache *c)
 /* unlink_entry takes e out of the FIFO (hot) and out of the counts. */
 static void unlink_entry(struct page_cache *c, struct entry *e)
 {
-    if (e->slab) {
-        c->cold--;
+    if (e->slab || e->pending) {
+        c->cold -= e->slab != NULL;
         c->live--;
+        e->pending = false;
         return;
     }
     if (e->older)
@@ -419,32 +424,43 @@ static void insert(struct page_cache *c, struct entry *e)
 
 /*
  * make_room evicts the oldest hot pages until cost more fits. With a disk
- * tier each becomes a spill job on *out (queued after the lock is let go);
- * without, it is dropped.
+ * tier each becomes pending, with a spill job on *out (queued after the
+ * lock is let go); without, it is dropped.
  */
 static void make_room(struct page_cache *c, size_t cost, struct job **out)
 {
     while (c->bytes + cost > c->max_bytes && c->oldest) {
         bool f;
-        struct entry *o = c->oldest;
+        struct entry *e = c->oldest;
         c->evictions++;
-        size_t i = find(c, (struct str){o->key, o->key_len}, o->hash, &f);
-        struct entry *e = take_slot(c, i);
+        size_t i = find(c, (struct str){e->key, e->key_len}, e->hash, &f);
         if (!c->disk_dir || e->page->len == 0 || e->page->expires ||
             atomic_load(&e->page->outgrown)) {
-            entry_free(e);
+            remove_slot(c, i);
             continue;
         }
+        unlink_entry(c, e); /* out of the FIFO; back in as pending */
+        e->pending = true;
+        c->live++;
         struct job *j = xcalloc(1, sizeof(*j));
-        j->key = e->key; /* the entry's key and page move to the job */
+        j->key = xstrndup(e->key, e->key_len);
         j->key_len = e->key_len;
         j->hash = e->hash;
         j->page = e->page;
-        j->gen = c->gen;
-        free(e);
+        page_ref(j->page);
         j->next = *out;
         *out = j;
     }
+}
+
+/* forget_pending_locked removes the pending entry j was queued for, if it
+ * is still there: its spill will not happen. */
+static void forget_pending_locked(struct page_cache *c, const struct job *j)
+{
+    bool found;
+    size_t i = find(c, (struct str){j->key, j->key_len}, j->hash, &found);
+    if (found && c->slots[i]->pending && c->slots[i]->page == j->page)
+        remove_slot(c, i);
 }
 
 static void *worker(void *arg);
@@ -456,6 +472,7 @@ static void enqueue(struct page_cache *c, struct job *jobs, bool zip)
 {
     if (!jobs)
         return;
+    struct job *dropped = NULL;
     pthread_mutex_lock(&c->qlock);
     if (!c->worker_on && !c->stopping) {
         c->worker_on = pthread_create(&c->worker, NULL, worker, c) == 0;
@@ -469,13 +486,27 @@ static void enqueue(struct page_cache *c, struct job *jobs, bool zip)
         size_t b = j->page ? page_bytes(j->page) : 0;
         if (!c->worker_on || c->stopping ||
             (zip ? q->n >= ZIP_QUEUE_MAX : q->bytes + b > c->spill_max)) {
-            job_free(j);
+            j->next = dropped;
+            dropped = j;
             continue;
         }
         queue_push(q, j, b);
     }
     pthread_cond_signal(&c->qwake);
     pthread_mutex_unlock(&c->qlock);
+    if (!dropped)
+        return;
+    if (!zip) /* their pages leave memory now, unwritten */
+        pthread_rwlock_wrlock(&c->lock);
+    while (dropped) {
+        struct job *j = dropped;
+        dropped = j->next;
+        if (!zip)
+            forget_pending_locked(c, j);
+        job_free(j);
+    }
+    if (!zip)
+        pthread_rwlock_unlock(&c->lock);
 }
 
 void cache_put(struct page_cache *c, struct str key, struct page *p,
@@ -569,12 +600,17 @@ static void spill(struct page_cache *c, struct job *j)
     for (int k = 0; k < n; k++)
         total += iov[k].iov_len;
 
+    struct slab *s = NULL;
     pthread_rwlock_wrlock(&c->lock);
-    if (j->gen != c->gen || !c->disk_dir || !rotate_locked(c, total)) {
-        pthread_rwlock_unlock(&c->lock);
-        return;
+    bool found;
+    size_t i = find(c, (struct str){j->key, j->key_len}, j->hash, &found);
+    if (!found || !c->slots[i]->pending || c->slots[i]->page != p)
+        goto out; /* invalidated, cleared or rendered again since */
+    if (!c->disk_dir || !rotate_locked(c, total)) {
+        forget_pending_locked(c, j);
+        goto out;
     }
-    struct slab *s = c->cur;
+    s = c->cur;
     uint64_t off = s->size;
     s->size += total;
     slab_ref(s);
@@ -583,32 +619,27 @@ static void spill(struct page_cache *c, struct job *j)
     int rc = slab_write(s, off, iov, n);
     if (rc != 0)
         log_warn("page cache: writing a page to disk: %s", strerror(errno));
-    struct entry *e = NULL;
-    if (rc == 0) {
-        e = xcalloc(1, sizeof(*e));
+    pthread_rwlock_wrlock(&c->lock);
+    i = find(c, (struct str){j->key, j->key_len}, j->hash, &found);
+    struct entry *e = found ? c->slots[i] : NULL;
+    if (!e || !e->pending || e->page != p) {
+        /* gone or replaced meanwhile: the bytes written stay unread */
+    } else if (rc != 0 || (s != c->cur && s != c->prev)) {
+        remove_slot(c, i); /* not on disk (or its slab already went) */
+    } else {               /* pending -> cold: its shell stays, the bytes go */
+        unlink_entry(c, e);
         e->page = page_shell(p);
+        page_unref(p); /* the entry's reference; the job keeps its own */
         e->slab = s;
+        slab_ref(s);
         e->off = off;
         e->cost = total;
-        e->key = j->key;
-        e->key_len = j->key_len;
-        e->hash = j->hash;
-        j->key = NULL;
+        c->live++;
+        c->cold++;
     }
-    pthread_rwlock_wrlock(&c->lock);
-    bool found = false;
-    if (e && j->gen == c->gen && (s == c->cur || s == c->prev)) {
-        (void)find(c, (struct str){e->key, e->key_len}, e->hash, &found);
-        if (!found) { /* else rendered again since: that one is newer */
-            insert(c, e);
-            e = NULL;
-        }
-    }
+out:
     pthread_rwlock_unlock(&c->lock);
-    if (e)
-        entry_free(e); /* its reference on s goes with it */
-    else if (rc != 0)
-        slab_unref(s);
+    slab_unref(s);
 }
 
 /*
