@@ -109,9 +109,15 @@ check-unit: $(TBINS)
 	@set -e; for t in $(TBINS); do echo "== $$t"; \
 	    QUIRE_FIXTURES=$(FIXTURES) $$t; done
 
+# The end-to-end tests mostly wait (on servers, SMTP, MariaDB, a browser),
+# so they run E2E_JOBS files at a time (pytest-xdist; each file whole, in
+# one worker, in order: files share a server across their tests).
+# E2E_JOBS=0 runs them one after the other.
+E2E_JOBS ?= 4
 check-e2e: $(QUIRE) browser-deps
 	QUIRE_BIN=$(abspath $(QUIRE)) QUIRE_FIXTURES=$(FIXTURES) \
-	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+	    $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    $(if $(filter-out 0,$(E2E_JOBS)),-n $(E2E_JOBS) --dist loadfile) tests/e2e
 
 # Sanitizer build in its own folder so it never mixes with the normal one.
 check-asan:

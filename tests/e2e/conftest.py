@@ -3,6 +3,7 @@
 Every test talks to `quire serve` on a free loopback port over a database
 made by `quire init` and `quire import markdown`, as a user would.
 """
+import fcntl
 import os
 import pathlib
 import re
@@ -188,9 +189,23 @@ def reuters_copy(tmp_path_factory):
     and copied with SQLite's backup for each test that asks."""
     if not REUTERS.is_dir():
         pytest.skip("the Reuters fixture is missing")
-    src = tmp_path_factory.mktemp("reuters-source") / "reuters.db"
-    quire(src, "init")
-    quire(src, "import", "markdown", str(REUTERS))
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # pytest -n: one import for all workers, in the run's shared
+        # folder, the first worker making it while the others wait.
+        shared = base.parent / "reuters-source"
+        shared.mkdir(exist_ok=True)
+        src = shared / "reuters.db"
+        with open(shared / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (shared / "done").exists():
+                quire(src, "init")
+                quire(src, "import", "markdown", str(REUTERS))
+                (shared / "done").touch()
+    else:
+        src = tmp_path_factory.mktemp("reuters-source") / "reuters.db"
+        quire(src, "init")
+        quire(src, "import", "markdown", str(REUTERS))
 
     def copy(folder):
         db = folder / "reuters.db"

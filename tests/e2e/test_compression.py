@@ -177,7 +177,16 @@ def test_a_count_that_outgrows_its_length_is_compressed_again(tmp_path):
         # render's; then they are made for the new length.
         assert seen[0] is None, seen
         assert seen.count(None) <= 5, seen
-        assert seen[-1] == "br" and seen[1] == "br", seen
+        assert seen[1] == "br", seen
+        # and after "Read 10 times" the variants come back (on a loaded
+        # machine the thread at nice 10 may need longer than 0.1 s)
+        deadline = time.time() + 10
+        while seen[-1] != "br" and time.time() < deadline:
+            time.sleep(0.2)
+            r, body = fetch(srv, path, accept="br, gzip", ua=READER)
+            assert hits(decode(r, body)) == f"Read {len(seen) + 1} times"
+            seen.append(r.getheader("Content-Encoding"))
+        assert seen[-1] == "br", seen
     finally:
         srv.stop()
 
