@@ -100,9 +100,12 @@ run: deps
 	@scripts/make-demo $(QUIRE) $(DB)
 	$(QUIRE) --db $(DB) serve --listen 127.0.0.1:8080
 
+# Everything the tests run is built first, one compiler per core.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
 	@scripts/checksrc
 	@scripts/check-format
+	$(MAKE) -j$(NPROC) $(QUIRE) $(TBINS) $(REPLAYS)
 	$(MAKE) check-unit check-fuzz check-e2e
 
 check-unit: $(TBINS)
