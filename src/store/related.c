@@ -34,8 +34,9 @@
 static const char SQL_ARTICLES[] =
     "SELECT id, coalesce(section_id, 0), published_at FROM articles"
     " WHERE status = 1 ORDER BY 2, 3, 1";
+/* Every tag's articles, from the index on (tag_id, article_id). */
 static const char SQL_TAGS[] =
-    "SELECT article_id, tag_id FROM article_tags ORDER BY article_id";
+    "SELECT tag_id, article_id FROM article_tags ORDER BY tag_id, article_id";
 
 /* A winner's row, one id at a time: a list "IN (?1, ..., ?8)" built an
  * ephemeral index per article page (a pager page zeroed, each id inserted,
@@ -53,34 +54,31 @@ static const char SQL_BYLINE[] =
     " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
     " WHERE aa.article_id = ?1";
 
+/*
+ * The index holds 4-byte indexes into arts, not ids, and each tag's
+ * articles as a run of one array (tag_start), so it takes about 60 bytes
+ * an article (60 MB at a million; 165 before, with an id beside each).
+ */
 struct rel_article {
-    int64_t id, section, published;
+    int64_t id;
     uint32_t section_last; /* index of the newest article of its section */
     uint32_t tags, ntags;  /* its tags: related_index.tags[tags..+ntags] */
-};
-
-struct rel_member {
-    int64_t tag;
-    uint32_t art;   /* index into arts */
-    uint32_t fresh; /* arts' place in the order of publication */
-};
-
-struct rel_id {
-    int64_t id;
-    uint32_t art; /* index into arts */
 };
 
 struct related_index {
     atomic_int refs;
     int64_t seq;              /* the change log's sequence it was built at */
     struct rel_article *arts; /* in SQL_ARTICLES order */
-    struct rel_id *by_id;     /* every article, by id */
+    uint32_t *by_id;          /* arts' indexes, by id */
     uint32_t *fresh;          /* each article's place by (published_at, id) */
     uint32_t *section_no;     /* its section's run number in arts */
+    uint32_t no_section;      /* the run of those with none, or UINT32_MAX */
     size_t n;
-    int64_t *tags;               /* each article's tags, in arts order */
-    struct rel_member *members;  /* (tag, article) by tag, then article */
-    struct rel_member *by_fresh; /* the same by tag, then newest first */
+    uint32_t *tags;      /* each article's tags (numbers), in arts order */
+    uint32_t *tag_start; /* tag k's articles: [tag_start[k], tag_start[k+1]) */
+    size_t ntags;        /* tags (numbers) */
+    uint32_t *members;   /* arts' indexes by tag number, then index */
+    uint32_t *by_fresh;  /* the same by tag number, then newest first */
     size_t nmembers;
 };
 
@@ -94,6 +92,7 @@ static void index_unref(struct related_index *ix)
     free(ix->fresh);
     free(ix->section_no);
     free(ix->tags);
+    free(ix->tag_start);
     free(ix->members);
     free(ix->by_fresh);
     free(ix);
@@ -111,9 +110,9 @@ static int64_t find(const struct related_index *ix, int64_t id)
     size_t lo = 0, hi = ix->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int64_t v = ix->by_id[mid].id;
+        int64_t v = ix->arts[ix->by_id[mid]].id;
         if (v == id)
-            return ix->by_id[mid].art;
+            return ix->by_id[mid];
         if (v < id)
             lo = mid + 1;
         else
@@ -122,40 +121,50 @@ static int64_t find(const struct related_index *ix, int64_t id)
     return -1;
 }
 
-static int cmp_by_id(const void *x, const void *y)
+static int cmp_by_id(const void *x, const void *y, void *arg)
 {
-    int64_t a = ((const struct rel_id *)x)->id;
-    int64_t b = ((const struct rel_id *)y)->id;
+    const struct rel_article *arts = arg;
+    int64_t a = arts[*(const uint32_t *)x].id,
+            b = arts[*(const uint32_t *)y].id;
     return (a > b) - (a < b);
 }
 
-struct rel_date {
-    int64_t published, id;
-    uint32_t art; /* index into arts */
+/* Article indexes by date, then id: the dates are in arg. */
+struct by_date {
+    const struct rel_article *arts;
+    const int64_t *published;
 };
 
-static int cmp_published(const void *x, const void *y)
+static int cmp_published(const void *x, const void *y, void *arg)
 {
-    const struct rel_date *a = x, *b = y;
-    if (a->published != b->published)
-        return (a->published > b->published) - (a->published < b->published);
-    return (a->id > b->id) - (a->id < b->id);
+    const struct by_date *d = arg;
+    uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+    if (d->published[i] != d->published[j])
+        return (d->published[i] > d->published[j]) -
+               (d->published[i] < d->published[j]);
+    return (d->arts[i].id > d->arts[j].id) - (d->arts[i].id < d->arts[j].id);
 }
 
-static int cmp_fresh(const void *x, const void *y)
+static int cmp_u32(const void *x, const void *y)
 {
-    const struct rel_member *a = x, *b = y;
-    if (a->tag != b->tag)
-        return (a->tag > b->tag) - (a->tag < b->tag);
-    return (a->fresh < b->fresh) - (a->fresh > b->fresh); /* newest first */
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
 }
 
-static int cmp_member(const void *x, const void *y)
+static int cmp_fresher(const void *x, const void *y, void *arg)
 {
-    const struct rel_member *a = x, *b = y;
-    if (a->tag != b->tag)
-        return (a->tag > b->tag) - (a->tag < b->tag);
-    return (a->art > b->art) - (a->art < b->art);
+    const uint32_t *fresh = arg;
+    uint32_t a = fresh[*(const uint32_t *)x], b = fresh[*(const uint32_t *)y];
+    return (a < b) - (a > b); /* newest first */
+}
+
+/* grow makes room for one more of size bytes in *v (n used, *cap). */
+static void grow(void *v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return;
+    *cap = *cap ? *cap * 2 : 1024;
+    *(void **)v = xrealloc(*(void **)v, *cap * size);
 }
 
 static int load_articles(struct conn *c, struct related_index *ix)
@@ -163,57 +172,57 @@ static int load_articles(struct conn *c, struct related_index *ix)
     sqlite3_stmt *st = sdb_stmt(c, SQL_ARTICLES);
     if (!st)
         return ERR_DB;
-    size_t cap = 0;
+    size_t cap = 0, cap_s = 0, cap_p = 0;
+    int64_t *section = NULL, *published = NULL; /* while building */
     int rc;
     while ((rc = sdb_step(c, st, "related: articles")) == 1) {
-        if (ix->n == UINT32_MAX) {
+        if (ix->n == UINT32_MAX - 1) {
             rc = sdb_invalid("related", "too many articles");
             break;
         }
-        if (ix->n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            ix->arts = xrealloc(ix->arts, cap * sizeof(*ix->arts));
-        }
-        ix->arts[ix->n++] = (struct rel_article){
-            .id = sqlite3_column_int64(st, 0),
-            .section = sqlite3_column_int64(st, 1),
-            .published = sqlite3_column_int64(st, 2),
-        };
+        grow(&ix->arts, ix->n, &cap, sizeof(*ix->arts));
+        grow(&section, ix->n, &cap_s, sizeof(*section));
+        grow(&published, ix->n, &cap_p, sizeof(*published));
+        ix->arts[ix->n] =
+            (struct rel_article){.id = sqlite3_column_int64(st, 0)};
+        section[ix->n] = sqlite3_column_int64(st, 1);
+        published[ix->n++] = sqlite3_column_int64(st, 2);
     }
     sdb_done(st);
-    if (rc != 0)
-        return rc;
-    /* Walk back so each article learns where its section's run ends. */
-    for (size_t i = ix->n; i-- > 0;)
-        ix->arts[i].section_last = i + 1 < ix->n && ix->arts[i + 1].section ==
-                                                        ix->arts[i].section
-                                       ? ix->arts[i + 1].section_last
-                                       : (uint32_t)i;
-    ix->by_id = xmalloc((ix->n ? ix->n : 1) * sizeof(*ix->by_id));
-    for (size_t i = 0; i < ix->n; i++)
-        ix->by_id[i] = (struct rel_id){ix->arts[i].id, (uint32_t)i};
-    if (ix->n > 1) /* qsort wants a non-NULL base, even for none */
-        qsort(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id);
-    /* Each article's place in the order of publication, and its section
-     * as a run number: the ranking compares small integers. */
     size_t bytes = (ix->n ? ix->n : 1) * sizeof(uint32_t);
+    ix->by_id = xmalloc(bytes);
     ix->fresh = xmalloc(bytes);
     ix->section_no = xmalloc(bytes);
-    struct rel_date *by_date = xmalloc((ix->n ? ix->n : 1) * sizeof(*by_date));
+    ix->no_section = UINT32_MAX;
+    if (rc != 0)
+        goto out;
+    /* Walk back so each article learns where its section's run ends; its
+     * section becomes a run number: the ranking compares small integers. */
+    for (size_t i = ix->n; i-- > 0;)
+        ix->arts[i].section_last = i + 1 < ix->n && section[i + 1] == section[i]
+                                       ? ix->arts[i + 1].section_last
+                                       : (uint32_t)i;
     for (size_t i = 0; i < ix->n; i++) {
-        by_date[i] = (struct rel_date){ix->arts[i].published, ix->arts[i].id,
-                                       (uint32_t)i};
         ix->section_no[i] =
-            i == 0 ? 0
-                   : ix->section_no[i - 1] +
-                         (ix->arts[i].section != ix->arts[i - 1].section);
+            i == 0 ? 0 : ix->section_no[i - 1] + (section[i] != section[i - 1]);
+        if (section[i] == 0)
+            ix->no_section = ix->section_no[i];
+        ix->by_id[i] = (uint32_t)i;
     }
-    if (ix->n > 1) /* qsort wants a non-NULL base, even for none */
-        qsort(by_date, ix->n, sizeof(*by_date), cmp_published);
+    qsort_r(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id, ix->arts);
+    /* Each article's place in the order of publication. */
+    uint32_t *order = xmalloc(bytes);
     for (size_t i = 0; i < ix->n; i++)
-        ix->fresh[by_date[i].art] = (uint32_t)i;
-    free(by_date);
-    return 0;
+        order[i] = (uint32_t)i;
+    struct by_date d = {ix->arts, published};
+    qsort_r(order, ix->n, sizeof(*order), cmp_published, &d);
+    for (size_t i = 0; i < ix->n; i++)
+        ix->fresh[order[i]] = (uint32_t)i;
+    free(order);
+out:
+    free(section);
+    free(published);
+    return rc;
 }
 
 static int load_tags(struct conn *c, struct related_index *ix)
@@ -221,45 +230,54 @@ static int load_tags(struct conn *c, struct related_index *ix)
     sqlite3_stmt *st = sdb_stmt(c, SQL_TAGS);
     if (!st)
         return ERR_DB;
-    size_t cap = 0;
+    size_t cap = 0, cap_t = 0;
+    int64_t last = 0;
     int rc;
     while ((rc = sdb_step(c, st, "related: tags")) == 1) {
-        int64_t i = find(ix, sqlite3_column_int64(st, 0));
+        int64_t tag = sqlite3_column_int64(st, 0);
+        int64_t i = find(ix, sqlite3_column_int64(st, 1));
         if (i < 0)
             continue; /* a draft's tags */
-        if (ix->nmembers == cap) {
-            cap = cap ? cap * 2 : 1024;
-            ix->members = xrealloc(ix->members, cap * sizeof(*ix->members));
+        if (ix->nmembers == UINT32_MAX - 1) {
+            rc = sdb_invalid("related", "too many tags");
+            break;
         }
-        ix->members[ix->nmembers++] = (struct rel_member){
-            .tag = sqlite3_column_int64(st, 1), .art = (uint32_t)i};
+        if (ix->ntags == 0 || tag != last) { /* a new tag's run begins */
+            grow(&ix->tag_start, ix->ntags + 1, &cap_t, sizeof(*ix->tag_start));
+            ix->tag_start[ix->ntags++] = (uint32_t)ix->nmembers;
+            last = tag;
+        }
+        grow(&ix->members, ix->nmembers, &cap, sizeof(*ix->members));
+        ix->members[ix->nmembers++] = (uint32_t)i;
         ix->arts[i].ntags++;
     }
     sdb_done(st);
+    grow(&ix->tag_start, ix->ntags + 1, &cap_t, sizeof(*ix->tag_start));
+    ix->tag_start[ix->ntags] = (uint32_t)ix->nmembers;
+    size_t bytes = (ix->nmembers ? ix->nmembers : 1) * sizeof(uint32_t);
+    ix->tags = xmalloc(bytes);
+    ix->by_fresh = xmalloc(bytes);
     if (rc != 0)
         return rc;
-    /* Each article's tags, then the members by tag. */
-    ix->tags = xmalloc((ix->nmembers ? ix->nmembers : 1) * sizeof(*ix->tags));
+    /* Each article's tags, in tag order. */
     uint32_t off = 0;
     for (size_t i = 0; i < ix->n; i++) {
         ix->arts[i].tags = off;
         off += ix->arts[i].ntags;
         ix->arts[i].ntags = 0;
     }
-    for (size_t m = 0; m < ix->nmembers; m++) {
-        struct rel_article *r = &ix->arts[ix->members[m].art];
-        ix->tags[r->tags + r->ntags++] = ix->members[m].tag;
+    for (uint32_t k = 0; k < ix->ntags; k++)
+        for (uint32_t m = ix->tag_start[k]; m < ix->tag_start[k + 1]; m++) {
+            struct rel_article *r = &ix->arts[ix->members[m]];
+            ix->tags[r->tags + r->ntags++] = k;
+        }
+    /* Each tag's run by index, and a copy newest first. */
+    for (uint32_t k = 0; k < ix->ntags; k++) {
+        uint32_t lo = ix->tag_start[k], n = ix->tag_start[k + 1] - lo;
+        qsort(ix->members + lo, n, sizeof(*ix->members), cmp_u32);
+        memcpy(ix->by_fresh + lo, ix->members + lo, n * sizeof(uint32_t));
+        qsort_r(ix->by_fresh + lo, n, sizeof(uint32_t), cmp_fresher, ix->fresh);
     }
-    if (ix->nmembers > 1) /* qsort wants a non-NULL base, even for none */
-        qsort(ix->members, ix->nmembers, sizeof(*ix->members), cmp_member);
-    size_t bytes = (ix->nmembers ? ix->nmembers : 1) * sizeof(*ix->by_fresh);
-    ix->by_fresh = xmalloc(bytes);
-    for (size_t m = 0; m < ix->nmembers; m++) {
-        ix->members[m].fresh = ix->fresh[ix->members[m].art];
-        ix->by_fresh[m] = ix->members[m];
-    }
-    if (ix->nmembers > 1) /* qsort wants a non-NULL base, even for none */
-        qsort(ix->by_fresh, ix->nmembers, sizeof(*ix->by_fresh), cmp_fresh);
     return 0;
 }
 
@@ -331,124 +349,132 @@ static void consider(struct ranking *r, uint32_t j, uint64_t sc)
         r->floor = r->top[r->limit - 1];
 }
 
-/* run finds tag's run [*lo, *hi) in v (sorted by tag first). */
-static void run(const struct rel_member *v, size_t n, int64_t tag, size_t *lo,
+/* run gives tag k's run [*lo, *hi) in members and by_fresh. */
+static void run(const struct related_index *ix, uint32_t k, size_t *lo,
                 size_t *hi)
 {
-    size_t a = 0, b = n;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (v[mid].tag < tag)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    *lo = a;
-    while (b < n && v[b].tag == tag)
-        b++;
-    *hi = b;
+    *lo = ix->tag_start[k];
+    *hi = ix->tag_start[k + 1];
 }
 
-/* has_tag says whether article j has tag. */
-static bool has_tag(const struct related_index *ix, uint32_t j, int64_t tag)
+/* shared_tags counts the tags article j has of article x's. */
+static uint32_t shared_tags(const struct related_index *ix, uint32_t j,
+                            uint32_t x)
 {
-    const struct rel_article *r = &ix->arts[j];
-    for (uint32_t t = 0; t < r->ntags; t++)
-        if (ix->tags[r->tags + t] == tag)
-            return true;
-    return false;
+    const struct rel_article *a = &ix->arts[j], *b = &ix->arts[x];
+    uint32_t n = 0;
+    for (uint32_t t = 0; t < a->ntags; t++)
+        for (uint32_t u = 0; u < b->ntags; u++)
+            n += ix->tags[a->tags + t] == ix->tags[b->tags + u];
+    return n;
+}
+
+/* first_tag returns the first of x's tags, but skip, that article j has
+ * (x's ntags if none). */
+static uint32_t first_tag(const struct related_index *ix, uint32_t j,
+                          uint32_t x, uint32_t skip)
+{
+    const struct rel_article *a = &ix->arts[j], *b = &ix->arts[x];
+    for (uint32_t u = 0; u < b->ntags; u++)
+        for (uint32_t t = 0; u != skip && t < a->ntags; t++)
+            if (ix->tags[a->tags + t] == ix->tags[b->tags + u])
+                return u;
+    return b->ntags;
 }
 
 /*
- * rank_one_tag ranks for an article with one tag, without visiting every
- * article that has it (3,198 for "earn"): they all share exactly that one,
- * so the best are the newest of its own section, then the newest of the
- * others, each found from the right end of a sorted run.
+ * rank_tag_newest ranks the articles of one of x's tags that share only
+ * that tag with x, without visiting every article that has it (100,000
+ * for "markets" at a million articles): they all score alike but for the
+ * section and the date, so the best are the newest of x's own section,
+ * then the newest of the others, each found from the right end of a
+ * sorted run. single: x has no other tag, so every member shares one.
  */
-static void rank_one_tag(const struct related_index *ix, struct ranking *r,
-                         uint32_t x, int64_t tag)
+static void rank_tag_newest(const struct related_index *ix, struct ranking *r,
+                            uint32_t x, uint32_t tag, bool single)
 {
     uint32_t sec = ix->section_no[x], last = ix->arts[x].section_last;
     size_t lo, hi;
-    run(ix->members, ix->nmembers, tag, &lo, &hi);
+    run(ix, tag, &lo, &hi);
     /* Its section is one run of arts, so of the tag's members too: from
      * the newest of the section (the last with art <= last) back. */
     size_t a = lo, b = hi;
     while (a < b) {
         size_t mid = a + (b - a) / 2;
-        if (ix->members[mid].art <= last)
+        if (ix->members[mid] <= last)
             a = mid + 1;
         else
             b = mid;
     }
     int taken = 0;
     for (size_t m = a; m-- > lo && taken < r->limit;) {
-        uint32_t j = ix->members[m].art;
+        uint32_t j = ix->members[m];
         if (ix->section_no[j] != sec)
             break;
-        if (j != x) {
+        if (j != x && (single || shared_tags(ix, j, x) == 1)) {
             consider(r, j, score(ix, j, 1, sec));
             taken++;
         }
     }
-    run(ix->by_fresh, ix->nmembers, tag, &lo, &hi);
     taken = 0;
     for (size_t m = lo; m < hi && taken < r->limit; m++) {
-        uint32_t j = ix->by_fresh[m].art;
-        if (ix->section_no[j] != sec) {
+        uint32_t j = ix->by_fresh[m];
+        if (ix->section_no[j] != sec &&
+            (single || shared_tags(ix, j, x) == 1)) {
             consider(r, j, score(ix, j, 1, sec));
             taken++;
         }
     }
 }
 
-enum { SEEN = 1u << 31 };
-
-/* rank fills r with the best of article x's candidates. */
-static void rank(struct arena *a, const struct related_index *ix,
-                 struct ranking *r, uint32_t x)
+/*
+ * rank fills r with the best of article x's candidates. Its cost follows
+ * the tags' sizes but the largest's, never the archive's: an article
+ * sharing two or more tags with x is in at least one run besides the
+ * largest, so those runs are read whole, each candidate scored once (in
+ * the first of x's tags it has); those sharing one tag come from each
+ * tag's newest (rank_tag_newest). (Counting in an array of every article,
+ * as before, zeroed 4 MB per article page at a million articles.)
+ */
+static void rank(const struct related_index *ix, struct ranking *r, uint32_t x)
 {
     const struct rel_article *me = &ix->arts[x];
     uint32_t my_section = ix->section_no[x];
-    uint32_t *shared = NULL;
 
-    if (me->ntags == 1) {
-        rank_one_tag(ix, r, x, ix->tags[me->tags]);
-    } else if (me->ntags > 1) {
-        /* Count the tags each article shares with x, then rank each
-         * once. */
-        shared = arena_zalloc(a, ix->n * sizeof(*shared));
-        for (int pass = 0; pass < 2; pass++) {
-            for (uint32_t t = 0; t < me->ntags; t++) {
-                size_t lo, hi;
-                run(ix->members, ix->nmembers, ix->tags[me->tags + t], &lo,
-                    &hi);
-                for (size_t m = lo; m < hi; m++) {
-                    uint32_t j = ix->members[m].art;
-                    if (j == x)
-                        continue;
-                    if (pass == 0) {
-                        shared[j]++;
-                    } else if (!(shared[j] & SEEN)) {
-                        consider(r, j, score(ix, j, shared[j], my_section));
-                        shared[j] |= SEEN;
-                    }
-                }
+    if (me->ntags > 1) {
+        uint32_t big = 0;
+        size_t big_n = 0;
+        for (uint32_t t = 0; t < me->ntags; t++) {
+            size_t lo, hi;
+            run(ix, ix->tags[me->tags + t], &lo, &hi);
+            if (hi - lo > big_n) {
+                big = t;
+                big_n = hi - lo;
+            }
+        }
+        for (uint32_t t = 0; t < me->ntags; t++) {
+            if (t == big)
+                continue;
+            size_t lo, hi;
+            run(ix, ix->tags[me->tags + t], &lo, &hi);
+            for (size_t m = lo; m < hi; m++) {
+                uint32_t j = ix->members[m];
+                uint32_t n = j == x ? 0 : shared_tags(ix, j, x);
+                if (n >= 2 && first_tag(ix, j, x, big) == t)
+                    consider(r, j, score(ix, j, n, my_section));
             }
         }
     }
+    for (uint32_t t = 0; t < me->ntags; t++)
+        rank_tag_newest(ix, r, x, ix->tags[me->tags + t], me->ntags == 1);
     /* Then the section's newest that share no tag. */
-    if (me->section == 0)
+    if (my_section == ix->no_section)
         return;
     int taken = 0;
     for (int64_t j = me->section_last;
-         j >= 0 && ix->arts[j].section == me->section && taken < r->limit;
-         j--) {
+         j >= 0 && ix->section_no[j] == my_section && taken < r->limit; j--) {
         uint32_t k = (uint32_t)j;
-        bool shares = shared ? shared[k] != 0
-                             : me->ntags == 1 &&
-                                   has_tag(ix, k, ix->tags[me->tags]);
-        if (k != x && !shares) {
+        if (k != x && (me->ntags == 0 || shared_tags(ix, k, x) == 0)) {
             consider(r, k, score(ix, k, 0, my_section));
             taken++;
         }
@@ -556,7 +582,7 @@ int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
     if (x < 0)
         goto out; /* a draft, or no such article: nothing related */
     struct ranking r = {.limit = limit};
-    rank(a, ix, &r, (uint32_t)x);
+    rank(ix, &r, (uint32_t)x);
     if (r.n == 0)
         goto out;
     int64_t ids[STORE_RELATED_MAX];
