@@ -189,6 +189,8 @@ static int load_articles(struct conn *c, struct related_index *ix)
         published[ix->n++] = sqlite3_column_int64(st, 2);
     }
     sdb_done(st);
+    /* Grown by doubling: give back the rest (12 MB at a million). */
+    ix->arts = xrealloc(ix->arts, (ix->n ? ix->n : 1) * sizeof(*ix->arts));
     size_t bytes = (ix->n ? ix->n : 1) * sizeof(uint32_t);
     ix->by_id = xmalloc(bytes);
     ix->fresh = xmalloc(bytes);
@@ -255,6 +257,7 @@ static int load_tags(struct conn *c, struct related_index *ix)
     grow(&ix->tag_start, ix->ntags + 1, &cap_t, sizeof(*ix->tag_start));
     ix->tag_start[ix->ntags] = (uint32_t)ix->nmembers;
     size_t bytes = (ix->nmembers ? ix->nmembers : 1) * sizeof(uint32_t);
+    ix->members = xrealloc(ix->members, bytes); /* as arts */
     ix->tags = xmalloc(bytes);
     ix->by_fresh = xmalloc(bytes);
     if (rc != 0)
