@@ -30,10 +30,12 @@
 #include <string.h>
 
 /* Every published article, by section (0: none), then date, then id, so a
- * section's newest articles end its run. */
+ * section's newest articles end its run. From search_facets, the narrow
+ * row each published article has (search.c): the articles rows carry
+ * their bodies, and reading them took 6.5 s at a million, this 0.6 s. */
 static const char SQL_ARTICLES[] =
-    "SELECT id, coalesce(section_id, 0), published_at FROM articles"
-    " WHERE status = 1 ORDER BY 2, 3, 1";
+    "SELECT id, coalesce(section_id, 0), published_at FROM search_facets"
+    " ORDER BY 2, 3, 1";
 /* Every tag's articles, from the index on (tag_id, article_id). */
 static const char SQL_TAGS[] =
     "SELECT tag_id, article_id FROM article_tags ORDER BY tag_id, article_id";
