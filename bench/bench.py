@@ -142,13 +142,13 @@ def wrk(url, conns, seconds, script=None, env=None, ua=None):
     p = subprocess.run(cmd + [url], capture_output=True, text=True,
                        env=dict(os.environ, **(env or {})))
     out = p.stdout
-    if p.returncode != 0 or not re.search(r"^\s+99%\s+\S+$", out, re.M):
+    if p.returncode != 0 or not re.search(r"^\s+99%\s+\S+\s*$", out, re.M):
         raise SystemExit(f"bench: wrk {' '.join(cmd[1:])} {url} failed:\n"
                          f"{p.stderr}{out}")
     r = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
          "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1)),
-         "p99": to_ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1)),
+         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)\s*$", out, re.M).group(1)),
+         "p99": to_ms(re.search(r"^\s+99%\s+(\S+)\s*$", out, re.M).group(1)),
          "bad": 0}
     m = re.search(r"^p95-us: (\d+)$", out, re.M)  # bench/p95.lua
     if m:
