@@ -470,6 +470,7 @@ int store_open(const char *path, int flags, struct store **out)
     pthread_mutexattr_destroy(&attr);
     pthread_mutex_init(&s->rlock, NULL);
     pthread_mutex_init(&s->xlock, NULL);
+    pthread_cond_init(&s->related_built, NULL);
     if (pthread_key_create(&s->tkey, NULL) != 0) {
         sdb_errorf("cannot create a thread key");
         rc = ERR_DB;
@@ -519,6 +520,7 @@ void store_close(struct store *s)
     sdb_related_free(s);
     sdb_pages_free(s);
     pthread_mutex_destroy(&s->xlock);
+    pthread_cond_destroy(&s->related_built);
     pthread_mutex_destroy(&s->rlock);
     pthread_mutex_destroy(&s->wlock);
     sdb_unlock(s->lockfd); /* after the last connection is closed */

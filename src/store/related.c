@@ -286,7 +286,13 @@ static int load_tags(struct conn *c, struct related_index *ix)
     return 0;
 }
 
-/* index_get returns a reference to an index no older than c's snapshot. */
+/*
+ * index_get returns a reference to an index no older than c's snapshot.
+ * One thread builds at a time, outside xlock (2.7 s at a million articles:
+ * list counts and page indexes, under the same lock, must not wait for
+ * it); a reader that needs a newer index than the store's waits for that
+ * build, then looks again.
+ */
 static int index_get(struct store *s, struct conn *c,
                      struct related_index **out)
 {
@@ -295,24 +301,42 @@ static int index_get(struct store *s, struct conn *c,
     if (rc != 0)
         return rc;
     pthread_mutex_lock(&s->xlock);
-    struct related_index *ix = s->related;
-    if (!ix || ix->seq < seq || nocache_on()) {
-        ix = xcalloc(1, sizeof(*ix));
-        atomic_init(&ix->refs, 1);
-        ix->seq = seq;
-        rc = load_articles(c, ix);
-        if (rc == 0)
-            rc = load_tags(c, ix);
-        if (rc != 0) {
-            index_unref(ix);
+    struct related_index *ix;
+    for (;;) {
+        ix = s->related;
+        if (ix && ix->seq >= seq && !nocache_on()) {
+            atomic_fetch_add_explicit(&ix->refs, 1, memory_order_relaxed);
             pthread_mutex_unlock(&s->xlock);
-            return rc;
+            *out = ix;
+            return 0;
         }
-        index_unref(s->related);
+        if (!s->related_building)
+            break;
+        pthread_cond_wait(&s->related_built, &s->xlock);
+    }
+    s->related_building = true;
+    pthread_mutex_unlock(&s->xlock);
+
+    ix = xcalloc(1, sizeof(*ix));
+    atomic_init(&ix->refs, 1); /* the caller's */
+    ix->seq = seq;
+    rc = load_articles(c, ix);
+    if (rc == 0)
+        rc = load_tags(c, ix);
+
+    pthread_mutex_lock(&s->xlock);
+    s->related_building = false;
+    if (rc == 0 && (!s->related || s->related->seq <= ix->seq)) {
+        atomic_fetch_add_explicit(&ix->refs, 1, memory_order_relaxed);
+        index_unref(s->related); /* readers still holding it keep it */
         s->related = ix;
     }
-    atomic_fetch_add_explicit(&ix->refs, 1, memory_order_relaxed);
+    pthread_cond_broadcast(&s->related_built);
     pthread_mutex_unlock(&s->xlock);
+    if (rc != 0) {
+        index_unref(ix);
+        return rc;
+    }
     *out = ix;
     return 0;
 }

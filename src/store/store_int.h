@@ -74,6 +74,8 @@ struct store {
     bool map;                      /* STORE_MAP: readers mmap the file */
     pthread_mutex_t xlock;         /* guards related, pages and counts */
     struct related_index *related; /* related.c; one reference held here */
+    bool related_building;         /* related.c: a thread builds one */
+    pthread_cond_t related_built;  /* signalled (xlock) when it is done */
     struct sdb_page_list *pages;   /* pages.c: page indexes, or NULL */
     unsigned pages_next;
     struct sdb_count counts[SDB_COUNTS]; /* pages.c: list counts */

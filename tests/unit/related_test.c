@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "store/store.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <sqlite3.h>
@@ -238,6 +239,63 @@ static void test_follows_writes(void **state)
     store_close(st);
 }
 
+/* Readers on four threads while articles are added: the index is rebuilt
+ * by one thread at a time, outside the store's lock, and each reader gets
+ * an index no older than its snapshot: the related list only grows. */
+struct reader_arg {
+    struct store *st;
+    int64_t me;
+    int bad;
+};
+
+static void *read_related(void *p)
+{
+    struct reader_arg *r = p;
+    size_t last = 0;
+    for (int i = 0; i < 200; i++) {
+        struct arena a;
+        arena_init(&a, 4096);
+        struct article *v;
+        size_t n;
+        if (store_articles_related(r->st, &a, r->me, 5, &v, &n) != 0 ||
+            n < last)
+            r->bad++;
+        last = n;
+        arena_release(&a);
+    }
+    return NULL;
+}
+
+static void test_concurrent_readers_and_rebuilds(void **state)
+{
+    (void)state;
+    struct store *st;
+    assert_int_equal(store_open(path_of("threads.db"), STORE_CREATE, &st), 0);
+    struct row me = {"me", "Field Reports", 50, ARTICLE_PUBLISHED, {"gas"},
+                     {0}};
+    int64_t me_id, id;
+    assert_int_equal(save(st, &me, &me_id), 0);
+    struct reader_arg args[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (struct reader_arg){st, me_id, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, read_related, &args[i]),
+                         0);
+    }
+    char slug[16];
+    for (int i = 0; i < 20; i++) {
+        snprintf(slug, sizeof(slug), "gas-%d", i);
+        struct row r = {slug, "Other", i, ARTICLE_PUBLISHED, {"gas"}, {0}};
+        assert_int_equal(save(st, &r, &id), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(args[i].bad, 0);
+    }
+    assert_string_equal(related_slugs(st, me_id, 3), "gas-19 gas-18 gas-17");
+    store_close(st);
+}
+
 /* The ranking as one SQL query: every published article but ?1 that
  * shares a tag, or the section (not none) with it. */
 static const char SQL_RANKING[] =
@@ -355,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_limit_cuts_the_ranked_list),
         cmocka_unit_test(test_nothing_related),
         cmocka_unit_test(test_follows_writes),
+        cmocka_unit_test(test_concurrent_readers_and_rebuilds),
         cmocka_unit_test(test_agrees_with_sql),
         cmocka_unit_test(test_memo_gives_the_same_rows),
     };
