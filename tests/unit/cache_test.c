@@ -280,6 +280,15 @@ static bool got_numbered(struct page_cache *c, int i)
     return true;
 }
 
+/* all_come_back waits for the background thread, then finds /a/0 to
+ * /a/<n-1> each cached with its bytes. */
+static void all_come_back(struct page_cache *c, int n)
+{
+    cache_settle(c);
+    for (int i = 0; i < n; i++)
+        assert_true(got_numbered(c, i));
+}
+
 /* Pages evicted from memory go to disk and come back byte for byte, with
  * their ETag, variants and deps; invalidation and clear reach them. */
 static void evicted_pages_come_back_from_disk(void **state)
@@ -326,9 +335,7 @@ static void evicted_pages_come_back_from_disk(void **state)
     /* After a clear it spills again, into a new file. */
     for (int i = 0; i < 10; i++)
         put_numbered(c, i);
-    cache_settle(c);
-    for (int i = 0; i < 10; i++)
-        assert_true(got_numbered(c, i));
+    all_come_back(c, 10);
     cache_free(c);
 }
 
@@ -344,9 +351,7 @@ static void evicted_page_served_before_its_spill(void **state)
         put_numbered(c, i); /* evicts /a/<i-2>, its spill queued */
         assert_true(got_numbered(c, i - 2));
     }
-    cache_settle(c);
-    for (int i = 0; i < 40; i++)
-        assert_true(got_numbered(c, i));
+    all_come_back(c, 40);
     cache_free(c);
 }
 

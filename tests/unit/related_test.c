@@ -206,16 +206,24 @@ static const char *related_slugs(struct store *st, int64_t id, int limit)
     return out;
 }
 
+/* open_with_me opens a new store in file holding one article, "me" (Field
+ * Reports, tagged gas, published on day), whose id goes to *me_id. */
+static struct store *open_with_me(const char *file, int64_t day, int64_t *me_id)
+{
+    struct store *st;
+    assert_int_equal(store_open(path_of(file), STORE_CREATE, &st), 0);
+    struct row me = {"me", "Field Reports", day, ARTICLE_PUBLISHED, {"gas"},
+                     {0}};
+    assert_int_equal(save(st, &me, me_id), 0);
+    return st;
+}
+
 static void test_follows_writes(void **state)
 {
     (void)state;
-    struct store *st;
-    assert_int_equal(store_open(path_of("follow.db"), STORE_CREATE, &st), 0);
-    struct row me = {"me", "Field Reports", 10, ARTICLE_PUBLISHED, {"gas"},
-                     {0}};
-    struct row old = {"old", "Other", 1, ARTICLE_PUBLISHED, {"gas"}, {0}};
     int64_t me_id, id;
-    assert_int_equal(save(st, &me, &me_id), 0);
+    struct store *st = open_with_me("follow.db", 10, &me_id);
+    struct row old = {"old", "Other", 1, ARTICLE_PUBLISHED, {"gas"}, {0}};
     assert_int_equal(save(st, &old, &id), 0);
     assert_string_equal(related_slugs(st, me_id, 5), "old");
 
@@ -275,12 +283,8 @@ static void *read_related(void *p)
 static void test_concurrent_readers_and_rebuilds(void **state)
 {
     (void)state;
-    struct store *st;
-    assert_int_equal(store_open(path_of("threads.db"), STORE_CREATE, &st), 0);
-    struct row me = {"me", "Field Reports", 50, ARTICLE_PUBLISHED, {"gas"},
-                     {0}};
     int64_t me_id, id;
-    assert_int_equal(save(st, &me, &me_id), 0);
+    struct store *st = open_with_me("threads.db", 50, &me_id);
     struct reader_arg args[4];
     pthread_t t[4];
     for (int i = 0; i < 4; i++) {
