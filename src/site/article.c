@@ -20,7 +20,10 @@
 
 #include <string.h>
 
-enum { SITE_RELATED = 5 }; /* related articles shown under an article */
+enum {
+    SITE_RELATED = 5,         /* related articles shown under an article */
+    SITE_RELATED_STALE_S = 1, /* a page with a lagging ranking, cached */
+};
 
 /* json_str appends s as a JSON string safe inside <script>: < > & as
  * \u escapes, control characters dropped. */
@@ -228,8 +231,9 @@ int site_article(struct request *req, struct response *res, void *ctx)
     }
     if (rc != 0)
         return 500;
-    if (store_articles_related(s->store, a, art.id, SITE_RELATED, &rel,
-                               &nrel) != 0)
+    bool rel_stale;
+    if (store_articles_related(s->store, a, art.id, SITE_RELATED, &rel, &nrel,
+                               &rel_stale) != 0)
         return 500;
     struct tval *c = site_context(s, a);
     if (!c)
@@ -270,6 +274,10 @@ int site_article(struct request *req, struct response *res, void *ctx)
         page_depend(res->page, "section", art.section.id);
     for (size_t i = 0; i < nrel; i++)
         page_depend(res->page, "article", rel[i].id);
+    /* Ranked by an index the ticker is still rebuilding: render again
+     * soon, since no change will come to drop this page. */
+    if (rel_stale)
+        page_expire_in(res->page, SITE_RELATED_STALE_S);
     return 200;
 }
 

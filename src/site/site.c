@@ -423,6 +423,11 @@ static void *ticker(void *arg)
         if (store_schedule_run(s->store, (int64_t)time(NULL), &flipped) != 0)
             log_warn("scheduled articles not published; will retry");
         follow_changes(s, &seq);
+        /* After the pages were dropped: at a million articles this takes
+         * seconds, which readers need not wait (store_related_refresh). */
+        if (store_related_refresh(s->store) != 0)
+            log_warn("related articles not reindexed (%s); will retry",
+                     store_last_error());
         time_t now = time(NULL);
         if (now - last_flush >= (time_t)s->hits_flush) {
             last_flush = now;

@@ -471,6 +471,7 @@ int store_open(const char *path, int flags, struct store **out)
     pthread_mutex_init(&s->rlock, NULL);
     pthread_mutex_init(&s->xlock, NULL);
     pthread_cond_init(&s->related_built, NULL);
+    s->related_slow_ms = SDB_RELATED_SLOW_MS;
     if (pthread_key_create(&s->tkey, NULL) != 0) {
         sdb_errorf("cannot create a thread key");
         rc = ERR_DB;

@@ -15,8 +15,12 @@
  * The index is versioned by the change log's sequence number, which every
  * content write moves (schema version 2): a reader whose snapshot is newer
  * than the index rebuilds it from that snapshot, so no reader ranks with
- * an index older than its own data. Readers share one immutable index by
- * reference count; a rebuild replaces it under s->xlock.
+ * an index older than its own data. Except on a server whose builds are
+ * slow: there its background thread rebuilds (store_related_refresh) and
+ * readers meanwhile rank with the older index and say so (*stale), so the
+ * page is shown at once and rendered again a moment later. Readers share
+ * one immutable index by reference count; a rebuild replaces it under
+ * s->xlock.
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
@@ -28,6 +32,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Every published article, by section (0: none), then date, then id, so a
  * section's newest articles end its run. From search_facets, the narrow
@@ -286,15 +291,28 @@ static int load_tags(struct conn *c, struct related_index *ix)
     return 0;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /*
  * index_get returns a reference to an index no older than c's snapshot.
  * One thread builds at a time, outside xlock (2.7 s at a million articles:
  * list counts and page indexes, under the same lock, must not wait for
  * it); a reader that needs a newer index than the store's waits for that
  * build, then looks again.
+ *
+ * With stale not NULL, a reader may instead rank with the index it has,
+ * older than its snapshot (*stale set), when builds are slow and a server
+ * refreshes the index in the background (store_related_refresh): after an
+ * edit at a million articles, article pages would otherwise wait seconds.
+ * Quick builds (a journal of tens of thousands) stay exact.
  */
 static int index_get(struct store *s, struct conn *c,
-                     struct related_index **out)
+                     struct related_index **out, bool *stale)
 {
     int64_t seq;
     int rc = sdb_changes_seq(c, &seq);
@@ -304,9 +322,13 @@ static int index_get(struct store *s, struct conn *c,
     struct related_index *ix;
     for (;;) {
         ix = s->related;
-        if (ix && ix->seq >= seq && !nocache_on()) {
+        bool fresh = ix && ix->seq >= seq;
+        bool may_lag = ix && stale && s->related_refreshed && s->related_slow;
+        if ((fresh || may_lag) && !nocache_on()) {
             atomic_fetch_add_explicit(&ix->refs, 1, memory_order_relaxed);
             pthread_mutex_unlock(&s->xlock);
+            if (stale)
+                *stale = !fresh;
             *out = ix;
             return 0;
         }
@@ -317,6 +339,7 @@ static int index_get(struct store *s, struct conn *c,
     s->related_building = true;
     pthread_mutex_unlock(&s->xlock);
 
+    int64_t t0 = now_ms();
     ix = xcalloc(1, sizeof(*ix));
     atomic_init(&ix->refs, 1); /* the caller's */
     ix->seq = seq;
@@ -326,6 +349,8 @@ static int index_get(struct store *s, struct conn *c,
 
     pthread_mutex_lock(&s->xlock);
     s->related_building = false;
+    if (rc == 0)
+        s->related_slow = now_ms() - t0 >= s->related_slow_ms;
     if (rc == 0 && (!s->related || s->related->seq <= ix->seq)) {
         atomic_fetch_add_explicit(&ix->refs, 1, memory_order_relaxed);
         index_unref(s->related); /* readers still holding it keep it */
@@ -337,8 +362,26 @@ static int index_get(struct store *s, struct conn *c,
         index_unref(ix);
         return rc;
     }
+    if (stale)
+        *stale = false;
     *out = ix;
     return 0;
+}
+
+int store_related_refresh(struct store *s)
+{
+    struct conn *c;
+    struct related_index *ix = NULL;
+    pthread_mutex_lock(&s->xlock);
+    s->related_refreshed = true;
+    pthread_mutex_unlock(&s->xlock);
+    int rc = sdb_read_begin(s, &c);
+    if (rc != 0)
+        return rc;
+    rc = index_get(s, c, &ix, NULL);
+    index_unref(ix);
+    sdb_read_end(s, c);
+    return rc;
 }
 
 /* --- ranking --------------------------------------------------------- */
@@ -604,13 +647,17 @@ static int load_bylines(struct conn *c, struct arena *a, struct article *v,
 }
 
 int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
-                           int limit, struct article **out, size_t *n)
+                           int limit, struct article **out, size_t *n,
+                           bool *stale)
 {
     struct conn *c;
     struct related_index *ix = NULL;
+    bool lagging = false;
 
     *out = NULL;
     *n = 0;
+    if (stale)
+        *stale = false;
     if (limit < 0 || limit > STORE_RELATED_MAX)
         return sdb_invalid("articles_related", "limit out of range");
     if (limit == 0)
@@ -618,9 +665,11 @@ int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = index_get(s, c, &ix);
+    rc = index_get(s, c, &ix, &lagging);
     if (rc != 0)
         goto out;
+    if (stale)
+        *stale = lagging;
     int64_t x = find(ix, article_id);
     if (x < 0)
         goto out; /* a draft, or no such article: nothing related */

@@ -252,10 +252,23 @@ int store_articles_list(struct store *s, struct arena *a,
  * published articles sharing tags or the section with article_id, ranked
  * by shared tags, then same section, then newest; never the article
  * itself. Without bodies or tags, with section, issue and authors.
+ * *stale (may be NULL) is set when the ranking came from an index older
+ * than the caller's snapshot (see store_related_refresh): show it, but not
+ * for long. It never lists a draft or a deleted article.
  */
 enum { STORE_RELATED_MAX = 8 };
 int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
-                           int limit, struct article **out, size_t *n) WUR;
+                           int limit, struct article **out, size_t *n,
+                           bool *stale) WUR;
+/*
+ * store_related_refresh brings the related index up to the latest
+ * snapshot, building it here if it is older (seconds at a million
+ * articles). A server calls it from a background thread after each change;
+ * from the first call on, a reader whose index is out of date and whose
+ * builds are slow ranks with the older index (*stale) instead of waiting
+ * for a new one. Without it, readers build what they need themselves.
+ */
+int store_related_refresh(struct store *s) WUR;
 
 /* store_article_count counts articles (published and drafts). */
 int store_article_count(struct store *s, int64_t *n) WUR;

@@ -76,7 +76,10 @@ struct store {
     struct related_index *related; /* related.c; one reference held here */
     bool related_building;         /* related.c: a thread builds one */
     pthread_cond_t related_built;  /* signalled (xlock) when it is done */
-    struct sdb_page_list *pages;   /* pages.c: page indexes, or NULL */
+    bool related_refreshed;  /* related.c: store_related_refresh is called */
+    bool related_slow;       /* related.c: the last build took long, */
+    int64_t related_slow_ms; /* at least this (SDB_RELATED_SLOW_MS) */
+    struct sdb_page_list *pages; /* pages.c: page indexes, or NULL */
     unsigned pages_next;
     struct sdb_count counts[SDB_COUNTS]; /* pages.c: list counts */
     unsigned counts_next;
@@ -120,6 +123,11 @@ int sdb_changes_seq(struct conn *c, int64_t *seq);
 int64_t sdb_memo_version(struct store *s, struct conn *c);
 
 /* --- related.c ----------------------------------------------------- */
+
+/* A related index build this long (ms) is slow: readers on a server stop
+ * waiting for it (related.c, index_get). A few tens of thousands of
+ * articles build in less. */
+#define SDB_RELATED_SLOW_MS 50
 
 /* sdb_related_free drops the store's reference to its related index. */
 void sdb_related_free(struct store *s);

@@ -125,8 +125,8 @@ static void test_ranking(void **state)
     (void)state;
     struct article *v;
     size_t n;
-    assert_int_equal(store_articles_related(store, &arena, ids[0], 8, &v, &n),
-                     0);
+    assert_int_equal(
+        store_articles_related(store, &arena, ids[0], 8, &v, &n, NULL), 0);
     static const char *const want[] = {
         "two-tags-old",         /* 2 shared tags beats everything */
         "one-tag-same-section", /* 1 tag, same section */
@@ -156,21 +156,23 @@ static void test_limit_cuts_the_ranked_list(void **state)
     (void)state;
     struct article *v;
     size_t n;
-    assert_int_equal(store_articles_related(store, &arena, ids[0], 5, &v, &n),
-                     0);
+    assert_int_equal(
+        store_articles_related(store, &arena, ids[0], 5, &v, &n, NULL), 0);
     assert_int_equal(n, 5);
     assert_string_equal(v[4].slug, "section-only-new");
-    assert_int_equal(store_articles_related(store, &arena, ids[0], 1, &v, &n),
-                     0);
+    assert_int_equal(
+        store_articles_related(store, &arena, ids[0], 1, &v, &n, NULL), 0);
     assert_int_equal(n, 1);
     assert_string_equal(v[0].slug, "two-tags-old");
-    assert_int_equal(store_articles_related(store, &arena, ids[0], 0, &v, &n),
-                     0);
+    assert_int_equal(
+        store_articles_related(store, &arena, ids[0], 0, &v, &n, NULL), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(store_articles_related(store, &arena, ids[0], 9, &v, &n),
-                     ERR_INVALID);
-    assert_int_equal(store_articles_related(store, &arena, ids[0], -1, &v, &n),
-                     ERR_INVALID);
+    assert_int_equal(
+        store_articles_related(store, &arena, ids[0], 9, &v, &n, NULL),
+        ERR_INVALID);
+    assert_int_equal(
+        store_articles_related(store, &arena, ids[0], -1, &v, &n, NULL),
+        ERR_INVALID);
 }
 
 static void test_nothing_related(void **state)
@@ -180,29 +182,41 @@ static void test_nothing_related(void **state)
     size_t n;
     /* "unrelated" shares its section "Other" only. */
     assert_int_equal(
-        store_articles_related(store, &arena, ids[NROWS - 1], 8, &v, &n), 0);
+        store_articles_related(store, &arena, ids[NROWS - 1], 8, &v, &n, NULL),
+        0);
     for (size_t i = 0; i < n; i++) {
         assert_string_not_equal(v[i].slug, "unrelated");
         assert_string_equal(v[i].section.name, "Other");
     }
     assert_int_equal(n, 3);
     /* An id that does not exist has nothing related, and no error. */
-    assert_int_equal(store_articles_related(store, &arena, 999999, 5, &v, &n),
-                     0);
+    assert_int_equal(
+        store_articles_related(store, &arena, 999999, 5, &v, &n, NULL), 0);
     assert_int_equal(n, 0);
 }
 
-/* related_slugs lists the slugs related to id, space-separated. */
-static const char *related_slugs(struct store *st, int64_t id, int limit)
+/* related_lagging lists the slugs related to id, space-separated, and
+ * tells in *stale whether they came from a lagging index. */
+static const char *related_lagging(struct store *st, int64_t id, int limit,
+                                   bool *stale)
 {
     static char out[512];
     struct article *v;
     size_t n, len = 0;
     out[0] = 0;
-    assert_int_equal(store_articles_related(st, &arena, id, limit, &v, &n), 0);
+    assert_int_equal(
+        store_articles_related(st, &arena, id, limit, &v, &n, stale), 0);
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s",
                                 i ? " " : "", v[i].slug);
+    return out;
+}
+
+static const char *related_slugs(struct store *st, int64_t id, int limit)
+{
+    bool stale;
+    const char *out = related_lagging(st, id, limit, &stale);
+    assert_false(stale); /* no store_related_refresh: always exact */
     return out;
 }
 
@@ -247,6 +261,45 @@ static void test_follows_writes(void **state)
     store_close(st);
 }
 
+/* On a server (store_related_refresh called) whose builds are slow, as at
+ * a million articles (here every build counts as slow), a reader whose
+ * index lags ranks with it and says so instead of waiting for a build,
+ * and still never shows a draft; the next refresh brings it up to date. */
+static void test_lagging_index_on_a_server(void **state)
+{
+    (void)state;
+    int64_t me_id, id;
+    bool stale;
+    struct store *st = open_with_me("lag.db", 10, &me_id);
+    st->related_slow_ms = 0;
+    struct row old = {"old", "Other", 1, ARTICLE_PUBLISHED, {"gas"}, {0}};
+    assert_int_equal(save(st, &old, &id), 0);
+    assert_string_equal(related_slugs(st, me_id, 5), "old");
+    assert_int_equal(store_related_refresh(st), 0);
+    assert_string_equal(related_lagging(st, me_id, 5, &stale), "old");
+    assert_false(stale);
+
+    struct row fresh = {"fresh", "Other", 5, ARTICLE_PUBLISHED, {"gas"}, {0}};
+    assert_int_equal(save(st, &fresh, &id), 0);
+    assert_string_equal(related_lagging(st, me_id, 5, &stale), "old");
+    assert_true(stale);
+    old.status = ARTICLE_DRAFT; /* the lagging index still ranks it */
+    assert_int_equal(save(st, &old, &id), 0);
+    assert_string_equal(related_lagging(st, me_id, 5, &stale), "");
+    assert_true(stale);
+
+    /* The refresh's build is quick: readers are exact again. */
+    st->related_slow_ms = SDB_RELATED_SLOW_MS * 1000;
+    assert_int_equal(store_related_refresh(st), 0);
+    assert_string_equal(related_lagging(st, me_id, 5, &stale), "fresh");
+    assert_false(stale);
+    old.status = ARTICLE_PUBLISHED;
+    assert_int_equal(save(st, &old, &id), 0);
+    assert_string_equal(related_lagging(st, me_id, 5, &stale), "fresh old");
+    assert_false(stale);
+    store_close(st);
+}
+
 /* Readers on four threads while articles are added: the index is rebuilt
  * by one thread at a time, outside the store's lock, and every answer is
  * a ranking: the newest first, each once. (An index built for a newer
@@ -266,7 +319,7 @@ static void *read_related(void *p)
         arena_init(&a, 4096);
         struct article *v;
         size_t n;
-        int rc = store_articles_related(r->st, &a, r->me, 5, &v, &n);
+        int rc = store_articles_related(r->st, &a, r->me, 5, &v, &n, NULL);
         int prev = 1000;
         for (size_t k = 0; rc == 0 && k < n; k++) {
             int num = -1;
@@ -393,9 +446,9 @@ static void test_memo_gives_the_same_rows(void **state)
     store_read_hold(store);
     store_read_memo(store);
     assert_int_equal(
-        store_articles_related(store, &arena, ids[0], 8, &first, &n1), 0);
+        store_articles_related(store, &arena, ids[0], 8, &first, &n1, NULL), 0);
     assert_int_equal(
-        store_articles_related(store, &arena, ids[0], 8, &again, &n2), 0);
+        store_articles_related(store, &arena, ids[0], 8, &again, &n2, NULL), 0);
     store_read_release(store);
     assert_int_equal(n1, 6);
     assert_int_equal(n2, n1);
@@ -423,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_limit_cuts_the_ranked_list),
         cmocka_unit_test(test_nothing_related),
         cmocka_unit_test(test_follows_writes),
+        cmocka_unit_test(test_lagging_index_on_a_server),
         cmocka_unit_test(test_concurrent_readers_and_rebuilds),
         cmocka_unit_test(test_agrees_with_sql),
         cmocka_unit_test(test_memo_gives_the_same_rows),
