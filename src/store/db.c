@@ -396,10 +396,13 @@ static int conn_open(struct conn *c, const char *path, bool writer, bool create,
         rc = conn_exec(c, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
                        path);
     } else {
-        /* 8 MB of pages: a cold render reads memory, not a pread a page. */
+        /* SQLite's default 2 MB of pages each: the kernel caches the file
+         * anyway. 8 MB cost 18 MB of RSS at a million articles (three
+         * readers) and made cold article pages no faster (docs/benchmarks.md,
+         * 2026-12-06). */
         rc = conn_exec(c,
                        "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                       " PRAGMA cache_size=-8000",
+                       " PRAGMA cache_size=-2000",
                        path);
         if (rc == 0 && map) {
             char sql[64];

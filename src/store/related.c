@@ -62,31 +62,29 @@ static const char SQL_BYLINE[] =
     " WHERE aa.article_id = ?1";
 
 /*
- * The index holds 4-byte indexes into arts, not ids, and each tag's
- * articles as a run of one array (tag_start), so it takes about 60 bytes
- * an article (60 MB at a million; 165 before, with an id beside each).
+ * An article is its index in SQL_ARTICLES order ("arts"), and the index
+ * holds 4-byte indexes, not ids, in arrays of one field each, with each
+ * tag's articles as a run of one array (tag_start) and each article's tags
+ * as a run of another (tag_off): about 50 bytes an article (50 MB at a
+ * million; 165 before, with an id beside each and a struct per article).
  */
-struct rel_article {
-    int64_t id;
-    uint32_t section_last; /* index of the newest article of its section */
-    uint32_t tags, ntags;  /* its tags: related_index.tags[tags..+ntags] */
-};
-
 struct related_index {
     atomic_int refs;
-    int64_t seq;              /* the change log's sequence it was built at */
-    struct rel_article *arts; /* in SQL_ARTICLES order */
-    uint32_t *by_id;          /* arts' indexes, by id */
-    uint32_t *fresh;          /* each article's place by (published_at, id) */
-    uint32_t *section_no;     /* its section's run number in arts */
-    uint32_t no_section;      /* the run of those with none, or UINT32_MAX */
+    int64_t seq;           /* the change log's sequence it was built at */
+    int64_t *ids;          /* each article's id, in SQL_ARTICLES order */
+    uint32_t *by_id;       /* arts' indexes, by id */
+    uint32_t *fresh;       /* each article's place by (published_at, id) */
+    uint32_t *section_no;  /* its section's run number in arts */
+    uint32_t *section_end; /* by run number: the run's last (newest) */
+    uint32_t no_section;   /* the run of those with none, or UINT32_MAX */
     size_t n;
+    uint32_t *tag_off;   /* article i's tags: tags[tag_off[i]..tag_off[i+1]) */
     uint32_t *tags;      /* each article's tags (numbers), in arts order */
     uint32_t *tag_start; /* tag k's articles: [tag_start[k], tag_start[k+1]) */
     size_t ntags;        /* tags (numbers) */
     uint32_t *members;   /* arts' indexes by tag number, then index */
-    uint32_t *by_fresh;  /* the same by tag number, then newest first */
     size_t nmembers;
+    uint32_t nsections; /* section runs (section_end's length) */
 };
 
 static void index_unref(struct related_index *ix)
@@ -94,14 +92,15 @@ static void index_unref(struct related_index *ix)
     if (!ix ||
         atomic_fetch_sub_explicit(&ix->refs, 1, memory_order_acq_rel) != 1)
         return;
-    free(ix->arts);
+    free(ix->ids);
     free(ix->by_id);
     free(ix->fresh);
     free(ix->section_no);
+    free(ix->section_end);
+    free(ix->tag_off);
     free(ix->tags);
     free(ix->tag_start);
     free(ix->members);
-    free(ix->by_fresh);
     free(ix);
 }
 
@@ -111,13 +110,13 @@ void sdb_related_free(struct store *s)
     s->related = NULL;
 }
 
-/* find returns the index in ix->arts of article id, or -1. */
+/* find returns the index of article id, or -1. */
 static int64_t find(const struct related_index *ix, int64_t id)
 {
     size_t lo = 0, hi = ix->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int64_t v = ix->arts[ix->by_id[mid]].id;
+        int64_t v = ix->ids[ix->by_id[mid]];
         if (v == id)
             return ix->by_id[mid];
         if (v < id)
@@ -130,16 +129,14 @@ static int64_t find(const struct related_index *ix, int64_t id)
 
 static int cmp_by_id(const void *x, const void *y, void *arg)
 {
-    const struct rel_article *arts = arg;
-    int64_t a = arts[*(const uint32_t *)x].id,
-            b = arts[*(const uint32_t *)y].id;
+    const int64_t *ids = arg;
+    int64_t a = ids[*(const uint32_t *)x], b = ids[*(const uint32_t *)y];
     return (a > b) - (a < b);
 }
 
 /* Article indexes by date, then id: the dates are in arg. */
 struct by_date {
-    const struct rel_article *arts;
-    const int64_t *published;
+    const int64_t *ids, *published;
 };
 
 static int cmp_published(const void *x, const void *y, void *arg)
@@ -149,20 +146,13 @@ static int cmp_published(const void *x, const void *y, void *arg)
     if (d->published[i] != d->published[j])
         return (d->published[i] > d->published[j]) -
                (d->published[i] < d->published[j]);
-    return (d->arts[i].id > d->arts[j].id) - (d->arts[i].id < d->arts[j].id);
+    return (d->ids[i] > d->ids[j]) - (d->ids[i] < d->ids[j]);
 }
 
 static int cmp_u32(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
     return (a > b) - (a < b);
-}
-
-static int cmp_fresher(const void *x, const void *y, void *arg)
-{
-    const uint32_t *fresh = arg;
-    uint32_t a = fresh[*(const uint32_t *)x], b = fresh[*(const uint32_t *)y];
-    return (a < b) - (a > b); /* newest first */
 }
 
 /* grow makes room for one more of size bytes in *v (n used, *cap). */
@@ -187,17 +177,16 @@ static int load_articles(struct conn *c, struct related_index *ix)
             rc = sdb_invalid("related", "too many articles");
             break;
         }
-        grow(&ix->arts, ix->n, &cap, sizeof(*ix->arts));
+        grow(&ix->ids, ix->n, &cap, sizeof(*ix->ids));
         grow(&section, ix->n, &cap_s, sizeof(*section));
         grow(&published, ix->n, &cap_p, sizeof(*published));
-        ix->arts[ix->n] =
-            (struct rel_article){.id = sqlite3_column_int64(st, 0)};
+        ix->ids[ix->n] = sqlite3_column_int64(st, 0);
         section[ix->n] = sqlite3_column_int64(st, 1);
         published[ix->n++] = sqlite3_column_int64(st, 2);
     }
     sdb_done(st);
-    /* Grown by doubling: give back the rest (12 MB at a million). */
-    ix->arts = xrealloc(ix->arts, (ix->n ? ix->n : 1) * sizeof(*ix->arts));
+    /* Grown by doubling: give back the rest (4 MB at a million). */
+    ix->ids = xrealloc(ix->ids, (ix->n ? ix->n : 1) * sizeof(*ix->ids));
     size_t bytes = (ix->n ? ix->n : 1) * sizeof(uint32_t);
     ix->by_id = xmalloc(bytes);
     ix->fresh = xmalloc(bytes);
@@ -205,12 +194,8 @@ static int load_articles(struct conn *c, struct related_index *ix)
     ix->no_section = UINT32_MAX;
     if (rc != 0)
         goto out;
-    /* Walk back so each article learns where its section's run ends; its
-     * section becomes a run number: the ranking compares small integers. */
-    for (size_t i = ix->n; i-- > 0;)
-        ix->arts[i].section_last = i + 1 < ix->n && section[i + 1] == section[i]
-                                       ? ix->arts[i + 1].section_last
-                                       : (uint32_t)i;
+    /* Each section becomes a run number (the ranking compares small
+     * integers), and each run learns where it ends. */
     for (size_t i = 0; i < ix->n; i++) {
         ix->section_no[i] =
             i == 0 ? 0 : ix->section_no[i - 1] + (section[i] != section[i - 1]);
@@ -218,12 +203,17 @@ static int load_articles(struct conn *c, struct related_index *ix)
             ix->no_section = ix->section_no[i];
         ix->by_id[i] = (uint32_t)i;
     }
-    qsort_r(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id, ix->arts);
+    size_t runs = ix->n ? ix->section_no[ix->n - 1] + 1 : 1;
+    ix->nsections = (uint32_t)runs;
+    ix->section_end = xmalloc(runs * sizeof(*ix->section_end));
+    for (size_t i = 0; i < ix->n; i++)
+        ix->section_end[ix->section_no[i]] = (uint32_t)i;
+    qsort_r(ix->by_id, ix->n, sizeof(*ix->by_id), cmp_by_id, ix->ids);
     /* Each article's place in the order of publication. */
     uint32_t *order = xmalloc(bytes);
     for (size_t i = 0; i < ix->n; i++)
         order[i] = (uint32_t)i;
-    struct by_date d = {ix->arts, published};
+    struct by_date d = {ix->ids, published};
     qsort_r(order, ix->n, sizeof(*order), cmp_published, &d);
     for (size_t i = 0; i < ix->n; i++)
         ix->fresh[order[i]] = (uint32_t)i;
@@ -242,6 +232,7 @@ static int load_tags(struct conn *c, struct related_index *ix)
     size_t cap = 0, cap_t = 0;
     int64_t last = 0;
     int rc;
+    ix->tag_off = xcalloc(ix->n + 1, sizeof(*ix->tag_off)); /* counts first */
     while ((rc = sdb_step(c, st, "related: tags")) == 1) {
         int64_t tag = sqlite3_column_int64(st, 0);
         int64_t i = find(ix, sqlite3_column_int64(st, 1));
@@ -258,35 +249,29 @@ static int load_tags(struct conn *c, struct related_index *ix)
         }
         grow(&ix->members, ix->nmembers, &cap, sizeof(*ix->members));
         ix->members[ix->nmembers++] = (uint32_t)i;
-        ix->arts[i].ntags++;
+        ix->tag_off[i]++;
     }
     sdb_done(st);
     grow(&ix->tag_start, ix->ntags + 1, &cap_t, sizeof(*ix->tag_start));
     ix->tag_start[ix->ntags] = (uint32_t)ix->nmembers;
     size_t bytes = (ix->nmembers ? ix->nmembers : 1) * sizeof(uint32_t);
-    ix->members = xrealloc(ix->members, bytes); /* as arts */
+    ix->members = xrealloc(ix->members, bytes); /* as ids */
     ix->tags = xmalloc(bytes);
-    ix->by_fresh = xmalloc(bytes);
     if (rc != 0)
         return rc;
-    /* Each article's tags, in tag order. */
-    uint32_t off = 0;
-    for (size_t i = 0; i < ix->n; i++) {
-        ix->arts[i].tags = off;
-        off += ix->arts[i].ntags;
-        ix->arts[i].ntags = 0;
-    }
-    for (uint32_t k = 0; k < ix->ntags; k++)
-        for (uint32_t m = ix->tag_start[k]; m < ix->tag_start[k + 1]; m++) {
-            struct rel_article *r = &ix->arts[ix->members[m]];
-            ix->tags[r->tags + r->ntags++] = k;
-        }
-    /* Each tag's run by index, and a copy newest first. */
+    /* Each article's tags, in tag order: the counts become where each
+     * article's tags end, and filling from the last tag back moves each
+     * to where they begin. */
+    for (size_t i = 1; i < ix->n; i++)
+        ix->tag_off[i] += ix->tag_off[i - 1];
+    ix->tag_off[ix->n] = (uint32_t)ix->nmembers;
+    for (uint32_t k = ix->ntags; k-- > 0;)
+        for (uint32_t m = ix->tag_start[k + 1]; m-- > ix->tag_start[k];)
+            ix->tags[--ix->tag_off[ix->members[m]]] = k;
+    /* Each tag's run by index. */
     for (uint32_t k = 0; k < ix->ntags; k++) {
         uint32_t lo = ix->tag_start[k], n = ix->tag_start[k + 1] - lo;
         qsort(ix->members + lo, n, sizeof(*ix->members), cmp_u32);
-        memcpy(ix->by_fresh + lo, ix->members + lo, n * sizeof(uint32_t));
-        qsort_r(ix->by_fresh + lo, n, sizeof(uint32_t), cmp_fresher, ix->fresh);
     }
     return 0;
 }
@@ -421,7 +406,18 @@ static void consider(struct ranking *r, uint32_t j, uint64_t sc)
         r->floor = r->top[r->limit - 1];
 }
 
-/* run gives tag k's run [*lo, *hi) in members and by_fresh. */
+/* ntags_of: how many tags article i has; tags_of: them, in tag order. */
+static uint32_t ntags_of(const struct related_index *ix, uint32_t i)
+{
+    return ix->tag_off[i + 1] - ix->tag_off[i];
+}
+
+static const uint32_t *tags_of(const struct related_index *ix, uint32_t i)
+{
+    return ix->tags + ix->tag_off[i];
+}
+
+/* run gives tag k's run [*lo, *hi) in members. */
 static void run(const struct related_index *ix, uint32_t k, size_t *lo,
                 size_t *hi)
 {
@@ -433,11 +429,11 @@ static void run(const struct related_index *ix, uint32_t k, size_t *lo,
 static uint32_t shared_tags(const struct related_index *ix, uint32_t j,
                             uint32_t x)
 {
-    const struct rel_article *a = &ix->arts[j], *b = &ix->arts[x];
-    uint32_t n = 0;
-    for (uint32_t t = 0; t < a->ntags; t++)
-        for (uint32_t u = 0; u < b->ntags; u++)
-            n += ix->tags[a->tags + t] == ix->tags[b->tags + u];
+    const uint32_t *a = tags_of(ix, j), *b = tags_of(ix, x);
+    uint32_t na = ntags_of(ix, j), nb = ntags_of(ix, x), n = 0;
+    for (uint32_t t = 0; t < na; t++)
+        for (uint32_t u = 0; u < nb; u++)
+            n += a[t] == b[u];
     return n;
 }
 
@@ -468,40 +464,56 @@ static size_t gallop(const uint32_t *v, size_t lo, size_t hi, uint32_t j)
  * that tag with x, without visiting every article that has it (100,000
  * for "markets" at a million articles): they all score alike but for the
  * section and the date, so the best are the newest of x's own section,
- * then the newest of the others, each found from the right end of a
- * sorted run. single: x has no other tag, so every member shares one.
+ * then the newest of the others. Each section is one run of arts, so of
+ * the tag's members too, oldest first: the newest of the others come from
+ * merging those runs from their ends (a copy of every run newest first
+ * cost 10 MB at a million). single: x has no other tag, so every member
+ * shares one.
  */
-static void rank_tag_newest(const struct related_index *ix, struct ranking *r,
-                            uint32_t x, uint32_t tag, bool single)
+static void rank_tag_newest(struct arena *ar, const struct related_index *ix,
+                            struct ranking *r, uint32_t x, uint32_t tag,
+                            bool single)
 {
-    uint32_t sec = ix->section_no[x], last = ix->arts[x].section_last;
+    uint32_t sec = ix->section_no[x];
     size_t lo, hi;
     run(ix, tag, &lo, &hi);
-    /* Its section is one run of arts, so of the tag's members too: from
-     * the newest of the section (the last with art <= last) back. */
-    size_t a = lo, b = hi;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (ix->members[mid] <= last)
-            a = mid + 1;
-        else
-            b = mid;
+    /* Where each section's run of members begins and ends, from the last
+     * run back: heads[i] is one past the newest not yet taken. */
+    size_t *heads = arena_alloc(ar, 2 * ix->nsections * sizeof(*heads));
+    size_t *floor = heads + ix->nsections, nh = 0, own = 0, own_lo = 0;
+    for (size_t m = hi; m > lo;) {
+        uint32_t q = ix->section_no[ix->members[m - 1]];
+        uint32_t first = q == 0 ? 0 : ix->section_end[q - 1] + 1;
+        size_t b = gallop(ix->members, lo, m, first);
+        if (q == sec) {
+            own = m;
+            own_lo = b;
+        } else {
+            heads[nh] = m;
+            floor[nh++] = b;
+        }
+        m = b;
     }
     int taken = 0;
-    for (size_t m = a; m-- > lo && taken < r->limit;) {
+    for (size_t m = own; m-- > own_lo && taken < r->limit;) {
         uint32_t j = ix->members[m];
-        if (ix->section_no[j] != sec)
-            break;
         if (j != x && (single || shared_tags(ix, j, x) == 1)) {
             consider(r, j, score(ix, j, 1, sec));
             taken++;
         }
     }
-    taken = 0;
-    for (size_t m = lo; m < hi && taken < r->limit; m++) {
-        uint32_t j = ix->by_fresh[m];
-        if (ix->section_no[j] != sec &&
-            (single || shared_tags(ix, j, x) == 1)) {
+    for (taken = 0; taken < r->limit;) {
+        size_t best = SIZE_MAX;
+        for (size_t h = 0; h < nh; h++)
+            if (heads[h] > floor[h] &&
+                (best == SIZE_MAX ||
+                 ix->fresh[ix->members[heads[h] - 1]] >
+                     ix->fresh[ix->members[heads[best] - 1]]))
+                best = h;
+        if (best == SIZE_MAX)
+            break;
+        uint32_t j = ix->members[--heads[best]];
+        if (single || shared_tags(ix, j, x) == 1) {
             consider(r, j, score(ix, j, 1, sec));
             taken++;
         }
@@ -521,26 +533,26 @@ static void rank_tag_newest(const struct related_index *ix, struct ranking *r,
 static void rank(struct arena *a, const struct related_index *ix,
                  struct ranking *r, uint32_t x)
 {
-    const struct rel_article *me = &ix->arts[x];
-    uint32_t my_section = ix->section_no[x];
+    const uint32_t *my_tags = tags_of(ix, x);
+    uint32_t my_section = ix->section_no[x], nt = ntags_of(ix, x);
 
-    if (me->ntags > 1) {
-        size_t *cur = arena_alloc(a, 2 * me->ntags * sizeof(*cur));
-        size_t *end = cur + me->ntags;
+    if (nt > 1) {
+        size_t *cur = arena_alloc(a, 2 * nt * sizeof(*cur));
+        size_t *end = cur + nt;
         uint32_t big = 0;
-        for (uint32_t t = 0; t < me->ntags; t++) {
-            run(ix, ix->tags[me->tags + t], &cur[t], &end[t]);
+        for (uint32_t t = 0; t < nt; t++) {
+            run(ix, my_tags[t], &cur[t], &end[t]);
             if (end[t] - cur[t] > end[big] - cur[big])
                 big = t;
         }
         for (;;) {
             uint32_t j = UINT32_MAX, n = 0;
-            for (uint32_t t = 0; t < me->ntags; t++)
+            for (uint32_t t = 0; t < nt; t++)
                 if (t != big && cur[t] < end[t] && ix->members[cur[t]] < j)
                     j = ix->members[cur[t]];
             if (j == UINT32_MAX)
                 break;
-            for (uint32_t t = 0; t < me->ntags; t++)
+            for (uint32_t t = 0; t < nt; t++)
                 if (t != big && cur[t] < end[t] && ix->members[cur[t]] == j) {
                     n++;
                     cur[t]++;
@@ -551,16 +563,16 @@ static void rank(struct arena *a, const struct related_index *ix,
                 consider(r, j, score(ix, j, n, my_section));
         }
     }
-    for (uint32_t t = 0; t < me->ntags; t++)
-        rank_tag_newest(ix, r, x, ix->tags[me->tags + t], me->ntags == 1);
+    for (uint32_t t = 0; t < nt; t++)
+        rank_tag_newest(a, ix, r, x, my_tags[t], nt == 1);
     /* Then the section's newest that share no tag. */
     if (my_section == ix->no_section)
         return;
     int taken = 0;
-    for (int64_t j = me->section_last;
+    for (int64_t j = ix->section_end[my_section];
          j >= 0 && ix->section_no[j] == my_section && taken < r->limit; j--) {
         uint32_t k = (uint32_t)j;
-        if (k != x && (me->ntags == 0 || shared_tags(ix, k, x) == 0)) {
+        if (k != x && (nt == 0 || shared_tags(ix, k, x) == 0)) {
             consider(r, k, score(ix, k, 0, my_section));
             taken++;
         }
@@ -679,7 +691,7 @@ int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
         goto out;
     int64_t ids[STORE_RELATED_MAX];
     for (int i = 0; i < r.n; i++)
-        ids[i] = ix->arts[r.art[i]].id;
+        ids[i] = ix->ids[r.art[i]];
     struct article *v = arena_zalloc(a, (size_t)r.n * sizeof(*v));
     size_t len;
     bool fresh[STORE_RELATED_MAX];
