@@ -22,6 +22,30 @@
 #include <string.h>
 #include <time.h>
 
+static atomic_int *counter_refs(struct hit_counter *c)
+{
+    return &((struct hit_counter_head *)(void *)c)->refs;
+}
+
+void hit_counter_hold(struct hit_counter *c)
+{
+    if (c)
+        atomic_fetch_add_explicit(counter_refs(c), 1, memory_order_relaxed);
+}
+
+void hit_counter_release(struct hit_counter *c)
+{
+    /* release: the site frees it at 0 (hits_flush), after our last use */
+    if (c)
+        atomic_fetch_sub_explicit(counter_refs(c), 1, memory_order_release);
+}
+
+/* page_size: the bytes of a page with room for n deps. */
+static size_t page_size(unsigned n)
+{
+    return sizeof(struct page) + n * sizeof(uint64_t);
+}
+
 static uint64_t fnv1a64(const char *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -36,8 +60,9 @@ struct page *page_new(char *bytes, size_t len, const char *content_type,
                       size_t splice_at)
 {
     assert(splice_at == PAGE_NO_SPLICE || splice_at <= len);
-    struct page *p = xcalloc(1, sizeof(*p));
+    struct page *p = xcalloc(1, page_size(PAGE_MAX_DEPS));
     atomic_init(&p->refs, 1);
+    p->deps_room = PAGE_MAX_DEPS;
     p->status = 200;
     p->content_type = content_type;
     p->bytes = bytes;
@@ -105,24 +130,33 @@ const struct page_variants *page_variants(const struct page *p)
                                 memory_order_acquire);
 }
 
+size_t page_meta_bytes(const struct page *p)
+{
+    return page_size(p->deps_room) +
+           (page_variants(p) ? sizeof(struct page_variants) : 0);
+}
+
 size_t page_bytes(const struct page *p)
 {
     const struct page_variants *v = page_variants(p);
     return p->len + (v ? v->gz_len + v->br_len : 0);
 }
 
-/* copy_meta: what a shell and a thawed page keep of src, bytes aside. */
-static struct page *copy_meta(const struct page *src)
+/* copy_meta: what a shell and a thawed page keep of src, bytes aside;
+ * room for max_deps (no fewer than src's). */
+static struct page *copy_meta(const struct page *src, unsigned max_deps)
 {
-    struct page *p = xcalloc(1, sizeof(*p));
+    struct page *p = xcalloc(1, page_size(max_deps));
+    p->deps_room = max_deps;
     atomic_init(&p->refs, 1);
     p->status = src->status;
     p->content_type = src->content_type;
     p->len = src->len;
     p->splice_at = src->splice_at;
     p->counter = src->counter;
+    hit_counter_hold(p->counter);
     memcpy(p->etag, src->etag, sizeof(p->etag));
-    memcpy(p->deps, src->deps, sizeof(p->deps));
+    memcpy(p->deps, src->deps, src->n_deps * sizeof(*p->deps));
     p->n_deps = src->n_deps;
     p->deps_all = src->deps_all;
     p->expires = src->expires;
@@ -132,7 +166,7 @@ static struct page *copy_meta(const struct page *src)
 
 struct page *page_shell(const struct page *p)
 {
-    struct page *s = copy_meta(p);
+    struct page *s = copy_meta(p, p->n_deps); /* thousands are kept */
     const struct page_variants *v = page_variants(p);
     if (v) {
         struct page_variants *sv = xmalloc(sizeof(*sv));
@@ -145,7 +179,7 @@ struct page *page_shell(const struct page *p)
 
 struct page *page_thaw(struct page *shell, char *bytes, char *gz, char *br)
 {
-    struct page *p = copy_meta(shell);
+    struct page *p = copy_meta(shell, shell->n_deps);
     p->bytes = bytes;
     const struct page_variants *sv = page_variants(shell);
     if (sv && (gz || br)) {
@@ -208,7 +242,7 @@ void page_depend(struct page *p, const char *kind, int64_t id)
     for (unsigned i = 0; i < p->n_deps; i++)
         if (p->deps[i] == h)
             return;
-    if (p->n_deps == PAGE_MAX_DEPS)
+    if (p->n_deps == p->deps_room)
         p->deps_all = true;
     else
         p->deps[p->n_deps++] = h;
@@ -239,6 +273,7 @@ void page_unref(struct page *p)
         free(v->br);
         free(v);
     }
+    hit_counter_release(p->counter);
     page_unref(p->shell);
     free(p);
 }

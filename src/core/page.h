@@ -23,6 +23,19 @@
 #define PAGE_MAX_DEPS 16 /* beyond this a page depends on everything */
 
 struct hit_counter;
+/*
+ * A read counter is the site's (site/hits.c), and begins with this: the
+ * references held to it, one by each page that shows it, so the site can
+ * forget the counters of articles no page shows any more (a million-article
+ * archive would otherwise keep one per article ever shown).
+ */
+struct hit_counter_head {
+    atomic_int refs;
+};
+/* hit_counter_hold / hit_counter_release take and give back a reference
+ * (NULL: nothing). */
+void hit_counter_hold(struct hit_counter *c);
+void hit_counter_release(struct hit_counter *c);
 
 /*
  * What the sender keeps with a page to send it again (http/reuse.c): an
@@ -51,15 +64,10 @@ struct page {
     char *bytes;
     size_t len;
     size_t splice_at;            /* byte offset or PAGE_NO_SPLICE */
-    struct hit_counter *counter; /* the article's read counter, or NULL */
+    struct hit_counter *counter; /* the article's read counter (a
+                                    reference), or NULL */
     char etag[24]; /* quoted hash of bytes ("\"9f..\""); "" until page_etag */
-    /*
-     * What the page shows, as hashed change-log names (store.h: "section:3",
-     * "list"...). No deps means "depends on everything": a page that does
-     * not say what it shows is dropped on any change, which is safe.
-     */
-    uint64_t deps[PAGE_MAX_DEPS];
-    unsigned n_deps;
+    unsigned n_deps, deps_room; /* deps (below): used, room for */
     bool deps_all;
     int64_t expires; /* CLOCK_MONOTONIC seconds after which it is stale; 0 */
     struct page_sent *sent; /* the sender's, under the sender's own lock */
@@ -73,6 +81,13 @@ struct page {
     atomic_bool outgrown;  /* the count's text outgrew splice_len (below) */
     atomic_bool zip_asked; /* page_compress is queued (cache.c) */
     struct page *shell;    /* a page read back from disk: its shell */
+    /*
+     * What the page shows, as hashed change-log names (store.h: "section:3",
+     * "list"...). No deps means "depends on everything": a page that does
+     * not say what it shows is dropped on any change, which is safe. Room
+     * for PAGE_MAX_DEPS, except in a shell: n_deps (page_shell).
+     */
+    uint64_t deps[];
 };
 
 /*
@@ -118,6 +133,9 @@ struct page *page_shell(const struct page *p);
  */
 struct page *page_thaw(struct page *shell, char *bytes, char *gz, char *br);
 size_t page_bytes(const struct page *p);
+/* page_meta_bytes: the memory p takes besides its bytes and variants'
+ * bytes (what a shell costs the cache). */
+size_t page_meta_bytes(const struct page *p);
 /* page_expire_in makes p stale seconds from now (the cache then misses). */
 void page_expire_in(struct page *p, int seconds);
 /* page_expired: is p past its expiry time, or outgrown? */

@@ -70,6 +70,7 @@ struct queue {
 
 #define ZIP_QUEUE_MAX 1024         /* keys waiting for compression */
 #define SPILL_QUEUE_MIN (1u << 20) /* bytes of evicted pages waiting */
+#define COLD_MIN (4u << 20)        /* cold entries' memory, at least */
 
 struct page_cache {
     pthread_rwlock_t lock;
@@ -85,6 +86,12 @@ struct page_cache {
     size_t disk_max;
     struct slab *cur, *prev;
     size_t cold; /* entries on disk (of live) */
+    /* What the cold entries take in memory (cold_cost), at most
+     * cold_max (max_bytes, or COLD_MIN if more): past it the older slab
+     * goes with its entries. A million-article archive's would take 40 MB
+     * of a full 1 GB tier, five times the pages' own budget; 15,000
+     * articles take 6. */
+    size_t cold_mem, cold_max;
     /* The background thread and its queues, under qlock. */
     pthread_mutex_t qlock;
     pthread_cond_t qwake, qidle;
@@ -119,6 +126,7 @@ struct page_cache *cache_new(size_t max_bytes)
     pthread_cond_init(&c->qidle, NULL);
     c->spill_max = max_bytes / 8 > SPILL_QUEUE_MIN ? max_bytes / 8
                                                    : SPILL_QUEUE_MIN;
+    c->cold_max = max_bytes > COLD_MIN ? max_bytes : COLD_MIN;
     return c;
 }
 
@@ -193,7 +201,7 @@ static void clear_locked(struct page_cache *c)
             entry_free(c->slots[i]);
         c->slots[i] = NULL;
     }
-    c->used = c->live = c->bytes = c->cold = 0;
+    c->used = c->live = c->bytes = c->cold = c->cold_mem = 0;
     c->oldest = c->newest = NULL;
     c->gen++;
     /* The files go too (when in-flight reads and writes let go of them),
@@ -332,11 +340,18 @@ uint64_t cache_generation(struct page_cache *c)
     return g;
 }
 
+/* cold_cost: the memory a cold entry takes (its entry, key and shell). */
+static size_t cold_cost(const struct entry *e)
+{
+    return sizeof(*e) + e->key_len + 1 + page_meta_bytes(e->page);
+}
+
 /* unlink_entry takes e out of the FIFO (hot) and out of the counts. */
 static void unlink_entry(struct page_cache *c, struct entry *e)
 {
     if (e->slab || e->pending) {
         c->cold -= e->slab != NULL;
+        c->cold_mem -= e->slab ? cold_cost(e) : 0;
         c->live--;
         e->pending = false;
         return;
@@ -417,6 +432,7 @@ static void insert(struct page_cache *c, struct entry *e)
     if (e->slab) {
         c->live++;
         c->cold++;
+        c->cold_mem += cold_cost(e);
         return;
     }
     fifo_push(c, e);
@@ -553,14 +569,15 @@ void cache_want_compressed(struct page_cache *c, struct str key, struct page *p)
     enqueue(c, j, true);
 }
 
-/* rotate_locked starts a new slab when cur cannot take n more bytes: the
- * older one goes, with the pages it held. false: no slab to write to. */
+/* rotate_locked starts a new slab when cur cannot take n more bytes, or
+ * the cold entries take cold_max of memory: the older one goes, with the
+ * pages it held. false: no slab to write to. */
 static bool rotate_locked(struct page_cache *c, size_t n)
 {
     size_t half = c->disk_max / 2;
     if (n > half)
         return false;
-    if (c->cur && c->cur->size + n <= half)
+    if (c->cur && c->cur->size + n <= half && c->cold_mem < c->cold_max)
         return true;
     struct slab *s = slab_open(c->disk_dir);
     if (!s) {
@@ -636,6 +653,7 @@ static void spill(struct page_cache *c, struct job *j)
         e->cost = total;
         c->live++;
         c->cold++;
+        c->cold_mem += cold_cost(e);
     }
 out:
     pthread_rwlock_unlock(&c->lock);

@@ -262,6 +262,7 @@ int site_article(struct request *req, struct response *res, void *ctx)
         return 500;
     struct hit_counter *counter = hits_counter(s->hits, art.id, art.hits);
     rc = site_render(s, res, "article", c, counter);
+    hit_counter_release(counter); /* the page holds its own */
     if (rc != 200)
         return rc;
     /* Related articles come by tag and section: an article gaining or

@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -23,11 +24,16 @@ struct hits *hits_new(struct store *s);
 void hits_free(struct hits *h);
 
 /*
- * hits_counter returns the counter of an article, creating it with the
- * stored count the first time. The counter lives as long as h.
+ * hits_counter returns a reference to the counter of an article (give it
+ * back with hit_counter_release, core/page.h), creating it with the stored
+ * count the first time. A counter lives while a reference is held or a
+ * read is pending; hits_flush frees the others (their reads are written;
+ * the next hits_counter starts again from the stored count).
  */
 struct hit_counter *hits_counter(struct hits *h, int64_t article_id,
                                  int64_t stored);
+/* hits_counters: how many counters h keeps now. */
+size_t hits_counters(struct hits *h);
 /* hits_count records one read and returns the new total. */
 int64_t hits_count(struct hit_counter *c);
 /* hits_total is the count to show. */

@@ -175,6 +175,7 @@ int site_render(struct site *s, struct response *res, const char *name,
     char *bytes = buf_take(&b, &len);
     struct page *p = page_new(bytes, len, html_type, splice);
     p->counter = splice == PAGE_NO_SPLICE ? NULL : counter;
+    hit_counter_hold(p->counter); /* the page's own reference */
     if (p->counter) {
         /* The compressed variants are made around a count text of this
          * length: the phrase of the reader after this render's own, the

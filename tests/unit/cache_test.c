@@ -395,6 +395,40 @@ static void disk_tier_is_bounded(void **state)
     cache_free(c);
 }
 
+/* The disk tier's entries are bounded in memory too (their keys and
+ * shells, at least 4 MB' worth): small pages in a tier with room on disk
+ * for all of them still push the oldest out, with their file. */
+static void disk_tier_index_is_bounded(void **state)
+{
+    (void)state;
+    enum { N = 40000 };
+    struct page_cache *c = spilling(1u << 30);
+    char key[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(key, sizeof(key), "/small/%d", i);
+        char *t = html_text(200);
+        struct page *p = page_new(t, 200, "text/html", PAGE_NO_SPLICE);
+        page_depend(p, "article", i);
+        cache_put(c, str_from(key), p, cache_generation(c));
+        page_unref(p);
+        if (i % 500 == 0)
+            cache_settle(c); /* no spill dropped for a full queue */
+    }
+    cache_settle(c);
+    size_t disk, file;
+    cache_disk_stats(c, &disk, &file);
+    assert_true(file < (1u << 29)); /* the disk had room for all */
+    assert_true(disk > 2000);       /* at 4 MB, thousands stay */
+    assert_true(disk < N * 3 / 4);  /* but not all: the older file went */
+    struct page *p = cache_get(c, STR("/small/0"));
+    assert_null(p);
+    snprintf(key, sizeof(key), "/small/%d", N - 100);
+    p = cache_get(c, str_from(key));
+    assert_non_null(p);
+    page_unref(p);
+    cache_free(c);
+}
+
 /* A folder that cannot hold files is refused at once (the caller warns). */
 static void unwritable_disk_dir_is_refused(void **state)
 {
@@ -420,6 +454,7 @@ int main(void)
         cmocka_unit_test(evicted_page_served_before_its_spill),
         cmocka_unit_test(invalidation_reaches_queued_spills),
         cmocka_unit_test(disk_tier_is_bounded),
+        cmocka_unit_test(disk_tier_index_is_bounded),
         cmocka_unit_test(unwritable_disk_dir_is_refused),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
