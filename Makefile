@@ -30,7 +30,7 @@ DB      ?= data/quire.db
 # need from here when it is absent.
 FIXTURES ?= $(CURDIR)/../shared/fixtures
 
-.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench bench-scale \
+.PHONY: all run check check-unit check-e2e check-asan deps browser-deps clean demo fuzz bench bench-scale bench-engines \
         format check-format eval-places install deb
 all: $(QUIRE)
 
@@ -197,6 +197,20 @@ bench:
 # BENCH_SCALE_SIZES="2000 10000" BENCH_SCALE_EXPORT=2000 BENCH_SOAK_SECONDS=30 make bench-scale
 bench-scale:
 	@bench/run scale
+
+# FTS5 or Xapian: the same searches on one journal, both engines in-process
+# (bench/engines.py; docs/benchmarks.md). Any Quire database, e.g. one
+# bench-scale made: BENCH_ENGINES_DB=path/synth-1000000.db make bench-engines
+bench-engines:
+	@bench/run engines
+
+$(BUILD)/bench/fts-compare: bench/fts-compare.c $(BUILD)/libquire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/xapian-compare: bench/xapian-compare.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(OPT) -Wall -Wextra -o $@ $< $$(pkg-config --cflags --libs xapian-core sqlite3)
 
 # scripts/check-format checks that every C file matches .clang-format;
 # `make format` rewrites every C file in place.
