@@ -82,9 +82,9 @@ static int index_journal(const char *quire_db, const char *dir)
             fprintf(stderr, "%ld articles\n", n);
     }
     x.commit();
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             t0)
-                   .count();
+    double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     printf("indexed %ld articles in %.1f s (%.0f/s)\n", n, s, n / s);
     sqlite3_finalize(st);
     sqlite3_close(db);
