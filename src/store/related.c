@@ -359,7 +359,10 @@ int store_related_refresh(struct store *s)
     struct related_index *ix = NULL;
     pthread_mutex_lock(&s->xlock);
     s->related_refreshed = true;
+    bool slow = s->related && s->related_slow;
     pthread_mutex_unlock(&s->xlock);
+    if (!slow)
+        return 0; /* readers build quick ones, and the first, as they need */
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;

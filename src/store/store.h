@@ -262,8 +262,9 @@ int store_articles_related(struct store *s, struct arena *a, int64_t article_id,
                            bool *stale) WUR;
 /*
  * store_related_refresh brings the related index up to the latest
- * snapshot, building it here if it is older (seconds at a million
- * articles). A server calls it from a background thread after each change;
+ * snapshot when its builds are slow (seconds at a million articles),
+ * building it here; quick ones and the first are left to the readers that
+ * need them. A server calls it from a background thread after each change;
  * from the first call on, a reader whose index is out of date and whose
  * builds are slow ranks with the older index (*stale) instead of waiting
  * for a new one. Without it, readers build what they need themselves.
