@@ -19,6 +19,7 @@
 #include "http/http.h"
 #include "media/media.h"
 #include "site/site.h"
+#include "store/store.h"
 
 #include <libgen.h>
 #include <pthread.h>
@@ -51,6 +52,7 @@ static int open_site(struct cli *cli, struct config *cfg, struct store *s,
     char *db_dir = xstrdup(cli->db);
     const char *disk_dir = cfg->cache_disk_dir[0] ? cfg->cache_disk_dir
                                                   : dirname(db_dir);
+    store_search_engine_set(s, store_search_engine_parse(cfg->search_engine));
     struct site_opts so = {
         .store = s,
         .theme_dir = theme_dir,

@@ -44,6 +44,7 @@ struct config {
     size_t search_query_max;      /* limits.search_query_max, bytes */
     unsigned search_per_minute;   /* limits.search_per_minute */
     unsigned search_concurrent;   /* limits.search_concurrent */
+    char *search_engine;          /* search.engine: auto | fts5 | xapian */
     char *smtp_url;               /* mail.smtp_url; "" = no sending */
     char *smtp_user, *smtp_password; /* mail.smtp_user/_password */
     char *mail_from, *mail_reply_to; /* mail.mail_from/_reply_to */

@@ -177,5 +177,25 @@ int site_metrics(struct request *req, struct response *res, void *ctx)
             buf_printf(b, "quire_webhook_deliveries{state=\"%s\"} %lld\n",
                        hook_states[i], (long long)q.hooks[i]);
     }
+    struct search_index_state x;
+    if (store_search_index_state(s->store, &x) != 0) {
+        log_warn("metrics: cannot read the search index's state");
+    } else if (x.kept) {
+        buf_printf(b,
+                   "# HELP quire_search_index_documents Articles in the "
+                   "Xapian search index.\n"
+                   "# TYPE quire_search_index_documents gauge\n"
+                   "quire_search_index_documents %lld\n"
+                   "# HELP quire_search_index_building 1 while the Xapian "
+                   "index is built (searches use FTS5).\n"
+                   "# TYPE quire_search_index_building gauge\n"
+                   "quire_search_index_building %d\n"
+                   "# HELP quire_search_index_exact 1 when searches use the "
+                   "Xapian index: it has every change.\n"
+                   "# TYPE quire_search_index_exact gauge\n"
+                   "quire_search_index_exact %d\n",
+                   (long long)(x.documents > 0 ? x.documents : 0),
+                   x.building ? 1 : 0, x.exact ? 1 : 0);
+    }
     return buf_error(b) ? 500 : 200;
 }

@@ -461,6 +461,40 @@ static int changes_start(struct site *s, char *err, size_t errlen)
     return rc;
 }
 
+/*
+ * indexer keeps the Xapian search index following the journal: slices of
+ * work back to back while there are some, else a look every second. Its
+ * own thread, because a build takes an hour at a million articles, which
+ * neither readers nor the ticker can wait.
+ */
+static void *indexer(void *arg)
+{
+    struct site *s = arg;
+    int last = 0; /* the last failure, logged once */
+    bool more = false;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        if (!more) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            pthread_cond_timedwait(&s->wake, &s->lock, &until);
+            if (s->stopping)
+                break;
+        }
+        pthread_mutex_unlock(&s->lock);
+        int rc = store_search_index_step(s->store, &more);
+        if (rc != 0 && rc != last)
+            log_warn("search index: %s; will retry (searches use FTS5 "
+                     "meanwhile)",
+                     store_last_error());
+        last = rc;
+        pthread_mutex_lock(&s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
 int site_open(const struct site_opts *o, struct site **out, char *err,
               size_t errlen)
 {
@@ -557,6 +591,16 @@ int site_open(const struct site_opts *o, struct site **out, char *err,
         rc = ERR_IO;
         goto out;
     }
+    if (pthread_create(&s->indexer, NULL, indexer, s) != 0) {
+        pthread_mutex_lock(&s->lock);
+        s->stopping = true;
+        pthread_cond_broadcast(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->ticker, NULL);
+        snprintf(err, errlen, "cannot start the search index thread");
+        rc = ERR_IO;
+        goto out;
+    }
     *out = s;
     s = NULL;
 out:
@@ -586,9 +630,10 @@ void site_close(struct site *s)
         return;
     pthread_mutex_lock(&s->lock);
     s->stopping = true;
-    pthread_cond_signal(&s->wake);
+    pthread_cond_broadcast(&s->wake);
     pthread_mutex_unlock(&s->lock);
     pthread_join(s->ticker, NULL);
+    pthread_join(s->indexer, NULL);
     if (hits_flush(s->hits) != 0)
         log_error("read counts could not be written at shutdown");
     side_cache_free(s->side);

@@ -38,6 +38,7 @@ struct site {
     int64_t changes_seq;     /* the change log position at start */
     size_t search_query_max; /* bytes of a search query */
     pthread_t ticker;
+    pthread_t indexer; /* keeps the search index (store_search_index_step) */
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stopping;

@@ -95,6 +95,9 @@ out:
 
 int store_changes_prune(struct store *s, int64_t seq)
 {
+    int64_t keep = sdb_xapian_keep(s); /* the search index follows too */
+    if (keep < seq)
+        seq = keep + 1;
     int rc = store_begin(s);
     if (rc != 0)
         return rc;

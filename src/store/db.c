@@ -21,6 +21,7 @@
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
+#include "store/xapian.h"
 
 #include "core/arena.h"
 #include "core/log.h"
@@ -261,6 +262,8 @@ bool sdb_valid_date(const char *d)
 
 static void conn_close(struct conn *c)
 {
+    xapian_reader_close(c->xapian);
+    c->xapian = NULL;
     sdb_memo_free(c);
     sdb_toc_free(c);
     for (size_t i = 0; i < c->stmt_cap; i++)
@@ -523,6 +526,7 @@ void store_close(struct store *s)
     }
     sdb_related_free(s);
     sdb_pages_free(s);
+    sdb_xapian_free(s);
     pthread_mutex_destroy(&s->xlock);
     pthread_cond_destroy(&s->related_built);
     pthread_mutex_destroy(&s->rlock);

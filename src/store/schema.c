@@ -812,11 +812,41 @@ static const char V_SEARCH[] =
     SF_COUNTRIES("search_facets.id")
     " WHERE id IN (old.article_id, new.article_id); END;";
 
+/*
+ * V_SEARCH_LOG: what the Xapian index follows (search_index.c). The change
+ * log names "article:<id>" for an article's own row and its places; the
+ * byline's changes now name "search:<id>" too, and so does an author's new
+ * name for each of their articles (whose FTS5 rows it also rewrites: they
+ * kept the old name). search_index_id holds this database's
+ * token, which the index records: an index beside a database it was not
+ * built from (another journal's, a restore) is rebuilt, not trusted.
+ */
+static const char V_SEARCH_LOG[] =
+    "CREATE TABLE search_index_id(token TEXT NOT NULL);"
+    "INSERT INTO search_index_id VALUES (lower(hex(randomblob(16))));"
+    "CREATE TRIGGER search_log_au_ins AFTER INSERT ON article_authors"
+    " BEGIN " CHANGE("'search:' || new.article_id") " END;"
+    "CREATE TRIGGER search_log_au_del AFTER DELETE ON article_authors"
+    " BEGIN " CHANGE("'search:' || old.article_id") " END;"
+    "CREATE TRIGGER search_log_au_upd AFTER UPDATE ON article_authors"
+    " BEGIN " CHANGE("'search:' || old.article_id")
+    CHANGE("'search:' || new.article_id") " END;"
+    "CREATE TRIGGER search_log_author_name AFTER UPDATE OF name ON authors"
+    " WHEN old.name IS NOT new.name BEGIN"
+    " INSERT INTO changes(name) SELECT 'search:' || article_id"
+    " FROM article_authors WHERE author_id = new.id;"
+    /* FTS5's copy of the byline too (it kept the old name) */
+    " DELETE FROM articles_fts WHERE rowid IN (SELECT article_id"
+    "  FROM article_authors WHERE author_id = new.id);"
+    " INSERT INTO articles_fts(rowid, title, intro, body, authors) "
+    SDB_FTS_ROW "WHERE a.status = 1 AND a.id IN (SELECT article_id"
+    "  FROM article_authors WHERE author_id = new.id); END;";
+
 // clang-format on
 static const char *const migrations[] = {
-    V1,           V2,           V3,         V4,       V5,         V6,
-    V_ACCOUNTS,   V_EDITORIAL,  V_IMPORT,   V_PLACES, V_WEBHOOKS, V_MEDIA,
-    V_NEWSLETTER, V_MEDIA_SIDE, V_ASSEMBLY, V_SEARCH,
+    V1,           V2,           V3,         V4,       V5,           V6,
+    V_ACCOUNTS,   V_EDITORIAL,  V_IMPORT,   V_PLACES, V_WEBHOOKS,   V_MEDIA,
+    V_NEWSLETTER, V_MEDIA_SIDE, V_ASSEMBLY, V_SEARCH, V_SEARCH_LOG,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

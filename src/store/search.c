@@ -35,9 +35,11 @@
  */
 #define LOG_MODULE "store"
 #include "store/store_int.h"
+#include "store/xapian.h"
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -566,9 +568,127 @@ out:
     return rc;
 }
 
-/* search runs q inside c's read snapshot. */
-static int search(struct conn *c, struct arena *a, const struct search_query *q,
+/* facets names the pass's most frequent values. */
+static int facets(struct conn *c, struct arena *a, const struct pass *p,
                   struct search_result *out)
+{
+    years(a, &p->years, &out->years, &out->n_years);
+    int rc = top_facets(c, a, &p->sections, SQL_SECTION, &out->sections,
+                        &out->n_sections);
+    if (rc == 0)
+        rc = top_facets(c, a, &p->authors, SQL_AUTHOR, &out->authors,
+                        &out->n_authors);
+    if (rc == 0)
+        rc = top_facets(c, a, &p->countries, NULL, &out->countries,
+                        &out->n_countries);
+    return rc;
+}
+
+/* --- Xapian: the same result from the index search_index.c keeps ------- */
+
+struct counting {
+    struct arena *a;
+    struct pass *p;
+    size_t n;
+};
+
+/* count_match tallies a match's facets, as run_pass does. */
+static void count_match(void *ctx, const char *year, const char *section,
+                        const char *authors, const char *countries)
+{
+    struct counting *k = ctx;
+    if (k->n++ >= STORE_SEARCH_COUNT_MAX)
+        return;
+    tally_add(k->a, &k->p->years, id_key(year, strlen(year)));
+    tally_add(k->a, &k->p->sections, id_key(section, strlen(section)));
+    tally_words(k->a, &k->p->authors, authors, id_key);
+    tally_words(k->a, &k->p->countries, countries, code_key);
+}
+
+/* The text a snippet is cut from: the intro, then the Markdown body. */
+static const char SQL_SNIPPET_TEXT[] =
+    "SELECT coalesce(summary, '') || char(10, 10) || coalesce(body_md, '')"
+    " FROM articles WHERE id = ?1";
+
+/* xapian_hits reads the page's articles and cuts their snippets. */
+static int xapian_hits(struct conn *c, struct arena *a,
+                       const struct xapian_result *res,
+                       struct search_result *out)
+{
+    size_t n;
+    const int64_t *ids = xapian_result_ids(res, &n);
+    if (n == 0)
+        return 0;
+    struct article *arts;
+    size_t len;
+    int rc = sdb_articles_by_ids(c, a, ids, n, &arts, &len);
+    if (rc != 0 || len == 0)
+        return rc;
+    out->hits = arena_zalloc(a, len * sizeof(*out->hits));
+    for (size_t i = 0; i < len && rc == 0; i++) {
+        out->hits[i].article = arts[i];
+        sqlite3_stmt *st = sdb_stmt(c, SQL_SNIPPET_TEXT);
+        if (!st)
+            return ERR_DB;
+        if (sqlite3_bind_int64(st, 1, arts[i].id) != SQLITE_OK)
+            rc = sdb_fail(c, "search: snippet");
+        else
+            rc = sdb_step(c, st, "search: snippet");
+        if (rc == 1) {
+            char *snip = xapian_result_snippet(
+                res, (const char *)sqlite3_column_text(st, 0), STORE_MARK_OPEN,
+                STORE_MARK_CLOSE);
+            out->hits[i].snippet = snip ? arena_strdup(a, snip) : NULL;
+            free(snip);
+            rc = 0;
+        }
+        sdb_done(st);
+    }
+    out->n = len;
+    return rc;
+}
+
+/* search_xapian answers q from the Xapian index: one pass ranks the page,
+ * counts up to STORE_SEARCH_COUNT_MAX + 1 matches and their facets. */
+static int search_xapian(struct conn *c, struct arena *a,
+                         const struct search_query *q, int64_t section_id,
+                         int64_t author_id, struct search_result *out)
+{
+    struct pass p = {0};
+    struct counting k = {a, &p, 0};
+    struct xapian_query xq = {
+        .match = q->match,
+        .section_id = section_id,
+        .author_id = author_id,
+        .year = q->year,
+        .country = q->country,
+        .offset = q->offset,
+        .limit = q->limit,
+        .check = STORE_SEARCH_COUNT_MAX + 1,
+        .count = count_match,
+        .ctx = &k,
+    };
+    struct xapian_result *res;
+    int rc = xapian_search(c->xapian, &xq, &res);
+    if (rc != 0)
+        return rc;
+    bool more;
+    int64_t total = xapian_result_total(res, &more);
+    out->capped = more || total > STORE_SEARCH_COUNT_MAX;
+    out->total = out->capped ? STORE_SEARCH_COUNT_MAX : total;
+    out->by_date = xapian_result_by_date(res);
+    out->xapian = true;
+    if (q->offset < out->total)
+        rc = xapian_hits(c, a, res, out);
+    xapian_result_free(res);
+    if (rc == 0)
+        rc = facets(c, a, &p, out);
+    return rc;
+}
+
+/* search runs q inside c's read snapshot. */
+static int search(struct store *s, struct conn *c, struct arena *a,
+                  const struct search_query *q, struct search_result *out)
 {
     int64_t section_id = 0, author_id = 0;
     int rc = 0;
@@ -578,6 +698,13 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
         rc = slug_id(c, SQL_AUTHOR_ID, q->author, &author_id);
     if (rc != 0 || (q->section && !section_id) || (q->author && !author_id))
         return rc; /* an unknown section or author: nothing matches */
+    if (sdb_xapian_exact(s, c)) {
+        rc = search_xapian(c, a, q, section_id, author_id, out);
+        if (rc == 0)
+            return 0;
+        log_warn("%s; searching with FTS5", store_last_error());
+        *out = (struct search_result){0};
+    }
     const char *author =
         q->author ? arena_printf(a, " %lld ", (long long)author_id) : NULL;
     const char *country = q->country ? arena_printf(a, " %s ", q->country)
@@ -618,16 +745,7 @@ static int search(struct conn *c, struct arena *a, const struct search_query *q,
             rc = hits(c, a, q, p.m + q->offset, end - (size_t)q->offset, out);
     }
     if (rc == 0)
-        years(a, &p.years, &out->years, &out->n_years);
-    if (rc == 0)
-        rc = top_facets(c, a, &p.sections, SQL_SECTION, &out->sections,
-                        &out->n_sections);
-    if (rc == 0)
-        rc = top_facets(c, a, &p.authors, SQL_AUTHOR, &out->authors,
-                        &out->n_authors);
-    if (rc == 0)
-        rc = top_facets(c, a, &p.countries, NULL, &out->countries,
-                        &out->n_countries);
+        rc = facets(c, a, &p, out);
     return rc;
 }
 
@@ -643,7 +761,7 @@ int store_search(struct store *s, struct arena *a, const struct search_query *q,
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    rc = search(c, a, q, out);
+    rc = search(s, c, a, q, out);
     sdb_read_end(s, c);
     if (rc != 0)
         *out = (struct search_result){0};

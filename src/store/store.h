@@ -552,6 +552,7 @@ struct search_result {
     int64_t total; /* every match, or STORE_SEARCH_COUNT_MAX if capped */
     bool capped;   /* more matched than STORE_SEARCH_COUNT_MAX */
     bool by_date;  /* too many to rank: newest first, not best first */
+    bool xapian;   /* answered by the Xapian index, not FTS5 */
     /* Counts per value for the same query and filters, most first (years:
      * newest first). Articles without a section are not in sections. */
     struct facet *sections, *authors, *years;
@@ -562,6 +563,45 @@ struct search_result {
 /* store_search runs q in one read snapshot; everything comes from a. */
 int store_search(struct store *s, struct arena *a, const struct search_query *q,
                  struct search_result *out) WUR;
+
+/*
+ * The Xapian index (search_index.c, docs/internals/search.md). FTS5 above
+ * answers every search unless a Xapian index beside the database
+ * ("<path>.xapian") is exact for the search's snapshot: built from this
+ * database, and no article changed since the change-log seq it reached.
+ * Xapian ranks the best of millions without scoring every match. One
+ * thread of the server keeps the index: it builds it in batches (a restart
+ * resumes), then follows the change log; searches never wait for it.
+ *   fts5   - no Xapian index (the default in a store; CLI commands)
+ *   xapian - keep one
+ *   auto   - keep one from STORE_XAPIAN_AUTO_MIN published articles, where
+ *            FTS5's AND of common words grows past a few tens of ms
+ */
+enum store_search_engine {
+    STORE_SEARCH_FTS5,
+    STORE_SEARCH_AUTO,
+    STORE_SEARCH_XAPIAN
+};
+enum { STORE_XAPIAN_AUTO_MIN = 50000 };
+/* store_search_engine parses "fts5", "auto" or "xapian"; -1 otherwise. */
+int store_search_engine_parse(const char *name);
+void store_search_engine_set(struct store *s, enum store_search_engine e);
+/*
+ * store_search_index_step does one slice of the index's work, a batch of a
+ * build or of the change log, each in its own read snapshot; *more when
+ * there is more to do now. One thread calls it; ERR_BUSY when another
+ * process writes the index (searches still read it).
+ */
+int store_search_index_step(struct store *s, bool *more) WUR;
+struct search_index_state {
+    bool kept;         /* an index is wanted (engine, and size for auto) */
+    bool building;     /* a build is under way */
+    bool exact;        /* searches use it: exact for the newest snapshot */
+    int64_t documents; /* articles in it */
+    int64_t seq;       /* the change-log seq it reached (-1: none yet) */
+};
+int store_search_index_state(struct store *s,
+                             struct search_index_state *out) WUR;
 
 /*
  * Old URLs of an imported archive (redirects.c). A redirect maps an old

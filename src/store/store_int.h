@@ -59,6 +59,7 @@ struct conn {
     struct sdb_toc_memo *tocs; /* issues.c: readers only; NULL until used */
     int64_t held_seq;  /* readers: the change-log seq of the held snapshot */
     bool has_held_seq; /* held_seq was read in this hold */
+    struct xapian_reader *xapian; /* search.c: readers only; NULL until used */
 };
 
 struct store {
@@ -83,6 +84,7 @@ struct store {
     unsigned pages_next;
     struct sdb_count counts[SDB_COUNTS]; /* pages.c: list counts */
     unsigned counts_next;
+    struct sdb_xapian *xapian; /* search_index.c: the Xapian index */
 };
 
 /*
@@ -375,6 +377,21 @@ void sdb_read_author(struct arena *a, sqlite3_stmt *st, int col,
 
 /* sdb_migrate brings the writer's database to store_schema_version(). */
 int sdb_migrate(struct conn *w);
+
+/* --- search_index.c ------------------------------------------------ */
+
+/*
+ * The Xapian index beside the database ("<path>.xapian"), which
+ * search_index.c keeps following the change log. sdb_xapian_exact tells
+ * whether it is exact for c's snapshot (built for this database, and no
+ * article changed since the seq it reached), and opens c's reader of it.
+ */
+struct xapian_reader;
+bool sdb_xapian_exact(struct store *s, struct conn *c);
+/* sdb_xapian_keep: the change log must keep the rows after this seq for
+ * the index (INT64_MAX: nothing to keep). */
+int64_t sdb_xapian_keep(struct store *s);
+void sdb_xapian_free(struct store *s);
 
 /* --- search.c ------------------------------------------------------ */
 

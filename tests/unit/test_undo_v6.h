@@ -8,7 +8,11 @@
 #define QUIRE_TEST_UNDO_V6_H
 
 #define UNDO_LATER_MIGRATIONS                                                    \
-    /* V_SEARCH (the index keeps its prefix indexes: V_SEARCH rebuilds it) */    \
+    /* V_SEARCH_LOG */                                                           \
+    "DROP TRIGGER search_log_au_ins; DROP TRIGGER search_log_au_del;"            \
+    "DROP TRIGGER search_log_au_upd; DROP TRIGGER search_log_author_name;"       \
+    "DROP TABLE search_index_id;" /* V_SEARCH (the index keeps its prefix        \
+                                     indexes: V_SEARCH rebuilds it) */           \
     "DROP TRIGGER search_facets_ins; DROP TRIGGER search_facets_upd;"            \
     "DROP TRIGGER search_facets_del; DROP TRIGGER search_facets_au_ins;"         \
     "DROP TRIGGER search_facets_au_del; DROP TRIGGER search_facets_au_upd;"      \
