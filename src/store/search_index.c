@@ -84,6 +84,9 @@ static const char SQL_LAG[] = "SELECT 1 FROM changes WHERE seq > ?1"
                               " AND seq <= ?2 AND " ARTICLE_NAMES " LIMIT 1";
 static const char SQL_TOKEN[] = "SELECT token FROM search_index_id";
 static const char SQL_PUBLISHED[] = "SELECT count(*) FROM search_facets";
+/* The oldest row the log still has (seqs are consecutive: rows before it
+ * were pruned). */
+static const char SQL_OLDEST[] = "SELECT coalesce(min(seq), 0) FROM changes";
 
 int store_search_engine_parse(const char *name)
 {
@@ -285,12 +288,13 @@ static int start_build(struct store *s, struct sdb_xapian *x)
  * open_index opens the writer and reads where the index stands: exact for
  * a seq of this database (follow from there), a build of this database to
  * resume, or anything else (start over). An index ahead of the log was
- * built from a newer copy of this database (a restored backup): over too.
+ * built from a newer copy of this database (a restored backup), and one
+ * behind the log's oldest row misses what was pruned: over too.
  */
 static int open_index(struct store *s, struct sdb_xapian *x)
 {
     struct conn *c;
-    int64_t head = 0;
+    int64_t head = 0, oldest = 0;
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
@@ -298,6 +302,8 @@ static int open_index(struct store *s, struct sdb_xapian *x)
         rc = one_value(c, SQL_TOKEN, NULL, x->token, sizeof(x->token));
     if (rc == 0)
         rc = sdb_changes_seq(c, &head);
+    if (rc == 0)
+        rc = one_value(c, SQL_OLDEST, &oldest, NULL, 0);
     sdb_read_end(s, c);
     if (rc != 0)
         return rc;
@@ -313,16 +319,18 @@ static int open_index(struct store *s, struct sdb_xapian *x)
         rc = xapian_writer_get(x->w, META_BUILD, build, sizeof(build));
     if (rc != 0)
         return rc;
-    long long next, from;
-    if (strcmp(token, x->token) == 0 && meta_int(seq) >= 0 &&
-        meta_int(seq) <= head) {
+    /* The log from where the index stopped, unless a server that kept no
+     * index (search.engine = fts5) pruned it meanwhile. */
+    long long next, from, at = meta_int(seq);
+    if (strcmp(token, x->token) == 0 && at >= 0 && at <= head &&
+        (at == head || oldest <= at + 1)) {
         x->seq = meta_int(seq);
         set_keep(x, x->seq);
         return 0;
     }
     if (strcmp(token, x->token) == 0 &&
         sscanf(build, "%lld %lld", &next, &from) == 2 && next > 0 &&
-        from >= 0 && from <= head) {
+        from >= 0 && from <= head && (from == head || oldest <= from + 1)) {
         x->seq = -1;
         x->build_next = next;
         x->build_seq = from;

@@ -182,9 +182,10 @@ class Counter : public Xapian::MatchSpy
 };
 
 // prefix_query: a prefix search for the words of text, the last one a
-// prefix. A short one (PREFIX_CHARS letters or fewer) is its K term, one
-// posting list, unless its articles are few enough to rank; a longer one
-// ORs its WILDCARD_TERMS most frequent words. *weighed: the query ranks.
+// prefix. A short one (PREFIX_CHARS letters or fewer) matches its K term,
+// one posting list, ranked by its words when its articles are few enough;
+// a longer one ORs its WILDCARD_TERMS most frequent words (Xapian's bound:
+// an article with only rarer ones is not found). *weighed: it ranks.
 Xapian::Query prefix_query(const Xapian::Database &db, const std::string &text,
                            bool *weighed)
 {
@@ -195,14 +196,18 @@ Xapian::Query prefix_query(const Xapian::Database &db, const std::string &text,
     for (size_t i = 0; i + 1 < ws.size(); i++)
         parts.emplace_back(ws[i]);
     const std::string &last = ws.back();
-    bool k = chars(last) <= PREFIX_CHARS &&
-             db.get_termfreq("K" + last) > RANKED_PREFIX_MAX;
-    if (k)
+    Xapian::Query expansion(Xapian::Query::OP_WILDCARD, last, WILDCARD_TERMS,
+                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    bool k = chars(last) <= PREFIX_CHARS;
+    bool rank = !k || db.get_termfreq("K" + last) <= RANKED_PREFIX_MAX;
+    if (!k)
+        parts.push_back(expansion);
+    else if (!rank)
         parts.emplace_back("K" + last);
-    else
-        parts.emplace_back(Xapian::Query::OP_WILDCARD, last, WILDCARD_TERMS,
-                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    *weighed |= parts.size() > 1 || !k;
+    else // the K term's matches, ranked by the words they contain
+        parts.emplace_back(Xapian::Query::OP_AND_MAYBE,
+                           Xapian::Query("K" + last), expansion);
+    *weighed |= parts.size() > 1 || rank;
     return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 

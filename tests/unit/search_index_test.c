@@ -283,6 +283,30 @@ static void test_log_keeps_what_the_index_needs(void **state)
     assert_true(found(r, "a200"));
 }
 
+/* A server that kept no index (search.engine = fts5) pruned the log the
+ * index had not read: the index is rebuilt, not followed from a hole. */
+static void test_rebuilt_after_the_log_was_pruned(void **state)
+{
+    (void)state;
+    index_all(st);
+    store_close(st);
+    st = NULL;
+    assert_int_equal(save_article(plain, 300, "Saffron fields.", 0), 0);
+    assert_int_equal(save_article(plain, 301, "More saffron.", 0), 0);
+    struct arena a;
+    struct change_set cs;
+    arena_init(&a, 1024);
+    assert_int_equal(store_changes_since(plain, &a, 0, 1000, &cs), 0);
+    assert_int_equal(store_changes_prune(plain, cs.seq), 0);
+    arena_release(&a);
+    assert_int_equal(store_open(path, 0, &st), 0);
+    store_search_engine_set(st, STORE_SEARCH_XAPIAN);
+    index_all(st);
+    struct search_result r = run(st, "saffron", NULL, NULL, 0, NULL);
+    assert_true(r.xapian);
+    assert_int_equal(r.total, 2);
+}
+
 /* An index beside a database it was not built from is rebuilt, not
  * trusted: a copy of another journal's folder, or a restored backup
  * older than the index. */
@@ -342,6 +366,7 @@ int main(void)
         T(test_same_answers_as_fts5),
         T(test_follows_writes),
         T(test_log_keeps_what_the_index_needs),
+        T(test_rebuilt_after_the_log_was_pruned),
         T(test_rebuilt_for_another_database),
         T(test_auto_keeps_none_when_small),
     };
