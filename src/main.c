@@ -844,6 +844,10 @@ static const struct command commands[] = {
      "       quire places add SLUG CODE | remove SLUG CODE",
      "Countries and organizations articles are about (docs/places.md):\n"
      "tag files, retag the journal, or record an editor's decision."},
+    {"search-index", cmd_search_index, "quire search-index build",
+     "Build the Xapian search index beside the database, or bring it up\n"
+     "to date, in the foreground (a server keeping it does this itself,\n"
+     "in the background; search.engine in the configuration)."},
     {"import", cmd_import,
      "quire import markdown PATH...\n"
      "       quire import k2 "

@@ -35,6 +35,7 @@ int cmd_import_wxr(struct cli *cli, int argc, char **argv);
 int cmd_export_json(struct cli *cli, int argc, char **argv);
 int cmd_import_json(struct cli *cli, int argc, char **argv);
 int cmd_places(struct cli *cli, int argc, char **argv);
+int cmd_search_index(struct cli *cli, int argc, char **argv);
 int cmd_theme(struct cli *cli, int argc, char **argv);
 int cmd_webhook(struct cli *cli, int argc, char **argv);
 int cmd_author(struct cli *cli, int argc, char **argv);

@@ -126,3 +126,24 @@ def test_copied_journal_gets_its_own_index(journal, tmp_path):
         assert results(srv, "pakistan")[0] != "0"
     finally:
         assert srv.stop() == 0, srv.output()
+
+
+def test_cli_builds_before_the_server(tmp_path):
+    """`quire search-index build` builds in the foreground; the server then
+    uses the index from its first search, and while it keeps the index the
+    command refuses (one writer)."""
+    db = make_journal(tmp_path)
+    out = quire(db, "search-index", "build").stdout
+    assert re.match(r"search index: \d+ articles, exact at change \d+", out)
+    assert int(out.split()[2]) == 3  # published: not the draft
+    srv = Server(db, tmp_path, XAPIAN)
+    try:
+        wait_exact(srv, timeout=10)
+        assert "building the search index" not in srv.output()
+        assert results(srv, "pakistan")[0] != "0"
+        busy = quire(db, "search-index", "build", check=False)
+        assert busy.returncode == 1
+        assert "a running server keeps the index" in busy.stderr
+    finally:
+        assert srv.stop() == 0, srv.output()
+    assert quire(db, "search-index", "nonsense", check=False).returncode == 1
