@@ -4,7 +4,8 @@
 
 For each size in BENCH_SCALE_SIZES (default "15000 100000 1000000"), a
 synthetic journal (bench/synth, seed 1) is imported with `quire import
-json` and measured: import rate; database size; start-up until the port
+json` and measured: import rate; the Xapian index's build rate (`quire
+search-index build`); database size; start-up until the port
 answers; a cached article's requests/s (wrk, 64 connections); with the
 cache off, p95 of 300 random article pages, of the deepest page of the
 home list and of the large tag ("markets", a tenth of all articles), of
@@ -51,6 +52,7 @@ SEARCHES = ["oil", "said", "oil prices", '"interest rates"', "s*", "oi*",
 # (figure, unit, target at the largest size, lower is better)
 FIGURES = [
     ("import", "articles/s", "", False),
+    ("search index build", "articles/s", "", False),
     ("database", "MB", "", True),
     ("start-up", "ms", "<= 200", True),
     ("cached article", "req/s", "unchanged", False),
@@ -104,6 +106,16 @@ def measure(work, n):
     db, secs = journal(work, n)
     r = {"import": n / secs,
          "database": os.path.getsize(db) / 2**20}
+    # The Xapian index, built before the servers start (`quire
+    # search-index build`, as an operator moving an archive in would):
+    # with search.engine = auto, the servers search it from 50,000
+    # published articles (docs/internals/search.md).
+    t0 = time.monotonic()
+    p = quire_cmd("--db", db, "search-index", "build")
+    if p.returncode != 0:
+        raise SystemExit("bench: search-index build failed: " +
+                         p.stderr[-2000:])
+    r["search index build"] = n / (time.monotonic() - t0)
     con = sqlite3.connect(db)
     slugs = [s for s, in con.execute(
         "SELECT slug FROM articles WHERE status = 1")]

@@ -493,7 +493,7 @@ char *xapian_result_snippet(const struct xapian_result *res, const char *text,
     try {
         std::string s = unescape(res->mset.snippet(
             text, SNIPPET_BYTES, Xapian::Stem(STEMMER),
-            Xapian::MSet::SNIPPET_BACKGROUND_MODEL, open, close, "…"));
+            0, open, close, "…"));
         return strdup(s.c_str());
     } catch (...) {
         (void)fail("snippet");
