@@ -42,8 +42,7 @@ int cmd_search_index(struct cli *cli, int argc, char **argv)
         double t = seconds();
         if (rc == 0 && tty && t - shown >= 1.0 &&
             store_search_index_state(s, &st) == 0) {
-            fprintf(stderr, "\r%lld articles indexed",
-                    (long long)st.documents);
+            fprintf(stderr, "\r%lld articles indexed", (long long)st.documents);
             shown = t;
         }
     }
@@ -62,8 +61,7 @@ int cmd_search_index(struct cli *cli, int argc, char **argv)
         return 1;
     }
     printf("search index: %lld articles, exact at change %lld (%.1f s)\n",
-           (long long)st.documents, (long long)st.seq,
-           seconds() - t0);
+           (long long)st.documents, (long long)st.seq, seconds() - t0);
     store_close(s);
     return 0;
 }

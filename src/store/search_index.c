@@ -3,7 +3,8 @@
  * database, for search.c (store.h, docs/internals/search.md).
  *
  * The index records in its metadata, with the documents of each commit:
- * - quire.token: the database it was built from (search_index_id);
+ * - quire.token: the database it was built from (search_index_id) and
+ *   the documents' layout (XAPIAN_FORMAT);
  * - quire.seq: the change-log seq it is exact for, once built;
  * - quire.build: "<next article id> <seq at the start>" while a build runs,
  *   so a restarted server resumes it (a million articles take an hour).
@@ -39,7 +40,7 @@
 
 enum {
     BUILD_BATCH = 500,    /* articles per step of a build */
-    COMMIT_EVERY = 20000, /* a build commits (and can resume) this often */
+    COMMIT_EVERY = 1000,  /* a build commits (and can resume) this often */
     FOLLOW_ROWS = 5000,   /* change-log rows per step when following */
     LAG_SCAN_MAX = 10000, /* a longer lag is not scanned: FTS5 answers */
     AUTO_RECHECK_S = 60,  /* auto: how often the journal's size is read */
@@ -298,8 +299,11 @@ static int open_index(struct store *s, struct sdb_xapian *x)
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
-    if (!x->token[0])
-        rc = one_value(c, SQL_TOKEN, NULL, x->token, sizeof(x->token));
+    if (!x->token[0]) {
+        char t[TOKEN_MAX - 8];
+        rc = one_value(c, SQL_TOKEN, NULL, t, sizeof(t));
+        snprintf(x->token, sizeof(x->token), "%s/" XAPIAN_FORMAT, t);
+    }
     if (rc == 0)
         rc = sdb_changes_seq(c, &head);
     if (rc == 0)

@@ -9,7 +9,9 @@
 // - K + the first one, two and three letters of each word, so that a short
 //   prefix ("s*") is one posting list, not thousands of words merged;
 // - filter terms XS<section id>, XA<author id>, XY<year>, XC<country>;
-// - values for the facets and the date order (SLOT_*).
+// - one value, SLOT_FACETS: "<date>\t<year>\t<section>\t<author ids>\t
+//   <countries>", what the facets and the date order read of each match
+//   (one value stream read per match, not five).
 // Metadata (keys and values) is search_index.c's.
 #include "store/xapian.h"
 
@@ -17,6 +19,8 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <set>
@@ -29,7 +33,7 @@ extern "C" void sdb_errorf(const char *fmt, ...)
 namespace
 {
 
-enum { SLOT_YEAR, SLOT_SECTION, SLOT_AUTHORS, SLOT_COUNTRIES, SLOT_DATE };
+enum { SLOT_FACETS };
 enum { WEIGHT_TITLE = 10, WEIGHT_INTRO = 4, WEIGHT_BYLINE = 2 };
 enum { PREFIX_CHARS = 3 };         // K terms: prefixes this short or shorter
 enum { WILDCARD_TERMS = 100 };     // a longer prefix: its most frequent words
@@ -155,29 +159,60 @@ Xapian::Document document(const xapian_doc *d)
               [&](const std::string &a) { doc.add_boolean_term("XA" + a); });
     each_word(d->countries,
               [&](const std::string &c) { doc.add_boolean_term("XC" + c); });
-    doc.add_value(SLOT_YEAR, std::to_string(d->year));
-    doc.add_value(SLOT_SECTION,
-                  d->section_id ? std::to_string(d->section_id) : "");
-    doc.add_value(SLOT_AUTHORS, d->authors ? d->authors : "");
-    doc.add_value(SLOT_COUNTRIES, d->countries ? d->countries : "");
-    doc.add_value(SLOT_DATE,
-                  Xapian::sortable_serialise((double)d->published_at));
+    doc.add_value(SLOT_FACETS,
+                  std::to_string(d->published_at) + "\t" +
+                      std::to_string(d->year) + "\t" +
+                      (d->section_id ? std::to_string(d->section_id) : "") +
+                      "\t" + (d->authors ? d->authors : "") + "\t" +
+                      (d->countries ? d->countries : ""));
     return doc;
 }
 
-// Counter passes each counted match's facet values to the caller.
+// Counter passes each counted match's facet values to the caller and,
+// for a query ranked by date, keeps the newest `keep` of them.
 class Counter : public Xapian::MatchSpy
 {
     const xapian_query *q;
+    size_t keep;
 
   public:
-    explicit Counter(const xapian_query *query) : q(query) {}
+    struct dated {
+        long long at;
+        int64_t id;
+        bool operator<(const dated &o) const // newer first
+        {
+            return at != o.at ? at > o.at : id > o.id;
+        }
+    };
+    std::vector<dated> newest; // a heap: its top the oldest kept
+
+    Counter(const xapian_query *query, size_t k) : q(query), keep(k) {}
     void operator()(const Xapian::Document &doc, double) override
     {
-        q->count(q->ctx, doc.get_value(SLOT_YEAR).c_str(),
-                 doc.get_value(SLOT_SECTION).c_str(),
-                 doc.get_value(SLOT_AUTHORS).c_str(),
-                 doc.get_value(SLOT_COUNTRIES).c_str());
+        std::string v = doc.get_value(SLOT_FACETS);
+        char *f[5] = {nullptr};
+        char *p = &v[0];
+        for (int i = 0; i < 5 && p; i++) {
+            f[i] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = '\0';
+        }
+        if (!f[4])
+            return; // not a document of ours
+        if (q->count)
+            q->count(q->ctx, f[1], f[2], f[3], f[4]);
+        if (!keep)
+            return;
+        dated d{strtoll(f[0], nullptr, 10), (int64_t)doc.get_docid()};
+        if (newest.size() < keep) {
+            newest.push_back(d);
+            std::push_heap(newest.begin(), newest.end());
+        } else if (d < newest.front()) {
+            std::pop_heap(newest.begin(), newest.end());
+            newest.back() = d;
+            std::push_heap(newest.begin(), newest.end());
+        }
     }
 };
 
@@ -448,19 +483,27 @@ int xapian_search(struct xapian_reader *r, const struct xapian_query *q,
                               Xapian::Query(Xapian::Query::OP_AND,
                                             filters.begin(), filters.end()));
         res->enquire.set_query(query);
+        // Nothing to weigh (short prefixes only): the newest of the
+        // matches counted, by date, as FTS5's pass picks them.
         res->by_date = !weighed;
-        if (res->by_date) // nothing to rank by: newest first
-            res->enquire.set_sort_by_value(SLOT_DATE, true);
-        else
-            res->enquire.set_docid_order(Xapian::Enquire::DESCENDING);
-        Counter counter(q);
-        if (q->count)
-            res->enquire.add_matchspy(&counter);
-        res->mset = res->enquire.get_mset((Xapian::doccount)q->offset,
-                                          (Xapian::doccount)q->limit, q->check);
+        res->enquire.set_docid_order(Xapian::Enquire::DESCENDING);
+        size_t page_end = (size_t)q->offset + (size_t)q->limit;
+        Counter counter(q, res->by_date ? page_end : 0);
+        res->enquire.add_matchspy(&counter);
+        if (res->by_date)
+            res->enquire.set_weighting_scheme(Xapian::BoolWeight());
+        res->mset = res->enquire.get_mset(
+            res->by_date ? 0 : (Xapian::doccount)q->offset,
+            res->by_date ? 0 : (Xapian::doccount)q->limit, q->check);
         res->enquire.clear_matchspies(); // counter goes out of scope
-        for (auto it = res->mset.begin(); it != res->mset.end(); ++it)
-            res->ids.push_back((int64_t)*it);
+        if (res->by_date) {
+            std::sort_heap(counter.newest.begin(), counter.newest.end());
+            for (size_t i = (size_t)q->offset; i < counter.newest.size(); i++)
+                res->ids.push_back(counter.newest[i].id);
+        } else {
+            for (auto it = res->mset.begin(); it != res->mset.end(); ++it)
+                res->ids.push_back((int64_t)*it);
+        }
         *out = res;
         return 0;
     } catch (...) {
@@ -492,8 +535,7 @@ char *xapian_result_snippet(const struct xapian_result *res, const char *text,
 {
     try {
         std::string s = unescape(res->mset.snippet(
-            text, SNIPPET_BYTES, Xapian::Stem(STEMMER),
-            0, open, close, "…"));
+            text, SNIPPET_BYTES, Xapian::Stem(STEMMER), 0, open, close, "…"));
         return strdup(s.c_str());
     } catch (...) {
         (void)fail("snippet");

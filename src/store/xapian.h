@@ -17,6 +17,9 @@
 extern "C" {
 #endif
 
+/* The documents' layout: an index recorded with another is rebuilt. */
+#define XAPIAN_FORMAT "2"
+
 /* One article as the index keeps it (the document id is the article's). */
 struct xapian_doc {
     int64_t id;

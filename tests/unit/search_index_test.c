@@ -264,6 +264,55 @@ static void test_follows_writes(void **state)
     assert_false(found(run(st, "a3", NULL, NULL, 0, NULL), "a3"));
 }
 
+/* A short prefix in more articles than are ranked has nothing to weigh:
+ * both engines show the newest by date, the same pages in the same order,
+ * and the same counts. */
+static void test_short_prefix_by_date(void **state)
+{
+    (void)state;
+    assert_int_equal(store_begin(st), 0);
+    for (int i = 0; i < 2100; i++) {
+        char slug[32], title[64];
+        snprintf(slug, sizeof(slug), "z%d", i);
+        snprintf(title, sizeof(title), "Zebra %d", (i * 7919) % 2100);
+        const char *authors[1] = {names[i % 4]};
+        struct article_input in = {
+            .slug = slug,
+            .title = title,
+            .body_md = "Stripes.",
+            .body_html = "<p>x</p>",
+            .status = ARTICLE_PUBLISHED,
+            /* dates not in id order, two per second */
+            .published_at = T2004 + (i * 7919) % 2100 / 2,
+            .hits = -1,
+            .section = sections[i % 3],
+            .authors = authors,
+            .n_authors = 1,
+        };
+        assert_int_equal(store_article_save(st, &in, NULL, NULL), 0);
+    }
+    assert_int_equal(store_commit(st), 0);
+    index_all(st);
+    for (int offset = 0; offset <= 40; offset += 20) {
+        struct search_query q = {.match = query_to_fts(&arena, STR("ze*")),
+                                 .limit = 20,
+                                 .offset = offset};
+        struct search_result x, f;
+        assert_int_equal(store_search(st, &arena, &q, &x), 0);
+        assert_int_equal(store_search(plain, &arena, &q, &f), 0);
+        assert_true(x.xapian && x.by_date);
+        assert_true(f.by_date);
+        assert_int_equal(x.total, 2100);
+        assert_int_equal(f.total, 2100);
+        assert_int_equal(x.n, 20);
+        assert_int_equal(f.n, 20);
+        for (size_t i = 0; i < 20; i++)
+            assert_string_equal(x.hits[i].article.slug, f.hits[i].article.slug);
+        same_facets(x.sections, x.n_sections, f.sections, f.n_sections);
+        same_facets(x.authors, x.n_authors, f.authors, f.n_authors);
+    }
+}
+
 /* A server prunes the change log it has read: rows the index has not read
  * yet stay until it has. */
 static void test_log_keeps_what_the_index_needs(void **state)
@@ -365,6 +414,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_same_answers_as_fts5),
         T(test_follows_writes),
+        T(test_short_prefix_by_date),
         T(test_log_keeps_what_the_index_needs),
         T(test_rebuilt_after_the_log_was_pruned),
         T(test_rebuilt_for_another_database),
