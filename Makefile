@@ -16,11 +16,12 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Isrc -MMD -MP \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstdc++ -lpthread -lm
 # The one C++ file (src/store/xapian.cc: Xapian's API is C++), built by the
-# C compiler's sibling with the same options; UBSan's vptr check would need
-# a C++ link, and nothing else in Quire is C++.
+# C compiler's sibling with the same options; UBSan's C++-only checks (vptr,
+# function) would need a C++ link, and nothing else in Quire is C++.
+comma   := ,
 CXX_Q   := $(if $(findstring clang,$(CC)),clang++,g++)
 CXXFLAGS_Q := -std=c++17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Isrc -MMD -MP \
-           $(if $(findstring sanitize,$(OPT)),-fno-sanitize=vptr) \
+           $(if $(findstring sanitize,$(OPT)),-fno-sanitize=vptr$(if $(findstring clang,$(CC)),$(comma)function)) \
            $(shell pkg-config --cflags xapian-core 2>/dev/null)
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
