@@ -2,7 +2,10 @@
 // C++ file of Quire, because Xapian's API is C++. It knows Xapian, not the
 // store: search_index.c feeds it, search.c asks it. docs/internals/search.md.
 //
-// A document is an article (document id = article id):
+// A document is an article, its document id 2^32 - 1 - the article id:
+// Xapian reads posting lists in ascending document ids and stops once it
+// has counted enough, so the newest added come first (ties of relevance,
+// and the matches a date-ordered query counts), as FTS5's rowid DESC.
 // - its text as FTS5 has it (title, intro, Markdown body, byline), English
 //   stems beside the words, positions for phrases; the title's words count
 //   10 times, the intro's 4, the byline's 2 (FTS5's bm25 weights);
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <set>
@@ -40,6 +44,22 @@ enum { WILDCARD_TERMS = 100 };     // a longer prefix: its most frequent words
 enum { RANKED_PREFIX_MAX = 2000 }; // a short prefix this rare is ranked too
 enum { SNIPPET_BYTES = 200 };      // about FTS5's 32 tokens
 const char STEMMER[] = "english";
+
+// docid and article_id map one to the other (ids up to 2^32 - 2).
+Xapian::docid docid(int64_t id)
+{
+    return (Xapian::docid)(UINT32_MAX - (uint32_t)id);
+}
+
+int64_t article_id(Xapian::docid d)
+{
+    return (int64_t)(UINT32_MAX - d);
+}
+
+bool indexable(int64_t id)
+{
+    return id > 0 && id < (int64_t)UINT32_MAX;
+}
 
 // fail records what went wrong as the thread's store error.
 int fail(const char *what)
@@ -204,7 +224,7 @@ class Counter : public Xapian::MatchSpy
             q->count(q->ctx, f[1], f[2], f[3], f[4]);
         if (!keep)
             return;
-        dated d{strtoll(f[0], nullptr, 10), (int64_t)doc.get_docid()};
+        dated d{strtoll(f[0], nullptr, 10), article_id(doc.get_docid())};
         if (newest.size() < keep) {
             newest.push_back(d);
             std::push_heap(newest.begin(), newest.end());
@@ -371,7 +391,12 @@ int xapian_writer_set(struct xapian_writer *w, const char *key,
 int xapian_writer_put(struct xapian_writer *w, const struct xapian_doc *d)
 {
     try {
-        w->db.replace_document(Xapian::docid(d->id), document(d));
+        if (!indexable(d->id)) {
+            sdb_errorf("search index: article id %lld out of range",
+                       (long long)d->id);
+            return ERR_INVALID;
+        }
+        w->db.replace_document(docid(d->id), document(d));
         return 0;
     } catch (...) {
         return fail("index");
@@ -381,7 +406,9 @@ int xapian_writer_put(struct xapian_writer *w, const struct xapian_doc *d)
 int xapian_writer_delete(struct xapian_writer *w, int64_t id)
 {
     try {
-        w->db.delete_document(Xapian::docid(id));
+        if (!indexable(id))
+            return 0; // never indexed
+        w->db.delete_document(docid(id));
         return 0;
     } catch (const Xapian::DocNotFoundError &) {
         return 0; // never indexed (a draft): nothing to remove
@@ -486,7 +513,6 @@ int xapian_search(struct xapian_reader *r, const struct xapian_query *q,
         // Nothing to weigh (short prefixes only): the newest of the
         // matches counted, by date, as FTS5's pass picks them.
         res->by_date = !weighed;
-        res->enquire.set_docid_order(Xapian::Enquire::DESCENDING);
         size_t page_end = (size_t)q->offset + (size_t)q->limit;
         Counter counter(q, res->by_date ? page_end : 0);
         res->enquire.add_matchspy(&counter);
@@ -502,7 +528,7 @@ int xapian_search(struct xapian_reader *r, const struct xapian_query *q,
                 res->ids.push_back(counter.newest[i].id);
         } else {
             for (auto it = res->mset.begin(); it != res->mset.end(); ++it)
-                res->ids.push_back((int64_t)*it);
+                res->ids.push_back(article_id(*it));
         }
         *out = res;
         return 0;

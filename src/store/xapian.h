@@ -18,9 +18,9 @@ extern "C" {
 #endif
 
 /* The documents' layout: an index recorded with another is rebuilt. */
-#define XAPIAN_FORMAT "2"
+#define XAPIAN_FORMAT "3"
 
-/* One article as the index keeps it (the document id is the article's). */
+/* One article as the index keeps it (ids from 1 to 2^32 - 2). */
 struct xapian_doc {
     int64_t id;
     const char *title, *intro, *body, *byline; /* text; NULL for none */
