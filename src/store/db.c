@@ -264,6 +264,7 @@ static void conn_close(struct conn *c)
 {
     xapian_reader_close(c->xapian);
     c->xapian = NULL;
+    sdb_fold_free(c);
     sdb_memo_free(c);
     sdb_toc_free(c);
     for (size_t i = 0; i < c->stmt_cap; i++)

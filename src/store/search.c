@@ -656,8 +656,11 @@ static int search_xapian(struct conn *c, struct arena *a,
 {
     struct pass p = {0};
     struct counting k = {a, &p, 0};
+    const char *match = sdb_fold_match(c, a, q->match);
+    if (!match)
+        return ERR_DB;
     struct xapian_query xq = {
-        .match = q->match,
+        .match = match,
         .section_id = section_id,
         .author_id = author_id,
         .year = q->year,

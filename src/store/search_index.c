@@ -25,6 +25,7 @@
 #include "store/xapian.h"
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -193,21 +194,52 @@ bool sdb_xapian_exact(struct store *s, struct conn *c)
 
 /* --- the indexing thread ------------------------------------------------ */
 
-/* doc_row reads one row of SQL_DOCS_FROM into d (strings live in st). */
-static void doc_row(sqlite3_stmt *st, struct xapian_doc *d)
+/* The text fields of a document, folded (fold.c): reused row to row. */
+struct texts {
+    struct buf f[4];
+};
+
+static void texts_init(struct texts *t)
 {
+    for (int i = 0; i < 4; i++)
+        buf_init(&t->f[i], BUF_MAX_DEFAULT);
+}
+
+static void texts_release(struct texts *t)
+{
+    for (int i = 0; i < 4; i++)
+        buf_release(&t->f[i]);
+}
+
+/* doc_row reads one row of SQL_DOCS_FROM into d, its text folded into t
+ * (the other strings live in st). */
+static int doc_row(struct conn *c, sqlite3_stmt *st, struct texts *t,
+                   struct xapian_doc *d)
+{
+    const char *text[4];
+    for (int i = 0; i < 4; i++) {
+        buf_reset(&t->f[i]);
+        int rc =
+            sdb_fold(c, (const char *)sqlite3_column_text(st, 1 + i), &t->f[i]);
+        if (rc == 0 && buf_error(&t->f[i]))
+            rc = sdb_invalid("search index", "an article's text too long");
+        if (rc != 0)
+            return rc;
+        text[i] = t->f[i].ptr;
+    }
     *d = (struct xapian_doc){
         .id = sqlite3_column_int64(st, 0),
-        .title = (const char *)sqlite3_column_text(st, 1),
-        .intro = (const char *)sqlite3_column_text(st, 2),
-        .body = (const char *)sqlite3_column_text(st, 3),
-        .byline = (const char *)sqlite3_column_text(st, 4),
+        .title = text[0],
+        .intro = text[1],
+        .body = text[2],
+        .byline = text[3],
         .published_at = sqlite3_column_int64(st, 5),
         .year = sqlite3_column_int(st, 6),
         .section_id = sqlite3_column_int64(st, 7),
         .authors = (const char *)sqlite3_column_text(st, 8),
         .countries = (const char *)sqlite3_column_text(st, 9),
     };
+    return 0;
 }
 
 /* one_int reads sql's one integer (or text, into text) in c's snapshot. */
@@ -370,6 +402,8 @@ static int build_step(struct store *s, struct sdb_xapian *x, bool *more)
         return rc;
     sqlite3_stmt *st = sdb_stmt(c, SQL_BATCH);
     size_t n = 0;
+    struct texts t;
+    texts_init(&t);
     if (!st) {
         rc = ERR_DB;
     } else if ((sqlite3_bind_int64(st, 1, x->build_next) |
@@ -378,8 +412,9 @@ static int build_step(struct store *s, struct sdb_xapian *x, bool *more)
     } else {
         while ((rc = sdb_step(c, st, "search index: build")) == 1) {
             struct xapian_doc d;
-            doc_row(st, &d);
-            rc = xapian_writer_put(x->w, &d);
+            rc = doc_row(c, st, &t, &d);
+            if (rc == 0)
+                rc = xapian_writer_put(x->w, &d);
             if (rc != 0)
                 break;
             x->build_next = d.id + 1;
@@ -388,6 +423,7 @@ static int build_step(struct store *s, struct sdb_xapian *x, bool *more)
     }
     sdb_done(st);
     sdb_read_end(s, c);
+    texts_release(&t);
     if (rc != 0)
         return rc;
     x->build_docs += (int64_t)n;
@@ -426,10 +462,12 @@ static int follow_step(struct store *s, struct sdb_xapian *x, bool *more)
     struct arena a;
     int64_t head, *ids = NULL, upto;
     size_t n = 0, cap = 0;
+    struct texts t;
     int rc = sdb_read_begin(s, &c);
     if (rc != 0)
         return rc;
     arena_init(&a, 4096);
+    texts_init(&t);
     rc = sdb_changes_seq(c, &head);
     if (rc != 0 || head <= x->seq)
         goto out;
@@ -460,8 +498,9 @@ static int follow_step(struct store *s, struct sdb_xapian *x, bool *more)
             rc = sdb_step(c, st, "search index: article");
         if (rc == 1) {
             struct xapian_doc d;
-            doc_row(st, &d);
-            rc = xapian_writer_put(x->w, &d);
+            rc = doc_row(c, st, &t, &d);
+            if (rc == 0)
+                rc = xapian_writer_put(x->w, &d);
         } else if (rc == 0) { /* unpublished or deleted */
             rc = xapian_writer_delete(x->w, ids[i]);
         }
@@ -482,6 +521,7 @@ static int follow_step(struct store *s, struct sdb_xapian *x, bool *more)
 out:
     sdb_read_end(s, c);
     arena_release(&a);
+    texts_release(&t);
     return rc;
 }
 

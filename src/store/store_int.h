@@ -60,6 +60,7 @@ struct conn {
     int64_t held_seq;  /* readers: the change-log seq of the held snapshot */
     bool has_held_seq; /* held_seq was read in this hold */
     struct xapian_reader *xapian; /* search.c: readers only; NULL until used */
+    struct sdb_fold *fold;        /* fold.c: NULL until used */
 };
 
 struct store {
@@ -388,6 +389,13 @@ int sdb_migrate(struct conn *w);
  */
 struct xapian_reader;
 bool sdb_xapian_exact(struct store *s, struct conn *c);
+/* fold.c: text's words as FTS5 cuts them (lowercase, no diacritics),
+ * separated by spaces, appended to b; sdb_fold_match does the same to
+ * each term of a match (query.c's form), NULL on error. */
+struct buf;
+int sdb_fold(struct conn *c, const char *text, struct buf *b);
+const char *sdb_fold_match(struct conn *c, struct arena *a, const char *match);
+void sdb_fold_free(struct conn *c);
 /* sdb_xapian_keep: the change log must keep the rows after this seq for
  * the index (INT64_MAX: nothing to keep). */
 int64_t sdb_xapian_keep(struct store *s);

@@ -18,15 +18,17 @@ extern "C" {
 #endif
 
 /* The documents' layout: an index recorded with another is rebuilt. */
-#define XAPIAN_FORMAT "3"
+#define XAPIAN_FORMAT "4"
 
 /* One article as the index keeps it (ids from 1 to 2^32 - 2). */
 struct xapian_doc {
     int64_t id;
-    const char *title, *intro, *body, *byline; /* text; NULL for none */
-    int64_t published_at;                      /* unix seconds */
-    int year;                                  /* UTC */
-    int64_t section_id;                        /* 0: none */
+    /* The text, as fold.c cuts it (words, lowercase, no diacritics); NULL
+     * for none. */
+    const char *title, *intro, *body, *byline;
+    int64_t published_at;  /* unix seconds */
+    int year;              /* UTC */
+    int64_t section_id;    /* 0: none */
     const char *authors;   /* author ids, " 12 34 " (search_facets') */
     const char *countries; /* iso2 codes, " kz ru " */
 };
@@ -62,7 +64,8 @@ int64_t xapian_reader_documents(struct xapian_reader *r);
 void xapian_reader_close(struct xapian_reader *r);
 
 struct xapian_query {
-    const char *match; /* query.c's form: "term" "a phrase" "prefix"* */
+    /* query.c's form, "term" "a phrase" "prefix"*, folded (fold.c) */
+    const char *match;
     int64_t section_id, author_id; /* 0: any */
     int year;                      /* 0: any */
     const char *country;           /* iso2, or NULL: any */
