@@ -217,13 +217,9 @@ bench-scale:
 bench-engines:
 	@bench/run engines
 
-$(BUILD)/bench/fts-compare: bench/fts-compare.c $(BUILD)/libquire.a
+$(BUILD)/bench/engine-compare: bench/engine-compare.c $(BUILD)/libquire.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
-
-$(BUILD)/bench/xapian-compare: bench/xapian-compare.cc
-	@mkdir -p $(dir $@)
-	$(CXX) $(OPT) -Wall -Wextra -o $@ $< $$(pkg-config --cflags --libs xapian-core sqlite3)
 
 # scripts/check-format checks that every C file matches .clang-format;
 # `make format` rewrites every C file in place.

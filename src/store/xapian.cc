@@ -6,11 +6,13 @@
 // Xapian reads posting lists in ascending document ids and stops once it
 // has counted enough, so the newest added come first (ties of relevance,
 // and the matches a date-ordered query counts), as FTS5's rowid DESC.
-// - its text as FTS5 has it (title, intro, Markdown body, byline), English
-//   stems beside the words, positions for phrases; the title's words count
-//   10 times, the intro's 4, the byline's 2 (FTS5's bm25 weights);
-// - K + the first one, two and three letters of each word, so that a short
-//   prefix ("s*") is one posting list, not thousands of words merged;
+// - its text as FTS5 has it (title, intro, Markdown body, byline; words
+//   cut by fold.c), each word's English stem (Z + stem) with its
+//   position, as FTS5's porter tokenizer keeps them: queries and phrases
+//   are stemmed alike; the title's words count 10 times, the intro's 4, the
+//   byline's 2 (FTS5's bm25 weights);
+// - K + the first one, two and three letters of each stem, so that a
+//   short prefix ("s*") is one posting list, not thousands merged;
 // - filter terms XS<section id>, XA<author id>, XY<year>, XC<country>;
 // - one value, SLOT_FACETS: "<date>\t<year>\t<section>\t<author ids>\t
 //   <countries>", what the facets and the date order read of each match
@@ -149,6 +151,7 @@ Xapian::Document document(const xapian_doc *d)
     Xapian::Document doc;
     Xapian::TermGenerator tg;
     tg.set_stemmer(Xapian::Stem(STEMMER));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     tg.set_document(doc);
     struct {
         const char *text;
@@ -164,9 +167,10 @@ Xapian::Document document(const xapian_doc *d)
     }
     std::set<std::string> prefixes;
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        const std::string &w = *t;
-        if (w.empty() || (w[0] >= 'A' && w[0] <= 'Z'))
-            continue; // a prefixed term (Z: a stem)
+        const std::string &z = *t;
+        if (z.size() < 2 || z[0] != 'Z')
+            continue; // not a stem (K, X)
+        std::string w = z.substr(1);
         for (size_t n = 1; n <= PREFIX_CHARS; n++)
             prefixes.insert("K" + leading(w, n));
     }
@@ -247,23 +251,31 @@ Xapian::Query prefix_query(const Xapian::Database &db, const std::string &text,
     std::vector<std::string> ws = words(text);
     if (ws.empty())
         return Xapian::Query();
-    std::vector<Xapian::Query> parts;
-    for (size_t i = 0; i + 1 < ws.size(); i++)
-        parts.emplace_back(ws[i]);
     const std::string &last = ws.back();
-    Xapian::Query expansion(Xapian::Query::OP_WILDCARD, last, WILDCARD_TERMS,
+    Xapian::Query expansion(Xapian::Query::OP_WILDCARD, "Z" + last,
+                            WILDCARD_TERMS,
                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     bool k = chars(last) <= PREFIX_CHARS;
     bool rank = !k || db.get_termfreq("K" + last) <= RANKED_PREFIX_MAX;
+    Xapian::Query q;
     if (!k)
-        parts.push_back(expansion);
+        q = expansion;
     else if (!rank)
-        parts.emplace_back("K" + last);
+        q = Xapian::Query("K" + last);
     else // the K term's matches, ranked by the words they contain
-        parts.emplace_back(Xapian::Query::OP_AND_MAYBE,
-                           Xapian::Query("K" + last), expansion);
-    *weighed |= parts.size() > 1 || rank;
-    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE,
+                          Xapian::Query("K" + last), expansion);
+    *weighed |= rank || ws.size() > 1;
+    if (ws.size() == 1)
+        return q;
+    // Several words ("u.s*"): all of them, the last a prefix. FTS5 reads a
+    // phrase; Xapian 1.4's phrases take only terms, not an expansion.
+    Xapian::Stem stem(STEMMER);
+    std::vector<Xapian::Query> all;
+    for (size_t i = 0; i + 1 < ws.size(); i++)
+        all.emplace_back("Z" + stem(ws[i]));
+    all.push_back(q);
+    return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
 }
 
 // parse turns query.c's `"term" "a phrase" "prefix"*` into a query; *weighed
@@ -273,7 +285,7 @@ Xapian::Query parse(const Xapian::Database &db, const char *match,
 {
     Xapian::QueryParser qp;
     qp.set_stemmer(Xapian::Stem(STEMMER));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     qp.set_default_op(Xapian::Query::OP_AND);
     std::vector<Xapian::Query> parts;
     *weighed = false;

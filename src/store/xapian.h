@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* The documents' layout: an index recorded with another is rebuilt. */
-#define XAPIAN_FORMAT "4"
+#define XAPIAN_FORMAT "5"
 
 /* One article as the index keeps it (ids from 1 to 2^32 - 2). */
 struct xapian_doc {

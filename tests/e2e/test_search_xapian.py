@@ -71,7 +71,8 @@ def test_same_page_as_fts5_and_follows_writes(journal):
         # The FTS5 server keeps no index, and says nothing of one.
         assert metric(f, "quire_search_index_exact") is None
         for q in ["oil", "crude oil", "pipeline", "s*", "w*", "pr*", "russia",
-                  "zahid anwar", "trade deficit", "nothingatall"]:
+                  "zahid anwar", "trade deficit", "nothingatall",
+                  "\"crude oil\"", "\"interest rates\""]:
             xs, fs = results(x, q), results(f, q)
             assert xs[0] == fs[0], (q, xs[0], fs[0])
             if not xs[0].endswith("+") and int(xs[0].replace(",", "")) \
