@@ -177,6 +177,14 @@ int site_metrics(struct request *req, struct response *res, void *ctx)
             buf_printf(b, "quire_webhook_deliveries{state=\"%s\"} %lld\n",
                        hook_states[i], (long long)q.hooks[i]);
     }
+    buf_printf(b,
+               "# HELP quire_searches_total Searches run (not served from "
+               "the cache), by the engine that answered.\n"
+               "# TYPE quire_searches_total counter\n"
+               "quire_searches_total{engine=\"xapian\"} %llu\n"
+               "quire_searches_total{engine=\"fts5\"} %llu\n",
+               (unsigned long long)atomic_load(&s->searches_xapian),
+               (unsigned long long)atomic_load(&s->searches_fts5));
     struct search_index_state x;
     if (store_search_index_state(s->store, &x) != 0) {
         log_warn("metrics: cannot read the search index's state");

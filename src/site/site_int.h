@@ -56,6 +56,7 @@ struct site {
     struct ratelimit *search_client;
     atomic_uint searching;
     unsigned search_concurrent;
+    atomic_ullong searches_xapian, searches_fts5; /* answered, by engine */
     struct admin *admin;              /* the back office, or NULL (admin/) */
     const char *metrics_token;        /* site_opts.metrics_token, or NULL */
     atomic_ullong renders, render_us; /* templates rendered, their time */

@@ -18,7 +18,7 @@ FTS5 = "[search]\nengine = fts5\n"
 
 def metric(srv, name):
     text = srv.get("/metrics").text
-    m = re.search(rf"^{name} (\S+)$", text, re.M)
+    m = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
     return float(m.group(1)) if m else None
 
 
@@ -80,6 +80,10 @@ def test_same_page_as_fts5_and_follows_writes(journal):
                 assert xs[1] == fs[1], q
             assert xs[2] == fs[2], q
         assert results(x, "oil")[0] != "0"
+        # Every one of those was answered by the engine each server keeps.
+        assert metric(x, 'quire_searches_total{engine="xapian"}') >= 12
+        assert metric(x, 'quire_searches_total{engine="fts5"}') == 0
+        assert metric(f, 'quire_searches_total{engine="xapian"}') == 0
 
         # The CLI publishes while both serve: FTS5 at once, Xapian within
         # its next steps, without a rebuild.
