@@ -22,7 +22,7 @@ comma   := ,
 CXX_Q   := $(if $(findstring clang,$(CC)),clang++,g++)
 CXXFLAGS_Q := -std=c++17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Isrc -MMD -MP \
            $(if $(findstring sanitize,$(OPT)),-fno-sanitize=vptr$(if $(findstring clang,$(CC)),$(comma)function)) \
-           $(shell pkg-config --cflags xapian-core 2>/dev/null)
+           $(shell pkg-config --cflags xapian-core 2>/dev/null) $(CPPFLAGS) $(CXXFLAGS)
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif
