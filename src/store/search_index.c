@@ -104,8 +104,9 @@ void store_search_engine_set(struct store *s, enum store_search_engine e)
     if ((e != STORE_SEARCH_AUTO && e != STORE_SEARCH_XAPIAN) || s->xapian)
         return; /* set once, before the threads start */
     struct sdb_xapian *x = xcalloc(1, sizeof(*x));
-    x->dir = xmalloc(strlen(s->path) + sizeof(".xapian"));
-    strcpy(stpcpy(x->dir, s->path), ".xapian");
+    size_t n = strlen(s->path) + sizeof(".xapian");
+    x->dir = xmalloc(n);
+    snprintf(x->dir, n, "%s.xapian", s->path);
     x->engine = e;
     x->keep = 0; /* keep every row until the index says what it read */
     x->seq = -1;
