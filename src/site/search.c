@@ -186,8 +186,7 @@ static int render_results(struct site *s, struct request *req,
         };
         if (store_search(s->store, a, &sq, &r) != 0)
             return 500;
-        atomic_fetch_add(r.xapian ? &s->searches_xapian : &s->searches_fts5,
-                         1);
+        atomic_fetch_add(r.xapian ? &s->searches_xapian : &s->searches_fts5, 1);
     }
     if (r.n == 0 && x->page > 1)
         return 404;
