@@ -656,6 +656,7 @@ static int search_xapian(struct conn *c, struct arena *a,
 {
     struct pass p = {0};
     struct counting k = {a, &p, 0};
+    size_t n_terms = terms(q->match);
     const char *match = sdb_fold_match(c, a, q->match);
     if (!match)
         return ERR_DB;
@@ -668,6 +669,8 @@ static int search_xapian(struct conn *c, struct arena *a,
         .offset = q->offset,
         .limit = q->limit,
         .check = STORE_SEARCH_COUNT_MAX + 1,
+        /* FTS5's rule (search): matches times terms at most RANK_MAX */
+        .rank_max = STORE_SEARCH_RANK_MAX / (unsigned)(n_terms ? n_terms : 1),
         .count = count_match,
         .ctx = &k,
     };

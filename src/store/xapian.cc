@@ -359,7 +359,8 @@ struct xapian_result {
     Xapian::Enquire enquire;
     Xapian::MSet mset;
     std::vector<int64_t> ids;
-    bool by_date;
+    int64_t total;
+    bool more, by_date;
     explicit xapian_result(const Xapian::Database &db) : enquire(db) {}
 };
 
@@ -522,23 +523,32 @@ int xapian_search(struct xapian_reader *r, const struct xapian_query *q,
                               Xapian::Query(Xapian::Query::OP_AND,
                                             filters.begin(), filters.end()));
         res->enquire.set_query(query);
-        // Nothing to weigh (short prefixes only): the newest of the
-        // matches counted, by date, as FTS5's pass picks them.
-        res->by_date = !weighed;
+        // The pass: up to q->check matches, newest added first, with no
+        // weights (reading them stops there, whatever the archive's
+        // size), counted and the newest by date kept by the spy.
         size_t page_end = (size_t)q->offset + (size_t)q->limit;
-        Counter counter(q, res->by_date ? page_end : 0);
+        Counter counter(q, page_end);
         res->enquire.add_matchspy(&counter);
-        if (res->by_date)
-            res->enquire.set_weighting_scheme(Xapian::BoolWeight());
-        res->mset = res->enquire.get_mset(
-            res->by_date ? 0 : (Xapian::doccount)q->offset,
-            res->by_date ? 0 : (Xapian::doccount)q->limit, q->check);
+        res->enquire.set_weighting_scheme(Xapian::BoolWeight());
+        Xapian::MSet pass = res->enquire.get_mset(0, 0, q->check);
         res->enquire.clear_matchspies(); // counter goes out of scope
+        res->total = (int64_t)pass.get_matches_lower_bound();
+        res->more = pass.get_matches_lower_bound() <
+                    pass.get_matches_upper_bound();
+        // Ranked by relevance when few enough match (FTS5's rule, and
+        // the cost of BM25 grows with the matches: a common word read
+        // every one of a million); else the newest by date.
+        res->by_date = !weighed || res->more ||
+                       (uint64_t)res->total > q->rank_max;
         if (res->by_date) {
+            res->mset = pass;
             std::sort_heap(counter.newest.begin(), counter.newest.end());
             for (size_t i = (size_t)q->offset; i < counter.newest.size(); i++)
                 res->ids.push_back(counter.newest[i].id);
         } else {
+            res->enquire.set_weighting_scheme(Xapian::BM25Weight());
+            res->mset = res->enquire.get_mset((Xapian::doccount)q->offset,
+                                              (Xapian::doccount)q->limit);
             for (auto it = res->mset.begin(); it != res->mset.end(); ++it)
                 res->ids.push_back(article_id(*it));
         }
@@ -558,9 +568,8 @@ const int64_t *xapian_result_ids(const struct xapian_result *res, size_t *n)
 
 int64_t xapian_result_total(const struct xapian_result *res, bool *more)
 {
-    *more = res->mset.get_matches_lower_bound() <
-            res->mset.get_matches_upper_bound();
-    return (int64_t)res->mset.get_matches_lower_bound();
+    *more = res->more;
+    return res->total;
 }
 
 bool xapian_result_by_date(const struct xapian_result *res)

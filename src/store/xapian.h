@@ -70,7 +70,8 @@ struct xapian_query {
     int year;                      /* 0: any */
     const char *country;           /* iso2, or NULL: any */
     int offset, limit;             /* the page */
-    unsigned check; /* count and facet at least this many matches */
+    unsigned check;    /* count and facet at least this many matches */
+    unsigned rank_max; /* rank by relevance when at most this many match */
     /* Called for each match counted, with its year, section id, author
      * ids and country codes as the index keeps them. */
     void (*count)(void *ctx, const char *year, const char *section,
@@ -85,8 +86,8 @@ int xapian_search(struct xapian_reader *r, const struct xapian_query *q,
 const int64_t *xapian_result_ids(const struct xapian_result *res, size_t *n);
 /* Matches: exact unless more than q->check matched (*more). */
 int64_t xapian_result_total(const struct xapian_result *res, bool *more);
-/* xapian_result_by_date: ranked by date (the query had nothing to weigh,
- * only short prefixes), not by relevance. */
+/* xapian_result_by_date: the newest first (too many matched, or the
+ * query had nothing to weigh: short prefixes), not the best first. */
 bool xapian_result_by_date(const struct xapian_result *res);
 /* xapian_result_snippet: text around the best match in text, matched
  * words between open and close marks, raw (not HTML-escaped); malloc'd,

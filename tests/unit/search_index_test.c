@@ -169,6 +169,10 @@ static void same(const char *text, const char *section, const char *author,
     assert_false(f.xapian);
     assert_int_equal(x.total, f.total);
     assert_int_equal(x.n, f.n);
+    /* Ranked by relevance under the same rule; the newest first alike. */
+    assert_int_equal(x.by_date, f.by_date);
+    for (size_t i = 0; x.by_date && i < f.n; i++)
+        assert_string_equal(x.hits[i].article.slug, f.hits[i].article.slug);
     for (size_t i = 0; i < f.n; i++) {
         assert_true(found(x, f.hits[i].article.slug));
         assert_non_null(x.hits[i].snippet);
