@@ -404,6 +404,19 @@ out:
     arena_release(&a);
 }
 
+/* wait_a_second sleeps up to a second, or until site_close wakes it, with
+ * s->lock held; false when the site is stopping. */
+static bool wait_a_second(struct site *s)
+{
+    if (s->stopping)
+        return false;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    pthread_cond_timedwait(&s->wake, &s->lock, &until);
+    return !s->stopping;
+}
+
 static void *ticker(void *arg)
 {
     struct site *s = arg;
@@ -411,13 +424,7 @@ static void *ticker(void *arg)
     time_t last_flush = time(NULL);
 
     pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
-        pthread_cond_timedwait(&s->wake, &s->lock, &until);
-        if (s->stopping)
-            break;
+    while (wait_a_second(s)) {
         pthread_mutex_unlock(&s->lock);
 
         int flipped = 0; /* scheduled articles whose time has come */
@@ -473,15 +480,7 @@ static void *indexer(void *arg)
     int last = 0; /* the last failure, logged once */
     bool more = false;
     pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        if (!more) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
-            pthread_cond_timedwait(&s->wake, &s->lock, &until);
-            if (s->stopping)
-                break;
-        }
+    while (!s->stopping && (more || wait_a_second(s))) {
         pthread_mutex_unlock(&s->lock);
         int rc = store_search_index_step(s->store, &more);
         if (rc != 0 && rc != last)
