@@ -165,6 +165,41 @@ static int verify(const char *path, const char *name, int *version)
     return rc;
 }
 
+/*
+ * new_search_token gives the restored copy a new search_index_id: the
+ * Xapian index beside the database was built from a later state of it,
+ * which the log cannot tell apart once new writes follow, so it is
+ * rebuilt rather than followed (search_index.c). A backup from before the
+ * table gets one when it is migrated.
+ */
+static int count_row(void *n, int ncols, char **vals, char **names)
+{
+    (void)ncols, (void)vals, (void)names;
+    ++*(int *)n;
+    return 0;
+}
+
+static int new_search_token(const char *path)
+{
+    sqlite3 *db = NULL;
+    int n = 0;
+    int rc = open_db(path, SQLITE_OPEN_READWRITE, &db);
+    if (rc == 0 && (sqlite3_exec(db,
+                                 "SELECT 1 FROM sqlite_schema"
+                                 " WHERE name = 'search_index_id'",
+                                 count_row, &n, NULL) != SQLITE_OK ||
+                    (n > 0 && sqlite3_exec(db,
+                                           "UPDATE search_index_id SET token ="
+                                           " lower(hex(randomblob(16)))",
+                                           NULL, NULL, NULL) != SQLITE_OK))) {
+        sdb_errorf("%s: %s", path, sqlite3_errmsg(db));
+        rc = ERR_DB;
+    }
+    if (db && sqlite3_close(db) != SQLITE_OK && rc == 0)
+        rc = fail_errno(path, "close");
+    return rc;
+}
+
 /* path_plus writes base + suffix into out (PATH_MAX). */
 static int path_plus(char *out, const char *base, const char *suffix)
 {
@@ -464,6 +499,8 @@ int store_restore(const char *db, const char *from, struct backup_stats *st)
     rc = copy(src, from, tmp, st);
     if (rc == 0)
         rc = verify(tmp, from, &st->schema);
+    if (rc == 0)
+        rc = new_search_token(tmp);
     if (rc == 0)
         rc = keep_owner(tmp, db);
     if (rc == 0)
