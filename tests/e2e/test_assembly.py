@@ -105,7 +105,10 @@ def test_order_an_issue_and_the_public_page_follows(site):
     page = site.get("/issues/" + d)
     assert page.status_code == 200
     assert order_on_page(page.text, titles) == titles  # by publication
-    assert site.get("/issues/" + d).headers.get("X-Cache") == "hit"
+    # cached (once the ticker has read the saves above: a page rendered
+    # before it did is dropped when it does, so ask until it stays)
+    assert wait_for(lambda: site.get("/issues/" + d).headers.get(
+        "X-Cache") == "hit"), "issue page never cached"
     new = [c["id"], a["id"], b["id"]]
     r = api(site, "PUT", f"/api/admin/issues/{d}", site.tokens["editor"],
             json={"articles": new, "title": "Steppe issue"})
