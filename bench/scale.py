@@ -314,7 +314,8 @@ def main():
                          f"{min(rss):.1f} to {max(rss):.1f} MB, "
                          f"±{(max(rss) - min(rss)) / 2 / mid * 100:.1f} % "
                          f"(target within ±5 %).")
-        SVG.write_text(svg(SIZES, results))
+        if DOC:  # BENCH_DOC= (empty): print only, keep the docs as they are
+            SVG.write_text(svg(SIZES, results))
         write_doc("\n".join(lines) + f"\n\n![Each figure against the "
                   f"archive's size](bench-scale.svg)\n")
         print("\n".join(lines))
