@@ -90,6 +90,8 @@ static const char SQL_PUBLISHED[] = "SELECT count(*) FROM search_facets";
  * were pruned). */
 static const char SQL_OLDEST[] = "SELECT coalesce(min(seq), 0) FROM changes";
 
+static int commit_build(struct sdb_xapian *x);
+
 int store_search_engine_parse(const char *name)
 {
     static const char *const names[] = {"fts5", "auto", "xapian"};
@@ -118,6 +120,9 @@ void sdb_xapian_free(struct store *s)
     struct sdb_xapian *x = s->xapian;
     if (!x)
         return;
+    /* Closing commits what was indexed: say how far a build got. */
+    if (x->w && x->build_next && commit_build(x) != 0)
+        log_warn("%s", store_last_error());
     xapian_writer_close(x->w);
     free(x->dir);
     free(x);
@@ -565,6 +570,10 @@ int store_search_index_state(struct store *s, struct search_index_state *out)
     if (rc != 0)
         return rc;
     out->exact = sdb_xapian_exact(s, c);
+    /* The index as it is on disk, even before this process's indexer
+     * looked at it. */
+    if (!c->xapian && xapian_reader_open(x->dir, &c->xapian) != 0)
+        c->xapian = NULL; /* none yet */
     if (c->xapian) {
         char seq[32], build[64];
         out->documents = xapian_reader_documents(c->xapian);

@@ -335,6 +335,44 @@ static void test_short_prefix_by_date(void **state)
     }
 }
 
+/* save_many saves n small published articles from slug number `from`. */
+static void save_many(struct store *s, int from, int n)
+{
+    assert_int_equal(store_begin(s), 0);
+    for (int i = from; i < from + n; i++)
+        assert_int_equal(save_article(s, i, "Bulk.", 0), 0);
+    assert_int_equal(store_commit(s), 0);
+}
+
+/* A build stopped half way (a restarted server) resumes from its last
+ * commit, not from nothing. */
+static void test_build_resumes(void **state)
+{
+    (void)state;
+    save_many(st, 1000, 2400);
+    bool more;
+    for (int k = 0; k < 3; k++) /* 1,500 articles */
+        assert_int_equal(store_search_index_step(st, &more), 0);
+    assert_true(more);
+    store_close(st); /* commits them, and how far it got */
+    assert_int_equal(store_open(path, 0, &st), 0);
+    store_search_engine_set(st, STORE_SEARCH_XAPIAN);
+    struct search_index_state xs;
+    assert_int_equal(store_search_index_state(st, &xs), 0);
+    assert_true(xs.building && !xs.exact);
+    assert_int_equal(xs.documents, 1500);
+    assert_int_equal(store_search_index_step(st, &more), 0);
+    assert_int_equal(store_search_index_state(st, &xs), 0);
+    assert_int_equal(xs.documents, 1500); /* kept: not emptied again */
+    index_all(st);
+    assert_int_equal(store_search_index_state(st, &xs), 0);
+    assert_true(xs.exact && !xs.building);
+    assert_int_equal(xs.documents, NARTICLES - 1 + 2400);
+    same("bulk", NULL, NULL, 0, NULL); /* by date: the same pages */
+    assert_int_equal(run(st, "pipeline", NULL, NULL, 0, NULL).total,
+                     run(plain, "pipeline", NULL, NULL, 0, NULL).total);
+}
+
 /* A server prunes the change log it has read: rows the index has not read
  * yet stay until it has. */
 static void test_log_keeps_what_the_index_needs(void **state)
@@ -470,6 +508,7 @@ int main(void)
         T(test_same_answers_as_fts5),
         T(test_follows_writes),
         T(test_short_prefix_by_date),
+        T(test_build_resumes),
         T(test_log_keeps_what_the_index_needs),
         T(test_rebuilt_after_the_log_was_pruned),
         T(test_rebuilt_for_another_database),
