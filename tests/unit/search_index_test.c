@@ -373,6 +373,17 @@ static void test_build_resumes(void **state)
                      run(plain, "pipeline", NULL, NULL, 0, NULL).total);
 }
 
+/* prune_all prunes the change log as a server that has read it all. */
+static void prune_all(struct store *s)
+{
+    struct arena a;
+    struct change_set cs;
+    arena_init(&a, 1024);
+    assert_int_equal(store_changes_since(s, &a, 0, 1000, &cs), 0);
+    assert_int_equal(store_changes_prune(s, cs.seq), 0);
+    arena_release(&a);
+}
+
 /* A server prunes the change log it has read: rows the index has not read
  * yet stay until it has. */
 static void test_log_keeps_what_the_index_needs(void **state)
@@ -380,12 +391,7 @@ static void test_log_keeps_what_the_index_needs(void **state)
     (void)state;
     index_all(st);
     assert_int_equal(save_article(st, 200, "Quince orchards.", 0), 0);
-    struct arena a;
-    struct change_set cs;
-    arena_init(&a, 1024);
-    assert_int_equal(store_changes_since(st, &a, 0, 1000, &cs), 0);
-    assert_int_equal(store_changes_prune(st, cs.seq), 0);
-    arena_release(&a);
+    prune_all(st);
     index_all(st);
     struct search_result r = run(st, "quince", NULL, NULL, 0, NULL);
     assert_true(r.xapian);
@@ -402,12 +408,7 @@ static void test_rebuilt_after_the_log_was_pruned(void **state)
     st = NULL;
     assert_int_equal(save_article(plain, 300, "Saffron fields.", 0), 0);
     assert_int_equal(save_article(plain, 301, "More saffron.", 0), 0);
-    struct arena a;
-    struct change_set cs;
-    arena_init(&a, 1024);
-    assert_int_equal(store_changes_since(plain, &a, 0, 1000, &cs), 0);
-    assert_int_equal(store_changes_prune(plain, cs.seq), 0);
-    arena_release(&a);
+    prune_all(plain);
     assert_int_equal(store_open(path, 0, &st), 0);
     store_search_engine_set(st, STORE_SEARCH_XAPIAN);
     index_all(st);
